@@ -1,0 +1,20 @@
+//! Forecasts and the engines that make them.
+//!
+//! Every engine implements [`Engine`] and returns a [`Forecast`]; one-dimensional
+//! engines implement [`IssueEngine`] and are run over a scenario's issues by
+//! [`PerIssue`]. Observers ([`Observer`]) see each round as it happens and can
+//! cancel a run. This crate also holds the two closed-form engines,
+//! [`Compromise`] and [`Nash`]; iterative ones live in their own crates.
+
+pub mod compromise;
+pub mod engine;
+pub mod forecast;
+pub mod nash;
+
+pub use compromise::Compromise;
+pub use engine::{
+    run, select_issues, Control, Engine, EngineError, Event, IssueEngine, NoObserver, Observer,
+    PerIssue, Request,
+};
+pub use forecast::{ActorRef, Forecast, Interaction, InteractionKind, IssueForecast};
+pub use nash::Nash;

@@ -1,0 +1,1 @@
+//! Outcome spaces, bargaining analytics, negotiation protocols, strategies and tournaments.

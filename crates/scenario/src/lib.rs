@@ -1,0 +1,34 @@
+//! The demarche scenario model.
+//!
+//! A [`Scenario`] is a negotiation written down as data: actors, issues (numeric
+//! scales with both ends spelled out), stances (actor × issue: position,
+//! salience, red line, uncertainty, source), relations and metadata. Every
+//! engine, simulation, store and user interface reads this one type.
+//!
+//! Read one with [`load_path`] or [`load_str`]: TOML (native), JSON (the same
+//! document), the BDM-replication CSV and KTAB's CSV and XML. Loading never
+//! panics; it reports every problem in the input at once as [`Diagnostics`],
+//! each with file, line and column where the format has them, the field path,
+//! and a hint.
+
+pub mod decode;
+pub mod diag;
+pub mod import;
+mod load;
+pub mod model;
+pub mod node;
+pub mod settings;
+pub mod validate;
+
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use load::{
+    check, load_path, load_path_as, load_str, to_json, to_toml, Format, LoadError, Loaded,
+};
+pub use model::*;
+pub use settings::EngineSettings;
+
+/// The JSON Schema of the native scenario format (TOML and JSON share it).
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Scenario);
+    serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,375 @@
+//! The scenario model: the one type every engine, simulation, store and UI shares.
+//!
+//! A scenario is plain data: who the actors are, which issues are on the table
+//! (each a numeric scale whose ends are spelled out in words), where each actor
+//! stands on each issue and how much it cares, how actors relate to each other,
+//! and where every number came from.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::settings::EngineSettings;
+
+/// A negotiation situation written down as data.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub actors: Vec<Actor>,
+    pub issues: Vec<Issue>,
+    #[serde(default)]
+    pub stances: Vec<Stance>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<Relation>,
+    /// Engine options stored with the scenario; the command line overrides them.
+    #[serde(default, skip_serializing_if = "EngineSettings::is_empty")]
+    pub engines: EngineSettings,
+}
+
+/// Who wrote the scenario, when, and from what.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub title: String,
+    /// The date the scenario describes, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Sources that actors, stances and relations cite by `id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
+}
+
+/// A public document the scenario's numbers rest on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Publication date, `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The kind of actor; it changes no formula, but protocols and reports use it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    #[default]
+    State,
+    Faction,
+    NonState,
+    Organisation,
+    Mediator,
+}
+
+impl ActorKind {
+    pub const NAMES: [&'static str; 5] =
+        ["state", "faction", "non_state", "organisation", "mediator"];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "state" => ActorKind::State,
+            "faction" => ActorKind::Faction,
+            "non_state" | "non-state" => ActorKind::NonState,
+            "organisation" | "organization" => ActorKind::Organisation,
+            "mediator" => ActorKind::Mediator,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Short identifier used everywhere else in the file (`iran`, `us_admin`).
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub kind: ActorKind,
+    /// Relative power to bring about outcomes; any positive scale.
+    pub capability: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Ids of entries in `meta.sources`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+/// One issue: a numeric scale from `min` to `max` whose ends mean `low` and `high`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Issue {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub min: f64,
+    pub max: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// What an outcome at `min` means, in plain words.
+    pub low: String,
+    /// What an outcome at `max` means, in plain words.
+    pub high: String,
+    /// Named points on the scale, to read outcomes by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<Anchor>,
+    /// The outcome if nothing is agreed (the disagreement point for bargaining).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_quo: Option<f64>,
+}
+
+impl Issue {
+    pub fn range(&self) -> f64 {
+        self.max - self.min
+    }
+
+    /// The plain-language reading of a point on this issue's scale: the nearest
+    /// named anchor if one is close, otherwise where it lies between the ends.
+    pub fn describe(&self, x: f64) -> String {
+        let range = self.range();
+        if !(range > 0.0) || !x.is_finite() {
+            return String::new();
+        }
+        let near = self
+            .anchors
+            .iter()
+            .map(|a| ((a.at - x).abs(), a))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((d, a)) = near {
+            if d <= 0.05 * range {
+                return if d <= 0.005 * range {
+                    a.label.clone()
+                } else {
+                    format!("close to: {}", a.label)
+                };
+            }
+        }
+        let t = (x - self.min) / range;
+        if t <= 0.05 {
+            self.low.clone()
+        } else if t >= 0.95 {
+            self.high.clone()
+        } else {
+            // Name the anchors on either side when we have them.
+            let below = self
+                .anchors
+                .iter()
+                .filter(|a| a.at < x)
+                .max_by(|a, b| a.at.total_cmp(&b.at));
+            let above = self
+                .anchors
+                .iter()
+                .filter(|a| a.at > x)
+                .min_by(|a, b| a.at.total_cmp(&b.at));
+            match (below, above) {
+                (Some(b), Some(a)) => format!("between \"{}\" and \"{}\"", b.label, a.label),
+                _ => format!(
+                    "{:.0}% of the way from \"{}\" to \"{}\"",
+                    t * 100.0,
+                    self.low,
+                    self.high
+                ),
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Anchor {
+    pub at: f64,
+    pub label: String,
+}
+
+/// Where one actor stands on one issue.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stance {
+    pub actor: String,
+    pub issue: String,
+    /// The actor's stated ideal point on the issue's scale.
+    pub position: f64,
+    /// How much the issue matters to the actor, from 0 (not at all) to 1 (above all).
+    pub salience: f64,
+    /// The interval of outcomes the actor can accept; outside it, no deal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_line: Option<[f64; 2]>,
+    /// Standard deviation of the position, on the issue's scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position_sd: Option<f64>,
+    /// Standard deviation of the salience.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salience_sd: Option<f64>,
+    /// Where the numbers come from, in plain words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Ids of entries in `meta.sources`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// `from` mediates talks involving `to`.
+    Mediates,
+    /// `from` sways `to`'s positions and red lines by `weight` (0–1).
+    Influences,
+    /// `from` and `to` are allies (symmetric).
+    Allied,
+    /// `from` acts as `to`'s proxy.
+    ProxyOf,
+    /// `from` and `to` are adversaries (symmetric).
+    Hostile,
+    /// `from` must ratify any deal `to` makes (two-level game).
+    Veto,
+}
+
+impl RelationKind {
+    pub const NAMES: [&'static str; 6] = [
+        "mediates",
+        "influences",
+        "allied",
+        "proxy_of",
+        "hostile",
+        "veto",
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "mediates" => RelationKind::Mediates,
+            "influences" => RelationKind::Influences,
+            "allied" => RelationKind::Allied,
+            "proxy_of" | "proxy-of" => RelationKind::ProxyOf,
+            "hostile" => RelationKind::Hostile,
+            "veto" => RelationKind::Veto,
+            _ => return None,
+        })
+    }
+
+    pub fn is_symmetric(self) -> bool {
+        matches!(self, RelationKind::Allied | RelationKind::Hostile)
+    }
+
+    pub fn needs_weight(self) -> bool {
+        matches!(self, RelationKind::Influences)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    pub kind: RelationKind,
+    pub from: String,
+    pub to: String,
+    /// Strength, 0–1; required for `influences`, optional otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+impl Scenario {
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+
+    pub fn issue_index(&self, id: &str) -> Option<usize> {
+        self.issues.iter().position(|i| i.id == id)
+    }
+
+    pub fn stance(&self, actor: &str, issue: &str) -> Option<&Stance> {
+        self.stances
+            .iter()
+            .find(|s| s.actor == actor && s.issue == issue)
+    }
+
+    /// Stances laid out as a dense actor × issue table (`None` where an actor
+    /// takes no stance). Assumes a validated scenario.
+    pub fn stance_table(&self) -> Vec<Vec<Option<&Stance>>> {
+        let mut table = vec![vec![None; self.issues.len()]; self.actors.len()];
+        for s in &self.stances {
+            if let (Some(a), Some(i)) = (self.actor_index(&s.actor), self.issue_index(&s.issue)) {
+                table[a][i] = Some(s);
+            }
+        }
+        table
+    }
+
+    /// One issue's inputs for a one-dimensional engine.
+    pub fn issue_view(&self, issue: usize) -> IssueView<'_> {
+        let iss = &self.issues[issue];
+        let mut v = IssueView {
+            issue: iss,
+            index: issue,
+            actors: Vec::new(),
+            capability: Vec::new(),
+            position: Vec::new(),
+            salience: Vec::new(),
+        };
+        let index: std::collections::HashMap<&str, usize> = self
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let mut rows: Vec<(usize, &Stance)> = self
+            .stances
+            .iter()
+            .filter(|s| s.issue == iss.id)
+            .filter_map(|s| index.get(s.actor.as_str()).map(|&a| (a, s)))
+            .collect();
+        rows.sort_by_key(|(a, _)| *a);
+        rows.dedup_by_key(|(a, _)| *a);
+        for (a, s) in rows {
+            v.actors.push(a);
+            v.capability.push(self.actors[a].capability);
+            v.position.push(s.position);
+            v.salience.push(s.salience);
+        }
+        v
+    }
+}
+
+/// The columns a one-dimensional engine reads for one issue: only actors with a
+/// stance on it, in scenario order.
+#[derive(Clone, Debug)]
+pub struct IssueView<'s> {
+    pub issue: &'s Issue,
+    /// Index of the issue in the scenario.
+    pub index: usize,
+    /// Scenario indices of the participating actors.
+    pub actors: Vec<usize>,
+    pub capability: Vec<f64>,
+    pub position: Vec<f64>,
+    pub salience: Vec<f64>,
+}
+
+impl IssueView<'_> {
+    pub fn len(&self) -> usize {
+        self.actors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.actors.is_empty()
+    }
+}

@@ -1,0 +1,466 @@
+//! Semantic checks on a decoded scenario: ranges, references, duplicates and
+//! consistency. They run on the [`Scenario`] value itself, so scenarios built in
+//! code, edited in the workbench or patched by `--set` get the same checks as
+//! files.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diag::{nearest, Diagnostic, Diagnostics};
+use crate::model::*;
+
+/// Upper bounds that keep a hostile file from making us allocate without bound.
+pub mod limits {
+    /// Largest scenario file we read, in bytes.
+    pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+    pub const MAX_ACTORS: usize = 100_000;
+    pub const MAX_ISSUES: usize = 10_000;
+}
+
+/// Every semantic problem in `sc`; an empty list with no errors means engines
+/// may rely on the invariants listed in ARCHITECTURE.md.
+pub fn validate(sc: &Scenario) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    if sc.meta.title.trim().is_empty() {
+        d.push(
+            Diagnostic::error("meta.title", "the scenario has no title")
+                .with_hint("add `title = \"...\"` under `[meta]`"),
+        );
+    }
+    if let Some(date) = &sc.meta.as_of {
+        if !is_date(date) {
+            d.push(
+                Diagnostic::error("meta.as_of", format!("`{date}` is not a date"))
+                    .with_hint("write the date as YYYY-MM-DD, e.g. 2025-05-23"),
+            );
+        }
+    }
+    let source_ids = unique_ids(
+        sc.meta.sources.iter().map(|s| s.id.as_str()),
+        "meta.sources",
+        "source",
+        &mut d,
+    );
+    for (i, s) in sc.meta.sources.iter().enumerate() {
+        if let Some(date) = &s.date {
+            if !is_partial_date(date) {
+                d.push(
+                    Diagnostic::error(
+                        format!("meta.sources[{i}].date"),
+                        format!("`{date}` is not a date"),
+                    )
+                    .with_hint("write YYYY-MM-DD, YYYY-MM or YYYY"),
+                );
+            }
+        }
+    }
+
+    if sc.actors.is_empty() {
+        d.push(
+            Diagnostic::error("actors", "the scenario has no actors")
+                .with_hint("add at least two `[[actors]]` tables"),
+        );
+    } else if sc.actors.len() > limits::MAX_ACTORS {
+        d.push(Diagnostic::error(
+            "actors",
+            format!(
+                "{} actors is more than the limit of {}",
+                sc.actors.len(),
+                limits::MAX_ACTORS
+            ),
+        ));
+    }
+    if sc.issues.is_empty() {
+        d.push(
+            Diagnostic::error("issues", "the scenario has no issues")
+                .with_hint("add at least one `[[issues]]` table"),
+        );
+    } else if sc.issues.len() > limits::MAX_ISSUES {
+        d.push(Diagnostic::error(
+            "issues",
+            format!(
+                "{} issues is more than the limit of {}",
+                sc.issues.len(),
+                limits::MAX_ISSUES
+            ),
+        ));
+    }
+
+    let actor_ids = unique_ids(
+        sc.actors.iter().map(|a| a.id.as_str()),
+        "actors",
+        "actor",
+        &mut d,
+    );
+    let issue_ids = unique_ids(
+        sc.issues.iter().map(|i| i.id.as_str()),
+        "issues",
+        "issue",
+        &mut d,
+    );
+
+    for (i, a) in sc.actors.iter().enumerate() {
+        let p = format!("actors[{i}]");
+        if !(a.capability.is_finite() && a.capability > 0.0) {
+            d.push(
+                Diagnostic::error(
+                    format!("{p}.capability"),
+                    format!(
+                        "capability of `{}` must be a positive number, got {}",
+                        a.id, a.capability
+                    ),
+                )
+                .with_hint("capability is relative power on any positive scale, e.g. 0.3 or 120"),
+            );
+        }
+        check_refs(
+            &a.sources,
+            &source_ids,
+            &format!("{p}.sources"),
+            "source",
+            &mut d,
+        );
+    }
+
+    for (i, iss) in sc.issues.iter().enumerate() {
+        let p = format!("issues[{i}]");
+        let scale_ok = iss.min.is_finite() && iss.max.is_finite() && iss.min < iss.max;
+        if !scale_ok {
+            let field = if iss.min.is_finite() { "max" } else { "min" };
+            d.push(
+                Diagnostic::error(
+                    format!("{p}.{field}"),
+                    format!(
+                        "issue `{}` has an empty or invalid scale [{}, {}]",
+                        iss.id, iss.min, iss.max
+                    ),
+                )
+                .with_hint("`min` must be a finite number below `max`, e.g. min = 0, max = 100"),
+            );
+        }
+        for (side, text) in [("low", &iss.low), ("high", &iss.high)] {
+            if text.trim().is_empty() {
+                d.push(
+                    Diagnostic::error(
+                        format!("{p}.{side}"),
+                        format!("issue `{}` does not say what its {side} end means", iss.id),
+                    )
+                    .with_hint("describe the outcome at that end of the scale in plain words"),
+                );
+            }
+        }
+        if let Some(sq) = iss.status_quo {
+            if scale_ok {
+                check_on_scale(sq, iss, &format!("{p}.status_quo"), "status quo", &mut d);
+            }
+        }
+        for (k, a) in iss.anchors.iter().enumerate() {
+            if scale_ok {
+                check_on_scale(a.at, iss, &format!("{p}.anchors[{k}].at"), "anchor", &mut d);
+            }
+        }
+    }
+
+    let issues_by_id: HashMap<&str, &Issue> =
+        sc.issues.iter().map(|i| (i.id.as_str(), i)).collect();
+    let mut seen_pairs: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut actors_with_stance: HashSet<&str> = HashSet::new();
+    for (k, s) in sc.stances.iter().enumerate() {
+        let p = format!("stances[{k}]");
+        let actor_known = check_ref(&s.actor, &actor_ids, &format!("{p}.actor"), "actor", &mut d);
+        let issue = check_ref(&s.issue, &issue_ids, &format!("{p}.issue"), "issue", &mut d)
+            .then(|| issues_by_id.get(s.issue.as_str()).copied())
+            .flatten();
+        if actor_known {
+            actors_with_stance.insert(s.actor.as_str());
+        }
+        if let Some(prev) = seen_pairs.insert((s.actor.as_str(), s.issue.as_str()), k) {
+            d.push(
+                Diagnostic::error(
+                    p.clone(),
+                    format!("`{}` has a second stance on `{}`", s.actor, s.issue),
+                )
+                .with_hint(format!("the first is stances[{prev}]; keep one")),
+            );
+        }
+        if !(s.salience.is_finite() && (0.0..=1.0).contains(&s.salience)) {
+            d.push(
+                Diagnostic::error(
+                    format!("{p}.salience"),
+                    format!("salience must be between 0 and 1, got {}", s.salience),
+                )
+                .with_hint(if s.salience > 1.0 && s.salience <= 100.0 {
+                    "saliences are fractions: divide percentages by 100".to_string()
+                } else {
+                    "0 means the actor does not care, 1 that the issue matters above all"
+                        .to_string()
+                }),
+            );
+        }
+        let Some(iss) = issue else { continue };
+        let scale_ok = iss.min.is_finite() && iss.max.is_finite() && iss.min < iss.max;
+        if !scale_ok {
+            continue;
+        }
+        let pos_ok = check_on_scale(
+            s.position,
+            iss,
+            &format!("{p}.position"),
+            "position",
+            &mut d,
+        );
+        if let Some([lo, hi]) = s.red_line {
+            let rp = format!("{p}.red_line");
+            let ends_ok = check_on_scale(lo, iss, &format!("{rp}[0]"), "red line", &mut d)
+                & check_on_scale(hi, iss, &format!("{rp}[1]"), "red line", &mut d);
+            if ends_ok && lo > hi {
+                d.push(
+                    Diagnostic::error(rp, format!("red line [{lo}, {hi}] is empty"))
+                        .with_hint("write the acceptable interval as [lowest, highest]"),
+                );
+            } else if ends_ok && pos_ok && !(lo..=hi).contains(&s.position) {
+                d.push(
+                    Diagnostic::error(rp, format!("`{}`'s red line [{lo}, {hi}] on `{}` excludes its own position {}", s.actor, s.issue, s.position))
+                        .with_hint("a red line is the set of outcomes the actor accepts; it must contain its ideal point"),
+                );
+            }
+        }
+        if let Some(sd) = s.position_sd {
+            if !(sd.is_finite() && sd >= 0.0) {
+                d.push(Diagnostic::error(
+                    format!("{p}.position_sd"),
+                    format!("position_sd must be a non-negative number, got {sd}"),
+                ));
+            } else if sd > iss.range() {
+                d.push(
+                    Diagnostic::warning(
+                        format!("{p}.position_sd"),
+                        format!(
+                            "position_sd {sd} is wider than the whole scale ({})",
+                            iss.range()
+                        ),
+                    )
+                    .with_hint("a standard deviation is on the issue's scale, not in percent"),
+                );
+            }
+        }
+        if let Some(sd) = s.salience_sd {
+            if !(sd.is_finite() && (0.0..=1.0).contains(&sd)) {
+                d.push(Diagnostic::error(
+                    format!("{p}.salience_sd"),
+                    format!("salience_sd must be between 0 and 1, got {sd}"),
+                ));
+            }
+        }
+        check_refs(
+            &s.sources,
+            &source_ids,
+            &format!("{p}.sources"),
+            "source",
+            &mut d,
+        );
+    }
+
+    for (i, a) in sc.actors.iter().enumerate() {
+        if !a.id.is_empty()
+            && !actors_with_stance.contains(a.id.as_str())
+            && a.kind != ActorKind::Mediator
+        {
+            d.push(
+                Diagnostic::warning(
+                    format!("actors[{i}]"),
+                    format!("actor `{}` takes no stance on any issue", a.id),
+                )
+                .with_hint("engines will leave it out; add `[[stances]]` for it or remove it"),
+            );
+        }
+    }
+    for iss in &sc.issues {
+        let n = sc.stances.iter().filter(|s| s.issue == iss.id).count();
+        if n < 2 && !iss.id.is_empty() {
+            let i = sc.issue_index(&iss.id).unwrap_or(0);
+            d.push(
+                Diagnostic::warning(
+                    format!("issues[{i}]"),
+                    format!(
+                        "issue `{}` has {n} stance{}; nothing to bargain over",
+                        iss.id,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_hint("add stances of at least two actors"),
+            );
+        }
+    }
+
+    for (k, r) in sc.relations.iter().enumerate() {
+        let p = format!("relations[{k}]");
+        let from_ok = check_ref(&r.from, &actor_ids, &format!("{p}.from"), "actor", &mut d);
+        let to_ok = check_ref(&r.to, &actor_ids, &format!("{p}.to"), "actor", &mut d);
+        if from_ok && to_ok && r.from == r.to {
+            d.push(Diagnostic::error(
+                p.clone(),
+                format!(
+                    "`{}` cannot be in a `{}` relation with itself",
+                    r.from,
+                    r.kind.as_str()
+                ),
+            ));
+        }
+        match r.weight {
+            Some(w) if !(w.is_finite() && (0.0..=1.0).contains(&w)) => d.push(
+                Diagnostic::error(
+                    format!("{p}.weight"),
+                    format!("weight must be between 0 and 1, got {w}"),
+                )
+                .with_hint("0 means no effect, 1 full effect"),
+            ),
+            None if r.kind.needs_weight() => d.push(
+                Diagnostic::error(
+                    format!("{p}.weight"),
+                    format!("a `{}` relation needs a weight", r.kind.as_str()),
+                )
+                .with_hint("add `weight = 0.3` (between 0 and 1)"),
+            ),
+            _ => {}
+        }
+        if r.kind == RelationKind::Mediates && from_ok {
+            if let Some(a) = sc.actors.iter().find(|a| a.id == r.from) {
+                if a.kind != ActorKind::Mediator {
+                    d.push(
+                        Diagnostic::warning(
+                            format!("{p}.from"),
+                            format!("`{}` mediates but its kind is `{}`", a.id, a.kind.as_str()),
+                        )
+                        .with_hint("set `kind = \"mediator\"` on the actor"),
+                    );
+                }
+            }
+        }
+        check_refs(
+            &r.sources,
+            &source_ids,
+            &format!("{p}.sources"),
+            "source",
+            &mut d,
+        );
+    }
+    d
+}
+
+fn unique_ids<'a>(
+    ids: impl Iterator<Item = &'a str>,
+    path: &str,
+    what: &str,
+    d: &mut Diagnostics,
+) -> Vec<&'a str> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (i, id) in ids.enumerate() {
+        let p = format!("{path}[{i}].id");
+        if id.trim().is_empty() {
+            d.push(
+                Diagnostic::error(p, format!("{what} has an empty id"))
+                    .with_hint("ids are short names like `iran` or `us_admin`"),
+            );
+            continue;
+        }
+        if id
+            .chars()
+            .any(|c| c.is_whitespace() || c == '.' || c == '=' || c == ',')
+        {
+            d.push(
+                Diagnostic::error(p.clone(), format!("{what} id `{id}` contains spaces or one of `.=,`"))
+                    .with_hint("ids are used in `--set actor.issue.field=value`; use letters, digits, `_` and `-`"),
+            );
+        }
+        if let Some(first) = seen.insert(id, i) {
+            d.push(
+                Diagnostic::error(p, format!("duplicate {what} id `{id}`")).with_hint(format!(
+                    "{path}[{first}] already uses it; ids must be unique"
+                )),
+            );
+        } else {
+            out.push(id);
+        }
+    }
+    out
+}
+
+fn check_ref(id: &str, known: &[&str], path: &str, what: &str, d: &mut Diagnostics) -> bool {
+    if known.contains(&id) {
+        return true;
+    }
+    if id.is_empty() {
+        return false; // already reported as missing by the decoder
+    }
+    let hint = match nearest(id, known.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None if known.is_empty() => format!("no {what}s are defined"),
+        None => format!(
+            "known {what}s: {}",
+            known
+                .iter()
+                .take(12)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    d.push(Diagnostic::error(path, format!("unknown {what} `{id}`")).with_hint(hint));
+    false
+}
+
+fn check_refs(ids: &[String], known: &[&str], path: &str, what: &str, d: &mut Diagnostics) {
+    for (i, id) in ids.iter().enumerate() {
+        check_ref(id, known, &format!("{path}[{i}]"), what, d);
+    }
+}
+
+fn check_on_scale(x: f64, iss: &Issue, path: &str, what: &str, d: &mut Diagnostics) -> bool {
+    if x.is_nan() {
+        d.push(
+            Diagnostic::error(path, format!("{what} is NaN"))
+                .with_hint("write a number on the issue's scale"),
+        );
+        false
+    } else if !(iss.min..=iss.max).contains(&x) {
+        d.push(
+            Diagnostic::error(
+                path,
+                format!(
+                    "{what} {x} is outside the scale of `{}` [{}, {}]",
+                    iss.id, iss.min, iss.max
+                ),
+            )
+            .with_hint(format!(
+                "values on `{}` run from {} ({}) to {} ({})",
+                iss.id, iss.min, iss.low, iss.max, iss.high
+            )),
+        );
+        false
+    } else {
+        true
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|t| t.parse::<u16>().ok())
+    };
+    s.len() == 10
+        && s.as_bytes()[4] == b'-'
+        && s.as_bytes()[7] == b'-'
+        && num(0..4).is_some()
+        && num(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && num(8..10).is_some_and(|d| (1..=31).contains(&d))
+}
+
+fn is_partial_date(s: &str) -> bool {
+    match s.len() {
+        4 => s.bytes().all(|c| c.is_ascii_digit()),
+        7 => is_date(&format!("{s}-01")),
+        _ => is_date(s),
+    }
+}

@@ -1,0 +1,1 @@
+//! KTAB's Spatial Model of Politics, reimplemented.
