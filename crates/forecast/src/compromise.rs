@@ -22,11 +22,7 @@ pub fn weighted_mean(x: &[f64], w: &[f64]) -> Option<f64> {
     }
     let sum: f64 = x.iter().zip(w).map(|(x, w)| x * w).sum();
     // Rounding can push the mean a hair outside the positions' hull; clamp it back.
-    let (lo, hi) = x
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-            (l.min(v), h.max(v))
-        });
+    let (lo, hi) = x.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
     Some((sum / total).clamp(lo, hi))
 }
 
@@ -45,19 +41,12 @@ impl IssueEngine for Compromise {
         _: &Request,
         _: &mut dyn Observer,
     ) -> Result<IssueForecast, EngineError> {
-        let w: Vec<f64> = v
-            .capability
-            .iter()
-            .zip(&v.salience)
-            .map(|(c, s)| c * s)
-            .collect();
+        let w: Vec<f64> = v.capability.iter().zip(&v.salience).map(|(c, s)| c * s).collect();
         let mut notes = Vec::new();
         let outcome = match weighted_mean(&v.position, &w) {
             Some(x) => x,
             None => {
-                notes.push(
-                    "every participant has salience 0; weighting by capability alone".to_string(),
-                );
+                notes.push("every participant has salience 0; weighting by capability alone".to_string());
                 weighted_mean(&v.position, &v.capability).unwrap_or(v.position[0])
             }
         };

@@ -72,10 +72,7 @@ pub enum EngineError {
     #[error("unknown issue `{id}`{hint}")]
     UnknownIssue { id: String, hint: String },
     #[error("{engine} cannot run this scenario: {reason}")]
-    Unsupported {
-        engine: &'static str,
-        reason: String,
-    },
+    Unsupported { engine: &'static str, reason: String },
     #[error("the run was cancelled")]
     Cancelled,
 }
@@ -130,24 +127,12 @@ impl<E: IssueEngine> Engine for PerIssue<E> {
         for (k, &i) in chosen.iter().enumerate() {
             let view = scenario.issue_view(i);
             let id = view.issue.id.as_str();
-            if observer.observe(&Event::IssueStarted {
-                issue: id,
-                index: k,
-                of: chosen.len(),
-            }) == Control::Stop
-            {
+            if observer.observe(&Event::IssueStarted { issue: id, index: k, of: chosen.len() }) == Control::Stop {
                 return Err(EngineError::Cancelled);
             }
-            let f = if view.is_empty() {
-                empty_issue(&view)
-            } else {
-                self.0.forecast_issue(&view, request, observer)?
-            };
-            if observer.observe(&Event::IssueFinished {
-                issue: id,
-                outcome: f.outcome,
-            }) == Control::Stop
-            {
+            let f =
+                if view.is_empty() { empty_issue(&view) } else { self.0.forecast_issue(&view, request, observer)? };
+            if observer.observe(&Event::IssueFinished { issue: id, outcome: f.outcome }) == Control::Stop {
                 return Err(EngineError::Cancelled);
             }
             issues.push(f);
@@ -181,14 +166,7 @@ fn empty_issue(view: &IssueView<'_>) -> IssueForecast {
 }
 
 pub fn actor_refs(scenario: &Scenario) -> Vec<ActorRef> {
-    scenario
-        .actors
-        .iter()
-        .map(|a| ActorRef {
-            id: a.id.clone(),
-            name: a.name.clone(),
-        })
-        .collect()
+    scenario.actors.iter().map(|a| ActorRef { id: a.id.clone(), name: a.name.clone() }).collect()
 }
 
 /// Indices of the issues a request asks for, in scenario order.
@@ -201,13 +179,9 @@ pub fn select_issues(scenario: &Scenario, request: &Request) -> Result<Vec<usize
                 match scenario.issue_index(id) {
                     Some(i) => out.push(i),
                     None => {
-                        let known: Vec<&str> =
-                            scenario.issues.iter().map(|i| i.id.as_str()).collect();
+                        let known: Vec<&str> = scenario.issues.iter().map(|i| i.id.as_str()).collect();
                         let hint = demarche_scenario::diag::suggest(id, &known);
-                        return Err(EngineError::UnknownIssue {
-                            id: id.clone(),
-                            hint: format!(" ({hint})"),
-                        });
+                        return Err(EngineError::UnknownIssue { id: id.clone(), hint: format!(" ({hint})") });
                     }
                 }
             }
@@ -219,10 +193,6 @@ pub fn select_issues(scenario: &Scenario, request: &Request) -> Result<Vec<usize
 }
 
 /// Run an engine without observing it.
-pub fn run(
-    engine: &dyn Engine,
-    scenario: &Scenario,
-    request: &Request,
-) -> Result<Forecast, EngineError> {
+pub fn run(engine: &dyn Engine, scenario: &Scenario, request: &Request) -> Result<Forecast, EngineError> {
     engine.forecast(scenario, request, &mut NoObserver)
 }

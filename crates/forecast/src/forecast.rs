@@ -77,12 +77,8 @@ impl IssueForecast {
         let (Some(first), Some(last)) = (self.trajectory.first(), self.trajectory.last()) else {
             return Vec::new();
         };
-        let mut m: Vec<(usize, f64)> = self
-            .participants
-            .iter()
-            .zip(first.iter().zip(last))
-            .map(|(&a, (x0, x1))| (a, x1 - x0))
-            .collect();
+        let mut m: Vec<(usize, f64)> =
+            self.participants.iter().zip(first.iter().zip(last)).map(|(&a, (x0, x1))| (a, x1 - x0)).collect();
         m.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
         m
     }

@@ -13,8 +13,7 @@ pub mod nash;
 
 pub use compromise::Compromise;
 pub use engine::{
-    run, select_issues, Control, Engine, EngineError, Event, IssueEngine, NoObserver, Observer,
-    PerIssue, Request,
+    run, select_issues, Control, Engine, EngineError, Event, IssueEngine, NoObserver, Observer, PerIssue, Request,
 };
 pub use forecast::{ActorRef, Forecast, Interaction, InteractionKind, IssueForecast};
 pub use nash::Nash;

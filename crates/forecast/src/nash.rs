@@ -52,12 +52,7 @@ pub fn solve(p: &[f64], w: &[f64], r: &[f64], lo: f64, hi: f64, fallback: f64) -
     }
     let eps = 1e-12 * (hi - lo).abs().max(1.0);
     if active.is_empty() || !(b - a > eps) {
-        return NashSolution {
-            outcome: fallback,
-            log_product: f64::NEG_INFINITY,
-            interior: false,
-            feasible: (a, b),
-        };
+        return NashSolution { outcome: fallback, log_product: f64::NEG_INFINITY, interior: false, feasible: (a, b) };
     }
     // Right-hand slope of N at x: Σ wᵢ · (−sgn⁺(x − pᵢ)) / (rᵢ − |x − pᵢ|).
     let slope_right = |x: f64| -> f64 {
@@ -88,16 +83,8 @@ pub fn solve(p: &[f64], w: &[f64], r: &[f64], lo: f64, hi: f64, fallback: f64) -
     if let Some(&k) = active.iter().find(|&&i| (p[i] - x).abs() <= 4.0 * eps) {
         x = p[k];
     }
-    let log_product = active
-        .iter()
-        .map(|&i| w[i] * (r[i] - (x - p[i]).abs()).ln())
-        .sum();
-    NashSolution {
-        outcome: x,
-        log_product,
-        interior: true,
-        feasible: (a, b),
-    }
+    let log_product = active.iter().map(|&i| w[i] * (r[i] - (x - p[i]).abs()).ln()).sum();
+    NashSolution { outcome: x, log_product, interior: true, feasible: (a, b) }
 }
 
 impl IssueEngine for Nash {
@@ -107,10 +94,7 @@ impl IssueEngine for Nash {
 
     fn settings(&self) -> BTreeMap<String, String> {
         BTreeMap::from([
-            (
-                "disagreement".into(),
-                self.settings.disagreement.as_str().into(),
-            ),
+            ("disagreement".into(), self.settings.disagreement.as_str().into()),
             ("utility".into(), "linear loss 1-|x-p|/R".into()),
             ("weights".into(), "capability*salience".into()),
         ])
@@ -127,7 +111,9 @@ impl IssueEngine for Nash {
         let sq = match (self.settings.disagreement, iss.status_quo) {
             (Disagreement::StatusQuo, Some(sq)) => Some(sq),
             (Disagreement::StatusQuo, None) => {
-                notes.push("the issue has no status quo; each actor's disagreement point is its worst end of the scale".into());
+                notes.push(
+                    "the issue has no status quo; each actor's disagreement point is its worst end of the scale".into(),
+                );
                 None
             }
             (Disagreement::Worst, _) => None,
@@ -140,12 +126,7 @@ impl IssueEngine for Nash {
                 None => (iss.min - p).abs().max((iss.max - p).abs()),
             })
             .collect();
-        let w: Vec<f64> = v
-            .capability
-            .iter()
-            .zip(&v.salience)
-            .map(|(c, s)| c * s)
-            .collect();
+        let w: Vec<f64> = v.capability.iter().zip(&v.salience).map(|(c, s)| c * s).collect();
         let fallback = sq.unwrap_or((iss.min + iss.max) / 2.0);
         let sol = solve(&v.position, &w, &r, iss.min, iss.max, fallback);
         if !sol.interior {

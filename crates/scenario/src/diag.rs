@@ -130,20 +130,12 @@ impl Diagnostics {
         self.0.push(d);
     }
 
-    pub fn error(
-        &mut self,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn error(&mut self, path: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
         self.0.push(Diagnostic::error(path, message));
         self.0.last_mut().expect("just pushed")
     }
 
-    pub fn warning(
-        &mut self,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn warning(&mut self, path: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
         self.0.push(Diagnostic::warning(path, message));
         self.0.last_mut().expect("just pushed")
     }
@@ -204,12 +196,7 @@ impl fmt::Display for Diagnostics {
         }
         let (e, w) = (self.error_count(), self.warning_count());
         if e + w > 0 {
-            writeln!(
-                f,
-                "{e} error{}, {w} warning{}",
-                if e == 1 { "" } else { "s" },
-                if w == 1 { "" } else { "s" }
-            )?;
+            writeln!(f, "{e} error{}, {w} warning{}", if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" })?;
         }
         Ok(())
     }
@@ -233,10 +220,7 @@ impl<'a> LineIndex<'a> {
     pub fn new(source: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex {
-            source,
-            line_starts,
-        }
+        LineIndex { source, line_starts }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
@@ -246,15 +230,8 @@ impl<'a> LineIndex<'a> {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = self
-            .source
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
-        LineCol {
-            line: line + 1,
-            column: column + 1,
-        }
+        let column = self.source.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start);
+        LineCol { line: line + 1, column: column + 1 }
     }
 }
 
@@ -274,14 +251,9 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> String {
     match nearest(word, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
-        None if candidates.len() <= 12 => format!(
-            "expected one of {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        None if candidates.len() <= 12 => {
+            format!("expected one of {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+        }
         None => format!("{} known values; none is close", candidates.len()),
     }
 }

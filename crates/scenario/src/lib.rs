@@ -21,9 +21,7 @@ pub mod settings;
 pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
-pub use load::{
-    check, load_path, load_path_as, load_str, to_json, to_toml, Format, LoadError, Loaded,
-};
+pub use load::{check, load_path, load_path_as, load_str, to_json, to_toml, Format, LoadError, Loaded};
 pub use model::*;
 pub use settings::EngineSettings;
 

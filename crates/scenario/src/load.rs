@@ -46,11 +46,7 @@ impl Format {
             "toml" => Some(Format::Toml),
             "json" => Some(Format::Json),
             "xml" => Some(Format::KtabXml),
-            "csv" => Some(if import::bdm::looks_like_bdm(text) {
-                Format::BdmCsv
-            } else {
-                Format::KtabCsv
-            }),
+            "csv" => Some(if import::bdm::looks_like_bdm(text) { Format::BdmCsv } else { Format::KtabCsv }),
             _ => {
                 let t = text.trim_start_matches('\u{feff}').trim_start();
                 if t.starts_with('{') {
@@ -85,9 +81,7 @@ pub struct LoadError {
 
 impl LoadError {
     pub fn single(d: Diagnostic) -> Self {
-        LoadError {
-            diagnostics: Diagnostics(vec![d]),
-        }
+        LoadError { diagnostics: Diagnostics(vec![d]) }
     }
 }
 
@@ -103,36 +97,21 @@ pub fn load_path_as(path: &Path, format: Option<Format>) -> Result<Loaded, LoadE
         d.file = Some(label.clone());
         LoadError::single(d)
     };
-    let meta = std::fs::metadata(path)
-        .map_err(|e| fail(format!("cannot read {label}: {e}"), "check the path"))?;
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read {label}: {e}"), "check the path"))?;
     if meta.is_dir() {
-        return Err(fail(
-            format!("{label} is a folder"),
-            "give a scenario file (.toml, .json, .csv, .xml)",
-        ));
+        return Err(fail(format!("{label} is a folder"), "give a scenario file (.toml, .json, .csv, .xml)"));
     }
     if meta.len() > limits::MAX_FILE_BYTES {
         return Err(fail(
-            format!(
-                "{label} is {} bytes; the limit is {}",
-                meta.len(),
-                limits::MAX_FILE_BYTES
-            ),
+            format!("{label} is {} bytes; the limit is {}", meta.len(), limits::MAX_FILE_BYTES),
             "scenario files are small; is this the right file?",
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        fail(
-            format!("cannot read {label}: {e}"),
-            "check the path and permissions",
-        )
-    })?;
+    let bytes =
+        std::fs::read(path).map_err(|e| fail(format!("cannot read {label}: {e}"), "check the path and permissions"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         fail(
-            format!(
-                "{label} is not UTF-8 text (bad byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
+            format!("{label} is not UTF-8 text (bad byte at offset {})", e.utf8_error().valid_up_to()),
             "save the file as UTF-8",
         )
     })?;
@@ -140,11 +119,7 @@ pub fn load_path_as(path: &Path, format: Option<Format>) -> Result<Loaded, LoadE
 }
 
 /// Read and check a scenario from text. `label` names the source in messages.
-pub fn load_str(
-    text: &str,
-    format: Option<Format>,
-    label: Option<&str>,
-) -> Result<Loaded, LoadError> {
+pub fn load_str(text: &str, format: Option<Format>, label: Option<&str>) -> Result<Loaded, LoadError> {
     let name = label.unwrap_or("");
     let format = match format.or_else(|| Format::detect(name, text)) {
         Some(f) => f,
@@ -156,32 +131,20 @@ pub fn load_str(
         }
     };
     if text.len() as u64 > limits::MAX_FILE_BYTES {
-        let mut d = Diagnostic::error(
-            "",
-            format!(
-                "input is {} bytes; the limit is {}",
-                text.len(),
-                limits::MAX_FILE_BYTES
-            ),
-        );
+        let mut d =
+            Diagnostic::error("", format!("input is {} bytes; the limit is {}", text.len(), limits::MAX_FILE_BYTES));
         d.file = label.map(str::to_owned);
         return Err(LoadError::single(d));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (scenario, mut diags, spans) = match format {
         Format::Toml | Format::Json => {
-            let (root, mut diags) = if format == Format::Toml {
-                node::parse_toml(text)
-            } else {
-                node::parse_json(text)
-            };
+            let (root, mut diags) =
+                if format == Format::Toml { node::parse_toml(text) } else { node::parse_json(text) };
             match root {
                 None => (None, std::mem::take(&mut diags), Default::default()),
                 Some(root) => {
-                    let mut cx = Cx {
-                        diags,
-                        ..Default::default()
-                    };
+                    let mut cx = Cx { diags, ..Default::default() };
                     let sc = decode::scenario(&root, &mut cx);
                     (Some(sc), cx.diags, cx.spans)
                 }
@@ -203,16 +166,9 @@ pub fn load_str(
     if let Some(sc) = &scenario {
         // Semantic checks, minus echoes of structural errors already reported
         // for the same field.
-        let structural: Vec<String> = diags
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.path.clone())
-            .collect();
+        let structural: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.path.clone()).collect();
         for mut d in validate(sc) {
-            if structural
-                .iter()
-                .any(|p| !p.is_empty() && (d.path == *p || d.path.starts_with(&format!("{p}."))))
-            {
+            if structural.iter().any(|p| !p.is_empty() && (d.path == *p || d.path.starts_with(&format!("{p}.")))) {
                 continue;
             }
             if d.span.is_none() {
@@ -224,18 +180,12 @@ pub fn load_str(
     diags.locate(label, Some(text));
     diags.sort();
     match scenario {
-        Some(scenario) if !diags.has_errors() => Ok(Loaded {
-            scenario,
-            warnings: diags,
-        }),
+        Some(scenario) if !diags.has_errors() => Ok(Loaded { scenario, warnings: diags }),
         _ => Err(LoadError { diagnostics: diags }),
     }
 }
 
-fn span_of(
-    spans: &std::collections::HashMap<String, crate::diag::Span>,
-    path: &str,
-) -> Option<crate::diag::Span> {
+fn span_of(spans: &std::collections::HashMap<String, crate::diag::Span>, path: &str) -> Option<crate::diag::Span> {
     let mut p = path;
     loop {
         if let Some(s) = spans.get(p) {

@@ -71,8 +71,7 @@ pub enum ActorKind {
 }
 
 impl ActorKind {
-    pub const NAMES: [&'static str; 5] =
-        ["state", "faction", "non_state", "organisation", "mediator"];
+    pub const NAMES: [&'static str; 5] = ["state", "faction", "non_state", "organisation", "mediator"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -143,18 +142,10 @@ impl Issue {
         if !(range > 0.0) || !x.is_finite() {
             return String::new();
         }
-        let near = self
-            .anchors
-            .iter()
-            .map(|a| ((a.at - x).abs(), a))
-            .min_by(|a, b| a.0.total_cmp(&b.0));
+        let near = self.anchors.iter().map(|a| ((a.at - x).abs(), a)).min_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((d, a)) = near {
             if d <= 0.05 * range {
-                return if d <= 0.005 * range {
-                    a.label.clone()
-                } else {
-                    format!("close to: {}", a.label)
-                };
+                return if d <= 0.005 * range { a.label.clone() } else { format!("close to: {}", a.label) };
             }
         }
         let t = (x - self.min) / range;
@@ -164,24 +155,11 @@ impl Issue {
             self.high.clone()
         } else {
             // Name the anchors on either side when we have them.
-            let below = self
-                .anchors
-                .iter()
-                .filter(|a| a.at < x)
-                .max_by(|a, b| a.at.total_cmp(&b.at));
-            let above = self
-                .anchors
-                .iter()
-                .filter(|a| a.at > x)
-                .min_by(|a, b| a.at.total_cmp(&b.at));
+            let below = self.anchors.iter().filter(|a| a.at < x).max_by(|a, b| a.at.total_cmp(&b.at));
+            let above = self.anchors.iter().filter(|a| a.at > x).min_by(|a, b| a.at.total_cmp(&b.at));
             match (below, above) {
                 (Some(b), Some(a)) => format!("between \"{}\" and \"{}\"", b.label, a.label),
-                _ => format!(
-                    "{:.0}% of the way from \"{}\" to \"{}\"",
-                    t * 100.0,
-                    self.low,
-                    self.high
-                ),
+                _ => format!("{:.0}% of the way from \"{}\" to \"{}\"", t * 100.0, self.low, self.high),
             }
         }
     }
@@ -239,14 +217,7 @@ pub enum RelationKind {
 }
 
 impl RelationKind {
-    pub const NAMES: [&'static str; 6] = [
-        "mediates",
-        "influences",
-        "allied",
-        "proxy_of",
-        "hostile",
-        "veto",
-    ];
+    pub const NAMES: [&'static str; 6] = ["mediates", "influences", "allied", "proxy_of", "hostile", "veto"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -298,9 +269,7 @@ impl Scenario {
     }
 
     pub fn stance(&self, actor: &str, issue: &str) -> Option<&Stance> {
-        self.stances
-            .iter()
-            .find(|s| s.actor == actor && s.issue == issue)
+        self.stances.iter().find(|s| s.actor == actor && s.issue == issue)
     }
 
     /// Stances laid out as a dense actor × issue table (`None` where an actor
@@ -326,12 +295,8 @@ impl Scenario {
             position: Vec::new(),
             salience: Vec::new(),
         };
-        let index: std::collections::HashMap<&str, usize> = self
-            .actors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect();
+        let index: std::collections::HashMap<&str, usize> =
+            self.actors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
         let mut rows: Vec<(usize, &Stance)> = self
             .stances
             .iter()

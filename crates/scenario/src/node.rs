@@ -65,20 +65,12 @@ pub fn parse_toml(source: &str) -> (Option<Node>, Diagnostics) {
         return (None, diags);
     }
     let span = table.span();
-    let node = Node {
-        value: toml_table(table.get_ref(), &mut diags),
-        span,
-    };
+    let node = Node { value: toml_table(table.get_ref(), &mut diags), span };
     (Some(node), diags)
 }
 
 fn toml_table(table: &toml::de::DeTable<'_>, diags: &mut Diagnostics) -> Value {
-    Value::Table(
-        table
-            .iter()
-            .map(|(k, v)| (k.get_ref().to_string(), k.span(), toml_node(v, diags)))
-            .collect(),
-    )
+    Value::Table(table.iter().map(|(k, v)| (k.get_ref().to_string(), k.span(), toml_node(v, diags))).collect())
 }
 
 fn toml_node(v: &toml::Spanned<toml::de::DeValue<'_>>, diags: &mut Diagnostics) -> Node {
@@ -92,10 +84,7 @@ fn toml_node(v: &toml::Spanned<toml::de::DeValue<'_>>, diags: &mut Diagnostics) 
                 Some(rest) => (-1i64, rest.to_string()),
                 None => (1, digits.trim_start_matches('+').to_string()),
             };
-            let body = body
-                .trim_start_matches("0x")
-                .trim_start_matches("0o")
-                .trim_start_matches("0b");
+            let body = body.trim_start_matches("0x").trim_start_matches("0o").trim_start_matches("0b");
             match i64::from_str_radix(body, i.radix()) {
                 Ok(n) => Value::Integer(sign * n),
                 Err(_) => {
@@ -191,11 +180,7 @@ fn json_node(v: &jsonc_parser::ast::Value<'_>, diags: &mut Diagnostics) -> Node 
                 .iter()
                 .map(|p| {
                     let kr = p.name.range();
-                    (
-                        p.name.as_str().to_string(),
-                        kr.start..kr.end,
-                        json_node(&p.value, diags),
-                    )
+                    (p.name.as_str().to_string(), kr.start..kr.end, json_node(&p.value, diags))
                 })
                 .collect(),
         ),
@@ -215,14 +200,8 @@ mod tests {
         let (t, j) = (t.unwrap(), j.unwrap());
         assert_eq!(t.get("a").unwrap().value, Value::Integer(1));
         assert_eq!(j.get("a").unwrap().value, Value::Integer(1));
-        assert_eq!(
-            t.get("c").unwrap().get("d").unwrap().value,
-            Value::Bool(true)
-        );
-        assert_eq!(
-            j.get("c").unwrap().get("d").unwrap().value,
-            Value::Bool(true)
-        );
+        assert_eq!(t.get("c").unwrap().get("d").unwrap().value, Value::Bool(true));
+        assert_eq!(j.get("c").unwrap().get("d").unwrap().value, Value::Bool(true));
     }
 
     #[test]

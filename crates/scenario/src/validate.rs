@@ -34,21 +34,13 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
             );
         }
     }
-    let source_ids = unique_ids(
-        sc.meta.sources.iter().map(|s| s.id.as_str()),
-        "meta.sources",
-        "source",
-        &mut d,
-    );
+    let source_ids = unique_ids(sc.meta.sources.iter().map(|s| s.id.as_str()), "meta.sources", "source", &mut d);
     for (i, s) in sc.meta.sources.iter().enumerate() {
         if let Some(date) = &s.date {
             if !is_partial_date(date) {
                 d.push(
-                    Diagnostic::error(
-                        format!("meta.sources[{i}].date"),
-                        format!("`{date}` is not a date"),
-                    )
-                    .with_hint("write YYYY-MM-DD, YYYY-MM or YYYY"),
+                    Diagnostic::error(format!("meta.sources[{i}].date"), format!("`{date}` is not a date"))
+                        .with_hint("write YYYY-MM-DD, YYYY-MM or YYYY"),
                 );
             }
         }
@@ -56,47 +48,27 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
 
     if sc.actors.is_empty() {
         d.push(
-            Diagnostic::error("actors", "the scenario has no actors")
-                .with_hint("add at least two `[[actors]]` tables"),
+            Diagnostic::error("actors", "the scenario has no actors").with_hint("add at least two `[[actors]]` tables"),
         );
     } else if sc.actors.len() > limits::MAX_ACTORS {
         d.push(Diagnostic::error(
             "actors",
-            format!(
-                "{} actors is more than the limit of {}",
-                sc.actors.len(),
-                limits::MAX_ACTORS
-            ),
+            format!("{} actors is more than the limit of {}", sc.actors.len(), limits::MAX_ACTORS),
         ));
     }
     if sc.issues.is_empty() {
         d.push(
-            Diagnostic::error("issues", "the scenario has no issues")
-                .with_hint("add at least one `[[issues]]` table"),
+            Diagnostic::error("issues", "the scenario has no issues").with_hint("add at least one `[[issues]]` table"),
         );
     } else if sc.issues.len() > limits::MAX_ISSUES {
         d.push(Diagnostic::error(
             "issues",
-            format!(
-                "{} issues is more than the limit of {}",
-                sc.issues.len(),
-                limits::MAX_ISSUES
-            ),
+            format!("{} issues is more than the limit of {}", sc.issues.len(), limits::MAX_ISSUES),
         ));
     }
 
-    let actor_ids = unique_ids(
-        sc.actors.iter().map(|a| a.id.as_str()),
-        "actors",
-        "actor",
-        &mut d,
-    );
-    let issue_ids = unique_ids(
-        sc.issues.iter().map(|i| i.id.as_str()),
-        "issues",
-        "issue",
-        &mut d,
-    );
+    let actor_ids = unique_ids(sc.actors.iter().map(|a| a.id.as_str()), "actors", "actor", &mut d);
+    let issue_ids = unique_ids(sc.issues.iter().map(|i| i.id.as_str()), "issues", "issue", &mut d);
 
     for (i, a) in sc.actors.iter().enumerate() {
         let p = format!("actors[{i}]");
@@ -104,21 +76,12 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
             d.push(
                 Diagnostic::error(
                     format!("{p}.capability"),
-                    format!(
-                        "capability of `{}` must be a positive number, got {}",
-                        a.id, a.capability
-                    ),
+                    format!("capability of `{}` must be a positive number, got {}", a.id, a.capability),
                 )
                 .with_hint("capability is relative power on any positive scale, e.g. 0.3 or 120"),
             );
         }
-        check_refs(
-            &a.sources,
-            &source_ids,
-            &format!("{p}.sources"),
-            "source",
-            &mut d,
-        );
+        check_refs(&a.sources, &source_ids, &format!("{p}.sources"), "source", &mut d);
     }
 
     for (i, iss) in sc.issues.iter().enumerate() {
@@ -129,10 +92,7 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
             d.push(
                 Diagnostic::error(
                     format!("{p}.{field}"),
-                    format!(
-                        "issue `{}` has an empty or invalid scale [{}, {}]",
-                        iss.id, iss.min, iss.max
-                    ),
+                    format!("issue `{}` has an empty or invalid scale [{}, {}]", iss.id, iss.min, iss.max),
                 )
                 .with_hint("`min` must be a finite number below `max`, e.g. min = 0, max = 100"),
             );
@@ -160,8 +120,7 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
         }
     }
 
-    let issues_by_id: HashMap<&str, &Issue> =
-        sc.issues.iter().map(|i| (i.id.as_str(), i)).collect();
+    let issues_by_id: HashMap<&str, &Issue> = sc.issues.iter().map(|i| (i.id.as_str(), i)).collect();
     let mut seen_pairs: HashMap<(&str, &str), usize> = HashMap::new();
     let mut actors_with_stance: HashSet<&str> = HashSet::new();
     for (k, s) in sc.stances.iter().enumerate() {
@@ -175,11 +134,8 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
         }
         if let Some(prev) = seen_pairs.insert((s.actor.as_str(), s.issue.as_str()), k) {
             d.push(
-                Diagnostic::error(
-                    p.clone(),
-                    format!("`{}` has a second stance on `{}`", s.actor, s.issue),
-                )
-                .with_hint(format!("the first is stances[{prev}]; keep one")),
+                Diagnostic::error(p.clone(), format!("`{}` has a second stance on `{}`", s.actor, s.issue))
+                    .with_hint(format!("the first is stances[{prev}]; keep one")),
             );
         }
         if !(s.salience.is_finite() && (0.0..=1.0).contains(&s.salience)) {
@@ -191,8 +147,7 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 .with_hint(if s.salience > 1.0 && s.salience <= 100.0 {
                     "saliences are fractions: divide percentages by 100".to_string()
                 } else {
-                    "0 means the actor does not care, 1 that the issue matters above all"
-                        .to_string()
+                    "0 means the actor does not care, 1 that the issue matters above all".to_string()
                 }),
             );
         }
@@ -201,13 +156,7 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
         if !scale_ok {
             continue;
         }
-        let pos_ok = check_on_scale(
-            s.position,
-            iss,
-            &format!("{p}.position"),
-            "position",
-            &mut d,
-        );
+        let pos_ok = check_on_scale(s.position, iss, &format!("{p}.position"), "position", &mut d);
         if let Some([lo, hi]) = s.red_line {
             let rp = format!("{p}.red_line");
             let ends_ok = check_on_scale(lo, iss, &format!("{rp}[0]"), "red line", &mut d)
@@ -219,8 +168,14 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 );
             } else if ends_ok && pos_ok && !(lo..=hi).contains(&s.position) {
                 d.push(
-                    Diagnostic::error(rp, format!("`{}`'s red line [{lo}, {hi}] on `{}` excludes its own position {}", s.actor, s.issue, s.position))
-                        .with_hint("a red line is the set of outcomes the actor accepts; it must contain its ideal point"),
+                    Diagnostic::error(
+                        rp,
+                        format!(
+                            "`{}`'s red line [{lo}, {hi}] on `{}` excludes its own position {}",
+                            s.actor, s.issue, s.position
+                        ),
+                    )
+                    .with_hint("a red line is the set of outcomes the actor accepts; it must contain its ideal point"),
                 );
             }
         }
@@ -234,10 +189,7 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 d.push(
                     Diagnostic::warning(
                         format!("{p}.position_sd"),
-                        format!(
-                            "position_sd {sd} is wider than the whole scale ({})",
-                            iss.range()
-                        ),
+                        format!("position_sd {sd} is wider than the whole scale ({})", iss.range()),
                     )
                     .with_hint("a standard deviation is on the issue's scale, not in percent"),
                 );
@@ -251,26 +203,14 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 ));
             }
         }
-        check_refs(
-            &s.sources,
-            &source_ids,
-            &format!("{p}.sources"),
-            "source",
-            &mut d,
-        );
+        check_refs(&s.sources, &source_ids, &format!("{p}.sources"), "source", &mut d);
     }
 
     for (i, a) in sc.actors.iter().enumerate() {
-        if !a.id.is_empty()
-            && !actors_with_stance.contains(a.id.as_str())
-            && a.kind != ActorKind::Mediator
-        {
+        if !a.id.is_empty() && !actors_with_stance.contains(a.id.as_str()) && a.kind != ActorKind::Mediator {
             d.push(
-                Diagnostic::warning(
-                    format!("actors[{i}]"),
-                    format!("actor `{}` takes no stance on any issue", a.id),
-                )
-                .with_hint("engines will leave it out; add `[[stances]]` for it or remove it"),
+                Diagnostic::warning(format!("actors[{i}]"), format!("actor `{}` takes no stance on any issue", a.id))
+                    .with_hint("engines will leave it out; add `[[stances]]` for it or remove it"),
             );
         }
     }
@@ -299,27 +239,17 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
         if from_ok && to_ok && r.from == r.to {
             d.push(Diagnostic::error(
                 p.clone(),
-                format!(
-                    "`{}` cannot be in a `{}` relation with itself",
-                    r.from,
-                    r.kind.as_str()
-                ),
+                format!("`{}` cannot be in a `{}` relation with itself", r.from, r.kind.as_str()),
             ));
         }
         match r.weight {
             Some(w) if !(w.is_finite() && (0.0..=1.0).contains(&w)) => d.push(
-                Diagnostic::error(
-                    format!("{p}.weight"),
-                    format!("weight must be between 0 and 1, got {w}"),
-                )
-                .with_hint("0 means no effect, 1 full effect"),
+                Diagnostic::error(format!("{p}.weight"), format!("weight must be between 0 and 1, got {w}"))
+                    .with_hint("0 means no effect, 1 full effect"),
             ),
             None if r.kind.needs_weight() => d.push(
-                Diagnostic::error(
-                    format!("{p}.weight"),
-                    format!("a `{}` relation needs a weight", r.kind.as_str()),
-                )
-                .with_hint("add `weight = 0.3` (between 0 and 1)"),
+                Diagnostic::error(format!("{p}.weight"), format!("a `{}` relation needs a weight", r.kind.as_str()))
+                    .with_hint("add `weight = 0.3` (between 0 and 1)"),
             ),
             _ => {}
         }
@@ -336,23 +266,12 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 }
             }
         }
-        check_refs(
-            &r.sources,
-            &source_ids,
-            &format!("{p}.sources"),
-            "source",
-            &mut d,
-        );
+        check_refs(&r.sources, &source_ids, &format!("{p}.sources"), "source", &mut d);
     }
     d
 }
 
-fn unique_ids<'a>(
-    ids: impl Iterator<Item = &'a str>,
-    path: &str,
-    what: &str,
-    d: &mut Diagnostics,
-) -> Vec<&'a str> {
+fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, path: &str, what: &str, d: &mut Diagnostics) -> Vec<&'a str> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut out = Vec::new();
     for (i, id) in ids.enumerate() {
@@ -364,10 +283,7 @@ fn unique_ids<'a>(
             );
             continue;
         }
-        if id
-            .chars()
-            .any(|c| c.is_whitespace() || c == '.' || c == '=' || c == ',')
-        {
+        if id.chars().any(|c| c.is_whitespace() || c == '.' || c == '=' || c == ',') {
             d.push(
                 Diagnostic::error(p.clone(), format!("{what} id `{id}` contains spaces or one of `.=,`"))
                     .with_hint("ids are used in `--set actor.issue.field=value`; use letters, digits, `_` and `-`"),
@@ -375,9 +291,8 @@ fn unique_ids<'a>(
         }
         if let Some(first) = seen.insert(id, i) {
             d.push(
-                Diagnostic::error(p, format!("duplicate {what} id `{id}`")).with_hint(format!(
-                    "{path}[{first}] already uses it; ids must be unique"
-                )),
+                Diagnostic::error(p, format!("duplicate {what} id `{id}`"))
+                    .with_hint(format!("{path}[{first}] already uses it; ids must be unique")),
             );
         } else {
             out.push(id);
@@ -396,15 +311,7 @@ fn check_ref(id: &str, known: &[&str], path: &str, what: &str, d: &mut Diagnosti
     let hint = match nearest(id, known.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None if known.is_empty() => format!("no {what}s are defined"),
-        None => format!(
-            "known {what}s: {}",
-            known
-                .iter()
-                .take(12)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        None => format!("known {what}s: {}", known.iter().take(12).copied().collect::<Vec<_>>().join(", ")),
     };
     d.push(Diagnostic::error(path, format!("unknown {what} `{id}`")).with_hint(hint));
     false
@@ -418,19 +325,13 @@ fn check_refs(ids: &[String], known: &[&str], path: &str, what: &str, d: &mut Di
 
 fn check_on_scale(x: f64, iss: &Issue, path: &str, what: &str, d: &mut Diagnostics) -> bool {
     if x.is_nan() {
-        d.push(
-            Diagnostic::error(path, format!("{what} is NaN"))
-                .with_hint("write a number on the issue's scale"),
-        );
+        d.push(Diagnostic::error(path, format!("{what} is NaN")).with_hint("write a number on the issue's scale"));
         false
     } else if !(iss.min..=iss.max).contains(&x) {
         d.push(
             Diagnostic::error(
                 path,
-                format!(
-                    "{what} {x} is outside the scale of `{}` [{}, {}]",
-                    iss.id, iss.min, iss.max
-                ),
+                format!("{what} {x} is outside the scale of `{}` [{}, {}]", iss.id, iss.min, iss.max),
             )
             .with_hint(format!(
                 "values on `{}` run from {} ({}) to {} ({})",
@@ -445,9 +346,7 @@ fn check_on_scale(x: f64, iss: &Issue, path: &str, what: &str, d: &mut Diagnosti
 
 fn is_date(s: &str) -> bool {
     let num = |r: std::ops::Range<usize>| {
-        s.get(r)
-            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
-            .and_then(|t| t.parse::<u16>().ok())
+        s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit())).and_then(|t| t.parse::<u16>().ok())
     };
     s.len() == 10
         && s.as_bytes()[4] == b'-'

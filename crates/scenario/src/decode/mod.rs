@@ -20,30 +20,14 @@ pub fn scenario(root: &Node, cx: &mut Cx) -> Scenario {
     match t.take("meta", cx) {
         Some(n) => sc.meta = meta(n, cx),
         None => {
-            cx.error("meta", t.span(), "missing the `[meta]` table")
-                .hint = Some("start the file with `[meta]` and `title = \"...\"`".into());
+            cx.error("meta", t.span(), "missing the `[meta]` table").hint =
+                Some("start the file with `[meta]` and `title = \"...\"`".into());
         }
     }
-    sc.actors = t
-        .list("actors", cx)
-        .into_iter()
-        .filter_map(|(p, n)| actor(n, &p, cx))
-        .collect();
-    sc.issues = t
-        .list("issues", cx)
-        .into_iter()
-        .filter_map(|(p, n)| issue(n, &p, cx))
-        .collect();
-    sc.stances = t
-        .list("stances", cx)
-        .into_iter()
-        .filter_map(|(p, n)| stance(n, &p, cx))
-        .collect();
-    sc.relations = t
-        .list("relations", cx)
-        .into_iter()
-        .filter_map(|(p, n)| relation(n, &p, cx))
-        .collect();
+    sc.actors = t.list("actors", cx).into_iter().filter_map(|(p, n)| actor(n, &p, cx)).collect();
+    sc.issues = t.list("issues", cx).into_iter().filter_map(|(p, n)| issue(n, &p, cx)).collect();
+    sc.stances = t.list("stances", cx).into_iter().filter_map(|(p, n)| stance(n, &p, cx)).collect();
+    sc.relations = t.list("relations", cx).into_iter().filter_map(|(p, n)| relation(n, &p, cx)).collect();
     if let Some(n) = t.take("engines", cx) {
         sc.engines = settings::decode(n, "engines", cx);
     }
@@ -60,11 +44,7 @@ fn meta(n: &Node, cx: &mut Cx) -> Meta {
     m.as_of = t.opt_date("as_of", cx);
     m.author = t.opt_str("author", cx);
     m.description = t.opt_str("description", cx);
-    m.sources = t
-        .list("sources", cx)
-        .into_iter()
-        .filter_map(|(p, n)| source(n, &p, cx))
-        .collect();
+    m.sources = t.list("sources", cx).into_iter().filter_map(|(p, n)| source(n, &p, cx)).collect();
     t.finish(cx);
     m
 }
@@ -86,9 +66,7 @@ fn actor(n: &Node, path: &str, cx: &mut Cx) -> Option<Actor> {
     let mut t = Table::new(n, path, cx)?;
     let id = t.req_str("id", cx);
     let name = t.req_str("name", cx);
-    let kind = t
-        .opt_keyword("kind", &ActorKind::NAMES, ActorKind::parse, cx)
-        .unwrap_or_default();
+    let kind = t.opt_keyword("kind", &ActorKind::NAMES, ActorKind::parse, cx).unwrap_or_default();
     let capability = t.req_f64("capability", cx);
     let a = Actor {
         id: id.clone().unwrap_or_default(),
@@ -144,9 +122,7 @@ fn stance(n: &Node, path: &str, cx: &mut Cx) -> Option<Stance> {
     let issue = t.req_str("issue", cx);
     let position = t.req_f64("position", cx);
     let salience = t.req_f64("salience", cx);
-    let red_line = t
-        .take("red_line", cx)
-        .and_then(|n| interval(n, &t.field_path("red_line"), cx));
+    let red_line = t.take("red_line", cx).and_then(|n| interval(n, &t.field_path("red_line"), cx));
     let s = Stance {
         actor: actor.unwrap_or_default(),
         issue: issue.unwrap_or_default(),
@@ -179,15 +155,8 @@ fn interval(n: &Node, path: &str, cx: &mut Cx) -> Option<[f64; 2]> {
             Some([lo?, hi?])
         }
         _ => {
-            cx.error(
-                path,
-                &n.span,
-                format!(
-                    "expected an interval of two numbers, found {}",
-                    describe_len(n)
-                ),
-            )
-            .hint = Some(hint.into());
+            cx.error(path, &n.span, format!("expected an interval of two numbers, found {}", describe_len(n))).hint =
+                Some(hint.into());
             None
         }
     }
@@ -203,12 +172,8 @@ fn describe_len(n: &Node) -> String {
 fn relation(n: &Node, path: &str, cx: &mut Cx) -> Option<Relation> {
     let mut t = Table::new(n, path, cx)?;
     if !t.has("kind") {
-        cx.error(
-            &t.field_path("kind"),
-            t.span(),
-            "missing required field `kind`",
-        )
-        .hint = Some(format!("one of {}", RelationKind::NAMES.join(", ")));
+        cx.error(&t.field_path("kind"), t.span(), "missing required field `kind`").hint =
+            Some(format!("one of {}", RelationKind::NAMES.join(", ")));
     }
     let kind = t.opt_keyword("kind", &RelationKind::NAMES, RelationKind::parse, cx);
     let from = t.req_str("from", cx);
@@ -217,12 +182,5 @@ fn relation(n: &Node, path: &str, cx: &mut Cx) -> Option<Relation> {
     let note = t.opt_str("note", cx);
     let sources = t.opt_str_list("sources", cx);
     t.finish(cx);
-    Some(Relation {
-        kind: kind?,
-        from: from.unwrap_or_default(),
-        to: to.unwrap_or_default(),
-        weight,
-        note,
-        sources,
-    })
+    Some(Relation { kind: kind?, from: from.unwrap_or_default(), to: to.unwrap_or_default(), weight, note, sources })
 }

@@ -14,14 +14,8 @@ pub struct Cx {
 }
 
 impl Cx {
-    pub fn error(
-        &mut self,
-        path: &str,
-        span: &Span,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::error(path, message).with_span(Some(span.clone())));
+    pub fn error(&mut self, path: &str, span: &Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(path, message).with_span(Some(span.clone())));
         self.diags.0.last_mut().expect("just pushed")
     }
 
@@ -59,17 +53,9 @@ impl<'n> Table<'n> {
     pub fn new(node: &'n Node, path: &str, cx: &mut Cx) -> Option<Self> {
         cx.spans.insert(path.to_string(), node.span.clone());
         match node.value {
-            Value::Table(_) => Some(Table {
-                node,
-                path: path.to_string(),
-                taken: Vec::new(),
-            }),
+            Value::Table(_) => Some(Table { node, path: path.to_string(), taken: Vec::new() }),
             _ => {
-                cx.error(
-                    path,
-                    &node.span,
-                    format!("expected a table, found {}", node.type_name()),
-                );
+                cx.error(path, &node.span, format!("expected a table, found {}", node.type_name()));
                 None
             }
         }
@@ -100,11 +86,7 @@ impl<'n> Table<'n> {
     }
 
     fn missing(&self, key: &str, cx: &mut Cx, hint: Option<&str>) {
-        let d = cx.error(
-            &self.field_path(key),
-            &self.node.span,
-            format!("missing required field `{key}`"),
-        );
+        let d = cx.error(&self.field_path(key), &self.node.span, format!("missing required field `{key}`"));
         if let Some(h) = hint {
             d.hint = Some(h.to_string());
         }
@@ -147,14 +129,7 @@ impl<'n> Table<'n> {
         match n.value {
             Value::Integer(i) if i >= 0 => Some(i as u64),
             _ => {
-                cx.error(
-                    &path,
-                    &n.span,
-                    format!(
-                        "expected a non-negative whole number, found {}",
-                        n.type_name()
-                    ),
-                );
+                cx.error(&path, &n.span, format!("expected a non-negative whole number, found {}", n.type_name()));
                 None
             }
         }
@@ -165,11 +140,7 @@ impl<'n> Table<'n> {
         match n.value {
             Value::Bool(b) => Some(b),
             _ => {
-                cx.error(
-                    &self.field_path(key),
-                    &n.span,
-                    format!("expected true or false, found {}", n.type_name()),
-                );
+                cx.error(&self.field_path(key), &n.span, format!("expected true or false, found {}", n.type_name()));
                 None
             }
         }
@@ -181,11 +152,7 @@ impl<'n> Table<'n> {
         match &n.value {
             Value::Datetime(s) | Value::String(s) => Some(s.clone()),
             _ => {
-                cx.error(
-                    &self.field_path(key),
-                    &n.span,
-                    format!("expected a date, found {}", n.type_name()),
-                );
+                cx.error(&self.field_path(key), &n.span, format!("expected a date, found {}", n.type_name()));
                 None
             }
         }
@@ -208,11 +175,7 @@ impl<'n> Table<'n> {
                 .collect(),
             Value::String(s) => vec![s.clone()],
             _ => {
-                cx.error(
-                    &path,
-                    &n.span,
-                    format!("expected a list of strings, found {}", n.type_name()),
-                );
+                cx.error(&path, &n.span, format!("expected a list of strings, found {}", n.type_name()));
                 Vec::new()
             }
         }
@@ -225,18 +188,10 @@ impl<'n> Table<'n> {
         };
         let path = self.field_path(key);
         match &n.value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| (format!("{path}[{i}]"), item))
-                .collect(),
+            Value::Array(items) => items.iter().enumerate().map(|(i, item)| (format!("{path}[{i}]"), item)).collect(),
             _ => {
-                cx.error(
-                    &path,
-                    &n.span,
-                    format!("expected a list, found {}", n.type_name()),
-                )
-                .hint = Some(format!("in TOML write each entry as a `[[{key}]]` table"));
+                cx.error(&path, &n.span, format!("expected a list, found {}", n.type_name())).hint =
+                    Some(format!("in TOML write each entry as a `[[{key}]]` table"));
                 Vec::new()
             }
         }
@@ -257,8 +212,7 @@ impl<'n> Table<'n> {
             Some(v) => Some(v),
             None => {
                 let hint = suggest(&s, names);
-                cx.error(&path, &n.span, format!("unknown value `{s}`"))
-                    .hint = Some(hint);
+                cx.error(&path, &n.span, format!("unknown value `{s}`")).hint = Some(hint);
                 None
             }
         }
@@ -270,8 +224,7 @@ impl<'n> Table<'n> {
             for (k, kspan, _) in entries {
                 if !self.taken.contains(&k.as_str()) {
                     let hint = suggest(k, &self.taken);
-                    cx.error(&join(&self.path, k), kspan, format!("unknown field `{k}`"))
-                        .hint = Some(hint);
+                    cx.error(&join(&self.path, k), kspan, format!("unknown field `{k}`")).hint = Some(hint);
                 }
             }
         }
@@ -282,11 +235,7 @@ pub fn as_str(n: &Node, path: &str, cx: &mut Cx) -> Option<String> {
     match &n.value {
         Value::String(s) => Some(s.clone()),
         _ => {
-            cx.error(
-                path,
-                &n.span,
-                format!("expected a string, found {}", n.type_name()),
-            );
+            cx.error(path, &n.span, format!("expected a string, found {}", n.type_name()));
             None
         }
     }
@@ -297,11 +246,7 @@ pub fn as_f64(n: &Node, path: &str, cx: &mut Cx) -> Option<f64> {
         Value::Number(x) => Some(x),
         Value::Integer(i) => Some(i as f64),
         _ => {
-            let d = cx.error(
-                path,
-                &n.span,
-                format!("expected a number, found {}", n.type_name()),
-            );
+            let d = cx.error(path, &n.span, format!("expected a number, found {}", n.type_name()));
             if let Value::String(s) = &n.value {
                 if s.trim().parse::<f64>().is_ok() {
                     d.hint = Some(format!("write the number without quotes: {}", s.trim()));

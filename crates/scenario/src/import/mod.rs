@@ -5,10 +5,7 @@ pub mod ktab;
 
 /// A file-stem-like id from a label (`shared/x/ec-emissions-actors.csv` → `ec-emissions-actors`).
 pub(crate) fn stem_id(label: &str, fallback: &str) -> String {
-    let stem = std::path::Path::new(label)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("");
+    let stem = std::path::Path::new(label).file_stem().and_then(|s| s.to_str()).unwrap_or("");
     let id = slug(stem);
     if id.is_empty() {
         fallback.to_string()

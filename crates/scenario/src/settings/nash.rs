@@ -42,14 +42,7 @@ pub struct NashSettings {
 
 pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<NashSettings> {
     let mut t = Table::new(n, path, cx)?;
-    let disagreement = t
-        .opt_keyword(
-            "disagreement",
-            &Disagreement::NAMES,
-            Disagreement::parse,
-            cx,
-        )
-        .unwrap_or_default();
+    let disagreement = t.opt_keyword("disagreement", &Disagreement::NAMES, Disagreement::parse, cx).unwrap_or_default();
     t.finish(cx);
     Some(NashSettings { disagreement })
 }
