@@ -55,6 +55,7 @@ impl IssueEngine for Compromise {
             outcome,
             participants: v.actors.clone(),
             trajectory: vec![v.position.clone()],
+            ideals: Vec::new(),
             outcome_path: vec![outcome],
             converged: None,
             interactions: Vec::new(),

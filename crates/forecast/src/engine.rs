@@ -157,6 +157,7 @@ fn empty_issue(view: &IssueView<'_>) -> IssueForecast {
         outcome,
         participants: Vec::new(),
         trajectory: vec![Vec::new()],
+        ideals: Vec::new(),
         outcome_path: vec![outcome],
         converged: None,
         interactions: Vec::new(),

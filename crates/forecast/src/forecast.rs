@@ -43,6 +43,10 @@ pub struct IssueForecast {
     /// position of `participants[k]` after round `t`; round 0 is the input.
     /// Closed-form engines have a single round.
     pub trajectory: Vec<Vec<f64>>,
+    /// Ideal points per round, laid out like `trajectory`, for engines in which
+    /// ideals themselves move (smp's ideal-point accommodation); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ideals: Vec<Vec<f64>>,
     /// Predicted outcome after each round (same length as `trajectory`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outcome_path: Vec<f64>,

@@ -144,6 +144,7 @@ impl IssueEngine for Nash {
             outcome: sol.outcome,
             participants: v.actors.clone(),
             trajectory: vec![v.position.clone()],
+            ideals: Vec::new(),
             outcome_path: vec![sol.outcome],
             converged: None,
             interactions: Vec::new(),
