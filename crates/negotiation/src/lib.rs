@@ -1,1 +1,25 @@
-//! Outcome spaces, bargaining analytics, negotiation protocols, strategies and tournaments.
+//! Outcome spaces, preferences and bargaining analytics for automated negotiation.
+//!
+//! The foundation the negotiation protocols, strategies and tournaments build on:
+//!
+//! * [`domain`] — issues (categorical, ordinal, integer, continuous), outcome spaces, and
+//!   outcomes as compact vectors of value indices;
+//! * [`utility`] — linear-additive utilities with per-value utilities and issue weights,
+//!   a general non-additive hook ([`utility::UtilityFunction`]), reservation values and
+//!   time discounting, bundled per party in a [`utility::Profile`];
+//! * [`nonlinear`] — the ANAC-2014 hyper-rectangle (constraint) utility functions;
+//! * [`io`] — loaders for Genius XML and GeniusWeb JSON domains and profiles
+//!   ([`io::load_domain`]);
+//! * [`pareto`] — exact Pareto frontiers: an issue-by-issue merge for additive utilities
+//!   (no enumeration), and enumeration with a skyline filter for anything else;
+//! * [`solutions`] — Nash, Kalai–Smorodinsky, egalitarian and maximum-welfare points and
+//!   the zone of possible agreement; [`report::FrontierReport`] bundles them.
+
+pub mod domain;
+pub mod error;
+pub mod nonlinear;
+pub mod utility;
+
+pub use domain::{Issue, IssueValues, Outcome, OutcomeSpace, Value};
+pub use error::NegotiationError;
+pub use utility::{AdditiveUtility, Discount, IssueUtility, Profile, Utility, UtilityFunction};

@@ -1,0 +1,121 @@
+//! Non-additive utilities: the constraint (hyper-rectangle) utility functions of ANAC 2014.
+//!
+//! A [`HyperRectangleUtility`] is a list of weighted boxes over integer issues. An outcome
+//! earns a box's utility when every constrained issue's value lies in the box's closed range
+//! on that issue; its utility is the sum of the boxes it falls in, divided by the profile's
+//! declared maximum (`maxutility`), which puts it on Genius's 0–1 scale.
+
+use crate::domain::{IssueValues, OutcomeSpace, Value};
+use crate::error::NegotiationError;
+use crate::utility::UtilityFunction;
+
+/// One box: closed ranges of value indices on some issues, and the utility it adds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HyperRectangle {
+    /// `(issue position, lowest value index, highest value index)`, all inclusive.
+    pub bounds: Vec<(usize, u32, u32)>,
+    /// The utility an outcome inside the box earns (before normalisation).
+    pub utility: f64,
+}
+
+impl HyperRectangle {
+    /// Whether `outcome` lies inside the box.
+    #[inline]
+    pub fn contains(&self, outcome: &[Value]) -> bool {
+        self.bounds.iter().all(|&(issue, lo, hi)| match outcome.get(issue) {
+            Some(Value::Index(k)) => *k >= lo && *k <= hi,
+            _ => false,
+        })
+    }
+}
+
+/// A sum of hyper-rectangle utilities, normalised by a declared maximum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HyperRectangleUtility {
+    rectangles: Vec<HyperRectangle>,
+    max_utility: f64,
+}
+
+impl HyperRectangleUtility {
+    /// Builds the utility; the bounds must name discrete issues of `space` with index ranges
+    /// inside the issue, and `max_utility` must be positive and finite.
+    pub fn new(
+        space: &OutcomeSpace,
+        rectangles: Vec<HyperRectangle>,
+        max_utility: f64,
+    ) -> Result<Self, NegotiationError> {
+        if !(max_utility.is_finite() && max_utility > 0.0) {
+            return Err(NegotiationError::invalid(format!("maximum utility {max_utility} is not a positive number")));
+        }
+        for (r, rect) in rectangles.iter().enumerate() {
+            if !rect.utility.is_finite() {
+                return Err(NegotiationError::invalid(format!("hyper-rectangle {}: utility is not finite", r + 1)));
+            }
+            for &(issue, lo, hi) in &rect.bounds {
+                let card = space.issues.get(issue).and_then(|i| i.cardinality()).ok_or_else(|| {
+                    NegotiationError::invalid(format!(
+                        "hyper-rectangle {}: issue #{} is not a discrete issue of the domain",
+                        r + 1,
+                        issue + 1
+                    ))
+                })?;
+                if lo > hi || hi >= card {
+                    return Err(NegotiationError::invalid(format!(
+                        "hyper-rectangle {}: range {lo}..={hi} on issue '{}' is empty or outside its {card} values",
+                        r + 1,
+                        space.issues[issue].name
+                    )));
+                }
+            }
+        }
+        Ok(HyperRectangleUtility { rectangles, max_utility })
+    }
+
+    /// Converts an integer-valued range on issue `issue` to value indices, clamped to the
+    /// issue (Genius files state ranges in issue values, not indices).
+    pub fn index_range(space: &OutcomeSpace, issue: usize, min: i64, max: i64) -> Result<(u32, u32), NegotiationError> {
+        let Some(iss) = space.issues.get(issue) else {
+            return Err(NegotiationError::invalid(format!(
+                "hyper-rectangle names issue #{} which does not exist",
+                issue + 1
+            )));
+        };
+        match iss.values {
+            IssueValues::Integer { low, high } => {
+                let (a, b) = (min.max(low), max.min(high));
+                if a > b {
+                    return Err(NegotiationError::invalid(format!(
+                        "hyper-rectangle range {min}..={max} misses issue '{}' ({low}..={high})",
+                        iss.name
+                    )));
+                }
+                Ok(((a as i128 - low as i128) as u32, (b as i128 - low as i128) as u32))
+            }
+            _ => Err(NegotiationError::invalid(format!(
+                "hyper-rectangles need integer issues; '{}' is not one",
+                iss.name
+            ))),
+        }
+    }
+
+    /// The boxes.
+    pub fn rectangles(&self) -> &[HyperRectangle] {
+        &self.rectangles
+    }
+
+    /// The declared maximum the raw sum is divided by.
+    pub fn max_utility(&self) -> f64 {
+        self.max_utility
+    }
+
+    /// The raw (un-normalised) sum of the boxes containing `outcome`.
+    pub fn raw_utility(&self, outcome: &[Value]) -> f64 {
+        self.rectangles.iter().filter(|r| r.contains(outcome)).map(|r| r.utility).sum()
+    }
+}
+
+impl UtilityFunction for HyperRectangleUtility {
+    fn utility(&self, outcome: &[Value]) -> f64 {
+        self.raw_utility(outcome) / self.max_utility
+    }
+}
