@@ -1,1 +1,62 @@
-fn main() {}
+//! `demarche`: model, forecast and simulate multi-party political negotiations.
+//!
+//! A thin front end: parsing arguments and printing results. All modelling
+//! lives in the library crates.
+
+mod cmd;
+mod input;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "demarche",
+    version,
+    about = "Model, forecast and simulate multi-party political negotiations",
+    long_about = "demarche reads a negotiation written down as data (actors, issues, stances, relations) \
+                  and forecasts where each issue lands, who moves and who heads for confrontation.\n\n\
+                  Start with `demarche demo`, then `demarche check FILE` and `demarche forecast FILE`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load and check scenario files; report every problem at once.
+    Check(cmd::check::CheckArgs),
+    /// Forecast each issue's outcome with one or more models.
+    Forecast(cmd::forecast::ForecastArgs),
+    /// Print the JSON Schema of the native scenario format.
+    Schema,
+    /// Convert a scenario (TOML, JSON, BDM CSV, KTAB CSV/XML) to TOML or JSON.
+    Convert(cmd::convert::ConvertArgs),
+    /// Forecast the built-in seed scenario (Iran–US nuclear talks) and print it.
+    Demo(cmd::demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(a) => cmd::check::run(a),
+        Command::Forecast(a) => cmd::forecast::run(a),
+        Command::Schema => cmd::schema::run(),
+        Command::Convert(a) => cmd::convert::run(a),
+        Command::Demo(a) => cmd::demo::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let text = e.to_string();
+            eprint!("{text}");
+            if !text.ends_with('\n') {
+                eprintln!();
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,95 @@
-//! The catalogue of demarche forecasting engines: build any engine by name with its options.
+//! The catalogue of forecasting engines.
+//!
+//! Front ends (CLI, simulation, server) name an engine and hand over options;
+//! this crate turns that into a boxed [`Engine`]. Options come from the
+//! scenario's `[engines.*]` tables first, then from `overrides` (command line
+//! or API), which win.
+
+use demarche_forecast::{Compromise, Engine, Nash, PerIssue};
+use demarche_scenario::settings::nash::Disagreement;
+use demarche_scenario::EngineSettings;
+
+/// Every engine, in the order `--model all` runs them.
+pub const MODELS: &[&str] = &["compromise", "nash"];
+
+/// Option overrides given outside the scenario file, as `engine.key=value`.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub entries: Vec<(String, String, String)>,
+}
+
+impl Overrides {
+    /// Parse `engine.key=value`.
+    pub fn push_str(&mut self, s: &str) -> Result<(), String> {
+        let (lhs, value) = s
+            .split_once('=')
+            .ok_or_else(|| format!("`{s}` is not of the form engine.key=value (e.g. nash.disagreement=worst)"))?;
+        let (engine, key) = lhs
+            .split_once('.')
+            .ok_or_else(|| format!("`{lhs}` names no engine; write engine.key=value (e.g. nash.disagreement=worst)"))?;
+        if !MODELS.contains(&engine) {
+            return Err(format!("unknown engine `{engine}`; {}", demarche_scenario::diag::suggest(engine, MODELS)));
+        }
+        self.entries.push((engine.trim().to_string(), key.trim().to_string(), value.trim().to_string()));
+        Ok(())
+    }
+
+    fn for_engine<'a>(&'a self, engine: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.entries.iter().filter(move |(e, _, _)| e == engine).map(|(_, k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+/// Names to run for a `--model` argument (`all` expands to every engine).
+pub fn expand(model: &str) -> Result<Vec<&'static str>, String> {
+    if model == "all" {
+        return Ok(MODELS.to_vec());
+    }
+    let mut out = Vec::new();
+    for m in model.split(',').map(str::trim) {
+        match MODELS.iter().find(|x| **x == m) {
+            Some(x) if !out.contains(x) => out.push(*x),
+            Some(_) => {}
+            None => {
+                let mut names: Vec<&str> = MODELS.to_vec();
+                names.push("all");
+                return Err(format!("unknown model `{m}`; {}", demarche_scenario::diag::suggest(m, &names)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Build the engine `name` with the scenario's stored options and `overrides`.
+pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Result<Box<dyn Engine>, String> {
+    match name {
+        "compromise" => {
+            if let Some((k, _)) = overrides.for_engine("compromise").next() {
+                return Err(format!("the compromise model has no option `{k}`"));
+            }
+            Ok(Box::new(PerIssue(Compromise)))
+        }
+        "nash" => {
+            let mut s = stored.nash.clone().unwrap_or_default();
+            for (k, v) in overrides.for_engine("nash") {
+                match k {
+                    "disagreement" => {
+                        s.disagreement = Disagreement::parse(v).ok_or_else(|| {
+                            format!(
+                                "nash.disagreement: unknown value `{v}`; {}",
+                                demarche_scenario::diag::suggest(v, &Disagreement::NAMES)
+                            )
+                        })?
+                    }
+                    _ => {
+                        return Err(format!(
+                            "nash has no option `{k}`; {}",
+                            demarche_scenario::diag::suggest(k, &["disagreement"])
+                        ))
+                    }
+                }
+            }
+            Ok(Box::new(PerIssue(Nash { settings: s })))
+        }
+        _ => Err(format!("unknown model `{name}`; {}", demarche_scenario::diag::suggest(name, MODELS))),
+    }
+}

@@ -1,0 +1,63 @@
+//! `demarche check FILE...`: load and validate scenarios.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::CmdResult;
+use crate::input;
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Scenario files (.toml, .json, BDM .csv, KTAB .csv/.xml); `-` for standard input.
+    #[arg(required = true)]
+    pub files: Vec<String>,
+    /// Read every file in this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
+    pub input_format: Option<demarche_scenario::Format>,
+    /// Print diagnostics as JSON (one object per file).
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &CheckArgs) -> CmdResult {
+    let mut ok = true;
+    let mut reports = Vec::new();
+    for file in &args.files {
+        match input::load(file, args.input_format) {
+            Ok(l) => {
+                let sc = &l.scenario;
+                if args.json {
+                    reports.push(serde_json::json!({
+                        "file": file, "ok": true,
+                        "actors": sc.actors.len(), "issues": sc.issues.len(), "stances": sc.stances.len(),
+                        "diagnostics": l.warnings,
+                    }));
+                } else {
+                    eprint!("{}", l.warnings);
+                    println!(
+                        "{file}: ok — \"{}\": {} actors, {} issues, {} stances, {} relations",
+                        sc.meta.title,
+                        sc.actors.len(),
+                        sc.issues.len(),
+                        sc.stances.len(),
+                        sc.relations.len()
+                    );
+                }
+            }
+            Err(e) => {
+                ok = false;
+                if args.json {
+                    reports.push(serde_json::json!({ "file": file, "ok": false, "diagnostics": e.diagnostics }));
+                } else {
+                    eprint!("{e}");
+                    eprintln!("{file}: invalid");
+                }
+            }
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

@@ -1,0 +1,97 @@
+//! `demarche forecast FILE`: run forecasting engines on a scenario.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use demarche_engines::Overrides;
+use demarche_forecast::{Forecast, Request};
+use demarche_scenario::Scenario;
+
+use super::CmdResult;
+use crate::{input, render};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
+pub struct ForecastArgs {
+    /// Scenario file (.toml, .json, BDM .csv, KTAB .csv/.xml); `-` for standard input.
+    pub file: String,
+    /// Model(s): compromise, nash, bdm, smp, a comma-separated list, or all.
+    #[arg(long, short, default_value = "all")]
+    pub model: String,
+    /// Forecast only this issue (repeat for several).
+    #[arg(long = "issue", value_name = "ID")]
+    pub issues: Vec<String>,
+    /// Maximum rounds for iterative models.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub rounds: Option<u32>,
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: OutputFormat,
+    /// Write every actor's position per round as CSV: turn,actor,name,dim,pos.
+    #[arg(long, value_name = "PATH")]
+    pub trajectory_out: Option<PathBuf>,
+    /// Set an engine option, e.g. `nash.disagreement=worst` (repeatable; overrides the scenario's [engines.*]).
+    #[arg(long = "option", short = 'o', value_name = "ENGINE.KEY=VALUE")]
+    pub options: Vec<String>,
+    /// Read the input in this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
+    pub input_format: Option<demarche_scenario::Format>,
+}
+
+pub fn run(args: &ForecastArgs) -> CmdResult {
+    let loaded = input::load(&args.file, args.input_format)?;
+    eprint!("{}", loaded.warnings);
+    let sc = loaded.scenario;
+    let models = demarche_engines::expand(&args.model)?;
+    let mut overrides = Overrides::default();
+    for o in &args.options {
+        overrides.push_str(o)?;
+    }
+    let request = Request { issues: (!args.issues.is_empty()).then(|| args.issues.clone()), max_rounds: args.rounds };
+    let forecasts = run_models(&sc, &models, &overrides, &request)?;
+    if let Some(path) = &args.trajectory_out {
+        write_trajectories(path, &sc, &forecasts)?;
+    }
+    match args.format {
+        OutputFormat::Table => print!("{}", render::table::forecasts(&sc, &forecasts)),
+        OutputFormat::Json => println!("{}", render::json::forecasts(&sc, &forecasts)?),
+        OutputFormat::Csv => render::csv::trajectories(std::io::stdout().lock(), &sc, &forecasts, true)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_models(
+    sc: &Scenario,
+    models: &[&str],
+    overrides: &Overrides,
+    request: &Request,
+) -> Result<Vec<Forecast>, Box<dyn std::error::Error>> {
+    let mut out = Vec::new();
+    for m in models {
+        let engine = demarche_engines::build(m, &sc.engines, overrides)?;
+        out.push(demarche_forecast::run(engine.as_ref(), sc, request)?);
+    }
+    Ok(out)
+}
+
+/// One file for one model; with several models, one file each (`PATH-<model>.csv`).
+fn write_trajectories(path: &Path, sc: &Scenario, forecasts: &[Forecast]) -> Result<(), Box<dyn std::error::Error>> {
+    let open = |p: &Path| std::fs::File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()));
+    if forecasts.len() == 1 {
+        render::csv::trajectories(std::io::BufWriter::new(open(path)?), sc, forecasts, false)?;
+    } else {
+        for f in forecasts {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("trajectory");
+            let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("csv");
+            let p = path.with_file_name(format!("{stem}-{}.{ext}", f.engine));
+            render::csv::trajectories(std::io::BufWriter::new(open(&p)?), sc, std::slice::from_ref(f), false)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod convert;
+pub mod demo;
+pub mod forecast;
+pub mod schema;
+
+/// What a subcommand returns: an exit code, or a message for standard error.
+pub type CmdResult = Result<std::process::ExitCode, Box<dyn std::error::Error>>;

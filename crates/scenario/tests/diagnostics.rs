@@ -1,0 +1,153 @@
+//! Every problem in a file is reported at once, located, with a hint.
+
+use demarche_scenario::{load_str, Format};
+
+const GOOD: &str = r#"
+[meta]
+title = "Test"
+as_of = 2025-05-01
+
+[[meta.sources]]
+id = "s1"
+title = "A source"
+
+[[actors]]
+id = "iran"
+name = "Iran"
+capability = 1.0
+sources = ["s1"]
+
+[[actors]]
+id = "usa"
+name = "United States"
+capability = 2.0
+
+[[issues]]
+id = "enrichment"
+name = "Enrichment"
+min = 0
+max = 90
+low = "no enrichment"
+high = "weapons-grade enrichment"
+status_quo = 60
+
+[[stances]]
+actor = "iran"
+issue = "enrichment"
+position = 3.67
+salience = 0.9
+red_line = [3.67, 90]
+
+[[stances]]
+actor = "usa"
+issue = "enrichment"
+position = 0
+salience = 0.8
+"#;
+
+fn errors(text: &str) -> Vec<(String, String, Option<usize>, Option<String>)> {
+    match load_str(text, Some(Format::Toml), Some("t.toml")) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.path.clone(), d.message.clone(), d.location.map(|l| l.line), d.hint.clone()))
+            .collect(),
+    }
+}
+
+#[test]
+fn the_good_file_loads() {
+    let l = load_str(GOOD, None, Some("t.toml")).unwrap();
+    assert_eq!(l.scenario.actors.len(), 2);
+    assert!(l.warnings.is_empty(), "{}", l.warnings);
+}
+
+#[test]
+fn many_problems_are_all_reported_with_lines_and_hints() {
+    let bad = GOOD
+        .replace("actor = \"usa\"", "actor = \"uas\"")
+        .replace("salience = 0.9", "salience = 90")
+        .replace("capability = 2.0", "capability = nan")
+        .replace("red_line = [3.67, 90]", "red_line = [10, 90]")
+        .replace("id = \"usa\"", "id = \"iran\"");
+    let e = errors(&bad);
+    let paths: Vec<&str> = e.iter().map(|x| x.0.as_str()).collect();
+    assert!(paths.contains(&"actors[1].id"), "duplicate id: {e:?}");
+    assert!(paths.contains(&"actors[1].capability"), "NaN capability: {e:?}");
+    assert!(paths.contains(&"stances[0].salience"), "salience: {e:?}");
+    assert!(paths.contains(&"stances[0].red_line"), "red line: {e:?}");
+    assert!(paths.contains(&"stances[1].actor"), "unknown actor: {e:?}");
+    assert!(e.iter().all(|x| x.2.is_some()), "every error has a line: {e:?}");
+    let unknown = e.iter().find(|x| x.0 == "stances[1].actor").unwrap();
+    // Both actors are now called `iran` (the duplicate), so the hint lists the known ids.
+    assert!(unknown.3.as_deref().unwrap_or("").contains("iran"), "{unknown:?}");
+    let sal = e.iter().find(|x| x.0 == "stances[0].salience").unwrap();
+    assert!(sal.3.as_deref().unwrap_or("").contains("divide percentages by 100"));
+    // Lines point at the offending values.
+    let line_of = |needle: &str| bad.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert_eq!(sal.2, Some(line_of("salience = 90")));
+}
+
+#[test]
+fn unknown_actor_gets_the_nearest_known_id() {
+    let e = errors(&GOOD.replace("actor = \"usa\"", "actor = \"uas\""));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].3.as_deref(), Some("did you mean `usa`?"));
+}
+
+#[test]
+fn an_empty_scenario_is_an_error() {
+    let e = errors("[meta]\ntitle = \"x\"\n");
+    let msgs: Vec<&str> = e.iter().map(|x| x.1.as_str()).collect();
+    assert!(msgs.iter().any(|m| m.contains("no actors")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.contains("no issues")), "{msgs:?}");
+}
+
+#[test]
+fn typos_in_field_names_are_caught() {
+    let e = errors(&GOOD.replace("salience = 0.8", "salinece = 0.8"));
+    assert!(
+        e.iter()
+            .any(|x| x.1.contains("unknown field `salinece`") && x.3.as_deref() == Some("did you mean `salience`?")),
+        "{e:?}"
+    );
+    assert!(e.iter().any(|x| x.1.contains("missing required field `salience`")), "{e:?}");
+}
+
+#[test]
+fn wrong_types_are_caught_and_do_not_hide_other_errors() {
+    let bad = GOOD.replace("position = 0\n", "position = \"zero\"\n").replace("status_quo = 60", "status_quo = 120");
+    let e = errors(&bad);
+    assert!(e.iter().any(|x| x.0 == "stances[1].position" && x.1.contains("expected a number")), "{e:?}");
+    assert!(e.iter().any(|x| x.0 == "issues[0].status_quo" && x.1.contains("outside the scale")), "{e:?}");
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    let e = errors("[meta]\ntitle = \"x\n[[actors]]\n");
+    assert!(!e.is_empty());
+    assert!(e.iter().all(|x| x.2.is_some()));
+}
+
+#[test]
+fn json_form_reports_the_same_paths_with_lines() {
+    let sc = load_str(GOOD, None, Some("t.toml")).unwrap().scenario;
+    let json = demarche_scenario::to_json(&sc).replace("\"salience\": 0.8", "\"salience\": 1.8");
+    let err = load_str(&json, Some(Format::Json), Some("t.json")).unwrap_err();
+    let d = err.diagnostics.iter().find(|d| d.path == "stances[1].salience").expect("salience error");
+    let line = json.lines().position(|l| l.contains("1.8")).unwrap() + 1;
+    assert_eq!(d.location.map(|l| l.line), Some(line));
+}
+
+#[test]
+fn relations_are_checked() {
+    let bad = format!(
+        "{GOOD}\n[[relations]]\nkind = \"influences\"\nfrom = \"usa\"\nto = \"usa\"\n\n[[relations]]\nkind = \"befriends\"\nfrom = \"iran\"\nto = \"usa\"\n"
+    );
+    let e = errors(&bad);
+    assert!(e.iter().any(|x| x.1.contains("with itself")), "{e:?}");
+    assert!(e.iter().any(|x| x.1.contains("needs a weight")), "{e:?}");
+    assert!(e.iter().any(|x| x.1.contains("unknown value `befriends`")), "{e:?}");
+}
