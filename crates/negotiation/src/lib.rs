@@ -17,9 +17,16 @@
 
 pub mod domain;
 pub mod error;
+pub mod io;
 pub mod nonlinear;
+pub mod pareto;
+pub mod report;
+pub mod solutions;
 pub mod utility;
 
 pub use domain::{Issue, IssueValues, Outcome, OutcomeSpace, Value};
 pub use error::NegotiationError;
+pub use io::{load_domain, load_domain_with_profiles, LoadedDomain};
+pub use pareto::{pareto_frontier, FrontierOptions, FrontierPoint, ParetoFrontier};
+pub use report::FrontierReport;
 pub use utility::{AdditiveUtility, Discount, IssueUtility, Profile, Utility, UtilityFunction};
