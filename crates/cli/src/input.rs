@@ -6,7 +6,7 @@ use std::path::Path;
 use demarche_scenario::{load_path_as, load_str, Format, LoadError, Loaded};
 
 /// The built-in seed scenario (also what `demarche demo` runs).
-pub const SEED_SCENARIO: &str = include_str!("../tests/fixtures/three-party.toml");
+pub const SEED_SCENARIO: &str = include_str!("../../../scenarios/iran-us-nuclear.toml");
 pub const SEED_LABEL: &str = "<built-in>/iran-us-nuclear.toml";
 
 /// Parse a `--input-format` value.

@@ -34,7 +34,7 @@ pub fn forecasts(sc: &Scenario, forecasts: &[Forecast]) -> String {
         if per_model.is_empty() {
             continue;
         }
-        let unit = iss.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+        let unit = iss.unit.as_deref().map(|u| format!(", {u}")).unwrap_or_default();
         let _ = writeln!(o, "{}  [{} – {}{unit}]", iss.name, num(iss.min, 2), num(iss.max, 2));
         let _ = writeln!(o, "  {:<w$} {:>7}  {}", "low end", num(iss.min, 2), iss.low, w = width);
         let _ = writeln!(o, "  {:<w$} {:>7}  {}", "high end", num(iss.max, 2), iss.high, w = width);

@@ -1,0 +1,79 @@
+//! `demarche frontier DOMAIN [PROFILE...]`: the Pareto frontier of a negotiation domain and
+//! its Nash, Kalai–Smorodinsky, egalitarian and maximum-welfare points.
+//!
+//! DOMAIN is a Genius XML domain, a GeniusWeb JSON domain, or a folder holding one domain
+//! and its profiles (e.g. ANL 2023's `domainNN.json`, `profileA.json`, `profileB.json`).
+//! Without PROFILE arguments the profiles beside the domain are used.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use demarche_negotiation::solutions::Disagreement;
+use demarche_negotiation::{load_domain_with_profiles, FrontierOptions, FrontierReport};
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FrontierFormat {
+    /// One line per frontier point, then the named solutions.
+    Table,
+    /// A JSON object (`frontier`, `nash`, `kalai_smorodinsky`, `egalitarian`, `max_welfare`, ...).
+    Json,
+}
+
+/// The disagreement point solutions measure gains from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DisagreementArg {
+    /// Reservation value, but never below the party's worst agreement (NegMAS/ANL convention).
+    ReservationOrWorst,
+    /// Reservation value (textbook Nash).
+    Reservation,
+}
+
+#[derive(Args, Debug)]
+pub struct FrontierArgs {
+    /// Domain file or folder, optionally followed by profile files (in party order).
+    #[arg(required = true, value_name = "DOMAIN [PROFILE]...")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: FrontierFormat,
+    /// Disagreement point for Nash, Kalai–Smorodinsky and egalitarian.
+    #[arg(long, value_enum, default_value = "reservation-or-worst")]
+    pub disagreement: DisagreementArg,
+    /// Refuse to enumerate more outcomes than this (non-additive utilities only).
+    #[arg(long, value_name = "N", default_value_t = 200_000_000)]
+    pub max_enumeration: u64,
+    /// Grid points per continuous issue.
+    #[arg(long, value_name = "N", default_value_t = 101)]
+    pub continuous_samples: u32,
+}
+
+pub fn run(args: &FrontierArgs) -> Result<ExitCode, String> {
+    let Some((domain, profiles)) = args.paths.split_first() else {
+        return Err("frontier: give a domain file or folder".into());
+    };
+    let loaded = load_domain_with_profiles(domain, profiles).map_err(|e| e.to_string())?;
+    for note in &loaded.notes {
+        eprintln!("note: {note}");
+    }
+    let options = FrontierOptions {
+        max_enumeration: args.max_enumeration as u128,
+        continuous_samples: args.continuous_samples.max(2),
+        ..FrontierOptions::default()
+    };
+    let convention = match args.disagreement {
+        DisagreementArg::ReservationOrWorst => Disagreement::ReservationOrWorst,
+        DisagreementArg::Reservation => Disagreement::Reservation,
+    };
+    let report =
+        FrontierReport::compute(&loaded.space, &loaded.profiles, &options, convention).map_err(|e| e.to_string())?;
+    match args.format {
+        FrontierFormat::Json => {
+            let text = serde_json::to_string_pretty(&report).map_err(|e| format!("frontier: {e}"))?;
+            println!("{text}");
+        }
+        FrontierFormat::Table => print!("{}", report.to_table()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
