@@ -322,7 +322,6 @@ impl Model {
     fn danger(&self, i: usize, mu: f64) -> f64 {
         let a = self.geo.slot[i];
         let m = self.geo.m();
-        let inv = 1.0 / self.scale;
         let mut sum = 0.0;
         for b in 0..m {
             let others = self.geo.count[b] - usize::from(b == a);
@@ -330,10 +329,10 @@ impl Model {
                 continue;
             }
             let xb = self.geo.distinct[b];
-            let d = (self.x[i] - xb).abs() * inv;
+            let dist = (self.x[i] - xb).abs();
             let (_, p_ba) = self.probabilities(a, b);
-            let (us, uf) = success_failure(d, 1.0);
-            let sq = self.status_quo_term(1.0, ((xb - mu).abs() * inv) + d);
+            let (us, uf) = success_failure(dist, self.scale, 1.0);
+            let sq = self.status_quo_term(1.0, ((xb - mu).abs() + dist) / self.scale);
             let eu = self.s[i] * (p_ba * us + (1.0 - p_ba) * uf) + (1.0 - self.s[i]) * us - sq;
             sum += others as f64 * eu;
         }
@@ -379,28 +378,30 @@ impl Model {
     /// Per distinct position b, the terms actor i needs against an actor at b.
     fn fill_terms(&self, t: &mut Terms, i: usize, r: f64, mu: f64) {
         let a = self.geo.slot[i];
-        let inv = 1.0 / self.scale;
         let xi = self.x[i];
-        let own_mu = (xi - mu).abs() * inv;
+        let own_mu = (xi - mu).abs();
         for (b, &xb) in self.geo.distinct.iter().enumerate() {
-            let d = (xi - xb).abs() * inv;
-            let (us, uf) = success_failure(d, r);
+            let dist = (xi - xb).abs();
+            let (us, uf) = success_failure(dist, self.scale, r);
             let (p_ab, p_ba) = self.probabilities(a, b);
             t.us[b] = us;
             t.uf[b] = uf;
             t.p_ab[b] = p_ab;
-            t.sq_self[b] = self.status_quo_term(r, own_mu + d);
-            let sq_other = self.status_quo_term(r, (xb - mu).abs() * inv + d);
+            t.sq_self[b] = self.status_quo_term(r, (own_mu + dist) / self.scale);
+            let sq_other = self.status_quo_term(r, ((xb - mu).abs() + dist) / self.scale);
             t.eu_other[b] = self.s[i] * (p_ba * us + (1.0 - p_ba) * uf) + (1.0 - self.s[i]) * us - sq_other;
         }
     }
 }
 
-/// U^s and U^f at normalised distance d with exponent r.
+/// U^s and U^f at distance `dist` on a scale of length R with exponent r.
+/// Written as the replication writes it, `0.5 − 0.5·|Δ|/R`: with r < 1 the
+/// power is steep near 0, and this form gives exactly 0 for the two ends of
+/// the scale where `|Δ|·(1/R)` may not.
 #[inline]
-fn success_failure(d: f64, r: f64) -> (f64, f64) {
-    let us = 2.0 - 4.0 * powr((0.5 - 0.5 * d).max(0.0), r);
-    let uf = 2.0 - 4.0 * powr(0.5 + 0.5 * d, r);
+fn success_failure(dist: f64, scale: f64, r: f64) -> (f64, f64) {
+    let us = 2.0 - 4.0 * powr((0.5 - 0.5 * dist / scale).max(0.0), r);
+    let uf = 2.0 - 4.0 * powr(0.5 + 0.5 * dist / scale, r);
     (us, uf)
 }
 

@@ -89,7 +89,6 @@ impl VoteTable {
         let m = geo.m();
         self.m = m;
         let u = &geo.distinct;
-        let inv = 1.0 / scale;
 
         // Vote values, one row per voter in sorted order.
         self.rows.clear();
@@ -101,12 +100,12 @@ impl VoteTable {
                 Some(r) if r[i] != 1.0 => {
                     let ri = r[i];
                     for (v, &ub) in row.iter_mut().zip(u) {
-                        *v = wi * powr((xi - ub).abs() * inv, ri);
+                        *v = wi * powr((xi - ub).abs() / scale, ri);
                     }
                 }
                 _ => {
                     for (v, &ub) in row.iter_mut().zip(u) {
-                        *v = wi * ((xi - ub).abs() * inv);
+                        *v = wi * ((xi - ub).abs() / scale);
                     }
                 }
             }

@@ -100,11 +100,11 @@ impl State<'_> {
     /// EU of the challenger at `xc` against the target at `xt` (salience `st`),
     /// seen with exponent r.
     fn eu(&self, r: f64, xc: f64, xt: f64, st: f64, p: f64, mu: f64) -> f64 {
-        let d = (xc - xt).abs() / self.scale;
-        let us = 2.0 - 4.0 * pw((0.5 - 0.5 * d).max(0.0), r);
-        let uf = 2.0 - 4.0 * pw(0.5 + 0.5 * d, r);
+        let dist = (xc - xt).abs();
+        let us = 2.0 - 4.0 * pw((0.5 - 0.5 * dist / self.scale).max(0.0), r);
+        let uf = 2.0 - 4.0 * pw(0.5 + 0.5 * dist / self.scale, r);
         let usq = 2.0 - 4.0 * pw(0.5, r);
-        let e = ((xc - mu).abs() / self.scale) + d;
+        let e = ((xc - mu).abs() + dist) / self.scale;
         let ub = 2.0 - 4.0 * pw((0.5 - 0.25 * e).max(0.0), r);
         let uw = 2.0 - 4.0 * pw(0.5 + 0.25 * e, r);
         let (q, t) = (self.set.q, self.set.t);
