@@ -13,15 +13,23 @@
 //! * [`pareto`] — exact Pareto frontiers: an issue-by-issue merge for additive utilities
 //!   (no enumeration), and enumeration with a skyline filter for anything else;
 //! * [`solutions`] — Nash, Kalai–Smorodinsky, egalitarian and maximum-welfare points and
-//!   the zone of possible agreement; [`report::FrontierReport`] bundles them.
+//!   the zone of possible agreement; [`report::FrontierReport`] bundles them;
+//! * [`protocol`] — stacked alternating offers (two or more parties) and mediated
+//!   single-text negotiation, with replayable traces and protocol-enforced red lines;
+//! * [`strategy`] — time-dependent, aspiration, tit-for-tat, hard-liner, random and
+//!   stalling strategies behind an information-hiding [`strategy::View`];
+//! * [`tournament`] — every pairing of strategies over domains, in parallel, deterministic.
 
 pub mod domain;
 pub mod error;
 pub mod io;
 pub mod nonlinear;
 pub mod pareto;
+pub mod protocol;
 pub mod report;
 pub mod solutions;
+pub mod strategy;
+pub mod tournament;
 pub mod utility;
 
 pub use domain::{Issue, IssueValues, Outcome, OutcomeSpace, Value};
