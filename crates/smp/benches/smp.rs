@@ -1,0 +1,2 @@
+//! Placeholder; filled in once the engine is validated.
+fn main() {}
