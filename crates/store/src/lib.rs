@@ -1,0 +1,33 @@
+//! The demarche run store: every run kept, comparable and exportable.
+//!
+//! Each `forecast`, `simulate`, `negotiate` and `tournament` is recorded in an
+//! embedded SQLite database: the scenario as run (deduplicated by the SHA-256
+//! of its canonical JSON), engines and parameters, seed, version, start and end
+//! time, and the results as typed JSON documents keyed by name (`forecasts`,
+//! and later `simulation`, `negotiation`, …). Per-round positions and outcomes
+//! of any `forecasts` document are also kept as rows, so runs can be listed,
+//! diffed and exported (CSV, JSON, Parquet) without decoding documents.
+//!
+//! Durability: the database runs in WAL mode and every run is written in one
+//! `BEGIN IMMEDIATE` transaction, so a process killed mid-write loses only the
+//! run it was writing; concurrent writers wait (`busy_timeout`) and retry.
+//! Schema changes are versioned migrations keyed on `PRAGMA user_version`.
+
+mod canonical;
+mod diff;
+mod export;
+mod record;
+mod schema;
+mod store;
+mod time;
+
+pub use canonical::{canonical_json, scenario_hash};
+pub use diff::{diff, OutcomeChange, RunDiff, ValueChange};
+pub use export::{ExportFormat, EXPORT_FORMATS};
+pub use record::{
+    decode_forecasts, Document, NewRun, OutcomeRow, PositionRow, RunKind, RunRecord, RunStatus, RunSummary,
+    DOC_FORECASTS,
+};
+pub use schema::SCHEMA_VERSION;
+pub use store::{default_path, ListFilter, Store, StoreError, ENV_STORE};
+pub use time::rfc3339;
