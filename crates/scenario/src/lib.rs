@@ -17,6 +17,7 @@ pub mod import;
 mod load;
 pub mod model;
 pub mod node;
+pub mod patch;
 pub mod settings;
 pub mod validate;
 

@@ -24,6 +24,9 @@ pub struct Scenario {
     /// Engine options stored with the scenario; the command line overrides them.
     #[serde(default, skip_serializing_if = "EngineSettings::is_empty")]
     pub engines: EngineSettings,
+    /// Negotiation-simulation options (`[simulation]`; `demarche simulate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<crate::settings::simulation::SimulationSettings>,
 }
 
 /// Who wrote the scenario, when, and from what.

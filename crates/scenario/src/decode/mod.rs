@@ -31,6 +31,10 @@ pub fn scenario(root: &Node, cx: &mut Cx) -> Scenario {
     if let Some(n) = t.take("engines", cx) {
         sc.engines = settings::decode(n, "engines", cx);
     }
+    if let Some(n) = t.take("simulation", cx) {
+        sc.simulation = settings::simulation::decode(n, "simulation", cx);
+        settings::simulation::check_into(&sc, cx);
+    }
     t.finish(cx);
     sc
 }

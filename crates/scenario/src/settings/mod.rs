@@ -6,6 +6,7 @@
 
 pub mod bdm;
 pub mod nash;
+pub mod simulation;
 pub mod smp;
 
 use schemars::JsonSchema;
