@@ -22,6 +22,7 @@
 
 pub mod domain;
 pub mod error;
+pub mod generate;
 pub mod io;
 pub mod nonlinear;
 pub mod pareto;

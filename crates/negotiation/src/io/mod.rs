@@ -7,6 +7,7 @@
 
 pub mod genius;
 pub mod geniusweb;
+pub mod tables;
 pub mod xml;
 
 use std::path::{Path, PathBuf};

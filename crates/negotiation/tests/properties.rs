@@ -1,0 +1,96 @@
+//! Invariants of the frontier algorithms on small random domains.
+
+use demarche_negotiation::pareto::{dominates, pareto_frontier, FrontierOptions};
+use demarche_negotiation::{AdditiveUtility, Issue, IssueUtility, OutcomeSpace, Profile, Utility, Value};
+use proptest::prelude::*;
+
+/// A random additive domain: `parties` profiles over issues with the given value counts.
+/// `coarse` draws utilities from {0, 1/4, ..., 1} and weights from small integers so that
+/// exact ties (equal utility vectors) are common.
+fn build(cards: &[usize], parties: usize, raw: &[f64], coarse: bool) -> (OutcomeSpace, Vec<Profile>) {
+    let issues: Vec<Issue> = cards
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| Issue::categorical(format!("i{i}"), (0..c).map(|v| format!("v{v}")).collect()).unwrap())
+        .collect();
+    let space = OutcomeSpace::new("random", issues).unwrap();
+    let mut it = raw.iter().copied().cycle();
+    let mut next = move || it.next().unwrap_or(0.5);
+    let profiles = (0..parties)
+        .map(|p| {
+            let mut w: Vec<f64> =
+                cards.iter().map(|_| if coarse { (next() * 4.0).floor() + 1.0 } else { next() + 0.05 }).collect();
+            let s: f64 = w.iter().sum();
+            w.iter_mut().for_each(|x| *x /= s);
+            let evals = cards
+                .iter()
+                .map(|&c| {
+                    IssueUtility::Table(
+                        (0..c).map(|_| if coarse { (next() * 5.0).floor() / 4.0 } else { next() }).collect(),
+                    )
+                })
+                .collect();
+            Profile::new(format!("p{p}"), Utility::Additive(AdditiveUtility::new(&space, w, evals).unwrap()))
+        })
+        .collect();
+    (space, profiles)
+}
+
+fn check(cards: Vec<usize>, parties: usize, raw: Vec<f64>, coarse: bool) -> Result<(), TestCaseError> {
+    let (space, profiles) = build(&cards, parties, &raw, coarse);
+    let merged = pareto_frontier(&space, &profiles, &FrontierOptions::default()).unwrap();
+    let brute =
+        pareto_frontier(&space, &profiles, &FrontierOptions { force_enumeration: true, ..FrontierOptions::default() })
+            .unwrap();
+    // Same utility vectors, bit for bit, and the same number of outcomes behind each.
+    let mu: Vec<(&Vec<f64>, u64)> = merged.points.iter().map(|p| (&p.utilities, p.multiplicity)).collect();
+    let bu: Vec<(&Vec<f64>, u64)> = brute.points.iter().map(|p| (&p.utilities, p.multiplicity)).collect();
+    prop_assert_eq!(mu, bu);
+    prop_assert_eq!(&merged.worst, &brute.worst);
+    // Representatives achieve their utilities.
+    for p in merged.points.iter().chain(&brute.points) {
+        let u: Vec<f64> = profiles.iter().map(|pr| pr.utility(&p.outcome)).collect();
+        prop_assert_eq!(&u, &p.utilities);
+    }
+    // Mutually non-dominated.
+    for a in &merged.points {
+        for b in &merged.points {
+            prop_assert!(!dominates(&a.utilities, &b.utilities));
+        }
+    }
+    // Every outcome is dominated by or equal to a frontier point.
+    for idx in space.iter_outcomes() {
+        let o: Vec<Value> = idx.iter().map(|&k| Value::Index(k)).collect();
+        let u: Vec<f64> = profiles.iter().map(|p| p.utility(&o)).collect();
+        prop_assert!(
+            merged.points.iter().any(|p| p.utilities == u || dominates(&p.utilities, &u)),
+            "outcome {:?} with {:?} is not covered",
+            idx,
+            u
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn two_party_merge_equals_enumeration(
+        cards in prop::collection::vec(1usize..6, 1..6),
+        raw in prop::collection::vec(0.0f64..1.0, 8..64),
+        coarse in any::<bool>(),
+    ) {
+        check(cards, 2, raw, coarse)?;
+    }
+
+    #[test]
+    fn n_party_merge_equals_enumeration(
+        cards in prop::collection::vec(1usize..5, 1..5),
+        parties in 1usize..5,
+        raw in prop::collection::vec(0.0f64..1.0, 8..64),
+        coarse in any::<bool>(),
+    ) {
+        check(cards, parties, raw, coarse)?;
+    }
+}
