@@ -10,18 +10,23 @@
 //! Each negotiation is scored by the parties' utilities (reservation value without
 //! agreement), the rounds it took, and — for agreements — the Euclidean distance of its
 //! utility pair to the nearest Pareto-optimal point and to the Nash point. The reference
-//! frontier and Nash point are computed here by brute force over the domain's
-//! [`OutcomeTable`] (exact when the table enumerates the space, i.e.
-//! [`Coverage::Exact`]; over the grid or sample otherwise).
+//! frontier and Nash point come from [`crate::pareto::pareto_frontier`] and
+//! [`crate::solutions::solutions`] (Nash measured from the default disagreement point,
+//! [`Disagreement::ReservationOrWorst`], as `demarche frontier` reports it). Should the
+//! frontier computation refuse a domain (too large to enumerate), a brute-force fallback
+//! over the domain's [`OutcomeTable`] is used and the report says so
+//! ([`ReferenceSource::TableBruteForce`]; exact when the table enumerates the space).
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::domain::OutcomeSpace;
 use crate::error::NegotiationError;
+use crate::pareto::{pareto_frontier, FrontierOptions};
 use crate::protocol::sao::{run_sao_specs, SaoConfig};
 use crate::protocol::table::{Coverage, OutcomeTable, TableOptions};
 use crate::protocol::{derive_seed, EndReason};
+use crate::solutions::{solutions, Disagreement};
 use crate::strategy::StrategySpec;
 use crate::utility::Profile;
 
@@ -36,21 +41,53 @@ pub struct TournamentDomain {
     reference: Reference,
 }
 
-/// The bargaining reference points of a two-party domain, computed over its outcome table.
+/// Where a domain's reference points came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceSource {
+    /// The crate's exact frontier ([`crate::pareto`]) and Nash point ([`crate::solutions`]).
+    Analytics,
+    /// Brute force over the outcome table (fallback when the frontier computation refused).
+    TableBruteForce,
+}
+
+/// The bargaining reference points of a two-party domain.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reference {
     /// Pareto-optimal utility pairs (profile order), first party's utility descending.
     pub frontier: Vec<[f64; 2]>,
-    /// The Nash point (maximises the product of gains over the reservation values), if some
-    /// outcome beats both reservation values.
+    /// The Nash point, if some outcome beats both reservation values.
     pub nash: Option<[f64; 2]>,
-    /// How the table covers the space (`exact` unless continuous or sampled).
-    pub coverage: Coverage,
+    /// How it was computed.
+    pub source: ReferenceSource,
+    /// Whether the frontier is approximate (continuous issues on a grid, or a sampled table).
+    pub approximate: bool,
 }
 
 impl Reference {
+    /// The exact frontier and Nash point of `table`'s space and first two profiles, falling
+    /// back to [`Reference::of_table`] if the frontier computation refuses.
+    pub fn of_domain(table: &OutcomeTable) -> Self {
+        let profiles = &table.profiles()[..2];
+        match pareto_frontier(table.space(), profiles, &FrontierOptions::default()) {
+            Ok(frontier) => {
+                let reservations: Vec<f64> = profiles.iter().map(|p| p.reservation).collect();
+                let sol = solutions(&frontier, &reservations, Disagreement::default());
+                let pair = |u: &[f64]| [u[0], u[1]];
+                Reference {
+                    frontier: frontier.points.iter().map(|p| pair(&p.utilities)).collect(),
+                    nash: sol.nash.map(|k| pair(&frontier.points[k].utilities)),
+                    source: ReferenceSource::Analytics,
+                    approximate: frontier.approximate,
+                }
+            }
+            Err(_) => Self::of_table(table),
+        }
+    }
+
     /// Brute force over `table` (two parties): sort by the first party's utility, sweep for
-    /// the second's running maximum.
+    /// the second's running maximum; Nash maximises `(u_A − r_A)(u_B − r_B)` over frontier
+    /// points beating both reservation values.
     pub fn of_table(table: &OutcomeTable) -> Self {
         let (a, b) = (table.utilities(0), table.utilities(1));
         let mut order: Vec<usize> = (0..table.len()).collect();
@@ -60,9 +97,7 @@ impl Reference {
         for k in order {
             if b[k] > best_b {
                 best_b = b[k];
-                if frontier.last() != Some(&[a[k], b[k]]) {
-                    frontier.push([a[k], b[k]]);
-                }
+                frontier.push([a[k], b[k]]);
             }
         }
         let (ra, rb) = (table.profiles()[0].reservation, table.profiles()[1].reservation);
@@ -75,7 +110,12 @@ impl Reference {
                 }
             }
         }
-        Reference { frontier, nash: nash.map(|(p, _)| p), coverage: table.coverage() }
+        Reference {
+            frontier,
+            nash: nash.map(|(p, _)| p),
+            source: ReferenceSource::TableBruteForce,
+            approximate: table.coverage() != Coverage::Exact,
+        }
     }
 
     /// Distance from `u` to the nearest frontier point.
@@ -113,7 +153,7 @@ impl TournamentDomain {
             return Err(NegotiationError::invalid("tournaments are between two parties"));
         }
         let swapped = table.reordered(&[1, 0])?;
-        let reference = Reference::of_table(&table);
+        let reference = Reference::of_domain(&table);
         Ok(TournamentDomain { table, swapped, reference })
     }
 
@@ -210,6 +250,8 @@ pub struct DomainSummary {
     pub nash: Option<[f64; 2]>,
     /// How the table covers the space.
     pub coverage: Coverage,
+    /// Where the frontier and Nash point came from.
+    pub reference: ReferenceSource,
 }
 
 /// Everything a tournament produced.
@@ -383,7 +425,8 @@ fn report(
                 outcomes: d.table.len(),
                 frontier_points: d.reference.frontier.len(),
                 nash: d.reference.nash,
-                coverage: d.reference.coverage,
+                coverage: d.table.coverage(),
+                reference: d.reference.source,
             })
             .collect(),
         negotiations: records.len() as u64,

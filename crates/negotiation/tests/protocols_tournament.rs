@@ -105,3 +105,19 @@ fn empty_or_oversized_tournaments_are_errors() {
     assert!(run_tournament(&d, &TournamentConfig { strategies: vec![], ..config(None) }).is_err());
     assert!(run_tournament(&d, &TournamentConfig { repetitions: u32::MAX, ..config(None) }).is_err());
 }
+
+#[test]
+fn the_reference_points_agree_with_a_brute_force_over_the_table() {
+    use demarche_negotiation::tournament::{Reference, ReferenceSource};
+    for dom in domains() {
+        let analytic = dom.reference();
+        assert_eq!(analytic.source, ReferenceSource::Analytics);
+        let brute = Reference::of_table(dom.table());
+        assert_eq!(analytic.frontier.len(), brute.frontier.len());
+        for (a, b) in analytic.frontier.iter().zip(&brute.frontier) {
+            assert!((a[0] - b[0]).abs() < 1e-12 && (a[1] - b[1]).abs() < 1e-12, "{a:?} vs {b:?}");
+        }
+        let (a, b) = (analytic.nash.unwrap(), brute.nash.unwrap());
+        assert!((a[0] - b[0]).abs() < 1e-12 && (a[1] - b[1]).abs() < 1e-12);
+    }
+}

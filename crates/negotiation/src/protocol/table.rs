@@ -129,8 +129,11 @@ impl OutcomeTable {
     fn column(&self, party: usize) -> PartyColumn {
         let profile = &self.profiles[party];
         let utilities = self.evaluate(profile);
-        let mut ranked: Vec<OutcomeId> = (0..self.len as u32).map(OutcomeId).collect();
-        ranked.sort_by(|a, b| utilities[b.index()].total_cmp(&utilities[a.index()]).then(a.cmp(b)));
+        // Sort (descending-utility key, id) pairs: plain integer comparisons, no indirection.
+        let mut keys: Vec<(u64, u32)> =
+            utilities.iter().enumerate().map(|(k, &u)| (!total_order_bits(u), k as u32)).collect();
+        keys.sort_unstable();
+        let ranked: Vec<OutcomeId> = keys.iter().map(|&(_, k)| OutcomeId(k)).collect();
         let ranked_utilities: Vec<f64> = ranked.iter().map(|id| utilities[id.index()]).collect();
         let acceptable = ranked_utilities.partition_point(|&u| u >= profile.reservation);
         PartyColumn { utilities, ranked, ranked_utilities, acceptable }
@@ -421,6 +424,17 @@ fn choose_candidates(
         })
         .collect();
     Ok((Candidates::Listed { outcomes }, Coverage::Sampled))
+}
+
+/// Maps `f64` to `u64` so that integer order is `f64::total_cmp` order.
+#[inline]
+fn total_order_bits(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
 }
 
 fn grid_points(low: f64, high: f64, n: u32) -> Vec<Value> {
