@@ -332,7 +332,7 @@ impl Model {
             let dist = (self.x[i] - xb).abs();
             let (_, p_ba) = self.probabilities(a, b);
             let (us, uf) = success_failure(dist, self.scale, 1.0);
-            let sq = self.status_quo_term(1.0, ((xb - mu).abs() + dist) / self.scale);
+            let sq = self.status_quo_term(1.0, 0.0, ((xb - mu).abs() + dist) / self.scale);
             let eu = self.s[i] * (p_ba * us + (1.0 - p_ba) * uf) + (1.0 - self.s[i]) * us - sq;
             sum += others as f64 * eu;
         }
@@ -363,10 +363,10 @@ impl Model {
 
     /// Q·U^sq + (1 − Q)·(T·U^b + (1 − T)·U^w), with `e` = (|x_c − μ| + |x_c − x_t|)/R
     /// for challenger c and target t.
+    /// `usq` = U^sq = 2 − 4·0.5^r, computed once per actor by the caller.
     #[inline]
-    fn status_quo_term(&self, r: f64, e: f64) -> f64 {
+    fn status_quo_term(&self, r: f64, usq: f64, e: f64) -> f64 {
         let (q, t) = (self.settings.q, self.settings.t);
-        let usq = 2.0 - 4.0 * powr(0.5, r);
         if q == 1.0 {
             return usq;
         }
@@ -380,6 +380,7 @@ impl Model {
         let a = self.geo.slot[i];
         let xi = self.x[i];
         let own_mu = (xi - mu).abs();
+        let usq = 2.0 - 4.0 * powr(0.5, r);
         for (b, &xb) in self.geo.distinct.iter().enumerate() {
             let dist = (xi - xb).abs();
             let (us, uf) = success_failure(dist, self.scale, r);
@@ -387,8 +388,8 @@ impl Model {
             t.us[b] = us;
             t.uf[b] = uf;
             t.p_ab[b] = p_ab;
-            t.sq_self[b] = self.status_quo_term(r, (own_mu + dist) / self.scale);
-            let sq_other = self.status_quo_term(r, ((xb - mu).abs() + dist) / self.scale);
+            t.sq_self[b] = self.status_quo_term(r, usq, (own_mu + dist) / self.scale);
+            let sq_other = self.status_quo_term(r, usq, ((xb - mu).abs() + dist) / self.scale);
             t.eu_other[b] = self.s[i] * (p_ba * us + (1.0 - p_ba) * uf) + (1.0 - self.s[i]) * us - sq_other;
         }
     }

@@ -75,7 +75,7 @@ pub struct VoteTable {
     tot: Vec<f64>,
     /// `Σₖ Σ_{a,b} |vᵏ(a, b)|` over ordered pairs of actors (0 unless asked for).
     pub all_votes: f64,
-    // Scratch: vote values row-major by sorted voter, prefix sums by column, G.
+    // Scratch: vote values row-major by sorted voter; prefix sums of a block of columns.
     rows: Vec<f64>,
     cols: Vec<f64>,
 }
@@ -113,53 +113,53 @@ impl VoteTable {
 
         self.all_votes = if need_all { self.all_votes_sum(geo, n, m) } else { 0.0 };
 
-        // Column prefix sums: cols[b·(n+1) + p] = Σ_{k<p} rows[k][b], built in
-        // blocks of columns so that reads and writes stay in cache.
-        let stride = n + 1;
-        self.cols.clear();
-        self.cols.resize(m * stride, 0.0);
-        const BLOCK: usize = 32;
-        let mut acc = [0.0f64; BLOCK];
-        for b0 in (0..m).step_by(BLOCK) {
-            let b1 = (b0 + BLOCK).min(m);
-            acc[..b1 - b0].fill(0.0);
-            for k in 0..n {
-                let row = &self.rows[k * m + b0..k * m + b1];
-                for (j, &v) in row.iter().enumerate() {
-                    acc[j] += v;
-                    self.cols[(b0 + j) * stride + k + 1] = acc[j];
-                }
-            }
-        }
-        self.tot.clear();
-        self.tot.extend((0..m).map(|b| self.cols[b * stride + n]));
-
         // G[a][b]: column a summed over the voters on a's side of the pair.
         // The voters nearer the lower position of a pair form a prefix of the
         // sorted voters; its length grows with both positions, so one pointer
-        // per row suffices.
+        // per row suffices. Columns are summed in blocks, into prefix arrays
+        // small enough to stay in cache.
+        const BLOCK: usize = 16;
+        let stride = n + 1;
+        self.cols.clear();
+        self.cols.resize(BLOCK * stride, 0.0);
+        self.tot.clear();
+        self.tot.resize(m, 0.0);
         let xs: Vec<f64> = geo.order.iter().map(|&i| x[i]).collect();
         let g = &mut self.e;
         g.clear();
         g.resize(m * m, 0.0);
-        for a in 0..m {
-            let col = &self.cols[a * stride..(a + 1) * stride];
-            let total = col[n];
-            let mut p = 0usize;
-            for b in 0..m {
-                if b == a {
-                    continue;
+        let mut acc = [0.0f64; BLOCK];
+        for a0 in (0..m).step_by(BLOCK) {
+            let width = BLOCK.min(m - a0);
+            acc[..width].fill(0.0);
+            for k in 0..n {
+                let row = &self.rows[k * m + a0..k * m + a0 + width];
+                for (j, &v) in row.iter().enumerate() {
+                    acc[j] += v;
+                    self.cols[j * stride + k + 1] = acc[j];
                 }
-                let (lo, hi) = if b < a { (u[b], u[a]) } else { (u[a], u[b]) };
-                while p < n && nearer_lower(xs[p], lo, hi) {
-                    p += 1;
+            }
+            for j in 0..width {
+                let a = a0 + j;
+                let col = &self.cols[j * stride..(j + 1) * stride];
+                let total = col[n];
+                self.tot[a] = total;
+                let mut p = 0usize;
+                for b in 0..m {
+                    if b == a {
+                        continue;
+                    }
+                    let (lo, hi) = if b < a { (u[b], u[a]) } else { (u[a], u[b]) };
+                    while p < n && nearer_lower(xs[p], lo, hi) {
+                        p += 1;
+                    }
+                    // Rounding at a midpoint could in principle make the boundary
+                    // step back; keep the prefix exact.
+                    while p > 0 && !nearer_lower(xs[p - 1], lo, hi) {
+                        p -= 1;
+                    }
+                    g[a * m + b] = if a < b { col[p] } else { total - col[p] };
                 }
-                // Rounding at a midpoint could in principle make the boundary
-                // step back; keep the prefix exact.
-                while p > 0 && !nearer_lower(xs[p - 1], lo, hi) {
-                    p -= 1;
-                }
-                g[a * m + b] = if a < b { col[p] } else { total - col[p] };
             }
         }
         // E = G + Gᵀ, in blocks.
