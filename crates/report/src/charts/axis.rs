@@ -1,0 +1,216 @@
+//! Scales, ticks, frames and legends shared by every chart.
+
+use crate::svg::{Anchor, Svg};
+
+/// A linear map from data values to pixels.
+#[derive(Clone, Copy, Debug)]
+pub struct Scale {
+    pub d0: f64,
+    pub d1: f64,
+    pub r0: f64,
+    pub r1: f64,
+}
+
+impl Scale {
+    /// A scale over `[d0, d1]`; a degenerate or non-finite domain is widened so
+    /// nothing divides by zero.
+    pub fn new(d0: f64, d1: f64, r0: f64, r1: f64) -> Self {
+        let (mut d0, mut d1) = if d0.is_finite() && d1.is_finite() { (d0, d1) } else { (0.0, 1.0) };
+        if d1 < d0 {
+            std::mem::swap(&mut d0, &mut d1);
+        }
+        if d1 - d0 < 1e-12 {
+            let pad = if d0.abs() > 1e-9 { d0.abs() * 0.1 } else { 1.0 };
+            d0 -= pad;
+            d1 += pad;
+        }
+        Scale { d0, d1, r0, r1 }
+    }
+
+    pub fn map(&self, x: f64) -> f64 {
+        let x = if x.is_finite() { x } else { self.d0 };
+        self.r0 + (x - self.d0) / (self.d1 - self.d0) * (self.r1 - self.r0)
+    }
+}
+
+/// Round tick values covering `[lo, hi]`, about `target` of them.
+pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return vec![lo];
+    }
+    let raw = (hi - lo) / target.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() * step;
+    let mut out = Vec::new();
+    let mut k = 0.0;
+    while first + k * step <= hi + step * 1e-9 && out.len() < 50 {
+        out.push(first + k * step);
+        k += 1.0;
+    }
+    out
+}
+
+/// A number for a label: at most two decimals, no trailing zeros.
+pub fn label(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let s = if x.abs() >= 1000.0 || x == x.trunc() { format!("{x:.0}") } else { format!("{x:.2}") };
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+/// The plotting area inside a chart.
+#[derive(Clone, Copy, Debug)]
+pub struct Area {
+    pub left: f64,
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+}
+
+impl Area {
+    pub fn width(&self) -> f64 {
+        self.right - self.left
+    }
+
+    pub fn height(&self) -> f64 {
+        self.bottom - self.top
+    }
+}
+
+pub const GRID: &str = r##"stroke="#e3e3e3" stroke-width="1""##;
+pub const AXIS: &str = r##"stroke="#555" stroke-width="1""##;
+
+/// The chart title, top left.
+pub fn title(svg: &mut Svg, text: &str) {
+    svg.text(12.0, 22.0, Anchor::Start, "t", text);
+}
+
+/// A horizontal axis at the bottom of `area` with ticks, a title and, when
+/// given, what the two ends of the scale mean.
+pub fn x_axis(
+    svg: &mut Svg,
+    area: Area,
+    scale: &Scale,
+    tick_values: &[f64],
+    axis_title: &str,
+    ends: Option<(&str, &str)>,
+) {
+    svg.line(area.left, area.bottom, area.right, area.bottom, AXIS);
+    for &t in tick_values {
+        let x = scale.map(t);
+        svg.line(x, area.top, x, area.bottom, GRID);
+        svg.line(x, area.bottom, x, area.bottom + 4.0, AXIS);
+        svg.text(x, area.bottom + 16.0, Anchor::Middle, "tk", &label(t));
+    }
+    let mut y = area.bottom + 32.0;
+    if let Some((low, high)) = ends {
+        svg.text(area.left, y, Anchor::Start, "end", &format!("← {low}"));
+        svg.text(area.right, y, Anchor::End, "end", &format!("{high} →"));
+        y += 16.0;
+    }
+    svg.text((area.left + area.right) / 2.0, y, Anchor::Middle, "ax", axis_title);
+}
+
+/// A vertical axis at the left of `area`, with ends spelled out at its top and bottom.
+pub fn y_axis(
+    svg: &mut Svg,
+    area: Area,
+    scale: &Scale,
+    tick_values: &[f64],
+    axis_title: &str,
+    ends: Option<(&str, &str)>,
+) {
+    svg.line(area.left, area.top, area.left, area.bottom, AXIS);
+    for &t in tick_values {
+        let y = scale.map(t);
+        svg.line(area.left, y, area.right, y, GRID);
+        svg.line(area.left - 4.0, y, area.left, y, AXIS);
+        svg.text(area.left - 7.0, y + 4.0, Anchor::End, "tk", &label(t));
+    }
+    svg.text_vertical(area.left - 44.0, (area.top + area.bottom) / 2.0, "ax", axis_title);
+    if let Some((low, high)) = ends {
+        svg.text(area.left, area.top - 8.0, Anchor::Start, "end", &format!("▲ {high}"));
+        svg.text(area.left, area.bottom + 52.0, Anchor::Start, "end", &format!("▼ {low}"));
+    }
+}
+
+/// A legend of coloured swatches, wrapped into rows below `y`; returns the
+/// y just below it.
+pub fn legend(svg: &mut Svg, x0: f64, y: f64, width: f64, entries: &[(String, &str, LegendMark)]) -> f64 {
+    let mut x = x0;
+    let mut y = y;
+    for (name, colour, mark) in entries {
+        let w = 26.0 + 6.5 * name.chars().count().min(40) as f64;
+        if x + w > x0 + width && x > x0 {
+            x = x0;
+            y += 18.0;
+        }
+        match mark {
+            LegendMark::Line => {
+                svg.line(x, y - 4.0, x + 16.0, y - 4.0, &format!(r#"stroke="{colour}" stroke-width="2.5""#))
+            }
+            LegendMark::Dashed => svg.line(
+                x,
+                y - 4.0,
+                x + 16.0,
+                y - 4.0,
+                &format!(r#"stroke="{colour}" stroke-width="2" stroke-dasharray="5 3""#),
+            ),
+            LegendMark::Dot => svg.circle(x + 8.0, y - 4.0, 4.5, &format!(r#"fill="{colour}""#), None),
+            LegendMark::Diamond => svg.diamond(x + 8.0, y - 4.0, 5.5, &format!(r#"fill="{colour}""#), None),
+            LegendMark::Band => svg.rect(x, y - 9.0, 16.0, 10.0, &format!(r#"fill="{colour}" fill-opacity="0.25""#)),
+        }
+        let name: String = name.chars().take(40).collect();
+        svg.text(x + 21.0, y, Anchor::Start, "lb", &name);
+        x += w;
+    }
+    y + 12.0
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LegendMark {
+    Line,
+    Dashed,
+    Dot,
+    Diamond,
+    Band,
+}
+
+/// A short text cut to `max` characters with an ellipsis.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        assert_eq!(ticks(0.0, 100.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(ticks(0.0, 1.0, 4), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(ticks(5.0, 5.0, 4), vec![5.0]);
+        assert!(ticks(0.0, 1e300, 5).len() <= 50);
+    }
+
+    #[test]
+    fn degenerate_scales_do_not_divide_by_zero() {
+        let s = Scale::new(3.0, 3.0, 0.0, 100.0);
+        assert!(s.map(3.0).is_finite());
+        let s = Scale::new(f64::NAN, 1.0, 0.0, 100.0);
+        assert!(s.map(0.5).is_finite());
+    }
+}

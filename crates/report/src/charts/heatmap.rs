@@ -1,0 +1,82 @@
+//! The escalation-risk matrix as a heat map.
+
+use super::axis::{self, label};
+use super::{Chart, WIDTH};
+use crate::data::EscalationMatrix;
+use crate::svg::{Anchor, Svg};
+
+pub const MAX_ACTORS: usize = 30;
+
+/// White (0) to deep red (1).
+pub fn heat(v: f64) -> String {
+    let t = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.0 };
+    let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", mix(255.0, 165.0), mix(255.0, 15.0), mix(255.0, 21.0))
+}
+
+pub fn heatmap(data: &EscalationMatrix) -> Option<Chart> {
+    let n = data.actors.len().min(MAX_ACTORS);
+    if n < 2 {
+        return None;
+    }
+    let title = format!("Escalation risk: {}", data.metric);
+    let left = 170.0;
+    let top = 120.0;
+    let cell = ((WIDTH - left - 30.0) / n as f64).min(56.0);
+    let mut svg = Svg::new(WIDTH, 0.0);
+    axis::title(&mut svg, &title);
+    svg.text(left - 10.0, top - 12.0, Anchor::End, "ax", "from ↓ / towards →");
+    for (j, name) in data.actors.iter().take(n).enumerate() {
+        let x = left + (j as f64 + 0.5) * cell;
+        svg.text_vertical_at(x + 4.0, top - 8.0, "lb", &axis::clip(name, 14));
+    }
+    for (i, name) in data.actors.iter().take(n).enumerate() {
+        let y = top + i as f64 * cell;
+        svg.text(left - 10.0, y + cell / 2.0 + 4.0, Anchor::End, "lb", &axis::clip(name, 24));
+        for j in 0..n {
+            let x = left + j as f64 * cell;
+            let v = data.values.get(i).and_then(|r| r.get(j)).copied().flatten().filter(|v| v.is_finite());
+            match v {
+                Some(v) => {
+                    svg.rect_titled(
+                        x,
+                        y,
+                        cell - 2.0,
+                        cell - 2.0,
+                        &format!(r##"fill="{}" stroke="#fff""##, heat(v)),
+                        &format!("{} → {}: {}", name, data.actors[j], label(v)),
+                    );
+                    if cell >= 30.0 {
+                        let cls = if v > 0.55 { "lbw" } else { "lb" };
+                        svg.text(x + cell / 2.0 - 1.0, y + cell / 2.0 + 4.0, Anchor::Middle, cls, &label(v));
+                    }
+                }
+                None => svg.rect(x, y, cell - 2.0, cell - 2.0, r##"fill="#f1f3f5" stroke="#fff""##),
+            }
+        }
+    }
+    // Colour key.
+    let ky = top + n as f64 * cell + 24.0;
+    for k in 0..20 {
+        let t = k as f64 / 19.0;
+        svg.rect(left + k as f64 * 12.0, ky, 12.0, 12.0, &format!(r#"fill="{}""#, heat(t)));
+    }
+    svg.text(left, ky + 28.0, Anchor::Start, "end", "0: no risk");
+    svg.text(left + 240.0, ky + 28.0, Anchor::End, "end", "1: certain");
+    svg.text(left + 256.0, ky + 10.0, Anchor::Start, "ax", &axis::clip(&data.metric, 50));
+    svg.set_height(ky + 44.0);
+    let mut caption = format!(
+        "Each cell is the {} from the actor on the left towards the actor on top: the darker the red, the higher. \
+         Grey cells have no value.",
+        data.metric
+    );
+    if !data.source.is_empty() {
+        caption.push(' ');
+        caption.push_str(&data.source);
+    }
+    if n < data.actors.len() {
+        caption.push_str(&format!(" Only the first {n} of {} actors are shown.", data.actors.len()));
+    }
+    let svg = svg.finish(&title, &caption);
+    Some(Chart { id: "escalation".into(), title, caption, svg })
+}

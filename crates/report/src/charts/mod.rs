@@ -1,0 +1,35 @@
+//! The charts: each takes plain data and returns a titled SVG with a caption.
+
+pub mod axis;
+pub mod bands;
+pub mod heatmap;
+pub mod models;
+pub mod pareto;
+pub mod positions;
+pub mod tornado;
+
+/// A finished chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    /// A stable id, for anchors and tests.
+    pub id: String,
+    pub title: String,
+    /// How to read it, in one or two sentences.
+    pub caption: String,
+    pub svg: String,
+}
+
+pub const WIDTH: f64 = 760.0;
+
+/// A slug made of ASCII letters, digits and dashes.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}

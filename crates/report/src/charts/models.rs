@@ -1,0 +1,109 @@
+//! Every model's forecast for one issue side by side, with stated positions,
+//! red lines and the status quo on the same scale.
+
+use demarche_forecast::Forecast;
+use demarche_scenario::Scenario;
+
+use super::axis::{self, Area, LegendMark, Scale};
+use super::{slug, Chart, WIDTH};
+use crate::svg::{colour, Anchor, Svg};
+
+pub const MAX_ACTORS: usize = 40;
+const ROW: f64 = 22.0;
+
+pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Option<Chart> {
+    let issue = sc.issues.get(issue_index)?;
+    let stances: Vec<(&str, &demarche_scenario::Stance)> = sc
+        .actors
+        .iter()
+        .filter_map(|a| sc.stance(&a.id, &issue.id).map(|s| (a.name.as_str(), s)))
+        .take(MAX_ACTORS)
+        .collect();
+    let outcomes: Vec<(&str, f64)> = forecasts
+        .iter()
+        .filter_map(|f| f.issues.iter().find(|i| i.issue == issue.id).map(|i| (f.engine.as_str(), i.outcome)))
+        .collect();
+    if outcomes.is_empty() {
+        return None;
+    }
+    let title = format!("{}: every model's forecast", issue.name);
+    let rows = stances.len() + outcomes.len();
+    let top = 62.0;
+    let gap = if stances.is_empty() { 0.0 } else { 14.0 };
+    let area = Area { left: 190.0, top, right: WIDTH - 30.0, bottom: top + rows as f64 * ROW + gap + 6.0 };
+    let mut svg = Svg::new(WIDTH, 0.0);
+    axis::title(&mut svg, &title);
+    let xs = Scale::new(issue.min, issue.max, area.left, area.right);
+    let unit = issue.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
+    axis::x_axis(
+        &mut svg,
+        area,
+        &xs,
+        &axis::ticks(issue.min, issue.max, 8),
+        &format!("{}{unit}", axis::clip(&issue.name, 60)),
+        Some((&issue.low, &issue.high)),
+    );
+    svg.text(area.left - 10.0, top - 10.0, Anchor::End, "ax", "stated positions");
+
+    let mut y = top + ROW / 2.0 + 3.0;
+    for (k, (name, s)) in stances.iter().enumerate() {
+        let c = colour(k);
+        if let Some([lo, hi]) = s.red_line {
+            let (x0, x1) = (xs.map(lo.min(hi)), xs.map(lo.max(hi)));
+            svg.rect_titled(
+                x0,
+                y - 4.0,
+                x1 - x0,
+                8.0,
+                &format!(r#"fill="{c}" fill-opacity="0.22" stroke="{c}" stroke-width="1""#),
+                &format!("{name} accepts only {}–{}", axis::label(lo), axis::label(hi)),
+            );
+        }
+        svg.circle(
+            xs.map(s.position),
+            y,
+            5.0,
+            &format!(r#"fill="{c}""#),
+            Some(&format!("{name}: {}", axis::label(s.position))),
+        );
+        svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(name, 26));
+        y += ROW;
+    }
+    if !stances.is_empty() {
+        svg.line(area.left - 180.0, y - ROW / 2.0 + gap / 2.0, area.right, y - ROW / 2.0 + gap / 2.0, axis::GRID);
+        y += gap;
+    }
+    for (engine, outcome) in &outcomes {
+        svg.diamond(
+            xs.map(*outcome),
+            y,
+            7.0,
+            r##"fill="#111""##,
+            Some(&format!("{engine}: {}", axis::label(*outcome))),
+        );
+        svg.text(xs.map(*outcome) + 11.0, y + 4.0, Anchor::Start, "tk", &axis::label(*outcome));
+        svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &format!("model: {engine}"));
+        y += ROW;
+    }
+    let mut legend = vec![
+        ("stated position".to_string(), "#666", LegendMark::Dot),
+        ("red line: acceptable range".to_string(), "#666", LegendMark::Band),
+        ("model forecast".to_string(), "#111", LegendMark::Diamond),
+    ];
+    if let Some(sq) = issue.status_quo {
+        let x = xs.map(sq);
+        svg.line(x, area.top - 4.0, x, area.bottom, r##"stroke="#c92a2a" stroke-width="1.5" stroke-dasharray="4 3""##);
+        svg.text(x, area.top - 8.0, Anchor::Middle, "tk", &format!("status quo {}", axis::label(sq)));
+        legend.push(("status quo".to_string(), "#c92a2a", LegendMark::Dashed));
+    }
+    let bottom = axis::legend(&mut svg, area.left - 170.0, area.bottom + 76.0, WIDTH - 40.0, &legend);
+    svg.set_height(bottom + 8.0);
+    let caption = format!(
+        "Top rows: where each actor stands on “{}” (dot) and the range it can accept (shaded bar, its red line). \
+         Bottom rows: each model's forecast (black diamond). The red dashed line is the status quo, the outcome if \
+         nothing is agreed. Left is “{}”, right is “{}”.",
+        issue.name, issue.low, issue.high
+    );
+    let svg = svg.finish(&title, &caption);
+    Some(Chart { id: format!("models-{}", slug(&issue.id)), title, caption, svg })
+}

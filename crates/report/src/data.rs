@@ -1,0 +1,114 @@
+//! Plain data the generic charts take. Each type is also the layout of a run
+//! document of the same name (`channels`, `pareto`, `escalation`,
+//! `sensitivity`), so engines that land later plug in by writing it.
+
+use serde::{Deserialize, Serialize};
+
+/// Document names the report reads, besides `forecasts`.
+pub const DOC_CHANNELS: &str = "channels";
+pub const DOC_PARETO: &str = "pareto";
+pub const DOC_ESCALATION: &str = "escalation";
+pub const DOC_SENSITIVITY: &str = "sensitivity";
+
+/// One point of a series with its uncertainty band.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BandPoint {
+    pub x: f64,
+    pub mean: f64,
+    /// Lower edge of the band (e.g. the 5th percentile).
+    pub low: f64,
+    /// Upper edge of the band (e.g. the 95th percentile).
+    pub high: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BandSeries {
+    /// E.g. `mediated (Oman)`, `direct`.
+    pub label: String,
+    pub points: Vec<BandPoint>,
+}
+
+/// Channels of talks compared under Monte Carlo: one band per channel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChannelComparison {
+    /// What is measured, e.g. `probability of agreement`.
+    pub metric: String,
+    /// What the horizontal axis counts, e.g. `round`.
+    pub x_label: String,
+    /// What the band spans, e.g. `90% interval over 2,000 draws`.
+    #[serde(default)]
+    pub band: String,
+    /// Fixed vertical range (e.g. `[0, 1]` for probabilities).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y_range: Option<[f64; 2]>,
+    /// What the two ends of the metric mean, when it is an issue scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y_ends: Option<[String; 2]>,
+    pub series: Vec<BandSeries>,
+}
+
+/// The bargaining picture for two parties on one issue set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParetoData {
+    /// E.g. the issue or the pair of parties.
+    pub title: String,
+    /// The party whose utility is on the horizontal axis.
+    pub x_party: String,
+    pub y_party: String,
+    /// Points of the Pareto frontier (utilities), in any order.
+    pub frontier: Vec<[f64; 2]>,
+    /// Other feasible outcomes, drawn faintly (optional, capped when drawn).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disagreement: Option<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nash: Option<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kalai_smorodinsky: Option<[f64; 2]>,
+    /// The agreement a protocol reached, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<[f64; 2]>,
+    /// How the agreement was reached, e.g. `alternating offers, round 14`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement_label: Option<String>,
+}
+
+/// A square actor × actor matrix of risks (0–1), `None` where undefined.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EscalationMatrix {
+    /// What a cell measures, e.g. `probability of confrontation`.
+    pub metric: String,
+    pub actors: Vec<String>,
+    /// `values[row][col]`: the risk from the row actor towards the column actor.
+    pub values: Vec<Vec<Option<f64>>>,
+    /// Where the numbers come from, for the caption.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// One input's swing of the output between its low and high settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TornadoBar {
+    pub parameter: String,
+    /// The output with the input at its low setting.
+    pub low: f64,
+    /// The output with the input at its high setting.
+    pub high: f64,
+    /// The input's low and high settings, in words (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<[String; 2]>,
+}
+
+/// One-at-a-time sensitivity of one output.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sensitivity {
+    /// The output, e.g. `forecast on enrichment cap (bdm)`.
+    pub output: String,
+    /// The output with every input at its base value.
+    pub base: f64,
+    /// What the two ends of the output scale mean, when it is an issue scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends: Option<[String; 2]>,
+    pub bars: Vec<TornadoBar>,
+}

@@ -1,0 +1,358 @@
+//! Assembling the report: sections of charts, tables and plain words.
+
+use std::fmt::Write;
+
+use demarche_forecast::Forecast;
+use demarche_scenario::Scenario;
+use demarche_store::RunRecord;
+use serde::de::DeserializeOwned;
+
+use crate::charts::{self, axis::label, Chart};
+use crate::data::{
+    ChannelComparison, EscalationMatrix, ParetoData, Sensitivity, DOC_CHANNELS, DOC_ESCALATION, DOC_PARETO,
+    DOC_SENSITIVITY,
+};
+use crate::svg::esc;
+
+/// Where a report's data came from, when it is a stored run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunInfo {
+    pub id: i64,
+    pub kind: String,
+    pub started_at: String,
+    pub version: String,
+    pub scenario_hash: String,
+}
+
+/// Everything a report can show; every part but the scenario is optional.
+#[derive(Clone, Debug, Default)]
+pub struct ReportData {
+    pub scenario: Scenario,
+    pub forecasts: Vec<Forecast>,
+    pub run: Option<RunInfo>,
+    pub channels: Option<ChannelComparison>,
+    pub pareto: Vec<ParetoData>,
+    pub escalation: Option<EscalationMatrix>,
+    pub sensitivity: Vec<Sensitivity>,
+}
+
+impl ReportData {
+    pub fn new(scenario: Scenario, forecasts: Vec<Forecast>) -> Self {
+        ReportData { scenario, forecasts, ..Default::default() }
+    }
+
+    /// The data of a stored run: its scenario, forecasts and any documents the
+    /// report knows (`channels`, `pareto`, `escalation`, `sensitivity`).
+    pub fn from_record(rec: &RunRecord) -> Result<Self, String> {
+        let id = rec.summary.id;
+        let scenario = rec.scenario().map_err(|e| format!("run {id}: the stored scenario does not read: {e}"))?;
+        let forecasts = match rec.forecasts() {
+            Some(Ok(f)) => f,
+            Some(Err(e)) => return Err(format!("run {id}: the stored forecasts do not read: {e}")),
+            None => Vec::new(),
+        };
+        fn doc<T: DeserializeOwned>(rec: &RunRecord, name: &str) -> Result<Option<T>, String> {
+            rec.document(name)
+                .map(|d| serde_json::from_value(d.body.clone()))
+                .transpose()
+                .map_err(|e| format!("run {}: document `{name}` does not read: {e}", rec.summary.id))
+        }
+        // `pareto` and `sensitivity` hold one item or a list.
+        fn one_or_many<T: DeserializeOwned>(rec: &RunRecord, name: &str) -> Result<Vec<T>, String> {
+            match doc::<serde_json::Value>(rec, name)? {
+                None => Ok(Vec::new()),
+                Some(v @ serde_json::Value::Array(_)) => serde_json::from_value(v)
+                    .map_err(|e| format!("run {id}: document `{name}`: {e}", id = rec.summary.id)),
+                Some(v) => serde_json::from_value(v)
+                    .map(|x| vec![x])
+                    .map_err(|e| format!("run {id}: document `{name}`: {e}", id = rec.summary.id)),
+            }
+        }
+        Ok(ReportData {
+            scenario,
+            forecasts,
+            run: Some(RunInfo {
+                id,
+                kind: rec.summary.kind.as_str().to_string(),
+                started_at: rec.summary.started_at.clone(),
+                version: rec.summary.version.clone(),
+                scenario_hash: rec.summary.scenario_hash.clone(),
+            }),
+            channels: doc(rec, DOC_CHANNELS)?,
+            pareto: one_or_many(rec, DOC_PARETO)?,
+            escalation: doc(rec, DOC_ESCALATION)?,
+            sensitivity: one_or_many(rec, DOC_SENSITIVITY)?,
+        })
+    }
+}
+
+/// A titled group of charts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub intro: String,
+    pub charts: Vec<Chart>,
+}
+
+/// The chart sections that have data, in reading order.
+pub fn sections(data: &ReportData) -> Vec<Section> {
+    let sc = &data.scenario;
+    let mut out = Vec::new();
+    if !data.forecasts.is_empty() {
+        let charts: Vec<Chart> =
+            (0..sc.issues.len()).filter_map(|i| charts::models::models(sc, i, &data.forecasts)).collect();
+        out.push(Section {
+            id: "models",
+            heading: "Every model side by side",
+            intro: "Each issue's forecast under every model, against the actors' stated positions, their red lines \
+                    and the status quo."
+                .into(),
+            charts,
+        });
+        let mut charts = Vec::new();
+        for iss in &sc.issues {
+            for f in &data.forecasts {
+                if let Some(fi) = f.issues.iter().find(|x| x.issue == iss.id) {
+                    charts.extend(charts::positions::positions(sc, f, fi));
+                }
+            }
+        }
+        out.push(Section {
+            id: "positions",
+            heading: "Positions over rounds",
+            intro: "How each actor's position moves, round by round, under each model.".into(),
+            charts,
+        });
+    }
+    if let Some(c) = data.channels.as_ref().and_then(charts::bands::bands) {
+        out.push(Section {
+            id: "channels",
+            heading: "Mediated or direct talks",
+            intro: "The channels of talks compared under uncertainty.".into(),
+            charts: vec![c],
+        });
+    }
+    let pareto: Vec<Chart> = data.pareto.iter().filter_map(charts::pareto::pareto).collect();
+    if !pareto.is_empty() {
+        out.push(Section {
+            id: "pareto",
+            heading: "Bargaining frontier",
+            intro: "Which deals leave no gain on the table, where the classic bargaining solutions lie, and where the \
+                    negotiation ended."
+                .into(),
+            charts: pareto,
+        });
+    }
+    let derived;
+    let escalation = match &data.escalation {
+        Some(e) => Some(e),
+        None => {
+            derived = crate::escalation::conflict_share(sc, &data.forecasts);
+            derived.as_ref()
+        }
+    };
+    if let Some(c) = escalation.and_then(charts::heatmap::heatmap) {
+        out.push(Section {
+            id: "escalation",
+            heading: "Escalation risk",
+            intro: "Which pairs of actors head for confrontation.".into(),
+            charts: vec![c],
+        });
+    }
+    let tornado: Vec<Chart> = data.sensitivity.iter().filter_map(charts::tornado::tornado).collect();
+    if !tornado.is_empty() {
+        out.push(Section {
+            id: "sensitivity",
+            heading: "Sensitivity",
+            intro: "Which assumptions the forecast rests on most.".into(),
+            charts: tornado,
+        });
+    }
+    out
+}
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:0;\
+color:#222;background:#fafafa;line-height:1.45}main{max-width:820px;margin:0 auto;padding:24px 28px 60px;\
+background:#fff}h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 6px;border-bottom:1px solid #ddd;\
+padding-bottom:4px}.meta{color:#555;font-size:14px}figure{margin:18px 0 26px}figcaption{font-size:13px;color:#444;\
+max-width:760px}svg.chart{max-width:100%;height:auto;display:block}table{border-collapse:collapse;font-size:13px;\
+margin:10px 0}th,td{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:left;vertical-align:top}\
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}.note{font-size:13px;color:#555}\
+nav a{margin-right:12px;font-size:14px}footer{margin-top:40px;font-size:12px;color:#666}";
+
+/// The whole report as one HTML document.
+pub fn render_html(data: &ReportData) -> String {
+    let sc = &data.scenario;
+    let secs = sections(data);
+    let mut h = String::new();
+    let title = if sc.meta.title.is_empty() { "Scenario".to_string() } else { sc.meta.title.clone() };
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+         <title>{} — demarche report</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+        esc(&title)
+    );
+    let _ = writeln!(h, "<h1>{}</h1>", esc(&title));
+    let mut meta = Vec::new();
+    if let Some(d) = &sc.meta.as_of {
+        meta.push(format!("as of {}", esc(d)));
+    }
+    if let Some(a) = &sc.meta.author {
+        meta.push(format!("by {}", esc(a)));
+    }
+    meta.push(format!("{} actors, {} issues", sc.actors.len(), sc.issues.len()));
+    if let Some(r) = &data.run {
+        meta.push(format!(
+            "run #{} ({}), {}, demarche {}, scenario {}",
+            r.id,
+            esc(&r.kind),
+            esc(&r.started_at),
+            esc(&r.version),
+            esc(r.scenario_hash.get(..12).unwrap_or(&r.scenario_hash))
+        ));
+    }
+    let _ = writeln!(h, "<p class=\"meta\">{}</p>", meta.join(" · "));
+    if let Some(d) = &sc.meta.description {
+        let _ = writeln!(h, "<p>{}</p>", esc(d));
+    }
+    if !secs.is_empty() || !data.forecasts.is_empty() {
+        let _ = write!(h, "<nav>");
+        if !data.forecasts.is_empty() {
+            let _ = write!(h, "<a href=\"#summary\">Summary</a>");
+        }
+        for s in &secs {
+            let _ = write!(h, "<a href=\"#{}\">{}</a>", s.id, esc(s.heading));
+        }
+        let _ = writeln!(h, "<a href=\"#inputs\">Inputs</a></nav>");
+    }
+    if !data.forecasts.is_empty() {
+        summary_table(&mut h, data);
+    } else {
+        let _ = writeln!(h, "<p class=\"note\">This run holds no forecasts.</p>");
+    }
+    for s in &secs {
+        let _ = writeln!(h, "<section id=\"{}\">\n<h2>{}</h2>\n<p>{}</p>", s.id, esc(s.heading), esc(&s.intro));
+        for c in &s.charts {
+            let _ = writeln!(
+                h,
+                "<figure id=\"{}\">\n{}<figcaption>{}</figcaption>\n</figure>",
+                esc(&c.id),
+                c.svg,
+                esc(&c.caption)
+            );
+        }
+        let _ = writeln!(h, "</section>");
+    }
+    inputs(&mut h, sc);
+    let _ = writeln!(
+        h,
+        "<footer>Made by demarche. Models are indicators built from the positions, saliences and capabilities \
+         written in the scenario, not predictions of what any government will do. The notes beside each number \
+         in the scenario say where it came from.</footer>\n</main>\n</body>\n</html>"
+    );
+    h
+}
+
+fn summary_table(h: &mut String, data: &ReportData) {
+    let sc = &data.scenario;
+    let _ = writeln!(h, "<section id=\"summary\">\n<h2>Summary</h2>");
+    let _ = write!(h, "<table>\n<tr><th>Issue</th><th>Status quo</th>");
+    for f in &data.forecasts {
+        let _ = write!(h, "<th>{}</th>", esc(&f.engine));
+    }
+    let _ = writeln!(h, "</tr>");
+    for iss in &sc.issues {
+        let _ = write!(
+            h,
+            "<tr><td>{}<br><span class=\"note\">{} … {}</span></td><td class=\"num\">{}</td>",
+            esc(&iss.name),
+            esc(&iss.low),
+            esc(&iss.high),
+            iss.status_quo.map(label).unwrap_or_else(|| "—".into())
+        );
+        for f in &data.forecasts {
+            match f.issues.iter().find(|x| x.issue == iss.id) {
+                Some(x) => {
+                    let _ = write!(
+                        h,
+                        "<td class=\"num\">{}<br><span class=\"note\">{}</span></td>",
+                        label(x.outcome),
+                        esc(&iss.describe(x.outcome))
+                    );
+                }
+                None => h.push_str("<td>—</td>"),
+            }
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(h, "</table>");
+    let notes: Vec<String> = data
+        .forecasts
+        .iter()
+        .flat_map(|f| f.notes.iter().map(move |n| format!("{}: {}", f.engine, n)))
+        .take(50)
+        .collect();
+    if !notes.is_empty() {
+        let _ = writeln!(h, "<ul class=\"note\">");
+        for n in notes {
+            let _ = writeln!(h, "<li>{}</li>", esc(&n));
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    let _ = writeln!(h, "</section>");
+}
+
+/// The scenario's inputs as tables, so a reader can check what went in.
+fn inputs(h: &mut String, sc: &Scenario) {
+    const MAX_ROWS: usize = 500;
+    let _ = writeln!(
+        h,
+        "<section id=\"inputs\">\n<h2>Inputs</h2>\n<table>\n<tr><th>Actor</th><th>Kind</th><th>Capability</th></tr>"
+    );
+    for a in sc.actors.iter().take(MAX_ROWS) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            esc(&a.name),
+            a.kind.as_str(),
+            label(a.capability)
+        );
+    }
+    let _ = writeln!(h, "</table>\n<table>\n<tr><th>Actor</th><th>Issue</th><th>Position</th><th>Salience</th><th>Red line</th><th>Note</th></tr>");
+    let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or_else(|| id.into());
+    let issue = |id: &str| sc.issues.iter().find(|i| i.id == id).map(|i| i.name.clone()).unwrap_or_else(|| id.into());
+    for s in sc.stances.iter().take(MAX_ROWS) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&name(&s.actor)),
+            esc(&issue(&s.issue)),
+            label(s.position),
+            label(s.salience),
+            s.red_line.map(|[a, b]| format!("{}–{}", label(a), label(b))).unwrap_or_default(),
+            esc(s.note.as_deref().unwrap_or(""))
+        );
+    }
+    let _ = writeln!(h, "</table>");
+    if !sc.relations.is_empty() {
+        let _ = writeln!(h, "<table>\n<tr><th>Relation</th><th>From</th><th>To</th><th>Weight</th></tr>");
+        for r in sc.relations.iter().take(MAX_ROWS) {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                r.kind.as_str(),
+                esc(&name(&r.from)),
+                esc(&name(&r.to)),
+                r.weight.map(label).unwrap_or_default()
+            );
+        }
+        let _ = writeln!(h, "</table>");
+    }
+    if sc.stances.len() > MAX_ROWS || sc.actors.len() > MAX_ROWS {
+        let _ = writeln!(h, "<p class=\"note\">Long tables are cut at {MAX_ROWS} rows.</p>");
+    }
+    let _ = writeln!(h, "</section>");
+}

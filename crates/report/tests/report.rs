@@ -1,0 +1,302 @@
+//! The report for a small fixed scenario, and each chart on synthetic data.
+
+use demarche_forecast::{Compromise, Forecast, Nash, PerIssue, Request};
+use demarche_report::data::{
+    BandPoint, BandSeries, ChannelComparison, EscalationMatrix, ParetoData, Sensitivity, TornadoBar,
+};
+use demarche_report::{charts, render_html, sections, ReportData};
+use demarche_scenario::Scenario;
+
+const SCENARIO: &str = r#"
+[meta]
+title = "Tariff talks <&> \"test\""
+as_of = 2025-01-01
+author = "demarche tests"
+description = "A three-party case; <script>alert('x')</script> must stay text."
+
+[[actors]]
+id = "a"
+name = "Alpha"
+capability = 1.0
+
+[[actors]]
+id = "b"
+name = "Beta <b>"
+capability = 2.0
+
+[[actors]]
+id = "c"
+name = "Gamma"
+kind = "mediator"
+capability = 1.0
+
+[[issues]]
+id = "x"
+name = "Tariff level"
+min = 0
+max = 100
+unit = "%"
+low = "no tariff"
+high = "prohibitive tariff"
+status_quo = 80
+anchors = [{ at = 50, label = "half" }]
+
+[[stances]]
+actor = "a"
+issue = "x"
+position = 20
+salience = 1.0
+
+[[stances]]
+actor = "b"
+issue = "x"
+position = 50
+salience = 0.5
+
+[[stances]]
+actor = "c"
+issue = "x"
+position = 60
+salience = 0.5
+red_line = [40, 70]
+"#;
+
+fn scenario() -> Scenario {
+    demarche_scenario::load_str(SCENARIO, Some(demarche_scenario::Format::Toml), None).unwrap().scenario
+}
+
+fn forecasts(sc: &Scenario) -> Vec<Forecast> {
+    vec![
+        demarche_forecast::run(&PerIssue(Compromise), sc, &Request::default()).unwrap(),
+        demarche_forecast::run(&PerIssue(Nash { settings: Default::default() }), sc, &Request::default()).unwrap(),
+    ]
+}
+
+/// A forecast with several rounds, as an iterative engine makes.
+fn iterative(sc: &Scenario) -> Forecast {
+    let mut f = forecasts(sc).remove(0);
+    f.engine = "synthetic".into();
+    let iss = &mut f.issues[0];
+    iss.trajectory =
+        vec![vec![20.0, 50.0, 60.0], vec![30.0, 48.0, 55.0], vec![38.0, 46.0, 50.0], vec![42.0, 45.0, 47.0]];
+    iss.outcome_path = vec![45.0, 44.0, 44.5, 44.8];
+    iss.outcome = 44.8;
+    f
+}
+
+fn channels() -> ChannelComparison {
+    let series = |label: &str, base: f64| BandSeries {
+        label: label.into(),
+        points: (0..=10)
+            .map(|i| {
+                let x = f64::from(i);
+                let mean = base + 0.03 * x;
+                BandPoint { x, mean, low: mean - 0.1, high: mean + 0.1 }
+            })
+            .collect(),
+    };
+    ChannelComparison {
+        metric: "probability of agreement".into(),
+        x_label: "round".into(),
+        band: "the 90% interval over 1,000 draws".into(),
+        y_range: Some([0.0, 1.0]),
+        y_ends: None,
+        series: vec![series("mediated (Oman)", 0.4), series("direct", 0.2)],
+    }
+}
+
+fn pareto() -> ParetoData {
+    ParetoData {
+        title: "Enrichment for sanctions".into(),
+        x_party: "Iran".into(),
+        y_party: "United States".into(),
+        frontier: (0..=20)
+            .map(|i| {
+                let t = f64::from(i) / 20.0;
+                [t, (1.0 - t * t).sqrt()]
+            })
+            .collect(),
+        outcomes: vec![[0.2, 0.3], [0.5, 0.5], [0.1, 0.8]],
+        disagreement: Some([0.1, 0.1]),
+        nash: Some([0.7, 0.71]),
+        kalai_smorodinsky: Some([0.69, 0.72]),
+        agreement: Some([0.6, 0.75]),
+        agreement_label: Some("alternating offers, round 14".into()),
+    }
+}
+
+fn escalation() -> EscalationMatrix {
+    EscalationMatrix {
+        metric: "probability of military confrontation".into(),
+        actors: vec!["Iran".into(), "Israel".into(), "United States".into()],
+        values: vec![
+            vec![None, Some(0.6), Some(0.3)],
+            vec![Some(0.7), None, Some(0.05)],
+            vec![Some(0.35), Some(0.0), None],
+        ],
+        source: "Synthetic test data.".into(),
+    }
+}
+
+fn sensitivity() -> Sensitivity {
+    Sensitivity {
+        output: "forecast on tariff level (compromise)".into(),
+        base: 40.0,
+        ends: Some(["no tariff".into(), "prohibitive tariff".into()]),
+        bars: vec![
+            TornadoBar {
+                parameter: "Beta's salience".into(),
+                low: 35.0,
+                high: 46.0,
+                settings: Some(["0.3".into(), "0.7".into()]),
+            },
+            TornadoBar { parameter: "Alpha's position".into(), low: 30.0, high: 52.0, settings: None },
+            TornadoBar { parameter: "Gamma's capability".into(), low: 39.0, high: 41.0, settings: None },
+        ],
+    }
+}
+
+#[test]
+fn report_of_the_fixed_scenario() {
+    let sc = scenario();
+    let html = render_html(&ReportData::new(sc.clone(), forecasts(&sc)));
+    insta::assert_snapshot!("fixed_scenario_report", html);
+}
+
+#[test]
+fn report_is_self_contained_and_escaped() {
+    let sc = scenario();
+    let mut data = ReportData::new(sc.clone(), forecasts(&sc));
+    data.forecasts.push(iterative(&sc));
+    data.channels = Some(channels());
+    data.pareto = vec![pareto()];
+    data.escalation = Some(escalation());
+    data.sensitivity = vec![sensitivity()];
+    let html = render_html(&data);
+    for banned in ["<script", "http://", "https://", "@import", "<link", "url("] {
+        let hits: Vec<_> = html.match_indices(banned).collect();
+        // The SVG namespace URI is an identifier, not a fetch.
+        let real = hits.iter().filter(|(i, _)| !html[*i..].starts_with("http://www.w3.org/2000/svg")).count();
+        assert_eq!(real, 0, "report contains `{banned}`");
+    }
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    assert!(html.contains("Beta &lt;b&gt;"));
+    assert!(!html.contains("Beta <b>"));
+    for id in ["summary", "models", "positions", "channels", "pareto", "escalation", "sensitivity", "inputs"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "missing section {id}");
+    }
+    // Every chart has a title, a caption and the issue's ends where it has an issue scale.
+    let figures = html.matches("<figure").count();
+    assert_eq!(figures, html.matches("<figcaption>").count());
+    assert_eq!(figures, 1 + 3 + 1 + 1 + 1 + 1, "models 1, positions 3, channels, pareto, escalation, sensitivity");
+    assert!(html.contains("← no tariff") && html.contains("prohibitive tariff →"));
+    assert!(html.contains("▲ prohibitive tariff") && html.contains("▼ no tariff"));
+}
+
+#[test]
+fn sections_appear_only_with_their_data() {
+    let sc = scenario();
+    let ids = |d: &ReportData| sections(d).iter().map(|s| s.id).collect::<Vec<_>>();
+    assert!(ids(&ReportData::new(sc.clone(), Vec::new())).is_empty());
+    assert_eq!(ids(&ReportData::new(sc.clone(), forecasts(&sc))), vec!["models", "positions"]);
+    let html = render_html(&ReportData::new(sc, Vec::new()));
+    assert!(html.contains("holds no forecasts"));
+    assert!(!html.contains("<figure"));
+}
+
+#[test]
+fn positions_chart_draws_a_line_per_actor_and_the_outcome_path() {
+    let sc = scenario();
+    let f = iterative(&sc);
+    let c = charts::positions::positions(&sc, &f, &f.issues[0]).unwrap();
+    assert_eq!(c.svg.matches("<polyline").count(), 4, "three actors and the outcome path");
+    assert!(c.svg.contains("status quo"));
+    assert!(c.title.contains("Tariff level") && c.title.contains("synthetic"));
+    insta::assert_snapshot!("positions_chart", c.svg);
+}
+
+#[test]
+fn band_chart_on_synthetic_data() {
+    let c = charts::bands::bands(&channels()).unwrap();
+    assert_eq!(c.svg.matches("<polygon").count(), 2, "one band per channel");
+    assert!(c.svg.contains("mediated (Oman)") && c.caption.contains("90% interval"));
+    assert!(charts::bands::bands(&ChannelComparison { series: vec![], ..channels() }).is_none());
+    insta::assert_snapshot!("channels_chart", c.svg);
+}
+
+#[test]
+fn pareto_chart_marks_the_solutions_and_the_agreement() {
+    let c = charts::pareto::pareto(&pareto()).unwrap();
+    for s in
+        ["Nash bargaining solution", "Kalai–Smorodinsky solution", "alternating offers, round 14", "utility of Iran"]
+    {
+        assert!(c.svg.contains(s), "missing {s}");
+    }
+    let mut bad = pareto();
+    bad.frontier = vec![[f64::NAN, 1.0]];
+    assert!(charts::pareto::pareto(&bad).is_none());
+    insta::assert_snapshot!("pareto_chart", c.svg);
+}
+
+#[test]
+fn heat_map_colours_by_risk() {
+    let c = charts::heatmap::heatmap(&escalation()).unwrap();
+    assert_eq!(charts::heatmap::heat(0.0), "#ffffff");
+    assert_eq!(charts::heatmap::heat(1.0), "#a50f15");
+    assert!(c.svg.contains("Israel → Iran: 0.7"));
+    // Six filled cells, three empty diagonal cells, twenty key swatches.
+    assert_eq!(c.svg.matches("<rect").count(), 6 + 3 + 20);
+    insta::assert_snapshot!("escalation_chart", c.svg);
+}
+
+#[test]
+fn tornado_puts_the_largest_swing_on_top() {
+    let c = charts::tornado::tornado(&sensitivity()).unwrap();
+    let alpha = c.svg.find(">Alpha&#39;s position<").unwrap();
+    let beta = c.svg.find(">Beta&#39;s salience<").unwrap();
+    let gamma = c.svg.find(">Gamma&#39;s capability<").unwrap();
+    assert!(alpha < beta && beta < gamma);
+    insta::assert_snapshot!("tornado_chart", c.svg);
+}
+
+#[test]
+fn escalation_from_exchanges_counts_confrontations() {
+    use demarche_forecast::{Interaction, InteractionKind};
+    let sc = scenario();
+    let mut f = forecasts(&sc).remove(0);
+    let it = |actor, other, kind| Interaction {
+        round: 1,
+        actor,
+        other,
+        kind,
+        actor_eu: 0.0,
+        other_eu: 0.0,
+        new_position: None,
+        mover: None,
+    };
+    f.issues[0].interactions = vec![
+        it(0, 1, InteractionKind::Conflict),
+        it(0, 1, InteractionKind::Compromise),
+        it(1, 0, InteractionKind::Conflict),
+        it(9, 0, InteractionKind::Conflict), // out of range: ignored
+    ];
+    let m = demarche_report::escalation::conflict_share(&sc, &[f]).unwrap();
+    assert_eq!(m.values[0][1], Some(0.5));
+    assert_eq!(m.values[1][0], Some(1.0));
+    assert_eq!(m.values[0][2], None);
+    assert!(demarche_report::escalation::conflict_share(&sc, &forecasts(&sc)).is_none());
+}
+
+/// Writes the full synthetic report to `$DEMARCHE_REPORT_SAMPLE` for a visual check.
+#[test]
+fn sample_report_for_eyes() {
+    let Some(path) = std::env::var_os("DEMARCHE_REPORT_SAMPLE") else { return };
+    let sc = scenario();
+    let mut data = ReportData::new(sc.clone(), forecasts(&sc));
+    data.forecasts.push(iterative(&sc));
+    data.channels = Some(channels());
+    data.pareto = vec![pareto()];
+    data.escalation = Some(escalation());
+    data.sensitivity = vec![sensitivity()];
+    std::fs::write(path, render_html(&data)).unwrap();
+}
