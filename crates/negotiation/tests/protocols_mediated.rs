@@ -51,7 +51,8 @@ fn the_hill_climber_stops_at_a_local_optimum_of_its_belief() {
     .unwrap();
     assert!(trace.result.steps < 10_000);
     assert_eq!(trace.result.end, EndReason::Agreement);
-    // No single-issue change helps someone without hurting someone else.
+    // No single-issue change helps someone without hurting someone else (it also tried
+    // random two-issue changes before stopping).
     let text = &trace.text;
     for (i, issue) in space.issues.iter().enumerate() {
         for k in 0..issue.cardinality().unwrap() {

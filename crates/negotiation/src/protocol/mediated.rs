@@ -16,8 +16,9 @@
 //!   single-issue mutations of the text; optionally screens them with its belief, proposing
 //!   first those it believes nobody will veto.
 //! * [`HillClimbMediator`] — proposes, among the text's single-issue neighbours it believes
-//!   make nobody worse off, the one with the largest believed welfare gain; skips proposals
-//!   that were vetoed; stops at a (believed) local optimum.
+//!   make nobody worse off, the one with the largest believed welfare gain (when there is
+//!   none, the best of [`PAIR_SAMPLES`] random two-issue changes); skips proposals that were
+//!   vetoed; stops at a (believed) local optimum.
 
 use std::collections::HashSet;
 
@@ -236,6 +237,25 @@ impl HillClimbMediator {
     }
 }
 
+impl HillClimbMediator {
+    /// The believed total gain of moving to `cand`, if nobody is believed worse off, somebody
+    /// better off, and the move was not vetoed since the text last moved.
+    fn believed_gain(&self, ctx: &MediatorContext<'_>, base: &[f64], cand: &Outcome) -> Option<f64> {
+        let mut gain = 0.0;
+        for (p, b) in base.iter().enumerate() {
+            let d = ctx.belief.utility(p, cand) - b;
+            if d < 0.0 {
+                return None;
+            }
+            gain += d;
+        }
+        (gain > 0.0 && !self.vetoed.contains(&key(cand))).then_some(gain)
+    }
+}
+
+/// Random two-issue changes the hill climber tries once single changes are exhausted.
+pub const PAIR_SAMPLES: usize = 256;
+
 fn key(outcome: &[Value]) -> Vec<u64> {
     outcome
         .iter()
@@ -259,21 +279,22 @@ impl Mediator for HillClimbMediator {
         let base: Vec<f64> = (0..ctx.n_parties).map(|p| ctx.belief.utility(p, current)).collect();
         let mut best: Option<(f64, Outcome)> = None;
         for cand in self.neighbours(ctx.space, current) {
-            if self.vetoed.contains(&key(&cand)) {
-                continue;
-            }
-            let mut gain = 0.0;
-            let mut nobody_worse = true;
-            for (p, b) in base.iter().enumerate() {
-                let d = ctx.belief.utility(p, &cand) - b;
-                if d < 0.0 {
-                    nobody_worse = false;
-                    break;
+            if let Some(gain) = self.believed_gain(ctx, &base, &cand) {
+                if best.as_ref().is_none_or(|(g, _)| gain > *g) {
+                    best = Some((gain, cand));
                 }
-                gain += d;
             }
-            if nobody_worse && gain > 0.0 && best.as_ref().is_none_or(|(g, _)| gain > *g) {
-                best = Some((gain, cand));
+        }
+        if best.is_none() && ctx.space.issues.len() > 1 {
+            // No single change helps: try random two-issue changes before giving up.
+            for _ in 0..PAIR_SAMPLES {
+                let once = mutate(ctx.space, current, &mut self.rng);
+                let cand = mutate(ctx.space, &once, &mut self.rng);
+                if let Some(gain) = self.believed_gain(ctx, &base, &cand) {
+                    if best.as_ref().is_none_or(|(g, _)| gain > *g) {
+                        best = Some((gain, cand));
+                    }
+                }
             }
         }
         best.map(|(_, o)| o)

@@ -1,0 +1,140 @@
+//! `demarche tournament DOMAIN... --strategies A,B,...`: every pairing of strategies on
+//! every domain, both role orders, repeated; stacked alternating offers.
+//!
+//! Each DOMAIN is a Genius XML domain, a GeniusWeb JSON domain, or a folder with a domain
+//! and its profiles; the first two profiles negotiate. Runs in parallel; the report is the
+//! same whatever `--threads` says.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use demarche_negotiation::load_domain;
+use demarche_negotiation::protocol::sao::SaoConfig;
+use demarche_negotiation::protocol::TableOptions;
+use demarche_negotiation::strategy::StrategySpec;
+use demarche_negotiation::tournament::{run_tournament, TournamentConfig, TournamentDomain, TournamentReport};
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TournamentFormat {
+    /// Per-strategy summary.
+    Table,
+    /// The full report (summary and every negotiation) as JSON.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct TournamentArgs {
+    /// Domain files or folders.
+    #[arg(required = true, value_name = "DOMAIN")]
+    pub domains: Vec<PathBuf>,
+    /// Competing strategies, comma-separated (see `demarche negotiate --help`).
+    #[arg(long, required = true, value_name = "A,B,...")]
+    pub strategies: String,
+    /// Repetitions of each pairing.
+    #[arg(long, default_value_t = 1, value_name = "R")]
+    pub repetitions: u32,
+    /// Deadline in rounds (every party acts once per round, NegMAS's `n_steps`).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub steps: u64,
+    /// Master seed; each negotiation's seed is derived from it.
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    pub seed: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Do not pair a strategy with itself.
+    #[arg(long)]
+    pub no_self_play: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: TournamentFormat,
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.4}")).unwrap_or_else(|| "-".into())
+}
+
+fn table(report: &TournamentReport) -> String {
+    let mut out = String::new();
+    for d in &report.domains {
+        out.push_str(&format!(
+            "domain {}: {} outcomes, {} Pareto points, Nash {}\n",
+            d.name,
+            d.outcomes,
+            d.frontier_points,
+            d.nash.map(|n| format!("({:.4}, {:.4})", n[0], n[1])).unwrap_or_else(|| "none".into())
+        ));
+    }
+    out.push_str(&format!(
+        "{} negotiations, {} agreements ({:.1}%), {} steps\n\n",
+        report.negotiations,
+        report.agreements,
+        100.0 * report.agreements as f64 / report.negotiations.max(1) as f64,
+        report.total_steps
+    ));
+    let width = report.summary.iter().map(|s| s.strategy.len()).max().unwrap_or(8).max(8);
+    out.push_str(&format!(
+        "{:<width$}  {:>6}  {:>9}  {:>8}  {:>10}  {:>8}  {:>11}  {:>9}\n",
+        "strategy", "negs", "agreement", "utility", "discounted", "rounds", "pareto dist", "nash dist"
+    ));
+    for s in &report.summary {
+        out.push_str(&format!(
+            "{:<width$}  {:>6}  {:>8.1}%  {:>8.4}  {:>10.4}  {:>8.1}  {:>11}  {:>9}\n",
+            s.strategy,
+            s.negotiations,
+            100.0 * s.agreement_rate,
+            s.mean_utility,
+            s.mean_discounted,
+            s.mean_rounds,
+            opt(s.mean_pareto_distance),
+            opt(s.mean_nash_distance)
+        ));
+    }
+    out
+}
+
+pub fn run(args: &TournamentArgs) -> Result<ExitCode, String> {
+    let strategies = StrategySpec::parse_list(&args.strategies).map_err(|e| e.to_string())?;
+    if args.threads == Some(0) {
+        return Err("--threads must be at least 1".into());
+    }
+    let mut domains = Vec::with_capacity(args.domains.len().min(1024));
+    for path in &args.domains {
+        let loaded = load_domain(path).map_err(|e| e.to_string())?;
+        for note in &loaded.notes {
+            eprintln!("note: {note}");
+        }
+        if loaded.profiles.len() > 2 {
+            eprintln!(
+                "note: {}: {} profiles; the first two ({}, {}) negotiate",
+                path.display(),
+                loaded.profiles.len(),
+                loaded.profiles[0].name,
+                loaded.profiles[1].name
+            );
+        }
+        domains.push(
+            TournamentDomain::new(loaded.space, loaded.profiles, &TableOptions::default())
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        );
+    }
+    let config = TournamentConfig {
+        strategies,
+        repetitions: args.repetitions,
+        sao: SaoConfig::rounds(args.steps),
+        seed: args.seed,
+        threads: args.threads,
+        self_play: !args.no_self_play,
+    };
+    let report = run_tournament(&domains, &config).map_err(|e| e.to_string())?;
+    match args.format {
+        TournamentFormat::Table => print!("{}", table(&report)),
+        TournamentFormat::Json => {
+            let text = serde_json::to_string_pretty(&report).map_err(|e| format!("tournament: {e}"))?;
+            println!("{text}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
