@@ -30,10 +30,19 @@ impl HyperRectangle {
 }
 
 /// A sum of hyper-rectangle utilities, normalised by a declared maximum.
+///
+/// Evaluation uses bit masks: for each issue and value, the set of boxes whose range on that
+/// issue admits the value (boxes that do not constrain the issue admit every value). An
+/// outcome lies in the intersection of its values' masks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HyperRectangleUtility {
     rectangles: Vec<HyperRectangle>,
     max_utility: f64,
+    /// Mask words per (issue, value): `masks[issue][value * words + w]`.
+    masks: Vec<Vec<u64>>,
+    /// Per issue, the boxes that do not constrain it (what a non-index value satisfies).
+    free: Vec<Vec<u64>>,
+    words: usize,
 }
 
 impl HyperRectangleUtility {
@@ -68,7 +77,35 @@ impl HyperRectangleUtility {
                 }
             }
         }
-        Ok(HyperRectangleUtility { rectangles, max_utility })
+        let words = rectangles.len().div_ceil(64).max(1);
+        let mut masks = Vec::with_capacity(space.issues.len());
+        let mut free = Vec::with_capacity(space.issues.len());
+        for (i, issue) in space.issues.iter().enumerate() {
+            let mut f = vec![0u64; words];
+            for (r, rect) in rectangles.iter().enumerate() {
+                if !rect.bounds.iter().any(|b| b.0 == i) {
+                    f[r / 64] |= 1u64 << (r % 64);
+                }
+            }
+            free.push(f);
+            // Continuous issues never appear in bounds (checked above): one all-ones mask.
+            let card = issue.cardinality().unwrap_or(1) as usize;
+            let mut m = vec![0u64; card * words];
+            for (r, rect) in rectangles.iter().enumerate() {
+                let (lo, hi) = rect
+                    .bounds
+                    .iter()
+                    .filter(|b| b.0 == i)
+                    .fold((0u32, u32::MAX), |(lo, hi), &(_, a, b)| (lo.max(a), hi.min(b)));
+                for v in 0..card {
+                    if (v as u32) >= lo && (v as u32) <= hi {
+                        m[v * words + r / 64] |= 1u64 << (r % 64);
+                    }
+                }
+            }
+            masks.push(m);
+        }
+        Ok(HyperRectangleUtility { rectangles, max_utility, masks, free, words })
     }
 
     /// Converts an integer-valued range on issue `issue` to value indices, clamped to the
@@ -108,14 +145,54 @@ impl HyperRectangleUtility {
         self.max_utility
     }
 
-    /// The raw (un-normalised) sum of the boxes containing `outcome`.
+    /// The raw (un-normalised) sum of the boxes containing `outcome`, summed in box order.
     pub fn raw_utility(&self, outcome: &[Value]) -> f64 {
-        self.rectangles.iter().filter(|r| r.contains(outcome)).map(|r| r.utility).sum()
+        let mut sum = 0.0;
+        for w in 0..self.words {
+            let mut acc = u64::MAX;
+            for (i, (m, f)) in self.masks.iter().zip(&self.free).enumerate() {
+                acc &= match outcome.get(i) {
+                    Some(Value::Index(k)) => m.get(*k as usize * self.words + w).copied().unwrap_or(f[w]),
+                    // A missing or real value satisfies only the boxes that ignore the issue.
+                    _ => f[w],
+                };
+            }
+            while acc != 0 {
+                let bit = acc.trailing_zeros() as usize;
+                acc &= acc - 1;
+                if let Some(r) = self.rectangles.get(w * 64 + bit) {
+                    sum += r.utility;
+                }
+            }
+        }
+        sum
     }
 }
 
 impl UtilityFunction for HyperRectangleUtility {
     fn utility(&self, outcome: &[Value]) -> f64 {
         self.raw_utility(outcome) / self.max_utility
+    }
+
+    /// Values with the same mask on an issue are interchangeable.
+    fn value_classes(&self, issue: usize, cardinality: u32) -> Option<Vec<u32>> {
+        let m = self.masks.get(issue)?;
+        if m.len() != cardinality as usize * self.words {
+            return None;
+        }
+        let mut seen: Vec<&[u64]> = Vec::new();
+        let mut classes = Vec::with_capacity(cardinality as usize);
+        for v in 0..cardinality as usize {
+            let key = &m[v * self.words..(v + 1) * self.words];
+            let id = match seen.iter().position(|s| *s == key) {
+                Some(id) => id,
+                None => {
+                    seen.push(key);
+                    seen.len() - 1
+                }
+            };
+            classes.push(id as u32);
+        }
+        Some(classes)
     }
 }

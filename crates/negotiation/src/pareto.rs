@@ -67,7 +67,9 @@ pub struct FrontierPoint {
     pub utilities: Vec<f64>,
     /// An outcome with exactly these utilities.
     pub outcome: Vec<Value>,
-    /// How many outcomes (of the possibly discretised space) have exactly these utilities.
+    /// How many outcomes (of the possibly discretised space) have exactly these utilities
+    /// (saturating). Exact when utility sums are exact in floating point; otherwise the
+    /// additive merge may miss outcomes that tie with a frontier point only through rounding.
     pub multiplicity: u64,
 }
 
@@ -134,7 +136,10 @@ pub fn pareto_frontier(
         Some(us) if !options.force_enumeration => {
             (additive_merge(&grid, &us, options.max_candidates)?, additive_worst(&grid, &us))
         }
-        _ => enumerate(&grid, profiles, options.max_enumeration)?,
+        _ => {
+            let (reps, sizes) = interchangeable_values(space, &grid, profiles);
+            enumerate(&reps, &sizes, profiles, options.max_enumeration)?
+        }
     };
     let mut best = vec![f64::NEG_INFINITY; profiles.len()];
     for p in &points {
@@ -149,6 +154,45 @@ pub fn pareto_frontier(
         FrontierMethod::Enumeration
     };
     Ok(ParetoFrontier { points, method, approximate, worst, best })
+}
+
+/// Merges values every profile declares interchangeable (see
+/// [`crate::utility::UtilityFunction::value_classes`]): per issue, one representative per
+/// class of the common refinement, and the class sizes (the multiplicity each stands for).
+fn interchangeable_values(
+    space: &OutcomeSpace,
+    grid: &[Vec<Value>],
+    profiles: &[Profile],
+) -> (Vec<Vec<Value>>, Vec<Vec<u64>>) {
+    let mut reps = Vec::with_capacity(grid.len());
+    let mut sizes = Vec::with_capacity(grid.len());
+    for (i, values) in grid.iter().enumerate() {
+        let card = space.issues[i].cardinality();
+        let classes: Option<Vec<Vec<u32>>> =
+            card.and_then(|c| profiles.iter().map(|p| p.utility.value_classes(i, c)).collect());
+        let Some(classes) = classes else {
+            reps.push(values.clone());
+            sizes.push(vec![1; values.len()]);
+            continue;
+        };
+        let mut keys: Vec<Vec<u32>> = Vec::new();
+        let mut r = Vec::new();
+        let mut n: Vec<u64> = Vec::new();
+        for (k, &v) in values.iter().enumerate() {
+            let key: Vec<u32> = classes.iter().map(|c| c.get(k).copied().unwrap_or(k as u32)).collect();
+            match keys.iter().position(|x| *x == key) {
+                Some(j) => n[j] += 1,
+                None => {
+                    keys.push(key);
+                    r.push(v);
+                    n.push(1);
+                }
+            }
+        }
+        reps.push(r);
+        sizes.push(n);
+    }
+    (reps, sizes)
 }
 
 /// Lowest utility per party: per-issue minima summed in issue order (exactly the utility of
@@ -360,14 +404,15 @@ const BLOCK: u64 = 1 << 16;
 /// Full enumeration with per-block skylines reduced in block order.
 fn enumerate(
     grid: &[Vec<Value>],
+    sizes: &[Vec<u64>],
     profiles: &[Profile],
     max: u128,
 ) -> Result<(Vec<FrontierPoint>, Vec<f64>), NegotiationError> {
     let total = grid_size(grid);
     if total > max || total > u64::MAX as u128 {
         return Err(NegotiationError::too_large(format!(
-            "enumerating the frontier would visit {total} outcomes (limit {max}); \
-             only additive utilities can be analysed without enumeration"
+            "enumerating the frontier would visit {total} outcomes (limit {max}, after merging interchangeable \
+             values); only additive utilities can be analysed without enumeration"
         )));
     }
     let total = total as u64;
@@ -377,11 +422,13 @@ fn enumerate(
     let block_front = |b: u64| -> (Cloud<u64>, Vec<f64>) {
         let start = b * BLOCK;
         let end = (start + BLOCK).min(total);
-        let mut cloud: Cloud<u64> = Cloud::with_capacity(d, (end - start) as usize);
+        let mut cloud: Cloud<u64> = Cloud::with_capacity(d, 1024);
         let mut pos = vec![0usize; grid.len()];
         let mut outcome: Vec<Value> = vec![Value::Index(0); grid.len()];
         let mut u = vec![0.0; d];
         let mut worst = vec![f64::INFINITY; d];
+        let mut sentinels = vec![f64::NEG_INFINITY; d * (d + 1)];
+        let mut best_sum = f64::NEG_INFINITY;
         decode(start, &radices, &mut pos);
         for rank in start..end {
             for ((o, &p), g) in outcome.iter_mut().zip(&pos).zip(grid) {
@@ -391,7 +438,23 @@ fn enumerate(
                 *x = prof.utility(&outcome);
                 *w = w.min(*x);
             }
-            cloud.push(&u, rank, 1);
+            // Cheap pre-filter: most outcomes are dominated by one of a few strong points
+            // (best sum, best per party) seen so far in this block.
+            if !sentinels.chunks_exact(d).any(|s| dominates(s, &u)) {
+                let mult = pos.iter().zip(sizes).fold(1u64, |m, (&p, s)| m.saturating_mul(s[p]));
+                cloud.push(&u, rank, mult);
+                let sum: f64 = u.iter().sum();
+                if sum > best_sum {
+                    best_sum = sum;
+                    sentinels[..d].copy_from_slice(&u);
+                }
+                for k in 0..d {
+                    let slot = &mut sentinels[(k + 1) * d..(k + 2) * d];
+                    if u[k] > slot[k] || (u[k] == slot[k] && dominates(&u, slot)) {
+                        slot.copy_from_slice(&u);
+                    }
+                }
+            }
             // Odometer increment.
             for k in (0..pos.len()).rev() {
                 pos[k] += 1;

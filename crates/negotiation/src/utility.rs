@@ -30,6 +30,16 @@ pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-3;
 pub trait UtilityFunction: Send + Sync + Debug {
     /// The utility of `outcome` (one value per issue, in issue order).
     fn utility(&self, outcome: &[Value]) -> f64;
+
+    /// Optional structure for exact analytics: a class id per value of discrete issue
+    /// `issue` (which has `cardinality` values) such that values sharing a class are
+    /// interchangeable — swapping one for another in any outcome never changes the utility.
+    /// Enumeration then visits one value per class and counts the rest. `None` (the
+    /// default) means every value may matter.
+    fn value_classes(&self, issue: usize, cardinality: u32) -> Option<Vec<u32>> {
+        let _ = (issue, cardinality);
+        None
+    }
 }
 
 /// The per-issue evaluator of an additive utility function.
@@ -249,6 +259,32 @@ impl Utility {
         match self {
             Utility::Additive(a) => a.utility(outcome),
             Utility::General(g) => g.utility(outcome),
+        }
+    }
+
+    /// See [`UtilityFunction::value_classes`].
+    pub fn value_classes(&self, issue: usize, cardinality: u32) -> Option<Vec<u32>> {
+        match self {
+            Utility::Additive(a) => {
+                // Values with bit-identical terms are interchangeable.
+                let t = a.weighted_table(issue);
+                if t.len() != cardinality as usize {
+                    return None;
+                }
+                let mut seen: Vec<u64> = Vec::new();
+                Some(
+                    t.iter()
+                        .map(|x| {
+                            let bits = x.to_bits();
+                            seen.iter().position(|b| *b == bits).unwrap_or_else(|| {
+                                seen.push(bits);
+                                seen.len() - 1
+                            }) as u32
+                        })
+                        .collect(),
+                )
+            }
+            Utility::General(g) => g.value_classes(issue, cardinality),
         }
     }
 
