@@ -279,7 +279,7 @@ impl StepMemo {
     }
 }
 
-/// Accept-if-no-worse-than-my-next-offer (AC_next, Baarslag et al. 2012), the acceptance
+/// Accept-if-no-worse-than-my-next-offer (AC_next, Baarslag, Hindriks & Jonker 2014), the acceptance
 /// rule of every concession strategy here.
 #[inline]
 pub(crate) fn ac_next(view: &View<'_>, offer: OutcomeId, next: Option<OutcomeId>) -> Response {
