@@ -521,7 +521,7 @@ pub fn weighted_median(x: &[f64], w: &[f64]) -> f64 {
     let mut idx: Vec<usize> = (0..x.len()).collect();
     idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
     let total: f64 = idx.iter().map(|&i| w[i]).sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return idx.first().map_or(f64::NAN, |&i| x[i]);
     }
     let mut cum = 0.0;

@@ -120,6 +120,7 @@ fn interactions_all_moves_and_none() {
 }
 
 #[test]
+#[allow(clippy::type_complexity)]
 fn bad_inputs_are_errors_not_panics() {
     use demarche_bdm::{run, Inputs, Record};
     let s = BdmSettings::default();

@@ -1,5 +1,6 @@
 //! Invariants of the numeric core, and agreement with the naive O(n³)
 //! transcription of the formulas under every combination of options.
+#![allow(clippy::field_reassign_with_default)]
 
 mod common;
 

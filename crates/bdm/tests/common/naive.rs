@@ -1,5 +1,6 @@
 //! A direct, O(n³)-per-round transcription of the model, written from the
 //! formulas without the prefix-sum machinery, to check the fast core against.
+#![allow(clippy::type_complexity, clippy::needless_range_loop)]
 
 use demarche_forecast::InteractionKind;
 use demarche_scenario::settings::bdm::*;
