@@ -303,6 +303,7 @@ impl<P: Copy> Cloud<P> {
                 std::cmp::Ordering::Equal
             })
         });
+        let mut probe: Vec<u32> = Vec::new();
         'cand: for &i in &order {
             let p = self.point(i as usize);
             // Equal vectors are adjacent in this order: merge with the last accepted.
@@ -315,11 +316,15 @@ impl<P: Copy> Cloud<P> {
                     continue;
                 }
             }
-            for k in 0..out.len() {
-                if dominates(out.point(k), p) {
+            // Probe kept points in move-to-front order: a point that just dominated a
+            // candidate is likely to dominate the next ones too.
+            for j in 0..probe.len() {
+                if dominates(out.point(probe[j] as usize), p) {
+                    probe[..=j].rotate_right(1);
                     continue 'cand;
                 }
             }
+            probe.push(out.len() as u32);
             out.push(p, self.payload[i as usize], self.mult[i as usize]);
         }
         out
