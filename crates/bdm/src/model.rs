@@ -257,9 +257,11 @@ impl Model {
         let mut moves = vec![None; n];
         let m = self.geo.m();
         let mut terms = Terms::with_len(m);
+        let logs = self.utility_logs(&r);
         for i in 0..n {
             let a = self.geo.slot[i];
-            self.fill_terms(&mut terms, i, r[i], mu);
+            let rows = logs.as_ref().map(|(ls, lf)| (&ls[a * m..(a + 1) * m], &lf[a * m..(a + 1) * m]));
+            self.fill_terms(&mut terms, i, r[i], mu, rows);
             let mut best = Best::new(self.settings.offer_selection);
             for j in 0..n {
                 let b = self.geo.slot[j];
@@ -376,14 +378,19 @@ impl Model {
     }
 
     /// Per distinct position b, the terms actor i needs against an actor at b.
-    fn fill_terms(&self, t: &mut Terms, i: usize, r: f64, mu: f64) {
+    /// `rows`: ln of the U^s and U^f bases against every distinct position,
+    /// for i's position (see [`Model::utility_logs`]).
+    fn fill_terms(&self, t: &mut Terms, i: usize, r: f64, mu: f64, rows: Option<(&[f64], &[f64])>) {
         let a = self.geo.slot[i];
         let xi = self.x[i];
         let own_mu = (xi - mu).abs();
         let usq = 2.0 - 4.0 * powr(0.5, r);
         for (b, &xb) in self.geo.distinct.iter().enumerate() {
             let dist = (xi - xb).abs();
-            let (us, uf) = success_failure(dist, self.scale, r);
+            let (us, uf) = match rows {
+                Some((ls, lf)) if r != 1.0 => (2.0 - 4.0 * (r * ls[b]).exp(), 2.0 - 4.0 * (r * lf[b]).exp()),
+                _ => success_failure(dist, self.scale, r),
+            };
             let (p_ab, p_ba) = self.probabilities(a, b);
             t.us[b] = us;
             t.uf[b] = uf;
@@ -392,6 +399,33 @@ impl Model {
             let sq_other = self.status_quo_term(r, usq, ((xb - mu).abs() + dist) / self.scale);
             t.eu_other[b] = self.s[i] * (p_ba * us + (1.0 - p_ba) * uf) + (1.0 - self.s[i]) * us - sq_other;
         }
+    }
+}
+
+impl Model {
+    /// The logarithms of the U^s and U^f bases for every pair of distinct
+    /// positions (symmetric, m×m each), so that each actor's utilities cost an
+    /// `exp` instead of a `pow`: b^r = e^(r·ln b), to a relative 1e-14. `None`
+    /// when every exponent is 1 or the matrices would be large (m > 2048).
+    fn utility_logs(&self, r: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
+        let m = self.geo.m();
+        if m > 2048 || r.iter().all(|&v| v == 1.0) {
+            return None;
+        }
+        let u = &self.geo.distinct;
+        let (mut ls, mut lf) = (vec![0.0; m * m], vec![0.0; m * m]);
+        for a in 0..m {
+            for b in a..m {
+                let dist = (u[a] - u[b]).abs();
+                let s = (0.5 - 0.5 * dist / self.scale).max(0.0).ln();
+                let f = (0.5 + 0.5 * dist / self.scale).ln();
+                ls[a * m + b] = s;
+                ls[b * m + a] = s;
+                lf[a * m + b] = f;
+                lf[b * m + a] = f;
+            }
+        }
+        Some((ls, lf))
     }
 }
 
