@@ -9,6 +9,9 @@ use crate::domain::{IssueValues, OutcomeSpace, Value};
 use crate::error::NegotiationError;
 use crate::utility::UtilityFunction;
 
+/// Bound on the evaluation tables (64-bit words; 2²⁴ words = 128 MiB).
+const MAX_MASK_WORDS: u128 = 1 << 24;
+
 /// One box: closed ranges of value indices on some issues, and the utility it adds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HyperRectangle {
@@ -78,6 +81,13 @@ impl HyperRectangleUtility {
             }
         }
         let words = rectangles.len().div_ceil(64).max(1);
+        let mask_words: u128 = space.issues.iter().map(|i| i.cardinality().unwrap_or(1) as u128 * words as u128).sum();
+        if mask_words > MAX_MASK_WORDS {
+            return Err(NegotiationError::invalid(format!(
+                "{} hyper-rectangles over these issues need {mask_words} mask words (limit {MAX_MASK_WORDS})",
+                rectangles.len()
+            )));
+        }
         let mut masks = Vec::with_capacity(space.issues.len());
         let mut free = Vec::with_capacity(space.issues.len());
         for (i, issue) in space.issues.iter().enumerate() {

@@ -41,7 +41,8 @@ use crate::utility::{AdditiveUtility, Profile};
 pub struct FrontierOptions {
     /// Largest outcome space enumeration will touch (non-additive utilities).
     pub max_enumeration: u128,
-    /// Largest number of candidate sums one step of the additive merge may create.
+    /// Largest number of candidate sums one step of the additive merge may create, and the
+    /// largest frontier enumeration may accumulate.
     pub max_candidates: usize,
     /// Grid points per continuous issue.
     pub continuous_samples: u32,
@@ -138,7 +139,7 @@ pub fn pareto_frontier(
         }
         _ => {
             let (reps, sizes) = interchangeable_values(space, &grid, profiles);
-            enumerate(&reps, &sizes, profiles, options.max_enumeration)?
+            enumerate(&reps, &sizes, profiles, options.max_enumeration, options.max_candidates)?
         }
     };
     let mut best = vec![f64::NEG_INFINITY; profiles.len()];
@@ -412,6 +413,7 @@ fn enumerate(
     sizes: &[Vec<u64>],
     profiles: &[Profile],
     max: u128,
+    max_points: usize,
 ) -> Result<(Vec<FrontierPoint>, Vec<f64>), NegotiationError> {
     let total = grid_size(grid);
     if total > max || total > u64::MAX as u128 {
@@ -471,17 +473,23 @@ fn enumerate(
         }
         (cloud.skyline(|a, b| a < b), worst)
     };
-    let merge = |(a, wa): (Cloud<u64>, Vec<f64>), (b, wb): (Cloud<u64>, Vec<f64>)| {
-        let mut all = a;
+    type Partial = Result<(Cloud<u64>, Vec<f64>), NegotiationError>;
+    let merge = |a: Partial, b: Partial| -> Partial {
+        let ((mut all, wa), (b, wb)) = (a?, b?);
+        if all.len() + b.len() > max_points {
+            return Err(NegotiationError::too_large(format!(
+                "the frontier has more than {max_points} points; too many to list"
+            )));
+        }
         for i in 0..b.len() {
             all.push(b.point(i), b.payload[i], b.mult[i]);
         }
-        (all.skyline(|x, y| x < y), wa.iter().zip(&wb).map(|(x, y)| x.min(*y)).collect())
+        Ok((all.skyline(|x, y| x < y), wa.iter().zip(&wb).map(|(x, y)| x.min(*y)).collect()))
     };
     let (front, worst) = (0..n_blocks)
         .into_par_iter()
-        .map(block_front)
-        .reduce(|| (Cloud::with_capacity(d, 0), vec![f64::INFINITY; d]), merge);
+        .map(|b| Ok(block_front(b)))
+        .reduce(|| Ok((Cloud::with_capacity(d, 0), vec![f64::INFINITY; d])), merge)?;
     let mut pos = vec![0usize; grid.len()];
     let points = (0..front.len())
         .map(|i| {
