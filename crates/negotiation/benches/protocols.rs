@@ -34,6 +34,8 @@ use proto_support::{mixed_domain, negmas_domain};
 
 const ROUNDS: u64 = 1000;
 
+type Domain = (OutcomeSpace, Vec<Profile>);
+
 fn specs(list: &str) -> Vec<StrategySpec> {
     StrategySpec::parse_list(list).unwrap()
 }
@@ -53,7 +55,7 @@ fn sao(c: &mut Criterion) {
     let mut g = c.benchmark_group("sao");
     g.sample_size(30).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_millis(500));
     let config = SaoConfig::rounds(ROUNDS);
-    let cases: Vec<(&str, &str, (OutcomeSpace, Vec<Profile>))> = vec![
+    let cases: Vec<(&str, &str, Domain)> = vec![
         ("boulware-conceder_3x10", "boulware,conceder", negmas_domain(3)),
         ("aspiration_3x10", "aspiration,aspiration", negmas_domain(3)),
         ("linear_3x10", "linear,linear", negmas_domain(3)),

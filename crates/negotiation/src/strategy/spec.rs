@@ -17,6 +17,11 @@ pub const STRATEGY_NAMES: &[&str] =
 const BOULWARE_E: f64 = 0.2;
 const LINEAR_E: f64 = 1.0;
 const CONCEDER_E: f64 = 2.0;
+const DEFAULT_BETA: f64 = 3.0;
+const DEFAULT_ACCEPT: f64 = 0.1;
+
+/// Builds a spec from parsed parameters.
+type Builder = fn(&Params) -> Result<StrategySpec, NegotiationError>;
 
 /// A strategy and its parameters: a recipe that builds a fresh [`Strategy`] per negotiation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,19 +61,19 @@ impl StrategySpec {
             }
             params.push((k.trim().to_ascii_lowercase(), value));
         }
-        let (allowed, spec): (&[&str], fn(&Params) -> Result<StrategySpec, NegotiationError>) = match name.as_str() {
+        let (allowed, spec): (&[&str], Builder) = match name.as_str() {
             "boulware" => (&["e"], |p| Ok(StrategySpec::TimeDependent { e: p.positive("e", BOULWARE_E)? })),
             "linear" => (&[], |_| Ok(StrategySpec::TimeDependent { e: LINEAR_E })),
             "conceder" => (&["e"], |p| Ok(StrategySpec::TimeDependent { e: p.positive("e", CONCEDER_E)? })),
             "timedep" | "time-dependent" | "timedependent" => {
                 (&["e"], |p| Ok(StrategySpec::TimeDependent { e: p.positive("e", LINEAR_E)? }))
             }
-            "aspiration" => (&["beta"], |p| Ok(StrategySpec::Aspiration { beta: p.get("beta", 3.0) })),
+            "aspiration" => (&["beta"], |p| Ok(StrategySpec::Aspiration { beta: p.get("beta", DEFAULT_BETA) })),
             "tft" | "titfortat" | "tit-for-tat" => (&[], |_| Ok(StrategySpec::TitForTat)),
             "hardliner" | "hard-liner" | "hardheaded" => {
                 (&["margin"], |p| Ok(StrategySpec::HardLiner { margin: p.unit("margin", 0.0)? }))
             }
-            "random" => (&["accept"], |p| Ok(StrategySpec::Random { accept: p.unit("accept", 0.1)? })),
+            "random" => (&["accept"], |p| Ok(StrategySpec::Random { accept: p.unit("accept", DEFAULT_ACCEPT)? })),
             "staller" => (&["share", "margin", "e"], |p| {
                 Ok(StrategySpec::Staller {
                     share: p.unit("share", 0.8)?,
@@ -134,13 +139,19 @@ impl fmt::Display for StrategySpec {
             StrategySpec::TimeDependent { e } if e == LINEAR_E => write!(f, "linear"),
             StrategySpec::TimeDependent { e } if e == CONCEDER_E => write!(f, "conceder"),
             StrategySpec::TimeDependent { e } => write!(f, "timedep:e={e}"),
-            StrategySpec::Aspiration { beta } if beta == 3.0 => write!(f, "aspiration"),
-            StrategySpec::Aspiration { beta } => write!(f, "aspiration:beta={beta}"),
+            StrategySpec::Aspiration { beta } => match beta == DEFAULT_BETA {
+                true => write!(f, "aspiration"),
+                false => write!(f, "aspiration:beta={beta}"),
+            },
             StrategySpec::TitForTat => write!(f, "tft"),
-            StrategySpec::HardLiner { margin } if margin == 0.0 => write!(f, "hardliner"),
-            StrategySpec::HardLiner { margin } => write!(f, "hardliner:margin={margin}"),
-            StrategySpec::Random { accept } if accept == 0.1 => write!(f, "random"),
-            StrategySpec::Random { accept } => write!(f, "random:accept={accept}"),
+            StrategySpec::HardLiner { margin } => match margin == 0.0 {
+                true => write!(f, "hardliner"),
+                false => write!(f, "hardliner:margin={margin}"),
+            },
+            StrategySpec::Random { accept } => match accept == DEFAULT_ACCEPT {
+                true => write!(f, "random"),
+                false => write!(f, "random:accept={accept}"),
+            },
             StrategySpec::Staller { share, margin, e } => write!(f, "staller:share={share}:margin={margin}:e={e}"),
         }
     }
