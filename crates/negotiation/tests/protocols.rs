@@ -346,3 +346,15 @@ proptest! {
         prop_assert_eq!(trace.replay(&profiles).unwrap(), run.result.agreement.as_ref().map(|_| run.result.utilities.clone()));
     }
 }
+
+#[test]
+fn four_aspiration_or_boulware_parties_reach_agreement() {
+    // Regression: with a best-offer floor in its acceptance rule, aspiration deadlocked
+    // among four parties (each insisted on the best offer anyone had made it).
+    let (space, profiles) = mixed_domain(4, 4, 6, 0);
+    let t = table(space, profiles);
+    for name in ["aspiration", "boulware"] {
+        let run = run_sao_specs(&t, &specs(&[name; 4]), &SaoConfig::rounds(1000), 0).unwrap();
+        assert!(run.result.agreed(), "{name}");
+    }
+}

@@ -13,11 +13,12 @@
 //!
 //! Mediators:
 //! * [`VetoMediator`] — Klein et al.'s (2003) veto-based mediator: proposes random
-//!   single-issue mutations of the text; optionally screens them with its belief, proposing
-//!   first those it believes nobody will veto.
+//!   mutations of the text (a uniformly random number of issues, each to a random other
+//!   value); optionally screens them with its belief, proposing first those it believes
+//!   nobody will veto.
 //! * [`HillClimbMediator`] — proposes, among the text's single-issue neighbours it believes
 //!   make nobody worse off, the one with the largest believed welfare gain (when there is
-//!   none, the best of [`PAIR_SAMPLES`] random two-issue changes); skips proposals that were
+//!   none, the best of [`JUMP_SAMPLES`] random changes of 2 or more issues); skips proposals that were
 //!   vetoed; stops at a (believed) local optimum.
 
 use std::collections::HashSet;
@@ -110,14 +111,34 @@ fn random_value(values: &IssueValues, rng: &mut ChaCha8Rng) -> Value {
     }
 }
 
+/// A random change of `k` distinct issues of `text` (partial Fisher–Yates over the issues).
+fn mutate_k(space: &OutcomeSpace, text: &Outcome, k: usize, rng: &mut ChaCha8Rng) -> Outcome {
+    let n = space.issues.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut out = text.clone();
+    for j in 0..k.min(n) {
+        let pick = rng.random_range(j..n);
+        order.swap(j, pick);
+        change_issue(space, &mut out, order[j], rng);
+    }
+    out
+}
+
 /// A random change of one issue of `text` (to a different value when there is one).
 fn mutate(space: &OutcomeSpace, text: &Outcome, rng: &mut ChaCha8Rng) -> Outcome {
     let mut out = text.clone();
     let i = rng.random_range(0..space.issues.len());
+    change_issue(space, &mut out, i, rng);
+    out
+}
+
+/// Moves issue `i` of `out` to a random different value (continuous: within ±10 % of the range).
+fn change_issue(space: &OutcomeSpace, out: &mut Outcome, i: usize, rng: &mut ChaCha8Rng) {
+    let value = out[i];
     let issue = &space.issues[i];
     match (issue.cardinality(), &issue.values) {
         (Some(card), _) if card > 1 => {
-            let current = match text[i] {
+            let current = match value {
                 Value::Index(k) => k,
                 Value::Real(_) => 0,
             };
@@ -125,7 +146,7 @@ fn mutate(space: &OutcomeSpace, text: &Outcome, rng: &mut ChaCha8Rng) -> Outcome
             out[i] = Value::Index(if k >= current { k + 1 } else { k });
         }
         (None, IssueValues::Continuous { low, high }) if high > low => {
-            let x = match text[i] {
+            let x = match value {
                 Value::Real(x) => x,
                 Value::Index(_) => *low,
             };
@@ -134,7 +155,6 @@ fn mutate(space: &OutcomeSpace, text: &Outcome, rng: &mut ChaCha8Rng) -> Outcome
         }
         _ => {}
     }
-    out
 }
 
 /// Klein et al.'s (2003) veto mediator; see the module docs.
@@ -162,14 +182,19 @@ impl Mediator for VetoMediator {
     }
 
     fn propose(&mut self, ctx: &MediatorContext<'_>, current: &Outcome) -> Option<Outcome> {
-        let mut candidate = mutate(ctx.space, current, &mut self.rng);
+        let n = ctx.space.issues.len();
+        let draw = |rng: &mut ChaCha8Rng| {
+            let k = rng.random_range(1..=n);
+            mutate_k(ctx.space, current, k, rng)
+        };
+        let mut candidate = draw(&mut self.rng);
         for _ in 1..self.screen.max(1) {
             let believed_ok =
                 (0..ctx.n_parties).all(|p| ctx.belief.utility(p, &candidate) >= ctx.belief.utility(p, current));
             if believed_ok {
                 break;
             }
-            candidate = mutate(ctx.space, current, &mut self.rng);
+            candidate = draw(&mut self.rng);
         }
         Some(candidate)
     }
@@ -253,8 +278,8 @@ impl HillClimbMediator {
     }
 }
 
-/// Random two-issue changes the hill climber tries once single changes are exhausted.
-pub const PAIR_SAMPLES: usize = 256;
+/// Random multi-issue changes the hill climber tries once single changes are exhausted.
+pub const JUMP_SAMPLES: usize = 256;
 
 fn key(outcome: &[Value]) -> Vec<u64> {
     outcome
@@ -286,10 +311,11 @@ impl Mediator for HillClimbMediator {
             }
         }
         if best.is_none() && ctx.space.issues.len() > 1 {
-            // No single change helps: try random two-issue changes before giving up.
-            for _ in 0..PAIR_SAMPLES {
-                let once = mutate(ctx.space, current, &mut self.rng);
-                let cand = mutate(ctx.space, &once, &mut self.rng);
+            // No single change helps: try random changes of several issues before giving up.
+            let n = ctx.space.issues.len();
+            for _ in 0..JUMP_SAMPLES {
+                let k = self.rng.random_range(2..=n);
+                let cand = mutate_k(ctx.space, current, k, &mut self.rng);
                 if let Some(gain) = self.believed_gain(ctx, &base, &cand) {
                     if best.as_ref().is_none_or(|(g, _)| gain > *g) {
                         best = Some((gain, cand));

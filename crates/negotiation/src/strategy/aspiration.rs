@@ -9,8 +9,8 @@ use crate::protocol::table::OutcomeId;
 ///
 /// (`β > 0` concedes late, Boulware-like; `β < 0` early), but its aspiration never drops
 /// below the best offer it has received: once `τ(t)` falls to that level it offers that
-/// very outcome back. Accepts an offer worth at least its current aspiration
-/// `max(τ(t), best received)`.
+/// very outcome back. Accepts an offer worth at least `τ(t)` (the floor shapes offers, not
+/// acceptance: with several parties, insisting on the best offer anyone made can deadlock).
 #[derive(Debug, Clone)]
 pub struct Aspiration {
     beta: f64,
@@ -47,7 +47,16 @@ impl Aspiration {
         self.cursor = next;
     }
 
-    /// Returns the planned offer and the aspiration level.
+    /// The aspiration `τ(t)`, or `None` when nothing is acceptable.
+    fn tau(&self, view: &View<'_>) -> Option<f64> {
+        let own = view.own();
+        (own.n_acceptable() > 0).then(|| {
+            let (best, floor) = range(&own);
+            best - (best - floor) * Self::curve(self.beta, view.time_or_estimate())
+        })
+    }
+
+    /// The planned offer.
     fn plan(&mut self, view: &View<'_>) -> Option<OutcomeId> {
         self.observe(view);
         let beta = self.beta;
@@ -69,8 +78,12 @@ impl Aspiration {
 
 impl Strategy for Aspiration {
     fn respond(&mut self, view: &View<'_>, offer: OutcomeId) -> Response {
-        let next = self.plan(view);
-        super::ac_next(view, offer, next)
+        self.observe(view);
+        match self.tau(view) {
+            Some(tau) if view.utility(offer) >= tau => Response::Accept,
+            Some(_) => Response::Reject,
+            None => Response::End,
+        }
     }
 
     fn propose(&mut self, view: &View<'_>) -> Proposal {
