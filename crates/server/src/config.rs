@@ -1,0 +1,94 @@
+//! Where the server listens, who may talk to it, and what it serves.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Request bodies larger than this get 413.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    /// Allow a non-loopback address. Requires `token`.
+    pub public: bool,
+    /// Every request must carry this token (`Authorization: Bearer …`,
+    /// `X-Demarche-Token` or `?token=`).
+    pub token: Option<String>,
+    /// Run store; `None` keeps no record.
+    pub store: Option<PathBuf>,
+    /// The scenario the page opens with (TOML), and its label.
+    pub seed_scenario: String,
+    pub seed_label: String,
+    /// Version recorded with each run.
+    pub version: String,
+}
+
+impl Config {
+    pub fn validate(&self) -> Result<(), String> {
+        check_bind(self.addr, self.public)?;
+        if self.public && self.token.as_deref().is_none_or(|t| t.len() < 16) {
+            return Err("a public server needs an access token of at least 16 characters".into());
+        }
+        Ok(())
+    }
+}
+
+/// Refuse any address beyond loopback unless `public` was asked for.
+pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), String> {
+    if addr.ip().is_loopback() || public {
+        Ok(())
+    } else {
+        Err(format!(
+            "refusing to listen on {addr}: that is reachable from other machines. The workbench listens on \
+             127.0.0.1 unless you pass --public, which then requires the access token it prints."
+        ))
+    }
+}
+
+/// A fresh random token of 32 hex digits.
+pub fn generate_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    // The thread generator is a CSPRNG seeded from the operating system.
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_only_unless_public() {
+        assert!(check_bind("127.0.0.1:0".parse().unwrap(), false).is_ok());
+        assert!(check_bind("[::1]:0".parse().unwrap(), false).is_ok());
+        assert!(check_bind("0.0.0.0:8080".parse().unwrap(), false).is_err());
+        assert!(check_bind("192.168.1.5:8080".parse().unwrap(), false).is_err());
+        assert!(check_bind("0.0.0.0:8080".parse().unwrap(), true).is_ok());
+    }
+
+    #[test]
+    fn public_needs_a_token() {
+        let mut c = Config {
+            addr: "0.0.0.0:0".parse().unwrap(),
+            public: true,
+            token: None,
+            store: None,
+            seed_scenario: String::new(),
+            seed_label: String::new(),
+            version: String::new(),
+        };
+        assert!(c.validate().is_err());
+        c.token = Some(generate_token());
+        assert!(c.validate().is_ok());
+        c.public = false;
+        assert!(c.validate().is_err(), "0.0.0.0 without --public");
+    }
+
+    #[test]
+    fn tokens_are_fresh() {
+        let (a, b) = (generate_token(), generate_token());
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,213 @@
+//! The work behind the API: reading scenarios from requests and running engines.
+
+use std::time::SystemTime;
+
+use demarche_engines::Overrides;
+use demarche_forecast::{Forecast, Observer, Request};
+use demarche_report::ReportData;
+use demarche_scenario::{Format, Scenario};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+
+/// A scenario in a request: as a JSON object in the native layout, or as the
+/// text of a file in any format the CLI reads.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ScenarioInput {
+    #[serde(default)]
+    pub scenario: Option<serde_json::Value>,
+    #[serde(default)]
+    pub text: Option<String>,
+    /// `toml`, `json`, `bdm-csv`, `ktab-csv`, `ktab-xml`; guessed when absent.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// A file name, used in diagnostics and to guess the format.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// A scenario that loaded, with its warnings.
+pub struct Parsed {
+    pub scenario: Scenario,
+    pub warnings: demarche_scenario::Diagnostics,
+}
+
+impl ScenarioInput {
+    /// Load and validate exactly as the CLI does.
+    pub fn load(&self) -> Result<Parsed, ApiError> {
+        let format = match self.format.as_deref() {
+            None => None,
+            Some(f) => Some(Format::parse(f).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "unknown format `{f}`; {}",
+                    demarche_scenario::diag::suggest(f, &Format::NAMES)
+                ))
+            })?),
+        };
+        let (text, format, label) =
+            match (&self.scenario, &self.text) {
+                (Some(v), None) => (v.to_string(), Some(Format::Json), "<request>.scenario".to_string()),
+                (None, Some(t)) => (t.clone(), format, self.name.clone().unwrap_or_else(|| "<request>.text".into())),
+                (Some(_), Some(_)) => return Err(ApiError::bad_request("send either `scenario` or `text`, not both")),
+                (None, None) => return Err(ApiError::bad_request(
+                    "no scenario: send `scenario` (a JSON object in the native layout) or `text` (a file's content)",
+                )),
+            };
+        match demarche_scenario::load_str(&text, format, Some(&label)) {
+            Ok(l) => Ok(Parsed { scenario: l.scenario, warnings: l.warnings }),
+            Err(e) => Err(ApiError::scenario(e.diagnostics)),
+        }
+    }
+}
+
+/// Which models to run: `"all"`, a comma list, or a JSON list.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Models {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Default for Models {
+    fn default() -> Self {
+        Models::One("all".into())
+    }
+}
+
+impl Models {
+    pub fn expand(&self) -> Result<Vec<&'static str>, ApiError> {
+        let spec = match self {
+            Models::One(s) => s.clone(),
+            Models::Many(v) => v.join(","),
+        };
+        demarche_engines::expand(&spec).map_err(ApiError::bad_request)
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ForecastRequest {
+    #[serde(flatten)]
+    pub input: ScenarioInput,
+    #[serde(default)]
+    pub models: Models,
+    /// Engine options as `engine.key=value`.
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// Only these issues (all when absent).
+    #[serde(default)]
+    pub issues: Option<Vec<String>>,
+    /// Maximum rounds for iterative models.
+    #[serde(default)]
+    pub rounds: Option<u32>,
+    /// Keep a record in the run store (default true).
+    #[serde(default = "yes")]
+    pub store: bool,
+    /// Include the SVG charts in the answer (default true).
+    #[serde(default = "yes")]
+    pub charts: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Run every requested model; `observer_for(step, model)` watches each.
+pub fn forecast(
+    req: &ForecastRequest,
+    sc: &Scenario,
+    mut before_step: impl FnMut(usize, usize, &str),
+    observer: &mut dyn Observer,
+) -> Result<Vec<Forecast>, ApiError> {
+    let models = req.models.expand()?;
+    let mut overrides = Overrides::default();
+    for o in &req.options {
+        overrides.push_str(o).map_err(ApiError::bad_request)?;
+    }
+    if req.rounds.is_some_and(|r| r == 0 || r > 100_000) {
+        return Err(ApiError::bad_request("`rounds` must be between 1 and 100000"));
+    }
+    let request = Request { issues: req.issues.clone(), max_rounds: req.rounds };
+    let mut out = Vec::new();
+    for (k, m) in models.iter().enumerate() {
+        before_step(k, models.len(), m);
+        let engine = demarche_engines::build(m, &sc.engines, &overrides).map_err(ApiError::bad_request)?;
+        let f = engine.forecast(sc, &request, observer).map_err(|e| match e {
+            demarche_forecast::EngineError::InvalidScenario(d) => ApiError::scenario(d),
+            demarche_forecast::EngineError::Cancelled => {
+                ApiError::new(axum::http::StatusCode::CONFLICT, "the run was cancelled")
+            }
+            other => ApiError::bad_request(other.to_string()),
+        })?;
+        out.push(f);
+    }
+    Ok(out)
+}
+
+/// Record a forecast run; returns its id, or a note on why it was not kept.
+pub fn record(
+    store: Option<&std::path::Path>,
+    req: &ForecastRequest,
+    sc: &Scenario,
+    forecasts: &[Forecast],
+    version: &str,
+    started: SystemTime,
+) -> (Option<i64>, Option<String>) {
+    let Some(path) = store.filter(|_| req.store) else { return (None, None) };
+    let params = serde_json::json!({
+        "models": forecasts.iter().map(|f| f.engine.clone()).collect::<Vec<_>>(),
+        "options": req.options, "issues": req.issues, "rounds": req.rounds, "via": "api",
+    });
+    let run = demarche_store::NewRun::forecast(sc, forecasts, params, version, started);
+    match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
+        Ok(id) => (Some(id), None),
+        Err(e) => (None, Some(format!("the run was not stored: {e}"))),
+    }
+}
+
+/// The answer to a forecast: forecasts, a table of outcomes and the charts.
+pub fn forecast_answer(
+    sc: &Scenario,
+    forecasts: Vec<Forecast>,
+    warnings: &demarche_scenario::Diagnostics,
+    run_id: Option<i64>,
+    store_note: Option<String>,
+    with_charts: bool,
+) -> serde_json::Value {
+    let outcomes: Vec<serde_json::Value> = forecasts
+        .iter()
+        .flat_map(|f| {
+            f.issues.iter().map(move |i| {
+                let issue = sc.issues.iter().find(|x| x.id == i.issue);
+                serde_json::json!({
+                    "engine": f.engine, "issue": i.issue,
+                    "issue_name": issue.map(|x| x.name.clone()),
+                    "outcome": i.outcome,
+                    "reading": issue.map(|x| x.describe(i.outcome)),
+                    "converged": i.converged,
+                })
+            })
+        })
+        .collect();
+    let data = ReportData::new(sc.clone(), forecasts);
+    let charts: Vec<serde_json::Value> = if with_charts {
+        demarche_report::sections(&data)
+            .into_iter()
+            .flat_map(|s| {
+                s.charts.into_iter().map(move |c| {
+                    serde_json::json!({"section": s.id, "heading": s.heading, "id": c.id, "title": c.title,
+                                       "caption": c.caption, "svg": c.svg})
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    serde_json::json!({
+        "run_id": run_id,
+        "store_note": store_note,
+        "warnings": warnings,
+        "outcomes": outcomes,
+        "forecasts": data.forecasts,
+        "charts": charts,
+    })
+}

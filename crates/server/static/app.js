@@ -1,0 +1,274 @@
+// demarche workbench: edit a scenario, run engines, watch the charts move.
+// Plain JavaScript, no build step. Every number typed here goes back to the
+// server, which validates it exactly as `demarche check` does.
+"use strict";
+
+const params = new URLSearchParams(location.search);
+const token = params.get("token");
+const state = { scenario: null, label: "", previous: new Map(), job: null, runId: null };
+const $ = (id) => document.getElementById(id);
+
+async function api(method, path, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers["Authorization"] = "Bearer " + token;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const type = res.headers.get("content-type") || "";
+  const data = type.includes("json") ? await res.json() : await res.text();
+  if (!res.ok) {
+    const err = new Error((data && data.error) || res.statusText);
+    err.diagnostics = data && data.diagnostics;
+    err.status = res.status;
+    throw err;
+  }
+  return data;
+}
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "class") e.className = v;
+    else if (k.startsWith("data-")) e.setAttribute(k, v);
+    else e[k] = v;
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+
+function setStatus(text, isError) {
+  $("status").textContent = text;
+  $("status").className = isError ? "error" : "";
+}
+
+// A number input bound to `obj[key]`; an empty box removes optional values.
+function numberInput(obj, key, attrs, optional) {
+  const input = el("input", Object.assign({ type: "number", step: "any", value: obj[key] ?? "" }, attrs));
+  const original = input.value;
+  input.addEventListener("input", () => {
+    const text = input.value.trim();
+    if (text === "" && optional) delete obj[key];
+    else obj[key] = Number(text);
+    input.classList.toggle("changed", input.value !== original);
+    input.classList.toggle("bad", text !== "" && !Number.isFinite(Number(text)));
+    scheduleValidate();
+  });
+  return input;
+}
+
+function redLineInputs(stance) {
+  const box = { lo: stance.red_line ? stance.red_line[0] : "", hi: stance.red_line ? stance.red_line[1] : "" };
+  const sync = () => {
+    const lo = box.lo === "" || box.lo === undefined ? null : Number(box.lo);
+    const hi = box.hi === "" || box.hi === undefined ? null : Number(box.hi);
+    if (lo === null && hi === null) delete stance.red_line;
+    else stance.red_line = [lo ?? hi, hi ?? lo];
+  };
+  const make = (k, label) => {
+    const i = numberInput(box, k, { "data-field": "red_line_" + k, "data-actor": stance.actor, "data-issue": stance.issue, title: label }, true);
+    i.addEventListener("input", sync);
+    return i;
+  };
+  return el("span", {}, make("lo", "lowest acceptable"), " – ", make("hi", "highest acceptable"));
+}
+
+function render() {
+  const sc = state.scenario;
+  $("title").textContent = sc.meta.title || "Untitled scenario";
+  $("source").textContent = state.label + (sc.meta.as_of ? " · as of " + sc.meta.as_of : "");
+  const names = new Map(sc.actors.map((a) => [a.id, a.name]));
+  const issues = new Map(sc.issues.map((i) => [i.id, i]));
+
+  const actors = $("actors");
+  actors.replaceChildren(el("tr", {}, el("th", {}, "Actor"), el("th", {}, "Kind"), el("th", {}, "Capability")));
+  for (const a of sc.actors) {
+    actors.append(el("tr", {}, el("td", {}, a.name), el("td", {}, a.kind || "state"),
+      el("td", {}, numberInput(a, "capability", { "data-field": "capability", "data-actor": a.id, min: 0 }))));
+  }
+
+  const stances = $("stances");
+  stances.replaceChildren(el("tr", {}, el("th", {}, "Actor"), el("th", {}, "Issue"), el("th", {}, "Position"),
+    el("th", {}, "Salience"), el("th", {}, "Red line")));
+  for (const s of sc.stances) {
+    const iss = issues.get(s.issue);
+    const scale = iss ? `${iss.min} = ${iss.low}; ${iss.max} = ${iss.high}` : "";
+    stances.append(el("tr", {},
+      el("td", {}, names.get(s.actor) || s.actor),
+      el("td", { title: scale }, iss ? iss.name : s.issue),
+      el("td", {}, numberInput(s, "position", { "data-field": "position", "data-actor": s.actor, "data-issue": s.issue, title: scale })),
+      el("td", {}, numberInput(s, "salience", { "data-field": "salience", "data-actor": s.actor, "data-issue": s.issue, min: 0, max: 1 })),
+      el("td", {}, redLineInputs(s))));
+  }
+
+  const rels = sc.relations || [];
+  $("relations-block").hidden = rels.length === 0;
+  const relations = $("relations");
+  relations.replaceChildren(el("tr", {}, el("th", {}, "Relation"), el("th", {}, "From"), el("th", {}, "To"), el("th", {}, "Weight")));
+  for (const r of rels) {
+    relations.append(el("tr", {}, el("td", {}, r.kind.replace("_", " ")), el("td", {}, names.get(r.from) || r.from),
+      el("td", {}, names.get(r.to) || r.to),
+      el("td", {}, numberInput(r, "weight", { "data-field": "weight", "data-kind": r.kind, "data-from": r.from, "data-to": r.to, min: 0, max: 1 }, true))));
+  }
+}
+
+function showDiagnostics(list) {
+  const box = $("diagnostics");
+  box.replaceChildren();
+  for (const d of list || []) {
+    const where = [d.path, d.location ? `line ${d.location.line}` : ""].filter(Boolean).join(", ");
+    box.append(el("div", { class: "diag " + d.severity }, `${d.severity}: ${d.message}` + (where ? ` (${where})` : "") + (d.hint ? ` — ${d.hint}` : "")));
+  }
+}
+
+let validateTimer = null;
+function scheduleValidate() {
+  clearTimeout(validateTimer);
+  validateTimer = setTimeout(async () => {
+    try {
+      const r = await api("POST", "/api/scenario/validate", { scenario: state.scenario });
+      showDiagnostics(r.diagnostics);
+      $("run").disabled = !r.ok;
+    } catch (e) {
+      setStatus(e.message, true);
+    }
+  }, 250);
+}
+
+function showResult(result) {
+  const outcomes = $("outcomes");
+  outcomes.replaceChildren(el("tr", {}, el("th", {}, "Issue"), el("th", {}, "Model"), el("th", {}, "Forecast"), el("th", {}, "Reading"), el("th", {}, "Change")));
+  for (const o of result.outcomes) {
+    const key = o.engine + "/" + o.issue;
+    const before = state.previous.get(key);
+    const delta = before === undefined ? "" : (o.outcome - before >= 0 ? "+" : "") + (o.outcome - before).toFixed(2);
+    outcomes.append(el("tr", { "data-engine": o.engine, "data-issue": o.issue },
+      el("td", {}, o.issue_name || o.issue), el("td", {}, o.engine),
+      el("td", { class: "num outcome" }, Number(o.outcome).toFixed(2)),
+      el("td", {}, o.reading || ""), el("td", { class: "num moved" }, delta)));
+    state.previous.set(key, o.outcome);
+  }
+  const charts = $("charts");
+  charts.replaceChildren();
+  let heading = null;
+  for (const c of result.charts) {
+    if (c.heading !== heading) {
+      heading = c.heading;
+      charts.append(el("h3", {}, heading));
+    }
+    const fig = el("figure", { id: "chart-" + c.id });
+    // The SVG is written by the server's chart code, which escapes all scenario text.
+    fig.innerHTML = c.svg;
+    fig.append(el("figcaption", {}, c.caption));
+    charts.append(fig);
+  }
+  showDiagnostics(result.warnings);
+  state.runId = result.run_id;
+  const link = $("report");
+  link.hidden = !result.run_id;
+  if (result.run_id) link.href = `/api/runs/${result.run_id}/report` + (token ? `?token=${encodeURIComponent(token)}` : "");
+}
+
+async function run() {
+  const model = $("model").value;
+  $("run").disabled = true;
+  $("cancel").hidden = false;
+  setStatus("Running…");
+  try {
+    const started = await api("POST", "/api/jobs", { scenario: state.scenario, models: model });
+    state.job = started.id;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 120));
+      const j = await api("GET", `/api/jobs/${started.id}`);
+      if (j.state === "running") {
+        const p = j.progress;
+        setStatus(`Running ${p.label || ""} — issue ${p.issue + 1} of ${p.issues || "?"}, round ${p.round}`);
+        continue;
+      }
+      if (j.state === "done") {
+        showResult(j.result);
+        setStatus(`Done${j.result.run_id ? ` — stored as run ${j.result.run_id}` : ""}.`);
+      } else if (j.state === "cancelled") {
+        setStatus("Cancelled.");
+      } else {
+        showDiagnostics(j.diagnostics);
+        setStatus(j.error, true);
+      }
+      break;
+    }
+  } catch (e) {
+    showDiagnostics(e.diagnostics);
+    setStatus(e.message, true);
+  } finally {
+    state.job = null;
+    $("run").disabled = false;
+    $("cancel").hidden = true;
+  }
+}
+
+async function loadSeed() {
+  const r = await api("GET", "/api/scenario/seed");
+  state.scenario = r.scenario;
+  state.label = r.label;
+  state.previous.clear();
+  render();
+  showDiagnostics([]);
+}
+
+async function openFile(file) {
+  const text = await file.text();
+  try {
+    const r = await api("POST", "/api/scenario/validate", { text, name: file.name });
+    showDiagnostics(r.diagnostics);
+    if (!r.ok) {
+      setStatus(`${file.name} has errors; fix them and open it again.`, true);
+      return;
+    }
+    state.scenario = r.scenario;
+    state.label = file.name;
+    state.previous.clear();
+    render();
+    setStatus(`Opened ${file.name}.`);
+  } catch (e) {
+    setStatus(e.message, true);
+  }
+}
+
+async function save() {
+  try {
+    const toml = await api("POST", "/api/scenario/toml", { scenario: state.scenario });
+    const url = URL.createObjectURL(new Blob([toml], { type: "application/toml" }));
+    const a = el("a", { href: url, download: "scenario.toml" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    URL.revokeObjectURL(url);
+  } catch (e) {
+    showDiagnostics(e.diagnostics);
+    setStatus(e.message, true);
+  }
+}
+
+async function simulate() {
+  try {
+    await api("POST", "/api/simulate", { scenario: state.scenario });
+  } catch (e) {
+    setStatus(e.message, e.status !== 501);
+  }
+}
+
+async function init() {
+  const m = await api("GET", "/api/models");
+  const select = $("model");
+  select.append(el("option", { value: "all" }, "all models"));
+  for (const name of m.models) select.append(el("option", { value: name }, name));
+  $("simulate").hidden = false;
+  $("run").addEventListener("click", run);
+  $("cancel").addEventListener("click", () => state.job && api("DELETE", `/api/jobs/${state.job}`).catch(() => {}));
+  $("reset").addEventListener("click", () => loadSeed().catch((e) => setStatus(e.message, true)));
+  $("save").addEventListener("click", save);
+  $("simulate").addEventListener("click", simulate);
+  $("file").addEventListener("change", (e) => e.target.files[0] && openFile(e.target.files[0]));
+  await loadSeed();
+  setStatus("Ready. Edit any number, then run.");
+  document.body.dataset.ready = "true";
+}
+
+init().catch((e) => setStatus(e.message, true));
