@@ -5,12 +5,14 @@
 //! scenario's `[engines.*]` tables first, then from `overrides` (command line
 //! or API), which win.
 
+use demarche_bdm::Bdm;
 use demarche_forecast::{Compromise, Engine, Nash, PerIssue};
+use demarche_smp::Smp;
 use demarche_scenario::settings::nash::Disagreement;
 use demarche_scenario::EngineSettings;
 
 /// Every engine, in the order `--model all` runs them.
-pub const MODELS: &[&str] = &["compromise", "nash"];
+pub const MODELS: &[&str] = &["compromise", "nash", "bdm", "smp"];
 
 /// Option overrides given outside the scenario file, as `engine.key=value`.
 #[derive(Clone, Debug, Default)]
@@ -89,6 +91,34 @@ pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Resu
                 }
             }
             Ok(Box::new(PerIssue(Nash { settings: s })))
+        }
+        "bdm" => {
+            let mut s = stored.bdm.clone().unwrap_or_default();
+            for (k, v) in overrides.for_engine("bdm") {
+                s.set(k, v).map_err(|e| format!("bdm.{k}: {e}"))?;
+            }
+            Ok(Box::new(PerIssue(Bdm::new(s))))
+        }
+        "smp" => {
+            let mut s = stored.smp.clone().unwrap_or_default();
+            for (k, v) in overrides.for_engine("smp") {
+                if k == "params" {
+                    // The KTAB integer list replaces the nine model parameters, keeping
+                    // the other options (seed, turn limits) as they were.
+                    let p = demarche_scenario::settings::smp::SmpSettings::from_ktab_list(v)
+                        .map_err(|e| format!("--smp-params: {e}"))?;
+                    s = demarche_scenario::settings::smp::SmpSettings {
+                        seed: s.seed,
+                        min_turns: s.min_turns,
+                        max_turns: s.max_turns,
+                        movement_ratio: s.movement_ratio,
+                        ..p
+                    };
+                } else {
+                    s.set(k, v).map_err(|e| format!("smp.{k}: {e}"))?;
+                }
+            }
+            Ok(Box::new(Smp::new(s)))
         }
         _ => Err(format!("unknown model `{name}`; {}", demarche_scenario::diag::suggest(name, MODELS))),
     }

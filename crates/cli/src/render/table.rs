@@ -103,9 +103,15 @@ fn conflicts(o: &mut String, sc: &Scenario, per_model: &[(&str, &IssueForecast)]
             continue;
         }
         let rounds = f.interactions.iter().map(|i| i.round).max().unwrap_or(0);
+        // A dyad counts once per round, whichever side's view recorded the conflict.
+        let seen: std::collections::BTreeSet<((usize, usize), u32)> = f
+            .interactions
+            .iter()
+            .filter(|i| i.kind == InteractionKind::Conflict)
+            .map(|i| ((i.actor.min(i.other), i.actor.max(i.other)), i.round))
+            .collect();
         let mut count: BTreeMap<(usize, usize), u32> = BTreeMap::new();
-        for i in f.interactions.iter().filter(|i| i.kind == InteractionKind::Conflict) {
-            let key = (i.actor.min(i.other), i.actor.max(i.other));
+        for (key, _) in seen {
             *count.entry(key).or_default() += 1;
         }
         let mut pairs: Vec<((usize, usize), u32)> = count.into_iter().collect();
