@@ -37,6 +37,12 @@ enum Command {
     Convert(cmd::convert::ConvertArgs),
     /// Forecast the built-in seed scenario (Iran–US nuclear talks) and print it.
     Demo(cmd::demo::DemoArgs),
+    /// List, show, compare and export recorded runs.
+    Runs(cmd::runs::RunsArgs),
+    /// Write a self-contained HTML report of a run or a scenario.
+    Report(cmd::report::ReportArgs),
+    /// Start the local web workbench (127.0.0.1 unless --public).
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +53,9 @@ fn main() -> ExitCode {
         Command::Schema => cmd::schema::run(),
         Command::Convert(a) => cmd::convert::run(a),
         Command::Demo(a) => cmd::demo::run(a),
+        Command::Runs(a) => cmd::runs::run(a),
+        Command::Report(a) => cmd::report::run(a),
+        Command::Serve(a) => cmd::serve::run(a),
     };
     match result {
         Ok(code) => code,

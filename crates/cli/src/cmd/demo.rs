@@ -15,9 +15,12 @@ pub struct DemoArgs {
     /// Print JSON instead of the readable table.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub store: super::runs::StoreArgs,
 }
 
 pub fn run(args: &DemoArgs) -> CmdResult {
+    let started = std::time::SystemTime::now();
     let loaded = input::load("@seed", None)?;
     let sc = loaded.scenario;
     let forecasts = run_models(&sc, demarche_engines::MODELS, &Overrides::default(), &Request::default())?;
@@ -31,6 +34,24 @@ pub fn run(args: &DemoArgs) -> CmdResult {
              what any government will do.\nEdit a copy of scenarios/iran-us-nuclear.toml and run \
              `demarche forecast FILE` to explore."
         );
+    }
+    // Keep the run and write its report; with --json these notes go to stderr.
+    let params = serde_json::json!({ "model": "all", "via": "demo" });
+    let recorded = super::runs::record_forecast(&args.store, &sc, &forecasts, params, started);
+    let path =
+        super::report::demo_report_path(recorded.as_ref().map(|r| r.1.as_path()), recorded.as_ref().map(|r| r.0));
+    let data = super::report::report_data(&sc, &forecasts, recorded.as_ref());
+    let note = match super::report::write_report(&path, &data) {
+        Ok(()) => format!("report: {}", path.display()),
+        Err(e) => format!("warning: no report written: {e}"),
+    };
+    let run = recorded.map(|(id, p)| format!("stored as run {id} in {}", p.display()));
+    for line in run.iter().chain(std::iter::once(&note)) {
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

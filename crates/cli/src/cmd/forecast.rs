@@ -42,9 +42,12 @@ pub struct ForecastArgs {
     /// Read the input in this format instead of guessing from its name.
     #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
     pub input_format: Option<demarche_scenario::Format>,
+    #[command(flatten)]
+    pub store: super::runs::StoreArgs,
 }
 
 pub fn run(args: &ForecastArgs) -> CmdResult {
+    let started = std::time::SystemTime::now();
     let loaded = input::load(&args.file, args.input_format)?;
     eprint!("{}", loaded.warnings);
     let sc = loaded.scenario;
@@ -55,6 +58,8 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     }
     let request = Request { issues: (!args.issues.is_empty()).then(|| args.issues.clone()), max_rounds: args.rounds };
     let forecasts = run_models(&sc, &models, &overrides, &request)?;
+    let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues, "rounds": args.rounds });
+    super::runs::record_forecast(&args.store, &sc, &forecasts, params, started);
     if let Some(path) = &args.trajectory_out {
         write_trajectories(path, &sc, &forecasts)?;
     }

@@ -4,7 +4,10 @@ pub mod check;
 pub mod convert;
 pub mod demo;
 pub mod forecast;
+pub mod report;
+pub mod runs;
 pub mod schema;
+pub mod serve;
 
 /// What a subcommand returns: an exit code, or a message for standard error.
 pub type CmdResult = Result<std::process::ExitCode, Box<dyn std::error::Error>>;

@@ -129,11 +129,7 @@ impl OutcomeTable {
     fn column(&self, party: usize) -> PartyColumn {
         let profile = &self.profiles[party];
         let utilities = self.evaluate(profile);
-        // Sort (descending-utility key, id) pairs: plain integer comparisons, no indirection.
-        let mut keys: Vec<(u64, u32)> =
-            utilities.iter().enumerate().map(|(k, &u)| (!total_order_bits(u), k as u32)).collect();
-        keys.sort_unstable();
-        let ranked: Vec<OutcomeId> = keys.iter().map(|&(_, k)| OutcomeId(k)).collect();
+        let ranked: Vec<OutcomeId> = rank_descending(&utilities).into_iter().map(OutcomeId).collect();
         let ranked_utilities: Vec<f64> = ranked.iter().map(|id| utilities[id.index()]).collect();
         let acceptable = ranked_utilities.partition_point(|&u| u >= profile.reservation);
         PartyColumn { utilities, ranked, ranked_utilities, acceptable }
@@ -141,32 +137,41 @@ impl OutcomeTable {
 
     /// Evaluates `profile` on every candidate, in id order.
     fn evaluate(&self, profile: &Profile) -> Vec<f64> {
+        if let (Some(a), Coverage::Exact, Candidates::Product { values }) =
+            (profile.utility.as_additive(), self.coverage, &self.candidates)
+        {
+            // Additive over the full product: expand issue by issue (last issue fastest), adding
+            // each issue's terms to every partial sum — the same additions, in the same order,
+            // as `AdditiveUtility::utility_of_indices`, so the values are bit-identical.
+            let mut sums = vec![0.0f64];
+            for (i, vals) in values.iter().enumerate() {
+                let terms: Vec<f64> = (0..vals.len() as u32).map(|k| a.issue_term(i, Value::Index(k))).collect();
+                let mut next = Vec::with_capacity(sums.len() * terms.len());
+                for &s in &sums {
+                    next.extend(terms.iter().map(|&t| s + t));
+                }
+                sums = next;
+            }
+            return sums;
+        }
         let mut out = Vec::with_capacity(self.len);
         match &self.candidates {
             Candidates::Product { values } => {
                 // Odometer over the value lists, last issue fastest (matches `outcome_at`).
                 let mut digits = vec![0usize; values.len()];
                 let mut outcome: Outcome = values.iter().map(|v| v[0]).collect();
-                let additive_indices = profile.utility.as_additive().filter(|_| self.coverage == Coverage::Exact);
-                let mut indices: Vec<u32> = vec![0; values.len()];
                 for _ in 0..self.len {
-                    let u = match additive_indices {
-                        Some(a) => a.utility_of_indices(&indices),
-                        None => profile.utility(&outcome),
-                    };
-                    out.push(u);
+                    out.push(profile.utility(&outcome));
                     let mut i = values.len();
                     while i > 0 {
                         i -= 1;
                         digits[i] += 1;
                         if digits[i] < values[i].len() {
                             outcome[i] = values[i][digits[i]];
-                            indices[i] = digits[i] as u32;
                             break;
                         }
                         digits[i] = 0;
                         outcome[i] = values[i][0];
-                        indices[i] = 0;
                     }
                 }
             }
@@ -426,6 +431,56 @@ fn choose_candidates(
     Ok((Candidates::Listed { outcomes }, Coverage::Sampled))
 }
 
+/// Ids sorted by utility, best first, ties by id (the order of `f64::total_cmp`, descending,
+/// then id). A bucket sort: utilities are mapped monotonically onto `n` buckets over
+/// `[min, max]`, placed stably (ids ascending), then each bucket is sorted on its own —
+/// `O(n)` expected instead of `O(n log n)`; this is most of the cost of building a table.
+/// Falls back to a comparison sort for small inputs and non-finite utilities.
+pub(crate) fn rank_descending(utilities: &[f64]) -> Vec<u32> {
+    let n = utilities.len();
+    let by_utility = |a: &u32, b: &u32| utilities[*b as usize].total_cmp(&utilities[*a as usize]);
+    let (lo, hi) = utilities.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &u| (l.min(u), h.max(u)));
+    if n < 64 || !(lo.is_finite() && hi.is_finite()) || utilities.iter().any(|u| u.is_nan()) || hi <= lo {
+        let mut keys: Vec<(u64, u32)> =
+            utilities.iter().enumerate().map(|(k, &u)| (!total_order_bits(u), k as u32)).collect();
+        keys.sort_unstable();
+        return keys.into_iter().map(|(_, k)| k).collect();
+    }
+    let scale = (n - 1) as f64 / (hi - lo);
+    // (hi − u)·scale is non-decreasing as u falls, so better utilities land in earlier buckets.
+    let bucket = |u: f64| (((hi - u) * scale) as usize).min(n - 1);
+    let mut start = vec![0u32; n + 1];
+    for &u in utilities {
+        start[bucket(u) + 1] += 1;
+    }
+    for b in 0..n {
+        start[b + 1] += start[b];
+    }
+    let mut next = start.clone();
+    let mut out = vec![0u32; n];
+    for (k, &u) in utilities.iter().enumerate() {
+        let b = bucket(u);
+        out[next[b] as usize] = k as u32;
+        next[b] += 1;
+    }
+    for b in 0..n {
+        let slice = &mut out[start[b] as usize..start[b + 1] as usize];
+        if slice.len() > 32 {
+            slice.sort_by(by_utility); // stable: equal utilities keep id order
+        } else {
+            // Stable insertion sort.
+            for i in 1..slice.len() {
+                let mut j = i;
+                while j > 0 && by_utility(&slice[j - 1], &slice[j]) == std::cmp::Ordering::Greater {
+                    slice.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Maps `f64` to `u64` so that integer order is `f64::total_cmp` order.
 #[inline]
 fn total_order_bits(x: f64) -> u64 {
@@ -442,4 +497,77 @@ fn grid_points(low: f64, high: f64, n: u32) -> Vec<Value> {
         return vec![Value::Real(low)];
     }
     (0..n).map(|k| Value::Real(low + (high - low) * k as f64 / (n - 1) as f64)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference(u: &[f64]) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..u.len() as u32).collect();
+        ids.sort_by(|a, b| u[*b as usize].total_cmp(&u[*a as usize]).then(a.cmp(b)));
+        ids
+    }
+
+    #[test]
+    fn additive_expansion_is_bit_identical_to_per_outcome_evaluation() {
+        use crate::domain::Issue;
+        use crate::utility::{AdditiveUtility, IssueUtility, Utility};
+        let space = OutcomeSpace::new(
+            "t",
+            vec![
+                Issue::categorical("a", vec!["x".into(), "y".into(), "z".into()]).unwrap(),
+                Issue::integer("b", 3, 7).unwrap(),
+                Issue::categorical("c", vec!["p".into(), "q".into()]).unwrap(),
+            ],
+        )
+        .unwrap();
+        let u = AdditiveUtility::new(
+            &space,
+            vec![0.3, 0.45, 0.25],
+            vec![
+                IssueUtility::Table(vec![0.1, 0.7, 0.33]),
+                IssueUtility::Linear(vec![(3.0, 0.0), (7.0, 1.0)]),
+                IssueUtility::Table(vec![1.0, 0.2]),
+            ],
+        )
+        .unwrap();
+        let profile = Profile::new("p", Utility::Additive(u));
+        let t = OutcomeTable::new(space.clone(), vec![profile.clone()], &TableOptions::default()).unwrap();
+        assert_eq!(t.coverage(), Coverage::Exact);
+        for k in 0..t.len() {
+            let id = OutcomeId(k as u32);
+            let o = t.outcome(id);
+            assert_eq!(o, space.outcome_at(k as u128).unwrap());
+            assert_eq!(t.utility(0, id).to_bits(), profile.utility(&o).to_bits());
+            assert_eq!(t.id_of(&o), Some(id));
+        }
+    }
+
+    #[test]
+    fn bucket_ranking_matches_a_comparison_sort() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for n in [0usize, 1, 5, 63, 64, 65, 1000, 5000] {
+            for levels in [2u32, 10, 1000, u32::MAX] {
+                let u: Vec<f64> = (0..n)
+                    .map(|_| {
+                        let x = rng.random_range(0..levels) as f64 / levels as f64;
+                        if rng.random_range(0..50) == 0 {
+                            -0.0
+                        } else {
+                            x * 3.0 - 1.0
+                        }
+                    })
+                    .collect();
+                assert_eq!(rank_descending(&u), reference(&u), "n={n} levels={levels}");
+            }
+        }
+        // Clustered values (one huge bucket) and non-finite ones.
+        let mut u: Vec<f64> = (0..500).map(|k| 1e-9 * (k % 7) as f64).collect();
+        u.push(1.0);
+        assert_eq!(rank_descending(&u), reference(&u));
+        u.push(f64::NAN);
+        u.push(f64::NEG_INFINITY);
+        assert_eq!(rank_descending(&u), reference(&u));
+    }
 }

@@ -1,0 +1,120 @@
+//! `demarche report RUN_ID|FILE -o report.html`: one self-contained HTML report.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use clap::Args;
+use demarche_engines::Overrides;
+use demarche_forecast::{Forecast, Request};
+use demarche_report::{render_html, ReportData};
+use demarche_scenario::Scenario;
+
+use super::runs::{record_forecast, StoreArgs};
+use super::CmdResult;
+use crate::input;
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// A run id from `demarche runs list`, or a scenario file to forecast and report.
+    pub source: String,
+    /// Where to write the HTML.
+    #[arg(long, short, value_name = "PATH", default_value = "report.html")]
+    pub output: PathBuf,
+    /// Model(s) to run when SOURCE is a scenario file.
+    #[arg(long, short, default_value = "all")]
+    pub model: String,
+    /// Read the scenario in this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
+    pub input_format: Option<demarche_scenario::Format>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+pub fn run(args: &ReportArgs) -> CmdResult {
+    let is_file = args.source == "@seed" || args.source == "-" || Path::new(&args.source).exists();
+    let data = match args.source.parse::<i64>() {
+        Ok(id) if !is_file => {
+            let rec = args.store.open()?.get(id)?;
+            ReportData::from_record(&rec)?
+        }
+        _ => {
+            let loaded = input::load(&args.source, args.input_format)?;
+            eprint!("{}", loaded.warnings);
+            let sc = loaded.scenario;
+            let started = SystemTime::now();
+            let models = demarche_engines::expand(&args.model)?;
+            let forecasts = forecast_all(&sc, &models, args.model == "all")?;
+            let params = serde_json::json!({ "models": args.model, "via": "report" });
+            let mut data = ReportData::new(sc.clone(), forecasts);
+            if let Some((id, _)) = record_forecast(&args.store, &sc, &data.forecasts, params, started) {
+                data.run = args.store.open().ok().and_then(|s| s.get(id).ok()).map(|r| run_info(&r));
+            }
+            data
+        }
+    };
+    write_report(&args.output, &data)?;
+    println!("{}", args.output.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_info(r: &demarche_store::RunRecord) -> demarche_report::RunInfo {
+    demarche_report::RunInfo {
+        id: r.summary.id,
+        kind: r.summary.kind.as_str().to_string(),
+        started_at: r.summary.started_at.clone(),
+        version: r.summary.version.clone(),
+        scenario_hash: r.summary.scenario_hash.clone(),
+    }
+}
+
+/// Run each model with its stored options; with `skip_unsupported`, a model
+/// that cannot run this scenario is left out with a warning.
+pub fn forecast_all(
+    sc: &Scenario,
+    models: &[&str],
+    skip_unsupported: bool,
+) -> Result<Vec<Forecast>, Box<dyn std::error::Error>> {
+    let mut out = Vec::new();
+    for m in models {
+        let engine = demarche_engines::build(m, &sc.engines, &Overrides::default())?;
+        match demarche_forecast::run(engine.as_ref(), sc, &Request::default()) {
+            Ok(f) => out.push(f),
+            Err(e @ demarche_forecast::EngineError::Unsupported { .. }) if skip_unsupported => {
+                eprintln!("warning: {e}; leaving {m} out of the report");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(out)
+}
+
+/// Write `data` as HTML to `path`, creating its folder.
+pub fn write_report(path: &Path, data: &ReportData) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, render_html(data)).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Where `demarche demo` puts its report: beside the run store when there is
+/// one, else in the temporary folder.
+pub fn demo_report_path(store: Option<&Path>, run_id: Option<i64>) -> PathBuf {
+    let name = match run_id {
+        Some(id) => format!("demo-run-{id}.html"),
+        None => "demarche-demo-report.html".to_string(),
+    };
+    match store.and_then(Path::parent) {
+        Some(dir) => dir.join("reports").join(name),
+        None => std::env::temp_dir().join(name),
+    }
+}
+
+/// The report of a stored run, or of the data at hand when nothing was stored.
+pub fn report_data(sc: &Scenario, forecasts: &[Forecast], recorded: Option<&(i64, PathBuf)>) -> ReportData {
+    let mut data = ReportData::new(sc.clone(), forecasts.to_vec());
+    if let Some((id, path)) = recorded {
+        data.run = demarche_store::Store::open(path).ok().and_then(|s| s.get(*id).ok()).map(|r| run_info(&r));
+    }
+    data
+}

@@ -1,0 +1,261 @@
+//! `demarche runs list|show|diff|export`: the run store, and the `--store` /
+//! `--no-store` flags every recording command shares.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use clap::{Args, Subcommand, ValueEnum};
+use demarche_forecast::Forecast;
+use demarche_scenario::Scenario;
+use demarche_store::{ExportFormat, ListFilter, RunKind, Store};
+
+use super::CmdResult;
+
+/// Where runs are recorded.
+#[derive(Args, Clone, Debug, Default)]
+pub struct StoreArgs {
+    /// Run store file (default: $DEMARCHE_STORE, else the user's data folder,
+    /// e.g. ~/.local/share/demarche/runs.sqlite).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub store: Option<PathBuf>,
+    /// Do not record this run.
+    #[arg(long, conflicts_with = "store")]
+    pub no_store: bool,
+}
+
+impl StoreArgs {
+    /// The store to use, or `None` when recording is off or no place is known.
+    pub fn path(&self) -> Option<PathBuf> {
+        if self.no_store {
+            return None;
+        }
+        self.store.clone().or_else(demarche_store::default_path)
+    }
+
+    /// The store to read: an error when none can be found.
+    pub fn open(&self) -> Result<Store, Box<dyn std::error::Error>> {
+        let path =
+            self.store.clone().or_else(demarche_store::default_path).ok_or(
+                "no run store: pass --store PATH or set DEMARCHE_STORE (no HOME or XDG_DATA_HOME to put one in)",
+            )?;
+        if !path.exists() {
+            return Err(
+                format!("no run store at {} yet; runs are recorded by `demarche forecast`", path.display()).into()
+            );
+        }
+        Ok(Store::open(&path)?)
+    }
+}
+
+/// Record a forecast run. Recording never fails the command: a store that
+/// cannot be written gets a warning on standard error. Returns the run id and
+/// the store path.
+pub fn record_forecast(
+    store: &StoreArgs,
+    sc: &Scenario,
+    forecasts: &[Forecast],
+    params: serde_json::Value,
+    started: SystemTime,
+) -> Option<(i64, PathBuf)> {
+    let path = store.path()?;
+    let run = demarche_store::NewRun::forecast(sc, forecasts, params, env!("CARGO_PKG_VERSION"), started);
+    match Store::open(&path).and_then(|mut s| s.record(&run)) {
+        Ok(id) => Some((id, path)),
+        Err(e) => {
+            eprintln!("warning: the run was not recorded: {e} (use --no-store to skip recording)");
+            None
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct RunsArgs {
+    #[command(subcommand)]
+    pub command: RunsCommand,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Subcommand)]
+pub enum RunsCommand {
+    /// List recorded runs, newest first.
+    List {
+        /// Only runs of this kind (forecast, simulate, negotiate, tournament).
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<RunKind>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one run: what ran, on what, and its outcomes.
+    Show {
+        id: i64,
+        /// The whole record as JSON (scenario and documents included).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two runs: changed inputs, parameters and outcomes.
+    Diff {
+        a: i64,
+        b: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a run: positions per round as CSV or Parquet, or the whole run as JSON.
+    Export {
+        id: i64,
+        #[arg(long, short, value_enum, default_value = "csv")]
+        format: ExportArg,
+        /// Write here instead of standard output.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportArg {
+    Csv,
+    Json,
+    Parquet,
+}
+
+fn parse_kind(s: &str) -> Result<RunKind, String> {
+    RunKind::parse(s).ok_or_else(|| format!("unknown run kind `{s}`; one of {}", RunKind::NAMES.join(", ")))
+}
+
+pub fn run(args: &RunsArgs) -> CmdResult {
+    let store = args.store.open()?;
+    let mut out = std::io::stdout().lock();
+    match &args.command {
+        RunsCommand::List { kind, limit, json } => {
+            let runs = store.list(&ListFilter { kind: *kind, limit: Some(*limit) })?;
+            if *json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&runs)?)?;
+            } else if runs.is_empty() {
+                writeln!(out, "no runs in {}", store.path().display())?;
+            } else {
+                writeln!(out, "{:>5}  {:<10} {:<24} {:<24} {}", "id", "kind", "started (UTC)", "engines", "scenario")?;
+                for r in runs {
+                    writeln!(
+                        out,
+                        "{:>5}  {:<10} {:<24} {:<24} {}{}",
+                        r.id,
+                        r.kind.as_str(),
+                        r.started_at,
+                        r.engines.join(","),
+                        r.scenario_title,
+                        if r.status == demarche_store::RunStatus::Ok {
+                            String::new()
+                        } else {
+                            format!(" [{}]", r.status.as_str())
+                        }
+                    )?;
+                }
+            }
+        }
+        RunsCommand::Show { id, json } => {
+            let rec = store.get(*id)?;
+            if *json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&rec)?)?;
+            } else {
+                let s = &rec.summary;
+                writeln!(out, "run {} — {} ({})", s.id, s.kind.as_str(), s.status.as_str())?;
+                writeln!(out, "scenario:  {} (sha256 {})", s.scenario_title, s.scenario_hash)?;
+                writeln!(out, "engines:   {}", s.engines.join(", "))?;
+                if let Some(seed) = s.seed {
+                    writeln!(out, "seed:      {seed}")?;
+                }
+                writeln!(out, "version:   demarche {}", s.version)?;
+                writeln!(out, "time:      {} → {}", s.started_at, s.finished_at)?;
+                writeln!(out, "params:    {}", rec.params)?;
+                let docs: Vec<&str> = rec.documents.iter().map(|d| d.name.as_str()).collect();
+                writeln!(out, "documents: {}", docs.join(", "))?;
+                let outcomes = store.outcomes(*id)?;
+                if !outcomes.is_empty() {
+                    writeln!(out, "\n{:<14} {:<24} {:>10}", "engine", "issue", "outcome")?;
+                    for o in outcomes {
+                        writeln!(out, "{:<14} {:<24} {:>10.3}", o.engine, o.issue, o.outcome)?;
+                    }
+                }
+            }
+        }
+        RunsCommand::Diff { a, b, json } => {
+            let d = demarche_store::diff(&store, *a, *b)?;
+            if *json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
+            } else {
+                writeln!(out, "run {a} → run {b}")?;
+                if d.same_scenario {
+                    writeln!(out, "same scenario ({})", &d.a.scenario_hash)?;
+                } else {
+                    writeln!(out, "scenario changes:")?;
+                    for c in &d.scenario_changes {
+                        writeln!(out, "  {}: {} → {}", c.path, show(&c.before), show(&c.after))?;
+                    }
+                }
+                for c in &d.params_changes {
+                    writeln!(out, "  parameter {}: {} → {}", c.path, show(&c.before), show(&c.after))?;
+                }
+                if d.truncated {
+                    writeln!(out, "  … (more changes not listed)")?;
+                }
+                if !d.outcomes.is_empty() {
+                    writeln!(
+                        out,
+                        "\n{:<14} {:<24} {:>10} {:>10} {:>10}",
+                        "engine", "issue", "before", "after", "change"
+                    )?;
+                    for o in &d.outcomes {
+                        let f = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "—".into());
+                        writeln!(
+                            out,
+                            "{:<14} {:<24} {:>10} {:>10} {:>10}",
+                            o.engine,
+                            o.issue,
+                            f(o.before),
+                            f(o.after),
+                            o.delta().map(|v| format!("{v:+.3}")).unwrap_or_else(|| "—".into())
+                        )?;
+                    }
+                }
+            }
+        }
+        RunsCommand::Export { id, format, output } => {
+            let format = match format {
+                ExportArg::Csv => ExportFormat::Csv,
+                ExportArg::Json => ExportFormat::Json,
+                ExportArg::Parquet => ExportFormat::Parquet,
+            };
+            match output {
+                Some(p) => {
+                    let mut f = std::io::BufWriter::new(
+                        std::fs::File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?,
+                    );
+                    store.export(*id, format, &mut f)?;
+                    f.flush()?;
+                    eprintln!("wrote {}", p.display());
+                }
+                None => store.export(*id, format, &mut out)?,
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(v: &Option<serde_json::Value>) -> String {
+    match v {
+        None => "(absent)".into(),
+        Some(v) => {
+            let s = v.to_string();
+            if s.chars().count() > 60 {
+                format!("{}…", s.chars().take(59).collect::<String>())
+            } else {
+                s
+            }
+        }
+    }
+}
