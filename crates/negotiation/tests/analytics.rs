@@ -36,7 +36,8 @@ fn solutions_match_brute_force_definitions_with_reservations() {
         let sol = solutions(&f, &r, Disagreement::Reservation);
         let ok = |u: &[f64]| u.iter().zip(&r).all(|(x, r)| x >= r);
         let acceptable: Vec<&Vec<f64>> = all.iter().map(|(_, u)| u).filter(|u| ok(u)).collect();
-        let best = |score: &dyn Fn(&[f64]) -> f64| acceptable.iter().map(|u| score(u)).fold(f64::NEG_INFINITY, f64::max);
+        let best =
+            |score: &dyn Fn(&[f64]) -> f64| acceptable.iter().map(|u| score(u)).fold(f64::NEG_INFINITY, f64::max);
         let nash_score = |u: &[f64]| u.iter().zip(&r).map(|(x, d)| x - d).product::<f64>();
         let egal_score = |u: &[f64]| u.iter().zip(&r).map(|(x, d)| x - d).fold(f64::INFINITY, f64::min);
         let welfare = |u: &[f64]| u.iter().sum::<f64>();
@@ -76,7 +77,8 @@ fn red_lines_that_never_meet_give_no_solution() {
 fn textbook_disagreement_changes_the_party_domain_nash_point() {
     // With d = reservation = 0 the Nash product favours the max-welfare point; the reference
     // convention (d = worst outcome) picks another point (see docs/models.md).
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/negotiation/genius/partydomain"));
+    let dir =
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/negotiation/genius/partydomain"));
     let loaded = load_domain_with_profiles(
         &dir.join("party_domain.xml"),
         &[dir.join("party1_utility.xml"), dir.join("party2_utility.xml")],
@@ -140,7 +142,10 @@ fn outcome_space_helpers_agree() {
         space.check_outcome(&o).expect("valid");
     }
     assert!(space.outcome_at(12).is_none());
-    assert_eq!(space.labels(&[Value::Index(2), Value::Index(0)]), vec![("a".into(), "hi".into()), ("b".into(), "-2".into())]);
+    assert_eq!(
+        space.labels(&[Value::Index(2), Value::Index(0)]),
+        vec![("a".into(), "hi".into()), ("b".into(), "-2".into())]
+    );
     let o = space.outcome_from_names([("b", "1"), ("a", "mid")]).expect("names");
     assert_eq!(o, vec![Value::Index(1), Value::Index(3)]);
     assert!(space.outcome_from_names([("a", "mid")]).is_err());
@@ -157,4 +162,42 @@ fn outcome_space_helpers_agree() {
     assert_eq!(p.utility(&[Value::Index(0), Value::Index(1)]), 0.5 * (1.0 / 3.0));
     assert_eq!(p.discount.apply(1.0, 0.0, 2), 0.25);
     assert!(Discount::time(1.5).is_err() && Discount::time(0.0).is_err());
+}
+
+#[test]
+fn enumeration_is_identical_whatever_the_thread_count() {
+    // 4 parties over 7^5 outcomes spans several enumeration blocks.
+    let (space, profiles) = generate::random_additive(5, 7, 4, 11).expect("domain");
+    let opts = FrontierOptions { force_enumeration: true, ..FrontierOptions::default() };
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| pareto_frontier(&space, &profiles, &opts).expect("frontier"))
+    };
+    let one = run(1);
+    assert!(one.points.len() > 10);
+    for threads in [2, 3, 8] {
+        assert_eq!(run(threads), one, "{threads} threads");
+    }
+}
+
+#[test]
+fn report_json_names_every_point() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/negotiation/anl2023/domain15"));
+    let loaded = demarche_negotiation::load_domain(dir).expect("domain15");
+    let report = FrontierReport::for_domain(&loaded, &FrontierOptions::default()).expect("report");
+    let json = serde_json::to_value(&report).expect("json");
+    assert_eq!(json["outcome_space_size"], 512);
+    assert_eq!(json["frontier"].as_array().expect("frontier").len(), report.frontier.len());
+    for key in ["nash", "kalai_smorodinsky", "egalitarian", "max_welfare"] {
+        let p = &json[key];
+        assert_eq!(p["utility"].as_array().expect("utility").len(), 2, "{key}");
+        let outcome = p["outcome"].as_object().expect("outcome");
+        assert_eq!(outcome.len(), loaded.space.len(), "{key}");
+        for issue in &loaded.space.issues {
+            let v = outcome[&issue.name].as_str().expect("value name");
+            assert!(issue.index_of(v).is_some(), "{key}: {v}");
+        }
+    }
+    assert_eq!(json["parties"], serde_json::json!(["profileA", "profileB"]));
+    assert_eq!(json["zopa"]["size"], 512);
 }
