@@ -221,3 +221,24 @@ fn additive_merge_handles_trillions_of_outcomes() {
     let err = pareto_frontier(&space, &profiles, &tight).unwrap_err();
     assert!(matches!(err, NegotiationError::TooLarge { .. }), "{err}");
 }
+
+#[test]
+fn byte_order_mark_and_numeric_geniusweb_issues() {
+    let with_bom = format!("\u{feff}{DOMAIN}");
+    assert_eq!(genius::parse_domain(&with_bom, "d").expect("BOM tolerated").space.len(), 2);
+    let dom = r#"{"name":"n","issuesValues":{"price":{"range":{"low":10,"high":12,"step":0.5}},"c":{"values":["x"]}}}"#;
+    let space = geniusweb::parse_domain(dom, "n").expect("range domain");
+    assert_eq!(space.issues[0].cardinality(), Some(5));
+    assert_eq!(space.issues[0].index_of("11.5"), Some(3));
+    let prof = r#"{"LinearAdditiveUtilitySpace":{"issueUtilities":{
+        "price":{"numberutils":{"lowValue":10,"lowUtility":1.0,"highValue":12,"highUtility":0.0}},
+        "c":{"discreteutils":{"valueUtilities":{"x":1.0}}}},"issueWeights":{"price":0.5,"c":0.5}}}"#;
+    let p = geniusweb::parse_profile(prof, &space, "p").expect("numeric profile");
+    assert_eq!(p.utility(&[Value::Index(2), Value::Index(0)]), 0.5 * 0.5 + 0.5);
+    let bad = r#"{"name":"n","issuesValues":{"price":{"range":{"low":0,"high":1e12,"step":1}}}}"#;
+    let err = geniusweb::parse_domain(bad, "n").unwrap_err();
+    assert!(err.to_string().contains("values (at most"), "{err}");
+    let nan = prof.replace(r#""price":0.5"#, r#""price":"half""#);
+    let err = geniusweb::parse_profile(&nan, &space, "p").unwrap_err();
+    assert!(err.to_string().contains("weight of issue 'price' is not a number"), "{err}");
+}

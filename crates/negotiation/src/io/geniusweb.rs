@@ -188,7 +188,6 @@ fn issue_evaluator(issue: &Issue, spec: &Json) -> Result<IssueUtility, Negotiati
             return Err(NegotiationError::invalid(format!("issue '{}': highValue < lowValue", issue.name)));
         }
         // Number ranges are ordinal issues with numeric labels: tabulate the line.
-        let points = [(lv, lu), (hv, hu)];
         let mut table = Vec::with_capacity(card);
         for k in 0..card {
             let x: f64 = issue.label(Value::Index(k as u32)).parse().map_err(|_| {
@@ -200,7 +199,6 @@ fn issue_evaluator(issue: &Issue, spec: &Json) -> Result<IssueUtility, Negotiati
             let u = if hv == lv { lu } else { lu + (hu - lu) * ((x - lv) / (hv - lv)).clamp(0.0, 1.0) };
             table.push(u);
         }
-        let _ = points;
         Ok(IssueUtility::Table(table))
     }
 }
