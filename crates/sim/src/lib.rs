@@ -1,0 +1,274 @@
+//! Negotiation simulation: does the channel of talks — direct alternating
+//! offers or a mediator's single text — change the chance of a deal, its
+//! terms, its timing, and whether it crosses anyone's red line?
+//!
+//! The crate joins the scenario model (political actors, influence, red lines,
+//! ratifiers) with the negotiation crate's protocols and strategies:
+//!
+//! 1. [`plan::Plan`] resolves the scenario once: principals, agenda, mediator,
+//!    influencers, ratifiers, strategies and the uncertain inputs;
+//! 2. every Monte Carlo run turns its uniforms into a [`draw::Draw`] (stance
+//!    uncertainty, stalling, no-deal values, vetoes, the mediator's errors),
+//!    builds the principals' [`bargain::Bargain`] (influence, red lines, zone of
+//!    agreement, discretisation, profiles) and negotiates it in each channel
+//!    ([`run`]: stacked alternating offers; single-text mediation with the
+//!    [`mediator::SingleText`] adapter); deals go to the ratifiers (Putnam's
+//!    two-level check) and the expected-utility model gives each dyad's
+//!    confrontation indicator ([`escalation`]);
+//! 3. runs are folded in index order into a [`report::Report`];
+//! 4. [`analyse`] runs Sobol and one-at-a-time [`sensitivity`] analysis of the
+//!    agreement probability and each issue's expected term.
+//!
+//! Randomness: run i uses a ChaCha8 generator seeded from (seed, i), and
+//! results are reduced in run order, so the output is the same whatever the
+//! number of threads. Every modelling choice is in docs/models.md
+//! (`## simulation`).
+
+pub mod bargain;
+pub mod dist;
+pub mod draw;
+pub mod escalation;
+pub mod mediator;
+pub mod plan;
+pub mod render;
+pub mod report;
+pub mod run;
+pub mod sensitivity;
+
+use demarche_negotiation::protocol::derive_seed;
+use demarche_scenario::{Diagnostics, Scenario};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use plan::{Overrides, Plan};
+pub use report::Report;
+
+/// Runs handled between two progress reports (and reduced together).
+pub const CHUNK: u64 = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    #[error("the negotiation could not be set up: {0}")]
+    Negotiation(#[from] demarche_negotiation::NegotiationError),
+}
+
+/// Runs on which the confrontation indicator is estimated by default.
+pub const ESCALATION_RUNS: u64 = 2000;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub overrides: Overrides,
+    /// Estimate the confrontation indicator on the first this many runs (0: not
+    /// at all). It runs the expected-utility model on every issue once per run,
+    /// and again for each ratified deal, so it costs more than the talks.
+    pub escalation_runs: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { overrides: Overrides::default(), escalation_runs: ESCALATION_RUNS }
+    }
+}
+
+/// The uniforms of run `index`.
+pub fn uniforms(seed: u64, index: u64, d: usize) -> Vec<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(seed, &[index]));
+    (0..d).map(|_| rng.random::<f64>()).collect()
+}
+
+/// Simulates `sc`; `progress` is told how many runs are done after each chunk.
+pub fn simulate(sc: &Scenario, opts: &Options, progress: &(dyn Fn(u64) + Sync)) -> Result<Report, SimError> {
+    let plan = Plan::new(sc, &opts.overrides).map_err(SimError::Invalid)?;
+    let runs = plan.settings.runs as u64;
+    let seed = plan.settings.seed;
+    let d = plan.dimension();
+    let mut acc = report::Accumulator::new(sc, &plan, opts.escalation_runs > 0);
+    let mut done = 0;
+    while done < runs {
+        let end = (done + CHUNK).min(runs);
+        let chunk: Vec<run::RunOutcome> = (done..end)
+            .into_par_iter()
+            .map(|i| {
+                let u = uniforms(seed, i, d);
+                let draw = draw::Draw::from_uniforms(sc, &plan, &u);
+                let escalation = i < opts.escalation_runs;
+                run::run(sc, &plan, &draw, run::RunOptions { seed: derive_seed(seed, &[i, 1]), escalation })
+            })
+            .collect::<Result<_, _>>()?;
+        for r in &chunk {
+            acc.add(r);
+        }
+        done = end;
+        progress(done);
+    }
+    Ok(acc.finish(notes(sc, &plan)))
+}
+
+fn notes(sc: &Scenario, plan: &Plan) -> Vec<String> {
+    let mut v = Vec::new();
+    if plan.principal_source != plan::PrincipalSource::Settings {
+        v.push(format!(
+            "principals not named in [simulation]; taken as `{}` and `{}` ({})",
+            sc.actors[plan.principals[0]].id,
+            sc.actors[plan.principals[1]].id,
+            match plan.principal_source {
+                plan::PrincipalSource::Mediated => "the parties the mediator works between",
+                _ => "the two most capable actors with stances",
+            }
+        ));
+    }
+    let off: Vec<&str> =
+        (0..sc.issues.len()).filter(|i| !plan.agenda.contains(i)).map(|i| sc.issues[i].id.as_str()).collect();
+    if !off.is_empty() {
+        v.push(format!("off the table (kept at the status quo in any deal): {}", off.join(", ")));
+    }
+    v
+}
+
+/// Outputs of the sensitivity analysis, per channel: agreement at the table,
+/// agreement that survives ratification, and each agenda issue's expected
+/// term (the deal's term, or the status quo — the scale's midpoint if none —
+/// without a deal).
+#[derive(Clone, Debug, Serialize)]
+pub struct SensitivityReport {
+    pub title: String,
+    pub seed: u64,
+    pub outputs: Vec<String>,
+    pub inputs: Vec<String>,
+    pub sobol: sensitivity::SobolIndices,
+    pub oat: sensitivity::OatEffects,
+    /// Per output, inputs ranked by first-order index (then by OAT swing).
+    pub ranked: Vec<RankedOutput>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RankedOutput {
+    pub output: String,
+    pub baseline: f64,
+    pub variance: f64,
+    pub rows: Vec<RankedInput>,
+}
+
+/// One row of tornado data.
+#[derive(Clone, Debug, Serialize)]
+pub struct RankedInput {
+    pub input: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_order: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<f64>,
+    /// Mean output with the input at its low / high quantile (others random).
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Sensitivity options.
+#[derive(Clone, Debug)]
+pub struct SensitivityOptions {
+    pub overrides: Overrides,
+    /// Sobol base samples N (cost N·(inputs + 2) runs).
+    pub samples: usize,
+    /// Runs per one-at-a-time setting (cost 2·inputs·runs + runs).
+    pub oat_runs: usize,
+    /// Low and high quantiles for one-at-a-time.
+    pub quantiles: (f64, f64),
+}
+
+impl Default for SensitivityOptions {
+    fn default() -> Self {
+        SensitivityOptions { overrides: Overrides::default(), samples: 128, oat_runs: 64, quantiles: (0.1, 0.9) }
+    }
+}
+
+/// Sensitivity of the simulation's outputs to every uncertain input that can
+/// move the talks (see [`SensitivityReport`]).
+pub fn analyse(sc: &Scenario, opts: &SensitivityOptions) -> Result<SensitivityReport, SimError> {
+    let plan = Plan::new(sc, &opts.overrides).map_err(SimError::Invalid)?;
+    let seed = plan.settings.seed;
+    let groups: Vec<&plan::Group> = plan.groups.iter().filter(|g| g.affects_talks).collect();
+    let columns: Vec<Vec<usize>> = groups.iter().map(|g| g.columns.clone()).collect();
+    let mut outputs = Vec::new();
+    let channels: Vec<(usize, &str)> = [(0, "direct"), (1, "mediated")]
+        .into_iter()
+        .filter(|(c, _)| [plan.channel.direct(), plan.channel.mediated()][*c])
+        .collect();
+    for &(_, name) in &channels {
+        outputs.push(format!("{name}: P(agreement)"));
+        outputs.push(format!("{name}: P(ratified deal)"));
+        for &i in &plan.agenda {
+            outputs.push(format!("{name}: E[{}]", sc.issues[i].id));
+        }
+    }
+    let fallback: Vec<f64> = plan
+        .agenda
+        .iter()
+        .map(|&i| plan.status_quo[i].unwrap_or((sc.issues[i].min + sc.issues[i].max) / 2.0))
+        .collect();
+    let first_error = std::sync::Mutex::new(None);
+    let model = |u: &[f64]| -> Vec<f64> {
+        let draw = draw::Draw::from_uniforms(sc, &plan, u);
+        match run::run(sc, &plan, &draw, run::RunOptions { seed, escalation: false }) {
+            Ok(r) => {
+                let mut y = Vec::with_capacity(outputs.len());
+                for &(c, _) in &channels {
+                    let ch = r.channels[c].as_ref();
+                    let agreed = ch.is_some_and(|x| x.end == run::End::Agreement);
+                    y.push(f64::from(u8::from(agreed)));
+                    y.push(f64::from(u8::from(agreed && ch.is_some_and(|x| x.ratified))));
+                    for k in 0..plan.agenda.len() {
+                        y.push(if agreed { ch.map(|x| x.terms[k]).unwrap_or(fallback[k]) } else { fallback[k] });
+                    }
+                }
+                y
+            }
+            Err(e) => {
+                if let Ok(mut slot) = first_error.lock() {
+                    slot.get_or_insert(e);
+                }
+                vec![f64::NAN; outputs.len()]
+            }
+        }
+    };
+    let d = plan.dimension();
+    let sobol = sensitivity::sobol(d, &columns, outputs.len(), opts.samples.max(2), seed, model);
+    let oat = sensitivity::oat(
+        d,
+        &columns,
+        outputs.len(),
+        opts.oat_runs.max(1),
+        opts.quantiles,
+        derive_seed(seed, &[1]),
+        model,
+    );
+    if let Some(e) = first_error.into_inner().ok().flatten() {
+        return Err(SimError::Negotiation(e));
+    }
+    let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
+    let ranked = (0..outputs.len())
+        .map(|o| {
+            let mut rows: Vec<RankedInput> = (0..names.len())
+                .map(|g| RankedInput {
+                    input: names[g].clone(),
+                    first_order: sobol.first[o][g],
+                    total: sobol.total[o][g],
+                    low: oat.low[o][g],
+                    high: oat.high[o][g],
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                let key = |r: &RankedInput| r.first_order.unwrap_or(0.0);
+                key(b)
+                    .total_cmp(&key(a))
+                    .then((b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()))
+                    .then(a.input.cmp(&b.input))
+            });
+            RankedOutput { output: outputs[o].clone(), baseline: oat.baseline[o], variance: sobol.variance[o], rows }
+        })
+        .collect();
+    Ok(SensitivityReport { title: sc.meta.title.clone(), seed, outputs, inputs: names, sobol, oat, ranked })
+}

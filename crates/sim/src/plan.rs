@@ -1,0 +1,390 @@
+//! From a validated scenario to everything a run needs, resolved once: who
+//! sits at the table, the agenda, the mediator, who influences and who
+//! ratifies, the strategies, and the list of uncertain inputs (each a uniform
+//! number per run).
+
+use demarche_negotiation::strategy::StrategySpec;
+use demarche_scenario::settings::bdm::BdmSettings;
+use demarche_scenario::settings::simulation::{Channel, SimulationSettings};
+use demarche_scenario::{ActorKind, Diagnostic, Diagnostics, RelationKind, Scenario};
+
+/// Where the principals came from, for reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalSource {
+    Settings,
+    Mediated,
+    MostCapable,
+}
+
+/// An influencer of a principal: `influences` relation `actor → principal`.
+#[derive(Clone, Debug)]
+pub struct Influence {
+    pub actor: usize,
+    pub weight: f64,
+}
+
+/// A ratifier: `veto` relation `actor → principal`.
+#[derive(Clone, Debug)]
+pub struct Ratifier {
+    pub actor: usize,
+    /// 0 or 1: whose deal it ratifies.
+    pub party: usize,
+    /// Probability that its veto binds in a run.
+    pub binding: f64,
+}
+
+/// One uniform input of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    Position {
+        stance: usize,
+    },
+    Salience {
+        stance: usize,
+    },
+    Stall {
+        party: usize,
+    },
+    NoDeal {
+        party: usize,
+    },
+    Veto {
+        ratifier: usize,
+    },
+    /// The mediator's error on a party's ideal point on agenda issue `k`.
+    MediatorIdeal {
+        party: usize,
+        k: usize,
+    },
+    /// The mediator's error on a party's salience on agenda issue `k`.
+    MediatorSalience {
+        party: usize,
+        k: usize,
+    },
+}
+
+/// A named uncertain input: one or more uniform columns.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub name: String,
+    pub columns: Vec<usize>,
+    /// Whether it can move the negotiation's outcome (principals, their
+    /// influencers, strategies, no-deal values, vetoes, the mediator).
+    pub affects_talks: bool,
+}
+
+/// Everything fixed across runs.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub settings: SimulationSettings,
+    pub channel: Channel,
+    pub principals: [usize; 2],
+    pub principal_source: PrincipalSource,
+    /// Issue indices on the table, in scenario order.
+    pub agenda: Vec<usize>,
+    pub mediator: Option<usize>,
+    pub specs: [StrategySpec; 2],
+    pub stall_specs: [StrategySpec; 2],
+    /// Share of the time a stalling party vetoes every mediator proposal.
+    pub stall_share: [f64; 2],
+    pub influencers: [Vec<Influence>; 2],
+    pub ratifiers: Vec<Ratifier>,
+    /// `stance_of[actor][issue]`: the stance index, if any.
+    pub stance_of: Vec<Vec<Option<usize>>>,
+    /// Bounds each stance's position is drawn within (its red line ∩ scale).
+    pub position_bounds: Vec<[f64; 2]>,
+    /// Per issue: the no-deal point (status quo), if the issue has one.
+    pub status_quo: Vec<Option<f64>>,
+    pub inputs: Vec<Input>,
+    pub groups: Vec<Group>,
+    /// Actors with at least one stance, in scenario order (the escalation dyads' members).
+    pub bdm_actors: Vec<usize>,
+    pub bdm: BdmSettings,
+}
+
+/// Run-level choices the command line may override.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub channel: Option<Channel>,
+    pub runs: Option<u32>,
+    pub seed: Option<u64>,
+}
+
+fn error(path: &str, msg: impl Into<String>, hint: impl Into<String>) -> Diagnostics {
+    Diagnostics(vec![Diagnostic::error(path, msg).with_hint(hint)])
+}
+
+fn strategy(text: &str, path: String) -> Result<StrategySpec, Diagnostics> {
+    StrategySpec::parse(text).map_err(|e| Diagnostics(vec![Diagnostic::error(path, e.to_string())]))
+}
+
+impl Plan {
+    /// Resolves the plan; every problem is a diagnostic with a hint.
+    pub fn new(sc: &Scenario, over: &Overrides) -> Result<Plan, Diagnostics> {
+        let mut check = demarche_scenario::validate::validate(sc);
+        check.extend(demarche_scenario::settings::simulation::validate(sc));
+        if check.has_errors() {
+            check.0.retain(|d| d.is_error());
+            return Err(check);
+        }
+        let mut settings = sc.simulation.clone().unwrap_or_default();
+        if let Some(c) = over.channel {
+            settings.channel = c;
+        }
+        if let Some(r) = over.runs {
+            settings.runs = r;
+        }
+        if let Some(s) = over.seed {
+            settings.seed = s;
+        }
+        let n_actors = sc.actors.len();
+        let n_issues = sc.issues.len();
+        let mut stance_of = vec![vec![None; n_issues]; n_actors];
+        for (k, s) in sc.stances.iter().enumerate() {
+            if let (Some(a), Some(i)) = (sc.actor_index(&s.actor), sc.issue_index(&s.issue)) {
+                stance_of[a][i] = Some(k);
+            }
+        }
+        let has_stance = |a: usize| stance_of[a].iter().any(Option::is_some);
+
+        // Principals.
+        let (principals, principal_source) = if settings.principals.len() == 2 {
+            let p: Vec<usize> = settings.principals.iter().filter_map(|id| sc.actor_index(id)).collect();
+            ([p[0], p[1]], PrincipalSource::Settings)
+        } else {
+            let mut mediated: Vec<usize> = Vec::new();
+            for r in sc.relations.iter().filter(|r| r.kind == RelationKind::Mediates) {
+                if let Some(a) = sc.actor_index(&r.to) {
+                    if !mediated.contains(&a) {
+                        mediated.push(a);
+                    }
+                }
+            }
+            if mediated.len() >= 2 {
+                ([mediated[0], mediated[1]], PrincipalSource::Mediated)
+            } else {
+                let mut cands: Vec<usize> =
+                    (0..n_actors).filter(|&a| has_stance(a) && sc.actors[a].kind != ActorKind::Mediator).collect();
+                cands.sort_by(|&a, &b| sc.actors[b].capability.total_cmp(&sc.actors[a].capability).then(a.cmp(&b)));
+                if cands.len() < 2 {
+                    return Err(error(
+                        "simulation.principals",
+                        "cannot tell who negotiates: fewer than two actors take stances",
+                        "name them: [simulation] principals = [\"a\", \"b\"]",
+                    ));
+                }
+                let (a, b) = (cands[0].min(cands[1]), cands[0].max(cands[1]));
+                ([a, b], PrincipalSource::MostCapable)
+            }
+        };
+
+        // Agenda.
+        let agenda: Vec<usize> = if settings.agenda.is_empty() {
+            (0..n_issues)
+                .filter(|&i| stance_of[principals[0]][i].is_some() && stance_of[principals[1]][i].is_some())
+                .collect()
+        } else {
+            let mut v: Vec<usize> = settings.agenda.iter().filter_map(|id| sc.issue_index(id)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        if agenda.is_empty() {
+            return Err(error(
+                "simulation.agenda",
+                format!(
+                    "`{}` and `{}` take no stance on a common issue, so there is nothing to negotiate",
+                    sc.actors[principals[0]].id, sc.actors[principals[1]].id
+                ),
+                "add stances for both principals, or list the issues in [simulation] agenda",
+            ));
+        }
+
+        // Mediator.
+        let mediator = match &settings.mediator.actor {
+            Some(id) => sc.actor_index(id),
+            None => sc
+                .relations
+                .iter()
+                .filter(|r| r.kind == RelationKind::Mediates)
+                .filter(|r| principals.iter().any(|&p| sc.actors[p].id == r.to))
+                .find_map(|r| sc.actor_index(&r.from))
+                .or_else(|| {
+                    let m: Vec<usize> = (0..n_actors).filter(|&a| sc.actors[a].kind == ActorKind::Mediator).collect();
+                    (m.len() == 1).then(|| m[0])
+                }),
+        };
+        if settings.channel.mediated() && mediator.is_none() {
+            return Err(error(
+                "simulation.channel",
+                format!("the {} channel needs a mediator, and the scenario has none", settings.channel.as_str()),
+                "add an actor with kind = \"mediator\" and `mediates` relations to the principals, \
+                 set [simulation.mediator] actor, or use --channel direct",
+            ));
+        }
+        if let Some(b) = &settings.mediator.bias_toward {
+            if !principals.iter().any(|&p| sc.actors[p].id == *b) {
+                return Err(error(
+                    "simulation.mediator.bias_toward",
+                    format!("`{b}` is not a principal"),
+                    format!(
+                        "the principals are `{}` and `{}`",
+                        sc.actors[principals[0]].id, sc.actors[principals[1]].id
+                    ),
+                ));
+            }
+        }
+
+        // Strategies.
+        let party = |k: usize| settings.party(&sc.actors[principals[k]].id);
+        let path = |k: usize, f: &str| format!("simulation.parties.{}.{f}", sc.actors[principals[k]].id);
+        let mut errors = Diagnostics::new();
+        let mut spec = |k: usize, text: String, field: &str| match strategy(&text, path(k, field)) {
+            Ok(s) => s,
+            Err(d) => {
+                errors.extend(d);
+                StrategySpec::TimeDependent { e: 1.0 }
+            }
+        };
+        let specs = [spec(0, party(0).strategy, "strategy"), spec(1, party(1).strategy, "strategy")];
+        let stall_specs =
+            [spec(0, party(0).stall_strategy, "stall_strategy"), spec(1, party(1).stall_strategy, "stall_strategy")];
+        if errors.has_errors() {
+            return Err(errors);
+        }
+        let stall_share = stall_specs.clone().map(|s| match s {
+            StrategySpec::Staller { share, .. } => share,
+            StrategySpec::HardLiner { .. } => 1.0,
+            _ => 0.0,
+        });
+
+        // Influence and ratification.
+        let mut influencers: [Vec<Influence>; 2] = [Vec::new(), Vec::new()];
+        let mut ratifiers = Vec::new();
+        for r in &sc.relations {
+            let (Some(from), Some(to)) = (sc.actor_index(&r.from), sc.actor_index(&r.to)) else { continue };
+            let Some(k) = principals.iter().position(|&p| p == to) else { continue };
+            match r.kind {
+                RelationKind::Influences if from != principals[1 - k] => {
+                    influencers[k].push(Influence { actor: from, weight: r.weight.unwrap_or(0.0) })
+                }
+                RelationKind::Veto => {
+                    let binding = settings.ratifiers.get(&r.from).copied().or(r.weight).unwrap_or(1.0);
+                    ratifiers.push(Ratifier { actor: from, party: k, binding });
+                }
+                _ => {}
+            }
+        }
+
+        // Position bounds: the red line within the scale.
+        let position_bounds: Vec<[f64; 2]> = sc
+            .stances
+            .iter()
+            .map(|s| {
+                let iss = sc.issue_index(&s.issue).map(|i| &sc.issues[i]);
+                let (lo, hi) = iss.map(|i| (i.min, i.max)).unwrap_or((s.position, s.position));
+                match s.red_line {
+                    Some([a, b]) => [a.max(lo), b.min(hi)],
+                    None => [lo, hi],
+                }
+            })
+            .collect();
+
+        // Uncertain inputs.
+        let talks_actors: Vec<usize> = {
+            let mut v = principals.to_vec();
+            v.extend(influencers.iter().flatten().map(|i| i.actor));
+            if settings.ratification == demarche_scenario::settings::simulation::Ratification::RedLinesAndGain {
+                v.extend(ratifiers.iter().map(|r| r.actor));
+            }
+            v
+        };
+        let mut inputs = Vec::new();
+        let mut groups = Vec::new();
+        let push = |inputs: &mut Vec<Input>, groups: &mut Vec<Group>, input: Input, name: String, talks: bool| {
+            groups.push(Group { name, columns: vec![inputs.len()], affects_talks: talks });
+            inputs.push(input);
+        };
+        for (k, s) in sc.stances.iter().enumerate() {
+            let a = sc.actor_index(&s.actor).unwrap_or(0);
+            let talks = talks_actors.contains(&a);
+            if s.position_sd.is_some_and(|sd| sd > 0.0) {
+                push(
+                    &mut inputs,
+                    &mut groups,
+                    Input::Position { stance: k },
+                    format!("{}.{}.position", s.actor, s.issue),
+                    talks,
+                );
+            }
+            if s.salience_sd.is_some_and(|sd| sd > 0.0) {
+                push(
+                    &mut inputs,
+                    &mut groups,
+                    Input::Salience { stance: k },
+                    format!("{}.{}.salience", s.actor, s.issue),
+                    talks,
+                );
+            }
+        }
+        for k in 0..2 {
+            let p = party(k);
+            let id = &sc.actors[principals[k]].id;
+            if p.stall_probability > 0.0 && p.stall_probability < 1.0 {
+                push(&mut inputs, &mut groups, Input::Stall { party: k }, format!("{id} stalls"), true);
+            }
+            if p.no_deal_sd > 0.0 {
+                push(&mut inputs, &mut groups, Input::NoDeal { party: k }, format!("{id} no-deal value"), true);
+            }
+        }
+        for (k, r) in ratifiers.iter().enumerate() {
+            if r.binding > 0.0 && r.binding < 1.0 {
+                let name = format!("{} veto binds", sc.actors[r.actor].id);
+                push(&mut inputs, &mut groups, Input::Veto { ratifier: k }, name, true);
+            }
+        }
+        if settings.channel.mediated() && settings.mediator.noise > 0.0 {
+            let mut columns = Vec::new();
+            for party in 0..2 {
+                for k in 0..agenda.len() {
+                    columns.push(inputs.len());
+                    inputs.push(Input::MediatorIdeal { party, k });
+                    columns.push(inputs.len());
+                    inputs.push(Input::MediatorSalience { party, k });
+                }
+            }
+            let name = match mediator {
+                Some(m) => format!("{}'s perception of the parties", sc.actors[m].id),
+                None => "mediator's perception".into(),
+            };
+            groups.push(Group { name, columns, affects_talks: true });
+        }
+
+        let bdm_actors = (0..n_actors).filter(|&a| has_stance(a)).collect();
+        Ok(Plan {
+            channel: settings.channel,
+            settings,
+            principals,
+            principal_source,
+            agenda,
+            mediator,
+            specs,
+            stall_specs,
+            stall_share,
+            influencers,
+            ratifiers,
+            stance_of,
+            position_bounds,
+            status_quo: sc.issues.iter().map(|i| i.status_quo).collect(),
+            inputs,
+            groups,
+            bdm_actors,
+            bdm: sc.engines.bdm.clone().unwrap_or_default(),
+        })
+    }
+
+    /// Number of uniform numbers a run consumes.
+    pub fn dimension(&self) -> usize {
+        self.inputs.len()
+    }
+}

@@ -1,0 +1,265 @@
+//! Plain-text tables of a simulation and a sensitivity report.
+
+use std::fmt::Write;
+
+use crate::report::{ChannelReport, Report, Summary};
+use crate::SensitivityReport;
+
+fn pct(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.1}%", 100.0 * x)
+    } else {
+        "–".into()
+    }
+}
+
+fn num(x: f64) -> String {
+    if !x.is_finite() {
+        "–".into()
+    } else if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn band(s: &Option<Summary>) -> String {
+    match s {
+        Some(s) => format!("{} ({}–{})", num(s.median), num(s.p10), num(s.p90)),
+        None => "–".into(),
+    }
+}
+
+fn row(out: &mut String, label: &str, cells: &[String]) {
+    let _ = write!(out, "  {label:<38}");
+    for c in cells {
+        let _ = write!(out, " {c:<26}");
+    }
+    out.push('\n');
+}
+
+fn cells(r: &Report, f: impl Fn(&ChannelReport) -> String) -> Vec<String> {
+    r.channels.iter().map(f).collect()
+}
+
+/// The channel comparison as text.
+pub fn report(r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", r.title);
+    let names: Vec<String> = r.principals.iter().map(|p| format!("{} ({})", p.id, p.name)).collect();
+    let _ = writeln!(out, "  talks between {}", names.join(" and "));
+    if let Some(m) = &r.mediator {
+        let _ = writeln!(out, "  mediator: {m}");
+    }
+    let _ = writeln!(out, "  agenda: {}", r.agenda.join(", "));
+    let _ = writeln!(out, "  {} Monte Carlo runs, seed {}", r.runs, r.seed);
+    for n in &r.notes {
+        let _ = writeln!(out, "  note: {n}");
+    }
+    if r.no_zone > 0.0 {
+        let by: Vec<String> = r.no_zone_by_issue.iter().map(|s| format!("{} {}", s.issue, pct(s.share))).collect();
+        let _ = writeln!(
+            out,
+            "  no zone of agreement in {} of runs (first issue without overlap: {})",
+            pct(r.no_zone),
+            by.join(", ")
+        );
+    }
+    out.push('\n');
+    let heads: Vec<String> = r.channels.iter().map(|c| c.channel.clone()).collect();
+    row(&mut out, "", &heads);
+    row(
+        &mut out,
+        "deal at the table",
+        &cells(r, |c| {
+            format!("{} [{}–{}]", pct(c.agreement), pct(c.agreement_interval[0]), pct(c.agreement_interval[1]))
+        }),
+    );
+    row(&mut out, "deal that survives ratification", &cells(r, |c| pct(c.ratified)));
+    row(&mut out, "rounds to a deal: median (10–90%)", &cells(r, |c| band(&c.rounds)));
+    row(
+        &mut out,
+        "gap to the Pareto frontier (median)",
+        &cells(r, |c| c.pareto_gap.as_ref().map(|s| num(s.median)).unwrap_or("–".into())),
+    );
+    row(
+        &mut out,
+        "gap to the Nash point (median)",
+        &cells(r, |c| c.nash_gap.as_ref().map(|s| num(s.median)).unwrap_or("–".into())),
+    );
+    for (k, p) in r.principals.iter().enumerate() {
+        row(
+            &mut out,
+            &format!("{} utility: deal / no deal", p.id),
+            &cells(r, |c| {
+                let pr = &c.principals[k];
+                format!(
+                    "{} / {}",
+                    pr.deal.map(num).unwrap_or("–".into()),
+                    pr.reservation.map(num).unwrap_or("–".into())
+                )
+            }),
+        );
+    }
+    let ends: Vec<String> = r.channels.first().map(|c| c.end_reasons.keys().cloned().collect()).unwrap_or_default();
+    let mut all_ends: Vec<String> = r.channels.iter().flat_map(|c| c.end_reasons.keys().cloned()).collect();
+    all_ends.sort();
+    all_ends.dedup();
+    let _ = ends;
+    for e in all_ends.iter().filter(|e| *e != "agreement") {
+        row(
+            &mut out,
+            &format!("ended by: {}", e.replace('_', " ")),
+            &cells(r, |c| pct(c.end_reasons.get(e).copied().unwrap_or(0.0))),
+        );
+    }
+
+    out.push_str("\nTerms of the deals at the table (median, 10–90% band):\n");
+    let issues: Vec<String> = r.agenda.clone();
+    for id in &issues {
+        let per: Vec<String> = r
+            .channels
+            .iter()
+            .map(|c| {
+                c.terms.iter().find(|t| &t.issue == id).map(|t| band(&Some(t.summary.clone()))).unwrap_or("–".into())
+            })
+            .collect();
+        row(&mut out, id, &per);
+        for c in &r.channels {
+            if let Some(t) = c.terms.iter().find(|t| &t.issue == id) {
+                let _ = writeln!(out, "      {:<9} reads: {}", c.channel, t.reading);
+            }
+        }
+    }
+
+    if r.channels.iter().any(|c| !c.blockers.is_empty()) {
+        out.push_str("\nRatification (share of deals at the table the ratifier objects to / blocks):\n");
+        let blockers: Vec<String> = r.channels[0].blockers.iter().map(|b| b.actor.clone()).collect();
+        for (k, b) in blockers.iter().enumerate() {
+            let binding = r.channels[0].blockers[k].binding;
+            row(
+                &mut out,
+                &format!("{b} (veto binds with p={binding})"),
+                &cells(r, |c| {
+                    let x = &c.blockers[k];
+                    format!("{} / {}", pct(x.objects), pct(x.blocks))
+                }),
+            );
+        }
+    }
+
+    let with_red: Vec<&str> = r.channels[0]
+        .actors
+        .iter()
+        .filter(|a| {
+            r.channels.iter().any(|c| c.actors.iter().any(|x| x.actor == a.actor && x.red_line_crossed.is_some()))
+        })
+        .map(|a| a.actor.as_str())
+        .collect();
+    if !with_red.is_empty() {
+        out.push_str("\nRed lines crossed by the deal at the table (share of deals; issues):\n");
+        for a in with_red {
+            row(
+                &mut out,
+                a,
+                &cells(r, |c| {
+                    let x = c.actors.iter().find(|x| x.actor == a);
+                    match x.and_then(|x| x.red_line_crossed.map(|s| (s, x))) {
+                        Some((s, x)) if s > 0.0 => {
+                            let on: Vec<&str> = x.crossed_on.iter().map(|i| i.issue.as_str()).collect();
+                            format!("{} ({})", pct(s), on.join(", "))
+                        }
+                        Some((s, _)) => pct(s),
+                        None => "–".into(),
+                    }
+                }),
+            );
+        }
+    }
+
+    out.push_str("\nEach actor's own utility, mean: deal at the table / expected (ratified deal or none) / no deal:\n");
+    for a in &r.channels[0].actors {
+        row(
+            &mut out,
+            &a.actor,
+            &cells(r, |c| {
+                let x = c.actors.iter().find(|x| x.actor == a.actor);
+                match x {
+                    Some(x) => {
+                        format!("{} / {} / {}", x.deal.map(num).unwrap_or("–".into()), num(x.expected), num(x.no_deal))
+                    }
+                    None => "–".into(),
+                }
+            }),
+        );
+    }
+
+    if r.escalation {
+        let _ = writeln!(
+            out,
+            "\nConfrontation indicator, on the first {} runs: share of runs in which the expected-utility model\n\
+             (Bueno de Mesquita) ends with the dyad in conflict on some issue — overall / when no deal stands.\n\
+             A model indicator, not a prediction of war. Top dyads:",
+            r.escalation_runs
+        );
+        let mut dyads: Vec<(String, String)> = Vec::new();
+        for c in &r.channels {
+            for d in c.escalation.iter().take(10) {
+                if !dyads.contains(&(d.a.clone(), d.b.clone())) {
+                    dyads.push((d.a.clone(), d.b.clone()));
+                }
+            }
+        }
+        dyads.truncate(10);
+        for (a, b) in dyads {
+            row(
+                &mut out,
+                &format!("{a} – {b}"),
+                &cells(r, |c| match c.escalation.iter().find(|d| d.a == a && d.b == b) {
+                    Some(d) => format!("{} / {}", pct(d.overall), d.no_deal.map(pct).unwrap_or("–".into())),
+                    None => "0.0%".into(),
+                }),
+            );
+        }
+    }
+    out
+}
+
+/// The ranked sensitivity tables (tornado data) as text.
+pub fn sensitivity(s: &SensitivityReport, top: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", s.title);
+    let _ = writeln!(
+        out,
+        "  {} uncertain inputs; Sobol: {} base samples ({} runs); one at a time: {} runs per setting, quantiles {}/{}",
+        s.inputs.len(),
+        s.sobol.samples,
+        s.sobol.evaluations,
+        s.oat.runs,
+        s.oat.low_quantile,
+        s.oat.high_quantile
+    );
+    for o in &s.ranked {
+        let _ = writeln!(out, "\n{} — baseline {} (variance {})", o.output, num(o.baseline), num(o.variance));
+        if !(o.variance > 0.0) {
+            out.push_str("  does not vary over the runs: no index to report\n");
+            continue;
+        }
+        let _ = writeln!(out, "  {:<52} {:>8} {:>8} {:>10} {:>10}", "input", "first", "total", "low", "high");
+        for r in o.rows.iter().take(top) {
+            let f = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or("–".into());
+            let _ = writeln!(
+                out,
+                "  {:<52} {:>8} {:>8} {:>10} {:>10}",
+                r.input,
+                f(r.first_order),
+                f(r.total),
+                num(r.low),
+                num(r.high)
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,500 @@
+//! Aggregating runs (in index order, so results do not depend on threads)
+//! into the per-channel report.
+
+use std::collections::BTreeMap;
+
+use demarche_scenario::Scenario;
+use serde::Serialize;
+
+use crate::escalation::{dyad_bit, has};
+use crate::plan::{Plan, PrincipalSource};
+use crate::run::{End, RunOutcome};
+
+/// Mean and 10th / 50th / 90th percentiles.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    pub mean: f64,
+    pub p10: f64,
+    pub median: f64,
+    pub p90: f64,
+}
+
+/// Quantile `q` of sorted values (linear interpolation between order statistics).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let h = q.clamp(0.0, 1.0) * (n - 1) as f64;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        }
+    }
+}
+
+/// Summary of the finite values; `None` when there are none.
+pub fn summarise(values: &[f64]) -> Option<Summary> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    Some(Summary { mean, p10: quantile(&v, 0.1), median: quantile(&v, 0.5), p90: quantile(&v, 0.9) })
+}
+
+/// Wilson score interval (95 %) for a proportion.
+pub fn wilson(successes: u64, n: u64) -> [f64; 2] {
+    if n == 0 {
+        return [0.0, 1.0];
+    }
+    let z = 1.959_963_985;
+    let (n, p) = (n as f64, successes as f64 / n as f64);
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z * ((p * (1.0 - p) + z * z / (4.0 * n)) / n).sqrt() / (1.0 + z * z / n);
+    [(centre - half).max(0.0), (centre + half).min(1.0)]
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActorRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IssueShare {
+    pub issue: String,
+    pub share: f64,
+}
+
+/// The agreed terms on one agenda issue, over the runs that reached a deal at the table.
+#[derive(Clone, Debug, Serialize)]
+pub struct Terms {
+    pub issue: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_quo: Option<f64>,
+    pub summary: Summary,
+    /// The median read on the issue's scale (`Issue::describe`).
+    pub reading: String,
+    pub reading_p10: String,
+    pub reading_p90: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Blocker {
+    pub actor: String,
+    /// Share of deals at the table the ratifier objects to.
+    pub objects: f64,
+    /// Share of deals at the table its veto actually blocks.
+    pub blocks: f64,
+    /// Its veto's binding probability.
+    pub binding: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrincipalResult {
+    pub actor: String,
+    /// Mean effective utility of the deals reached (with influence, on the agenda).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deal: Option<f64>,
+    /// The same, discounted by the rounds taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deal_discounted: Option<f64>,
+    /// Mean reservation (no-deal) value (None when no run had a zone of agreement).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActorResult {
+    pub actor: String,
+    /// Mean own utility of the deals at the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deal: Option<f64>,
+    /// Mean own utility of no deal.
+    pub no_deal: f64,
+    /// Mean own utility of what happens: a ratified deal, else no deal.
+    pub expected: f64,
+    /// Share of deals at the table that cross one of its red lines (None: it states none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub red_line_crossed: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub crossed_on: Vec<IssueShare>,
+}
+
+/// One dyad's confrontation indicator.
+#[derive(Clone, Debug, Serialize)]
+pub struct DyadRisk {
+    pub a: String,
+    pub b: String,
+    /// Share of runs ending with the dyad in confrontation (after a ratified
+    /// deal where there is one, else without a deal).
+    pub overall: f64,
+    /// The same among runs without a ratified deal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_deal: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChannelReport {
+    pub channel: String,
+    /// Share of runs with a deal at the table, and its 95 % (Wilson) interval.
+    pub agreement: f64,
+    pub agreement_interval: [f64; 2],
+    /// Share of runs whose deal also survives ratification.
+    pub ratified: f64,
+    pub end_reasons: BTreeMap<String, f64>,
+    /// Rounds to a deal (runs with a deal at the table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<Summary>,
+    pub terms: Vec<Terms>,
+    pub blockers: Vec<Blocker>,
+    pub principals: Vec<PrincipalResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pareto_gap: Option<Summary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nash_gap: Option<Summary>,
+    pub actors: Vec<ActorResult>,
+    /// Dyads by confrontation indicator, highest first (only those above 0).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub escalation: Vec<DyadRisk>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub title: String,
+    pub runs: u64,
+    pub seed: u64,
+    pub principals: Vec<ActorRef>,
+    /// How the principals were chosen: `settings`, `mediated` or `most_capable`.
+    pub principals_from: String,
+    pub agenda: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mediator: Option<String>,
+    /// Every option used, defaults included.
+    pub settings: BTreeMap<String, String>,
+    /// Share of runs in which no deal was possible (no zone of agreement), by issue.
+    pub no_zone: f64,
+    pub no_zone_by_issue: Vec<IssueShare>,
+    pub channels: Vec<ChannelReport>,
+    /// Whether the confrontation indicator was computed, and on how many runs.
+    pub escalation: bool,
+    pub escalation_runs: u64,
+    pub notes: Vec<String>,
+}
+
+/// Per-channel running totals.
+#[derive(Clone, Debug, Default)]
+struct ChannelAcc {
+    runs: u64,
+    agreed: u64,
+    ratified: u64,
+    ends: BTreeMap<&'static str, u64>,
+    rounds: Vec<f64>,
+    terms: Vec<Vec<f64>>,
+    objections: Vec<u64>,
+    blocks: Vec<u64>,
+    principal: [f64; 2],
+    principal_disc: [f64; 2],
+    reservation: [f64; 2],
+    reservation_runs: u64,
+    pareto: Vec<f64>,
+    nash: Vec<f64>,
+    actor_deal: Vec<f64>,
+    actor_expected: Vec<f64>,
+    crossed_any: Vec<u64>,
+    crossed: BTreeMap<u32, u64>,
+    conflict: Vec<u64>,
+    conflict_no_deal: Vec<u64>,
+    no_deal_runs: u64,
+    escalation_runs: u64,
+}
+
+/// Folds runs into a report, in the order given.
+pub struct Accumulator<'a> {
+    sc: &'a Scenario,
+    plan: &'a Plan,
+    escalation: bool,
+    runs: u64,
+    no_zone: Vec<u64>,
+    no_deal_utility: Vec<f64>,
+    channels: [Option<ChannelAcc>; 2],
+    dyads: usize,
+    escalation_runs: u64,
+}
+
+impl<'a> Accumulator<'a> {
+    pub fn new(sc: &'a Scenario, plan: &'a Plan, escalation: bool) -> Self {
+        let n_a = sc.actors.len();
+        let m = plan.bdm_actors.len();
+        let dyads = m * m;
+        let acc = || ChannelAcc {
+            terms: vec![Vec::new(); plan.agenda.len()],
+            objections: vec![0; plan.ratifiers.len()],
+            blocks: vec![0; plan.ratifiers.len()],
+            actor_deal: vec![0.0; n_a],
+            actor_expected: vec![0.0; n_a],
+            crossed_any: vec![0; n_a],
+            conflict: vec![0; if escalation { dyads } else { 0 }],
+            conflict_no_deal: vec![0; if escalation { dyads } else { 0 }],
+            ..Default::default()
+        };
+        Accumulator {
+            sc,
+            plan,
+            escalation,
+            runs: 0,
+            no_zone: vec![0; plan.agenda.len()],
+            no_deal_utility: vec![0.0; n_a],
+            channels: [plan.channel.direct().then(acc), plan.channel.mediated().then(acc)],
+            dyads,
+            escalation_runs: 0,
+        }
+    }
+
+    pub fn add(&mut self, r: &RunOutcome) {
+        self.runs += 1;
+        self.escalation_runs += u64::from(self.escalation && !r.baseline_conflicts.is_empty());
+        if let Some(k) = r.no_zone {
+            self.no_zone[k] += 1;
+        }
+        for (a, u) in r.status_quo_utility.iter().enumerate() {
+            self.no_deal_utility[a] += u;
+        }
+        let n_issues = self.sc.issues.len();
+        for (c, slot) in self.channels.iter_mut().enumerate() {
+            let (Some(acc), Some(run)) = (slot.as_mut(), r.channels[c].as_ref()) else { continue };
+            acc.runs += 1;
+            *acc.ends.entry(run.end.as_str()).or_insert(0) += 1;
+            if run.reservation.iter().all(|x| x.is_finite()) {
+                acc.reservation_runs += 1;
+                for p in 0..2 {
+                    acc.reservation[p] += run.reservation[p];
+                }
+            }
+            let deal = run.end == End::Agreement;
+            if deal {
+                acc.agreed += 1;
+                acc.rounds.push(run.rounds as f64);
+                for (k, t) in run.terms.iter().enumerate() {
+                    acc.terms[k].push(*t);
+                }
+                for p in 0..2 {
+                    acc.principal[p] += run.principal_utility[p];
+                    acc.principal_disc[p] += run.discounted[p];
+                }
+                acc.pareto.push(run.pareto_gap);
+                acc.nash.push(run.nash_gap);
+                for (a, u) in run.actor_utility.iter().enumerate() {
+                    acc.actor_deal[a] += u;
+                }
+                let mut crossed_actor = vec![false; self.sc.actors.len()];
+                for &x in &run.crossings {
+                    *acc.crossed.entry(x).or_insert(0) += 1;
+                    crossed_actor[x as usize / n_issues.max(1)] = true;
+                }
+                for (a, c) in crossed_actor.iter().enumerate() {
+                    acc.crossed_any[a] += u64::from(*c);
+                }
+                for (k, &o) in run.objections.iter().enumerate() {
+                    acc.objections[k] += u64::from(o);
+                }
+                if !run.ratified {
+                    for (k, &o) in run.objections.iter().enumerate() {
+                        acc.blocks[k] += u64::from(o && self.plan.ratifiers[k].binding > 0.0);
+                    }
+                }
+            }
+            let standing = deal && run.ratified;
+            acc.ratified += u64::from(standing);
+            for a in 0..self.sc.actors.len() {
+                acc.actor_expected[a] +=
+                    if standing { run.actor_utility[a] } else { r.status_quo_utility.get(a).copied().unwrap_or(0.0) };
+            }
+            if self.escalation && !r.baseline_conflicts.is_empty() {
+                acc.escalation_runs += 1;
+                let bits = if standing { &run.conflicts } else { &r.baseline_conflicts };
+                for d in 0..self.dyads {
+                    acc.conflict[d] += u64::from(has(bits, d));
+                    if !standing {
+                        acc.conflict_no_deal[d] += u64::from(has(&r.baseline_conflicts, d));
+                    }
+                }
+                acc.no_deal_runs += u64::from(!standing);
+            }
+        }
+    }
+
+    pub fn finish(self, notes: Vec<String>) -> Report {
+        let sc = self.sc;
+        let plan = self.plan;
+        let n = self.runs.max(1) as f64;
+        let id = |a: usize| sc.actors[a].id.clone();
+        let mut channels = Vec::new();
+        for (c, acc) in self.channels.iter().enumerate() {
+            let Some(acc) = acc else { continue };
+            let runs = acc.runs.max(1) as f64;
+            let deals = acc.agreed as f64;
+            let per_deal = |x: f64| (acc.agreed > 0).then(|| x / deals);
+            let mut terms = Vec::new();
+            for (k, &i) in plan.agenda.iter().enumerate() {
+                let Some(s) = summarise(&acc.terms[k]) else { continue };
+                let iss = &sc.issues[i];
+                terms.push(Terms {
+                    issue: iss.id.clone(),
+                    name: iss.name.clone(),
+                    unit: iss.unit.clone(),
+                    status_quo: iss.status_quo,
+                    reading: iss.describe(s.median),
+                    reading_p10: iss.describe(s.p10),
+                    reading_p90: iss.describe(s.p90),
+                    summary: s,
+                });
+            }
+            let principals = (0..2)
+                .map(|p| PrincipalResult {
+                    actor: id(plan.principals[p]),
+                    deal: per_deal(acc.principal[p]),
+                    deal_discounted: per_deal(acc.principal_disc[p]),
+                    reservation: (acc.reservation_runs > 0).then(|| acc.reservation[p] / acc.reservation_runs as f64),
+                })
+                .collect();
+            let actors = (0..sc.actors.len())
+                .map(|a| {
+                    let has_red = plan.stance_of[a].iter().flatten().any(|&k| sc.stances[k].red_line.is_some());
+                    let crossed_on = acc
+                        .crossed
+                        .iter()
+                        .filter(|(&x, _)| x as usize / sc.issues.len().max(1) == a)
+                        .map(|(&x, &cnt)| IssueShare {
+                            issue: sc.issues[x as usize % sc.issues.len().max(1)].id.clone(),
+                            share: cnt as f64 / deals.max(1.0),
+                        })
+                        .collect();
+                    ActorResult {
+                        actor: id(a),
+                        deal: per_deal(acc.actor_deal[a]),
+                        no_deal: self.no_deal_utility[a] / n,
+                        expected: acc.actor_expected[a] / runs,
+                        red_line_crossed: (has_red && acc.agreed > 0).then(|| acc.crossed_any[a] as f64 / deals),
+                        crossed_on,
+                    }
+                })
+                .collect();
+            let blockers = plan
+                .ratifiers
+                .iter()
+                .enumerate()
+                .map(|(k, r)| Blocker {
+                    actor: id(r.actor),
+                    objects: acc.objections[k] as f64 / deals.max(1.0),
+                    blocks: acc.blocks[k] as f64 / deals.max(1.0),
+                    binding: r.binding,
+                })
+                .collect();
+            let mut escalation = Vec::new();
+            if self.escalation {
+                let m = plan.bdm_actors.len();
+                for i in 0..m {
+                    for j in i + 1..m {
+                        let bit = dyad_bit(m, i, j);
+                        let overall = acc.conflict[bit] as f64 / acc.escalation_runs.max(1) as f64;
+                        let no_deal =
+                            (acc.no_deal_runs > 0).then(|| acc.conflict_no_deal[bit] as f64 / acc.no_deal_runs as f64);
+                        if overall > 0.0 || no_deal.is_some_and(|x| x > 0.0) {
+                            escalation.push(DyadRisk {
+                                a: id(plan.bdm_actors[i]),
+                                b: id(plan.bdm_actors[j]),
+                                overall,
+                                no_deal,
+                            });
+                        }
+                    }
+                }
+                escalation.sort_by(|x, y| y.overall.total_cmp(&x.overall).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
+            }
+            channels.push(ChannelReport {
+                channel: if c == 0 { "direct".into() } else { "mediated".into() },
+                agreement: acc.agreed as f64 / runs,
+                agreement_interval: wilson(acc.agreed, acc.runs),
+                ratified: acc.ratified as f64 / runs,
+                end_reasons: acc.ends.iter().map(|(k, v)| (k.to_string(), *v as f64 / runs)).collect(),
+                rounds: summarise(&acc.rounds),
+                terms,
+                blockers,
+                principals,
+                pareto_gap: summarise(&acc.pareto),
+                nash_gap: summarise(&acc.nash),
+                actors,
+                escalation,
+            });
+        }
+        let mut settings = plan.settings.entries();
+        settings.insert("principals".into(), format!("{},{}", id(plan.principals[0]), id(plan.principals[1])));
+        settings.insert(
+            "agenda".into(),
+            plan.agenda.iter().map(|&i| sc.issues[i].id.clone()).collect::<Vec<_>>().join(","),
+        );
+        if let Some(m) = plan.mediator {
+            settings.insert("mediator.actor".into(), id(m));
+        }
+        for r in &plan.ratifiers {
+            settings.insert(format!("ratifiers.{}", id(r.actor)), format!("{}", r.binding));
+        }
+        Report {
+            title: sc.meta.title.clone(),
+            runs: self.runs,
+            seed: plan.settings.seed,
+            principals: plan
+                .principals
+                .iter()
+                .map(|&a| ActorRef { id: id(a), name: sc.actors[a].name.clone() })
+                .collect(),
+            principals_from: match plan.principal_source {
+                PrincipalSource::Settings => "settings",
+                PrincipalSource::Mediated => "mediated",
+                PrincipalSource::MostCapable => "most_capable",
+            }
+            .into(),
+            agenda: plan.agenda.iter().map(|&i| sc.issues[i].id.clone()).collect(),
+            mediator: plan.mediator.map(id),
+            settings,
+            no_zone: self.no_zone.iter().sum::<u64>() as f64 / n,
+            no_zone_by_issue: plan
+                .agenda
+                .iter()
+                .zip(&self.no_zone)
+                .filter(|(_, &c)| c > 0)
+                .map(|(&i, &c)| IssueShare { issue: sc.issues[i].id.clone(), share: c as f64 / n })
+                .collect(),
+            channels,
+            escalation: self.escalation,
+            escalation_runs: self.escalation_runs,
+            notes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_and_intervals() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert!((quantile(&v, 0.1) - 1.4).abs() < 1e-12);
+        let s = summarise(&[f64::NAN, 2.0, 4.0]).unwrap();
+        assert_eq!((s.mean, s.median), (3.0, 3.0));
+        assert!(summarise(&[]).is_none());
+        let [lo, hi] = wilson(0, 100);
+        assert_eq!(lo, 0.0);
+        assert!(hi > 0.03 && hi < 0.04);
+        let [lo, hi] = wilson(50, 100);
+        assert!(lo < 0.5 && hi > 0.5);
+    }
+}

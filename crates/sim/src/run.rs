@@ -1,0 +1,357 @@
+//! One Monte Carlo run: the draw's bargaining problem negotiated in each
+//! requested channel, the deals checked by the ratifiers, and what every
+//! actor makes of the result.
+
+use demarche_negotiation::protocol::mediated::{run_mediated, MediatedConfig};
+use demarche_negotiation::protocol::sao::{run_sao_specs, SaoConfig};
+use demarche_negotiation::protocol::table::{OutcomeTable, TableOptions};
+use demarche_negotiation::protocol::{derive_seed, Deadline, EndReason, NegotiationResult};
+use demarche_negotiation::strategy::Strategy;
+use demarche_negotiation::NegotiationError;
+use demarche_scenario::settings::simulation::Ratification;
+use demarche_scenario::Scenario;
+
+use crate::bargain::{self, value, Bargain, Setup};
+use crate::draw::Draw;
+use crate::escalation;
+use crate::mediator::{BeliefModel, SingleText, Voter};
+use crate::plan::Plan;
+
+/// Why a channel's talks ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum End {
+    Agreement,
+    /// No zone of agreement on some issue: the talks could not succeed.
+    NoZone,
+    Deadline,
+    Walkaway,
+    NothingAcceptable,
+    /// The mediator's text was not acceptable to both when it stopped.
+    MediatorStopped,
+    /// A stalling party never signed before the deadline.
+    Stalled,
+}
+
+impl End {
+    pub const ALL: [End; 7] = [
+        End::Agreement,
+        End::NoZone,
+        End::Deadline,
+        End::Walkaway,
+        End::NothingAcceptable,
+        End::MediatorStopped,
+        End::Stalled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            End::Agreement => "agreement",
+            End::NoZone => "no_zone_of_agreement",
+            End::Deadline => "deadline",
+            End::Walkaway => "walkaway",
+            End::NothingAcceptable => "nothing_acceptable",
+            End::MediatorStopped => "mediator_stopped",
+            End::Stalled => "stalled",
+        }
+    }
+
+    fn of(reason: EndReason) -> End {
+        match reason {
+            EndReason::Agreement => End::Agreement,
+            EndReason::Deadline => End::Deadline,
+            EndReason::Walkaway { .. } => End::Walkaway,
+            EndReason::NothingAcceptable { .. } => End::NothingAcceptable,
+            EndReason::MediatorStopped => End::MediatorStopped,
+        }
+    }
+}
+
+/// One channel's result in one run.
+#[derive(Clone, Debug)]
+pub struct ChannelRun {
+    pub end: End,
+    /// Rounds used (to agreement, or to the end).
+    pub rounds: u64,
+    /// Agenda terms of the deal at the table (empty without one).
+    pub terms: Vec<f64>,
+    /// Whether the deal stands after ratification.
+    pub ratified: bool,
+    /// Per plan ratifier: objected on the merits (whether or not its veto bound).
+    pub objections: Vec<bool>,
+    /// Principals' effective utilities of the deal (reservation values without one).
+    pub principal_utility: [f64; 2],
+    /// Principals' reservation (no-deal) values in this run (NaN without a zone).
+    pub reservation: [f64; 2],
+    /// The same, discounted by the rounds used.
+    pub discounted: [f64; 2],
+    /// Euclidean distance in the principals' utility space to the nearest
+    /// Pareto-optimal candidate, and to the Nash bargaining point (NaN without a deal).
+    pub pareto_gap: f64,
+    pub nash_gap: f64,
+    /// Every actor's own utility of the deal at the table (empty without one).
+    pub actor_utility: Vec<f64>,
+    /// `actor · n_issues + issue` for every red line the deal at the table crosses.
+    pub crossings: Vec<u32>,
+    /// Dyads in confrontation after a ratified deal (empty otherwise: the baseline applies).
+    pub conflicts: Vec<u64>,
+}
+
+/// Everything one run produced.
+#[derive(Clone, Debug)]
+pub struct RunOutcome {
+    /// The first agenda issue (index into the agenda) without a zone of agreement.
+    pub no_zone: Option<usize>,
+    /// Every actor's own utility of no deal.
+    pub status_quo_utility: Vec<f64>,
+    /// Dyads in confrontation without a deal.
+    pub baseline_conflicts: Vec<u64>,
+    /// Indexed by channel: 0 direct, 1 mediated.
+    pub channels: [Option<ChannelRun>; 2],
+}
+
+/// Options of a run that are not in the scenario.
+#[derive(Clone, Copy, Debug)]
+pub struct RunOptions {
+    pub seed: u64,
+    /// Whether to run the expected-utility model for the confrontation indicator.
+    pub escalation: bool,
+}
+
+/// An actor's own utility of a full outcome (per scenario issue; None: unsettled).
+pub fn actor_utility(sc: &Scenario, plan: &Plan, d: &Draw, actor: usize, x: &[Option<f64>]) -> f64 {
+    let mut total_w = 0.0;
+    let mut sum = 0.0;
+    for (i, xi) in x.iter().enumerate() {
+        let Some((theta, s)) = d.stance(plan, actor, i) else { continue };
+        total_w += s;
+        if let Some(v) = xi {
+            sum += s * value(plan.settings.loss, (v - theta) / sc.issues[i].range());
+        }
+    }
+    if total_w > 0.0 {
+        sum / total_w
+    } else {
+        0.0
+    }
+}
+
+fn crosses(sc: &Scenario, plan: &Plan, actor: usize, x: &[Option<f64>]) -> Vec<usize> {
+    let row = &plan.stance_of[actor];
+    x.iter()
+        .enumerate()
+        .filter_map(|(i, xi)| {
+            let rl = row[i].and_then(|k| sc.stances[k].red_line)?;
+            let v = (*xi)?;
+            (v < rl[0] - 1e-9 || v > rl[1] + 1e-9).then_some(i)
+        })
+        .collect()
+}
+
+/// The frontier of a two-party table as (u0, u1) points, and the Nash point.
+fn frontier(table: &OutcomeTable) -> (Vec<[f64; 2]>, Option<[f64; 2]>) {
+    let own = table.own(0);
+    let mut points: Vec<[f64; 2]> = Vec::new();
+    let mut best1 = f64::NEG_INFINITY;
+    let mut group: Option<(f64, f64)> = None;
+    for (id, u0) in own.ranked() {
+        let u1 = table.utility(1, id);
+        match group {
+            Some((g0, g1)) if g0 == u0 => group = Some((g0, g1.max(u1))),
+            Some((g0, g1)) => {
+                if g1 > best1 {
+                    points.push([g0, g1]);
+                    best1 = g1;
+                }
+                group = Some((u0, u1));
+            }
+            None => group = Some((u0, u1)),
+        }
+    }
+    if let Some((g0, g1)) = group {
+        if g1 > best1 {
+            points.push([g0, g1]);
+        }
+    }
+    let r = [table.profiles()[0].reservation, table.profiles()[1].reservation];
+    let nash = points
+        .iter()
+        .filter(|p| p[0] >= r[0] && p[1] >= r[1])
+        .max_by(|a, b| ((a[0] - r[0]) * (a[1] - r[1])).total_cmp(&((b[0] - r[0]) * (b[1] - r[1]))))
+        .copied();
+    (points, nash)
+}
+
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// Runs draw `d` (see the module docs).
+pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<RunOutcome, NegotiationError> {
+    let n_issues = sc.issues.len();
+    let status_quo: Vec<Option<f64>> = plan.status_quo.clone();
+    let status_quo_utility: Vec<f64> =
+        (0..sc.actors.len()).map(|a| actor_utility(sc, plan, d, a, &status_quo)).collect();
+    let baseline_conflicts = if opts.escalation { escalation::confrontations(sc, plan, d, None) } else { Vec::new() };
+    let want = [plan.channel.direct(), plan.channel.mediated()];
+    let b = match bargain::setup(sc, plan, d) {
+        Setup::NoZone { issue } => {
+            let failed = |_| ChannelRun {
+                end: End::NoZone,
+                rounds: 0,
+                terms: Vec::new(),
+                ratified: false,
+                objections: vec![false; plan.ratifiers.len()],
+                principal_utility: [f64::NAN; 2],
+                reservation: [f64::NAN; 2],
+                discounted: [f64::NAN; 2],
+                pareto_gap: f64::NAN,
+                nash_gap: f64::NAN,
+                actor_utility: Vec::new(),
+                crossings: Vec::new(),
+                conflicts: Vec::new(),
+            };
+            return Ok(RunOutcome {
+                no_zone: Some(issue),
+                status_quo_utility,
+                baseline_conflicts,
+                channels: [want[0].then(|| failed(0)), want[1].then(|| failed(1))],
+            });
+        }
+        Setup::Ready(b) => b,
+    };
+    let space = b.space(sc, plan)?;
+    let profiles = b.profiles(sc, plan, &space)?;
+    let table = OutcomeTable::new(
+        space.clone(),
+        profiles.clone(),
+        &TableOptions { max_outcomes: plan.settings.resolution as usize, continuous_grid: 2, seed: opts.seed },
+    )?;
+    let (front, nash) = frontier(&table);
+    let deadline = plan.settings.deadline_rounds as u64;
+
+    let mut channels: [Option<ChannelRun>; 2] = [None, None];
+    if want[0] {
+        let specs = [0, 1].map(|p| if d.stall[p] { plan.stall_specs[p].clone() } else { plan.specs[p].clone() });
+        let sao = run_sao_specs(&table, &specs, &SaoConfig::rounds(deadline), derive_seed(opts.seed, &[0]))?;
+        let rounds = sao.result.rounds;
+        channels[0] = Some(finish(sc, plan, d, &b, &sao.result, rounds, End::of(sao.result.end), &front, nash, opts));
+    }
+    if want[1] {
+        let noise = plan.settings.mediator.noise;
+        let shifts = [0, 1].map(|p| plan.settings.party(&sc.actors[plan.principals[p]].id).no_deal);
+        let belief = BeliefModel::new(&b, &d.mediator_ideal, &d.mediator_salience, noise, shifts);
+        let favour = plan.settings.mediator.bias_toward.as_ref().and_then(|id| {
+            let a = sc.actor_index(id)?;
+            let p = plan.principals.iter().position(|&x| x == a)?;
+            Some((p, plan.settings.mediator.bias))
+        });
+        let sizes: Vec<u32> = b.grid.iter().map(|g| g.len() as u32).collect();
+        let mut mediator = SingleText::new(belief.clone(), sizes, favour);
+        let stall = [0, 1].map(|p| if d.stall[p] { plan.stall_share[p] } else { 0.0 });
+        let mut voters: Vec<Box<dyn Strategy>> =
+            (0..2).map(|p| Box::new(Voter { stall_until: stall[p] }) as Box<dyn Strategy>).collect();
+        let config = MediatedConfig { deadline: Deadline::rounds(deadline), public_deadline: true };
+        let (result, _, _, _) = run_mediated(&space, &profiles, &mut voters, &mut mediator, Some(&belief), &config)?;
+        // A stalling party signs no earlier than the end of its stall; one that stalls throughout never does.
+        let sign_at =
+            stall.iter().map(|&s| if s >= 1.0 { u64::MAX } else { (s * deadline as f64).ceil() as u64 }).max();
+        let mut rounds = result.steps.max(1);
+        let mut end = End::of(result.end);
+        let mut result = result;
+        if let (Some(at), true) = (sign_at, result.agreement.is_some()) {
+            if at > deadline {
+                end = End::Stalled;
+                result.agreement = None;
+                result.utilities = profiles.iter().map(|p| p.reservation).collect();
+                rounds = deadline;
+            } else {
+                rounds = rounds.max(at);
+            }
+        }
+        channels[1] = Some(finish(sc, plan, d, &b, &result, rounds, end, &front, nash, opts));
+    }
+    let _ = n_issues;
+    Ok(RunOutcome { no_zone: None, status_quo_utility, baseline_conflicts, channels })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    sc: &Scenario,
+    plan: &Plan,
+    d: &Draw,
+    b: &Bargain,
+    result: &NegotiationResult,
+    rounds: u64,
+    end: End,
+    front: &[[f64; 2]],
+    nash: Option<[f64; 2]>,
+    opts: RunOptions,
+) -> ChannelRun {
+    let n_issues = sc.issues.len();
+    let Some(outcome) = &result.agreement else {
+        return ChannelRun {
+            end: if end == End::Agreement { End::Deadline } else { end },
+            rounds,
+            terms: Vec::new(),
+            ratified: false,
+            objections: vec![false; plan.ratifiers.len()],
+            principal_utility: [b.reservation[0], b.reservation[1]],
+            reservation: b.reservation,
+            discounted: [b.reservation[0], b.reservation[1]],
+            pareto_gap: f64::NAN,
+            nash_gap: f64::NAN,
+            actor_utility: Vec::new(),
+            crossings: Vec::new(),
+            conflicts: Vec::new(),
+        };
+    };
+    let terms = b.terms(outcome);
+    let mut full: Vec<Option<f64>> = plan.status_quo.clone();
+    for (k, &i) in plan.agenda.iter().enumerate() {
+        full[i] = Some(terms[k]);
+    }
+    let u = [b.utility(0, &terms), b.utility(1, &terms)];
+    let delta = plan.settings.discount.powi(rounds.min(i32::MAX as u64) as i32);
+    let pareto_gap = front.iter().map(|&f| dist(f, u)).fold(f64::INFINITY, f64::min);
+    let nash_gap = nash.map(|n| dist(n, u)).unwrap_or(f64::NAN);
+    let actor_utility: Vec<f64> = (0..sc.actors.len()).map(|a| actor_utility(sc, plan, d, a, &full)).collect();
+    let mut crossings = Vec::new();
+    for a in 0..sc.actors.len() {
+        for i in crosses(sc, plan, a, &full) {
+            crossings.push((a * n_issues + i) as u32);
+        }
+    }
+    let no_deal = plan.status_quo.clone();
+    let objections: Vec<bool> = plan
+        .ratifiers
+        .iter()
+        .map(|r| {
+            let red = !crosses(sc, plan, r.actor, &full).is_empty();
+            let gain = plan.settings.ratification == Ratification::RedLinesAndGain
+                && actor_utility[r.actor] < actor_utility_of(sc, plan, d, r.actor, &no_deal);
+            red || gain
+        })
+        .collect();
+    let ratified = objections.iter().zip(&d.veto_binds).all(|(&o, &binds)| !(o && binds));
+    let conflicts =
+        if ratified && opts.escalation { escalation::confrontations(sc, plan, d, Some(&full)) } else { Vec::new() };
+    ChannelRun {
+        end: End::Agreement,
+        rounds,
+        terms,
+        ratified,
+        objections,
+        principal_utility: u,
+        reservation: b.reservation,
+        discounted: [u[0] * delta, u[1] * delta],
+        pareto_gap: if pareto_gap.is_finite() { pareto_gap } else { f64::NAN },
+        nash_gap,
+        actor_utility,
+        crossings,
+        conflicts,
+    }
+}
+
+fn actor_utility_of(sc: &Scenario, plan: &Plan, d: &Draw, actor: usize, x: &[Option<f64>]) -> f64 {
+    actor_utility(sc, plan, d, actor, x)
+}

@@ -1,0 +1,78 @@
+//! Same seed, same bytes — whatever the number of threads; the seed scenario simulates.
+
+use demarche_sim::{analyse, simulate, Options, Overrides, SensitivityOptions};
+
+fn seed() -> demarche_scenario::Scenario {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iran-us-nuclear.toml");
+    demarche_scenario::load_path(std::path::Path::new(path)).unwrap().scenario
+}
+
+fn json_with_threads(threads: usize, opts: &Options) -> String {
+    let sc = seed();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let r = pool.install(|| simulate(&sc, opts, &|_| {})).unwrap();
+    serde_json::to_string_pretty(&r).unwrap()
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let opts =
+        Options { overrides: Overrides { runs: Some(600), seed: Some(7), ..Default::default() }, escalation_runs: 150 };
+    let one = json_with_threads(1, &opts);
+    let two = json_with_threads(2, &opts);
+    let three = json_with_threads(3, &opts);
+    assert_eq!(one, two);
+    assert_eq!(one, three);
+    assert!(!one.contains("time") || !one.contains("elapsed"));
+    // A different seed gives different draws.
+    let other =
+        Options { overrides: Overrides { runs: Some(600), seed: Some(8), ..Default::default() }, escalation_runs: 150 };
+    assert_ne!(one, json_with_threads(2, &other));
+}
+
+#[test]
+fn the_seed_scenario_reports_both_channels() {
+    let opts =
+        Options { overrides: Overrides { runs: Some(300), seed: Some(7), ..Default::default() }, escalation_runs: 100 };
+    let r = simulate(&seed(), &opts, &|_| {}).unwrap();
+    assert_eq!(r.principals.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["iran_gov", "us_admin"]);
+    assert_eq!(r.channels.len(), 2);
+    assert_eq!(r.mediator.as_deref(), Some("oman"));
+    for c in &r.channels {
+        assert!((0.0..=1.0).contains(&c.agreement));
+        assert!(c.ratified <= c.agreement);
+        // Israel states red lines; the report says how often a deal crosses them.
+        let israel = c.actors.iter().find(|a| a.actor == "israel").unwrap();
+        assert!(c.agreement == 0.0 || israel.red_line_crossed.is_some());
+        for t in &c.terms {
+            assert!(t.summary.p10 <= t.summary.median && t.summary.median <= t.summary.p90);
+            assert!(!t.reading.is_empty());
+        }
+    }
+    assert!(r.escalation && r.escalation_runs == 100);
+    let text = demarche_sim::render::report(&r);
+    assert!(text.contains("deal at the table") && text.contains("not a prediction of war"), "{text}");
+}
+
+#[test]
+fn sensitivity_is_deterministic_and_ranks_inputs() {
+    let sc = seed();
+    let opts = SensitivityOptions {
+        overrides: Overrides {
+            channel: Some(demarche_scenario::settings::simulation::Channel::Direct),
+            seed: Some(3),
+            runs: None,
+        },
+        samples: 16,
+        oat_runs: 4,
+        ..Default::default()
+    };
+    let a = analyse(&sc, &opts).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let b = pool.install(|| analyse(&sc, &opts)).unwrap();
+    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    assert!(!a.inputs.is_empty());
+    assert_eq!(a.ranked.len(), a.outputs.len());
+    // Only inputs that can move the talks are analysed: no stance of the armed groups.
+    assert!(a.inputs.iter().all(|i| !i.starts_with("aligned_groups.")));
+}
