@@ -160,12 +160,19 @@ pub fn zopa(
     if total > max_enumeration {
         return Ok(Zopa { size: None, frontier_points });
     }
-    let count = space
-        .iter_outcomes()
-        .filter(|idx| {
-            let o: Vec<Value> = idx.iter().map(|&k| Value::Index(k)).collect();
-            profiles.iter().all(|p| p.accepts(&o))
-        })
-        .count();
+    let count = acceptable_outcomes(space, profiles).count();
     Ok(Zopa { size: Some(count as u128), frontier_points })
+}
+
+/// The agreements every party accepts (`u_i ≥ reservation_i`), lazily, in outcome-rank order
+/// (discrete spaces only; empty for spaces with a continuous issue). Nothing is collected:
+/// take what you need.
+pub fn acceptable_outcomes<'a>(
+    space: &'a OutcomeSpace,
+    profiles: &'a [Profile],
+) -> impl Iterator<Item = Vec<Value>> + 'a {
+    space.iter_outcomes().filter_map(move |idx| {
+        let o: Vec<Value> = idx.iter().map(|&k| Value::Index(k)).collect();
+        profiles.iter().all(|p| p.accepts(&o)).then_some(o)
+    })
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use demarche_negotiation::io::genius;
 use demarche_negotiation::pareto::{pareto_frontier, FrontierOptions};
 use demarche_negotiation::report::FrontierReport;
-use demarche_negotiation::solutions::{solutions, zopa, Disagreement};
+use demarche_negotiation::solutions::{acceptable_outcomes, solutions, zopa, Disagreement};
 use demarche_negotiation::{
     generate, load_domain_with_profiles, AdditiveUtility, Discount, Issue, IssueUtility, OutcomeSpace, Profile,
     Utility, Value,
@@ -57,6 +57,7 @@ fn solutions_match_brute_force_definitions_with_reservations() {
         }
         let z = zopa(&space, &profiles, &f, u128::MAX).expect("zopa");
         assert_eq!(z.size, Some(acceptable.len() as u128), "seed {seed}: zopa size");
+        assert_eq!(acceptable_outcomes(&space, &profiles).count(), acceptable.len());
         assert_eq!(z.frontier_points, f.points.iter().filter(|p| ok(&p.utilities)).count());
     }
 }
