@@ -1,0 +1,118 @@
+// The workbench page in headless Chromium: load, edit, run, see the forecast move.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { inkShare, openBrowser, required } from "./browser.mjs";
+
+const base = required("DEMARCHE_URL");
+const artifacts = process.env.DEMARCHE_ARTIFACTS;
+let browser;
+let page;
+
+before(async () => {
+  browser = await openBrowser();
+  page = await browser.context.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto(base + "/");
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function outcome(engine) {
+  const cell = page.locator(`#outcomes tr[data-engine="${engine}"] td.outcome`).first();
+  return Number(await cell.textContent());
+}
+
+async function runAndWait() {
+  const before = await page.locator("#status").textContent();
+  await page.click("#run");
+  await page.waitForFunction(
+    (b) => {
+      const s = document.getElementById("status").textContent;
+      return s !== b && (s.startsWith("Done") || document.getElementById("status").className === "error");
+    },
+    before,
+    { timeout: 60_000 },
+  );
+  const status = await page.locator("#status").textContent();
+  assert.match(status, /^Done/, `run failed: ${status}`);
+}
+
+test("the page opens with the built-in scenario in editable tables", async () => {
+  assert.notEqual(await page.locator("#title").textContent(), "Loading…");
+  assert.ok((await page.locator("#actors input[data-field=capability]").count()) >= 2);
+  assert.ok((await page.locator("#stances input[data-field=position]").count()) >= 2);
+  assert.ok((await page.locator("#model option").count()) >= 2);
+});
+
+test("editing a position and running moves the displayed forecast, and the charts render", async () => {
+  await page.selectOption("#model", "compromise");
+  await runAndWait();
+  const first = await outcome("compromise");
+  assert.ok(Number.isFinite(first));
+  assert.ok((await page.locator("#charts figure svg").count()) >= 1, "no chart rendered");
+  const box = await page.locator("#charts figure svg").first().boundingBox();
+  assert.ok(box && box.width > 200 && box.height > 100, "chart has no size");
+
+  // Move the weightiest stance on the first forecast issue as far as its own red line allows.
+  const issue = await page.locator('#outcomes tr[data-engine="compromise"]').first().getAttribute("data-issue");
+  const seed = await (await fetch(base + "/api/scenario/seed")).json();
+  const sc = seed.scenario;
+  const iss = sc.issues.find((i) => i.id === issue);
+  const weight = (s) => s.salience * sc.actors.find((a) => a.id === s.actor).capability;
+  const stance = sc.stances.filter((s) => s.issue === issue).sort((a, b) => weight(b) - weight(a))[0];
+  const [lo, hi] = stance.red_line ? [Math.min(...stance.red_line), Math.max(...stance.red_line)] : [iss.min, iss.max];
+  const target = Math.abs(stance.position - hi) > Math.abs(stance.position - lo) ? hi : lo;
+  assert.notEqual(target, stance.position);
+  const input = page.locator(`#stances input[data-field=position][data-actor="${stance.actor}"][data-issue="${issue}"]`);
+  await input.fill(String(target));
+  await page.waitForTimeout(400); // validation is debounced
+  await runAndWait();
+  const second = await outcome("compromise");
+  assert.notEqual(second, first, `forecast did not move (${first} -> ${second})`);
+  assert.match(await page.locator('#outcomes tr[data-engine="compromise"] td.moved').first().textContent(), /^[+-]/);
+  if (artifacts) await page.screenshot({ path: join(artifacts, "workbench.png"), fullPage: true });
+});
+
+test("a relation weight (an actor's influence) can be edited and saved as TOML", async () => {
+  const weights = page.locator("#relations input[data-field=weight]");
+  const n = await weights.count();
+  let edited = null;
+  if (n > 0) {
+    const israel = page.locator('#relations input[data-field=weight][data-from*="israel"]');
+    const input = (await israel.count()) > 0 ? israel.first() : weights.first();
+    const old = Number(await input.inputValue());
+    edited = old >= 0.5 ? 0.15 : 0.85;
+    await input.fill(String(edited));
+    await page.waitForTimeout(400);
+    await runAndWait();
+  }
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#save")]);
+  const path = await download.path();
+  const toml = await readFile(path, "utf8");
+  assert.match(toml, /\[\[actors\]\]/);
+  if (edited !== null) assert.ok(toml.includes(`weight = ${edited}`), "the saved TOML has the edited weight");
+  if (artifacts) await writeFile(join(artifacts, "saved-scenario.toml"), toml);
+});
+
+test("an invalid number shows the scenario diagnostics and blocks the run", async () => {
+  const salience = page.locator("#stances input[data-field=salience]").last();
+  const old = await salience.inputValue();
+  await salience.fill("7");
+  await page.waitForSelector("#diagnostics .diag.error", { timeout: 10_000 });
+  const messages = await page.locator("#diagnostics .diag.error").allTextContents();
+  assert.ok(messages.some((m) => /salience/.test(m)), messages.join("\n"));
+  assert.equal(await page.locator("#run").isDisabled(), true);
+  await salience.fill(old);
+  await page.waitForFunction(() => !document.getElementById("run").disabled, null, { timeout: 10_000 });
+});
+
+test("the charts of a run are drawn as pixels, not a blank page", async () => {
+  const shot = await page.locator("#charts").screenshot();
+  const ink = await inkShare(browser.context, shot);
+  assert.ok(ink > 0.01, `charts area is blank (ink ${ink})`);
+});
