@@ -109,7 +109,8 @@ fn continuous_issues_are_sampled_and_flagged() {
         <issue index="1" name="price" etype="real" lowerbound="10" upperbound="20"><evaluator ftype="linear" slope="-0.1" offset="2"/></issue>
         <issue index="2" name="colour" etype="discrete"><item value="red" evaluation="1"/><item value="blue" evaluation="2"/></issue>
         <weight index="1" value="0.75"/><weight index="2" value="0.25"/></objective></utility_space>"#;
-    let seller = buyer.replace(r#"slope="-0.1" offset="2""#, r#"slope="0.1" offset="-1""#);
+    // Genius's own attribute names for real issues: parameter0 = offset, parameter1 = slope.
+    let seller = buyer.replace(r#"slope="-0.1" offset="2""#, r#"parameter1="0.1" parameter0="-1""#);
     let b = genius::parse_profile(buyer, &d, "buyer").expect("buyer");
     let s = genius::parse_profile(&seller, &d, "seller").expect("seller");
     // price 10 is worth 1 to the buyer, 0 to the seller.
@@ -122,6 +123,23 @@ fn continuous_issues_are_sampled_and_flagged() {
     assert_eq!(f.points.len(), 11);
     assert!(f.points.iter().all(|p| p.outcome[1] == Value::Index(1)));
     assert_eq!(d.space.size(), None);
+}
+
+#[test]
+fn genius_integer_evaluators_count_from_the_lower_bound_and_clamp() {
+    let text = r#"<negotiation_template><objective>
+        <issue index="1" name="days" etype="integer" lowerbound="1" upperbound="9"/></objective></negotiation_template>"#;
+    let d = genius::parse_domain(text, "d").expect("domain");
+    let prof = r#"<utility_space><objective>
+        <issue index="1" name="days" etype="integer"><range lowerbound="1" upperbound="9"/><evaluator ftype="linear" slope="0.25" offset="0"/></issue>
+        <weight index="1" value="1"/></objective></utility_space>"#;
+    let p = genius::parse_profile(prof, &d, "p").expect("profile");
+    // u(x) = 0.25·(x − 1), clamped at 1 from x = 5 on.
+    let u = |x: u32| p.utility(&[Value::Index(x - 1)]);
+    assert_eq!((u(1), u(3), u(5), u(9)), (0.0, 0.5, 1.0, 1.0));
+    let bad = prof.replace(r#"ftype="linear""#, r#"ftype="triangular""#);
+    let err = genius::parse_profile(&bad, &d, "p").unwrap_err();
+    assert!(err.to_string().contains("not supported"), "{err}");
 }
 
 #[test]

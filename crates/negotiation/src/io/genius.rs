@@ -4,7 +4,8 @@
 //! issue's largest evaluation, so each issue contributes `w_i · eval/max_eval ∈ [0, w_i]`
 //! and utilities lie on Genius's 0–1 scale. Weights are used as written (Genius does not
 //! renormalise them; the Laptop profiles sum to 1.0000518 and their best outcome is worth
-//! 1.0000518). Nonlinear (`type="nonlinear"`) profiles are hyper-rectangle sums divided by
+//! 1.0000518). Integer and real issues use Genius's linear evaluators, clamped to [0, 1]
+//! (see [`linear_evaluator`]). Nonlinear (`type="nonlinear"`) profiles are hyper-rectangle sums divided by
 //! `maxutility`.
 
 use crate::domain::{Issue, IssueValues, OutcomeSpace};
@@ -251,28 +252,64 @@ fn read_issue_evaluator(el: &Element, issue: &Issue) -> Result<IssueUtility, Neg
     }
 }
 
-/// Numeric issues: `<evaluator ftype="linear" slope=".." offset=".."/>` (u = slope·x + offset)
-/// or `utilLowestValue`/`utilHighestValue` (linear between the issue's bounds).
+/// Numeric issues, as Genius evaluates them (both clamped to [0, 1]):
+/// * integer: `<evaluator slope=".." offset=".."/>`, `u(x) = offset + slope·(x − lowerbound)`
+///   with `lowerbound` from the issue's `<range>` (default: the domain's bound);
+/// * real: `<evaluator ftype="linear" parameter0="offset" parameter1="slope"/>`,
+///   `u(x) = offset + slope·x` (`slope`/`offset` attributes are accepted too), or
+///   `ftype="constant" parameter0=".."`.
+///
+/// `utilLowestValue`/`utilHighestValue` (the values at the issue's bounds) are also accepted.
 fn linear_evaluator(el: &Element, issue: &Issue, low: f64, high: f64) -> Result<IssueUtility, NegotiationError> {
+    let integer = matches!(issue.values, IssueValues::Integer { .. });
+    let range_low = match el.child("range") {
+        Some(r) if r.attr("lowerbound").is_some() => r.number("lowerbound")?,
+        _ => low,
+    };
     let ev = el.child("evaluator");
-    let get = |k: &str| ev.and_then(|e| e.attr(k)).or_else(|| el.attr(k)).is_some();
-    if get("slope") {
-        let src = if ev.is_some_and(|e| e.attr("slope").is_some()) { ev.unwrap_or(el) } else { el };
-        let slope = src.number("slope")?;
-        let offset = if src.attr("offset").is_some() { src.number("offset")? } else { 0.0 };
-        return Ok(IssueUtility::Linear(vec![(low, slope * low + offset), (high, slope * high + offset)]));
-    }
-    if get("utilLowestValue") && get("utilHighestValue") {
-        let src = if ev.is_some_and(|e| e.attr("utilLowestValue").is_some()) { ev.unwrap_or(el) } else { el };
-        return Ok(IssueUtility::Linear(vec![
-            (low, src.number("utilLowestValue")?),
-            (high, src.number("utilHighestValue")?),
-        ]));
-    }
-    Err(NegotiationError::invalid(format!(
-        "line {}: numeric issue '{}' needs a linear evaluator (slope/offset or utilLowestValue/utilHighestValue)",
+    let on = |k: &str| ev.filter(|e| e.attr(k).is_some()).or_else(|| (el.attr(k).is_some()).then_some(el));
+    let ftype = ev.and_then(|e| e.attr("ftype")).unwrap_or("linear").to_ascii_lowercase();
+    let (at_low, at_high) = if ftype == "constant" {
+        let c = on("parameter0").ok_or_else(|| missing(el, issue))?.number("parameter0")?;
+        (c, c)
+    } else if ftype != "linear" {
+        return Err(NegotiationError::invalid(format!(
+            "line {}: issue '{}': evaluator type '{ftype}' is not supported (linear or constant)",
+            el.line, issue.name
+        )));
+    } else if let (Some(s), Some(o)) = (on("slope").or(on("parameter1")), on("offset").or(on("parameter0"))) {
+        let slope = if s.attr("slope").is_some() { s.number("slope")? } else { s.number("parameter1")? };
+        let offset = if o.attr("offset").is_some() { o.number("offset")? } else { o.number("parameter0")? };
+        let origin = if integer { range_low } else { 0.0 };
+        (offset + slope * (low - origin), offset + slope * (high - origin))
+    } else if let (Some(l), Some(h)) = (on("utilLowestValue"), on("utilHighestValue")) {
+        (l.number("utilLowestValue")?, h.number("utilHighestValue")?)
+    } else {
+        return Err(missing(el, issue));
+    };
+    Ok(IssueUtility::Linear(clamped_line(low, high, at_low, at_high)))
+}
+
+fn missing(el: &Element, issue: &Issue) -> NegotiationError {
+    NegotiationError::invalid(format!(
+        "line {}: numeric issue '{}' needs an <evaluator> (slope/offset, parameter0/parameter1, or utilLowestValue/utilHighestValue)",
         el.line, issue.name
-    )))
+    ))
+}
+
+/// The line through `(low, a)` and `(high, b)` clamped to [0, 1], as breakpoints (the clamp
+/// adds a breakpoint wherever the line crosses 0 or 1).
+fn clamped_line(low: f64, high: f64, a: f64, b: f64) -> Vec<(f64, f64)> {
+    let mut pts = vec![(low, a), (high, b)];
+    if high > low {
+        for level in [0.0, 1.0] {
+            if (a - level) * (b - level) < 0.0 {
+                pts.push((low + (level - a) / (b - a) * (high - low), level));
+            }
+        }
+    }
+    pts.sort_by(|p, q| p.0.total_cmp(&q.0));
+    pts.into_iter().map(|(x, u)| (x, u.clamp(0.0, 1.0))).collect()
 }
 
 fn read_hyper_rectangles(
