@@ -33,6 +33,13 @@ fn both_mediators_reach_an_agreement_no_worse_than_the_start_for_anyone() {
             assert!(*u >= p.utility(&trace.initial) - 1e-12);
         }
         assert!(trace.events.iter().all(|e| e.adopted == e.votes.iter().all(|&v| v)));
+        assert_eq!(trace.replay(&profiles).unwrap(), Some(trace.result.utilities.clone()));
+        // A tampered trace does not replay.
+        let mut forged = trace.clone();
+        if let Some(e) = forged.events.iter_mut().find(|e| !e.adopted) {
+            e.adopted = true;
+            assert!(forged.replay(&profiles).is_err());
+        }
     }
 }
 
@@ -157,5 +164,6 @@ proptest! {
                 prop_assert!(p.utility(o) >= p.reservation);
             }
         }
+        prop_assert_eq!(trace.replay(&profiles).unwrap(), trace.result.agreement.as_ref().map(|_| trace.result.utilities.clone()));
     }
 }

@@ -539,3 +539,36 @@ pub fn run_mediated_specs(
         result,
     })
 }
+
+impl MediatedTrace {
+    /// Re-derives the final text and agreement from the recorded proposals and votes alone,
+    /// checking the protocol's rules (a text moves exactly when every party accepts; the
+    /// agreement is the final text iff it reaches every reservation value). Returns each
+    /// party's utility of the agreement (`None` without agreement). `profiles` are the
+    /// parties' profiles in seat order.
+    pub fn replay(&self, profiles: &[Profile]) -> Result<Option<Vec<f64>>, NegotiationError> {
+        let n = profiles.len();
+        if n != self.parties.len() || n < 2 {
+            return Err(NegotiationError::invalid("trace and profiles disagree on the number of parties"));
+        }
+        let mut text = &self.initial;
+        for (k, e) in self.events.iter().enumerate() {
+            let bad = |msg: &str| Err(NegotiationError::invalid(format!("trace step {}: {msg}", e.step)));
+            if e.step != k as u64 || e.votes.len() != n {
+                return bad("out of order, or not one vote per party");
+            }
+            if e.adopted != e.votes.iter().all(|&v| v) {
+                return bad("the text moved against a veto, or stayed despite unanimity");
+            }
+            if e.adopted {
+                text = &e.proposal;
+            }
+        }
+        if *text != self.text {
+            return Err(NegotiationError::invalid("the recorded final text does not follow from the votes"));
+        }
+        let utilities: Vec<f64> = profiles.iter().map(|p| p.utility(text)).collect();
+        let acceptable = profiles.iter().zip(&utilities).all(|(p, &u)| u >= p.reservation);
+        Ok(acceptable.then_some(utilities))
+    }
+}
