@@ -112,3 +112,38 @@ pub struct Sensitivity {
     pub ends: Option<[String; 2]>,
     pub bars: Vec<TornadoBar>,
 }
+
+pub const DOC_INTERVALS: &str = "intervals";
+
+/// One estimate with its interval, for one series (e.g. a channel) in one group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IntervalRow {
+    /// The row's label, e.g. `deal at the table`.
+    pub group: String,
+    /// The series it belongs to, e.g. `mediated`.
+    pub series: String,
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Estimates with intervals side by side: the mediated-vs-direct comparison
+/// of scalar outcomes (agreement probability, each issue's terms).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IntervalChart {
+    pub title: String,
+    /// What the horizontal axis measures.
+    pub axis: String,
+    /// What the interval spans, e.g. `10th–90th percentile of the deals`.
+    pub interval: String,
+    /// Fixed horizontal range, e.g. the scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<[f64; 2]>,
+    /// What the two ends of the axis mean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends: Option<[String; 2]>,
+    /// A vertical reference line, e.g. the status quo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<(String, f64)>,
+    pub rows: Vec<IntervalRow>,
+}

@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 
 use crate::charts::{self, axis::label, Chart};
 use crate::data::{
-    ChannelComparison, EscalationMatrix, ParetoData, Sensitivity, DOC_CHANNELS, DOC_ESCALATION, DOC_PARETO,
-    DOC_SENSITIVITY,
+    ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity, DOC_CHANNELS, DOC_ESCALATION,
+    DOC_INTERVALS, DOC_PARETO, DOC_SENSITIVITY,
 };
 use crate::svg::esc;
 
@@ -31,8 +31,12 @@ pub struct ReportData {
     pub forecasts: Vec<Forecast>,
     pub run: Option<RunInfo>,
     pub channels: Option<ChannelComparison>,
+    /// Scalar outcomes by channel (agreement, terms), with intervals.
+    pub intervals: Vec<IntervalChart>,
     pub pareto: Vec<ParetoData>,
-    pub escalation: Option<EscalationMatrix>,
+    /// Escalation matrices (e.g. one per channel); when empty, one is derived
+    /// from the forecasts' dyadic exchanges if they have any.
+    pub escalation: Vec<EscalationMatrix>,
     pub sensitivity: Vec<Sensitivity>,
 }
 
@@ -79,8 +83,9 @@ impl ReportData {
                 scenario_hash: rec.summary.scenario_hash.clone(),
             }),
             channels: doc(rec, DOC_CHANNELS)?,
+            intervals: one_or_many(rec, DOC_INTERVALS)?,
             pareto: one_or_many(rec, DOC_PARETO)?,
-            escalation: doc(rec, DOC_ESCALATION)?,
+            escalation: one_or_many(rec, DOC_ESCALATION)?,
             sensitivity: one_or_many(rec, DOC_SENSITIVITY)?,
         })
     }
@@ -125,12 +130,14 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             charts,
         });
     }
-    if let Some(c) = data.channels.as_ref().and_then(charts::bands::bands) {
+    let mut channel_charts: Vec<Chart> = data.channels.as_ref().and_then(charts::bands::bands).into_iter().collect();
+    channel_charts.extend(data.intervals.iter().filter_map(charts::intervals::intervals));
+    if !channel_charts.is_empty() {
         out.push(Section {
             id: "channels",
             heading: "Mediated or direct talks",
             intro: "The channels of talks compared under uncertainty.".into(),
-            charts: vec![c],
+            charts: channel_charts,
         });
     }
     let pareto: Vec<Chart> = data.pareto.iter().filter_map(charts::pareto::pareto).collect();
@@ -144,20 +151,18 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             charts: pareto,
         });
     }
-    let derived;
-    let escalation = match &data.escalation {
-        Some(e) => Some(e),
-        None => {
-            derived = crate::escalation::conflict_share(sc, &data.forecasts);
-            derived.as_ref()
-        }
+    let derived: Vec<EscalationMatrix> = if data.escalation.is_empty() {
+        crate::escalation::conflict_share(sc, &data.forecasts).into_iter().collect()
+    } else {
+        Vec::new()
     };
-    if let Some(c) = escalation.and_then(charts::heatmap::heatmap) {
+    let heat: Vec<Chart> = data.escalation.iter().chain(&derived).filter_map(charts::heatmap::heatmap).collect();
+    if !heat.is_empty() {
         out.push(Section {
             id: "escalation",
             heading: "Escalation risk",
             intro: "Which pairs of actors head for confrontation.".into(),
-            charts: vec![c],
+            charts: heat,
         });
     }
     let tornado: Vec<Chart> = data.sensitivity.iter().filter_map(charts::tornado::tornado).collect();

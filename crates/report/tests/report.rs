@@ -2,7 +2,8 @@
 
 use demarche_forecast::{Compromise, Forecast, Nash, PerIssue, Request};
 use demarche_report::data::{
-    BandPoint, BandSeries, ChannelComparison, EscalationMatrix, ParetoData, Sensitivity, TornadoBar,
+    BandPoint, BandSeries, ChannelComparison, EscalationMatrix, IntervalChart, IntervalRow, ParetoData, Sensitivity,
+    TornadoBar,
 };
 use demarche_report::{charts, render_html, sections, ReportData};
 use demarche_scenario::Scenario;
@@ -169,8 +170,9 @@ fn report_is_self_contained_and_escaped() {
     let mut data = ReportData::new(sc.clone(), forecasts(&sc));
     data.forecasts.push(iterative(&sc));
     data.channels = Some(channels());
+    data.intervals = vec![intervals()];
     data.pareto = vec![pareto()];
-    data.escalation = Some(escalation());
+    data.escalation = vec![escalation()];
     data.sensitivity = vec![sensitivity()];
     let html = render_html(&data);
     for banned in ["<script", "http://", "https://", "@import", "<link", "url("] {
@@ -188,7 +190,7 @@ fn report_is_self_contained_and_escaped() {
     // Every chart has a title, a caption and the issue's ends where it has an issue scale.
     let figures = html.matches("<figure").count();
     assert_eq!(figures, html.matches("<figcaption>").count());
-    assert_eq!(figures, 1 + 3 + 1 + 1 + 1 + 1, "models 1, positions 3, channels, pareto, escalation, sensitivity");
+    assert_eq!(figures, 1 + 3 + 2 + 1 + 1 + 1, "models 1, positions 3, channels 2, pareto, escalation, sensitivity");
     assert!(html.contains("← no tariff") && html.contains("prohibitive tariff →"));
     assert!(html.contains("▲ prohibitive tariff") && html.contains("▼ no tariff"));
 }
@@ -296,7 +298,38 @@ fn sample_report_for_eyes() {
     data.forecasts.push(iterative(&sc));
     data.channels = Some(channels());
     data.pareto = vec![pareto()];
-    data.escalation = Some(escalation());
+    data.escalation = vec![escalation()];
     data.sensitivity = vec![sensitivity()];
     std::fs::write(path, render_html(&data)).unwrap();
+}
+
+fn intervals() -> IntervalChart {
+    let row = |group: &str, series: &str, mean: f64| IntervalRow {
+        group: group.into(),
+        series: series.into(),
+        mean,
+        low: mean - 5.0,
+        high: mean + 5.0,
+    };
+    IntervalChart {
+        title: "Tariff level: terms of the deal by channel".into(),
+        axis: "Tariff level (%)".into(),
+        interval: "the 10th–90th percentile of the deals".into(),
+        range: Some([0.0, 100.0]),
+        ends: Some(["no tariff".into(), "prohibitive tariff".into()]),
+        reference: Some(("status quo".into(), 80.0)),
+        rows: vec![row("terms", "direct", 40.0), row("terms", "mediated", 45.0), row("other", "direct", f64::NAN)],
+    }
+}
+
+#[test]
+fn interval_chart_draws_one_bar_per_finite_row() {
+    let c = charts::intervals::intervals(&intervals()).unwrap();
+    assert_eq!(c.svg.matches("<circle").count(), 2);
+    assert!(c.svg.contains("← no tariff") && c.svg.contains("status quo"));
+    assert!(c.caption.contains("10th–90th"));
+    let mut empty = intervals();
+    empty.rows.clear();
+    assert!(charts::intervals::intervals(&empty).is_none());
+    insta::assert_snapshot!("intervals_chart", c.svg);
 }

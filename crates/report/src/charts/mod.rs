@@ -3,6 +3,7 @@
 pub mod axis;
 pub mod bands;
 pub mod heatmap;
+pub mod intervals;
 pub mod models;
 pub mod pareto;
 pub mod positions;

@@ -1,0 +1,101 @@
+//! Estimates with intervals, one row per group and series: how the channels of
+//! talks compare on scalar outcomes.
+
+use super::axis::{self, Area, LegendMark, Scale};
+use super::{slug, Chart, WIDTH};
+use crate::data::IntervalChart;
+use crate::svg::{colour, Anchor, Svg};
+
+pub const MAX_ROWS: usize = 60;
+const ROW: f64 = 20.0;
+
+pub fn intervals(data: &IntervalChart) -> Option<Chart> {
+    let rows: Vec<_> = data
+        .rows
+        .iter()
+        .filter(|r| r.mean.is_finite() && r.low.is_finite() && r.high.is_finite())
+        .take(MAX_ROWS)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let mut series: Vec<&str> = Vec::new();
+    for r in &rows {
+        if !series.contains(&r.series.as_str()) {
+            series.push(&r.series);
+        }
+    }
+    let (lo, hi) = match data.range {
+        Some([a, b]) => (a, b),
+        None => (
+            rows.iter().map(|r| r.low.min(r.mean)).fold(f64::INFINITY, f64::min),
+            rows.iter().map(|r| r.high.max(r.mean)).fold(f64::NEG_INFINITY, f64::max),
+        ),
+    };
+    let groups = {
+        let mut g: Vec<&str> = Vec::new();
+        for r in &rows {
+            if !g.contains(&r.group.as_str()) {
+                g.push(&r.group);
+            }
+        }
+        g
+    };
+    let top = 56.0;
+    let height = (groups.len() * series.len()) as f64 * ROW + groups.len() as f64 * 8.0;
+    let area = Area { left: 210.0, top, right: WIDTH - 30.0, bottom: top + height + 4.0 };
+    let mut svg = Svg::new(WIDTH, 0.0);
+    axis::title(&mut svg, &data.title);
+    let xs = Scale::new(lo, hi, area.left, area.right);
+    let ends = data.ends.as_ref().map(|[a, b]| (a.as_str(), b.as_str()));
+    axis::x_axis(&mut svg, area, &xs, &axis::ticks(xs.d0, xs.d1, 8), &axis::clip(&data.axis, 70), ends);
+    let mut y = top + ROW / 2.0;
+    for g in &groups {
+        svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(g, 30));
+        for (k, s) in series.iter().enumerate() {
+            if let Some(r) = rows.iter().find(|r| r.group == *g && r.series == *s) {
+                let c = colour(k);
+                svg.line(xs.map(r.low), y, xs.map(r.high), y, &format!(r#"stroke="{c}" stroke-width="3""#));
+                svg.circle(
+                    xs.map(r.mean),
+                    y,
+                    5.0,
+                    &format!(r#"fill="{c}""#),
+                    Some(&format!(
+                        "{g}, {s}: {} ({}–{})",
+                        axis::label(r.mean),
+                        axis::label(r.low),
+                        axis::label(r.high)
+                    )),
+                );
+            }
+            y += ROW;
+        }
+        y += 8.0;
+    }
+    let mut legend: Vec<(String, &str, LegendMark)> =
+        series.iter().enumerate().map(|(k, s)| (s.to_string(), colour(k), LegendMark::Line)).collect();
+    if let Some((label, x)) = &data.reference {
+        if x.is_finite() {
+            let px = xs.map(*x);
+            svg.line(
+                px,
+                area.top - 4.0,
+                px,
+                area.bottom,
+                r##"stroke="#c92a2a" stroke-width="1.5" stroke-dasharray="4 3""##,
+            );
+            legend.push((label.clone(), "#c92a2a", LegendMark::Dashed));
+        }
+    }
+    let y0 = area.bottom + if ends.is_some() { 76.0 } else { 60.0 };
+    let bottom = axis::legend(&mut svg, area.left - 190.0, y0, WIDTH - 40.0, &legend);
+    svg.set_height(bottom + 8.0);
+    let caption = format!(
+        "Each dot is the estimate for one channel of talks and the bar around it spans {}. Bars that overlap \
+         much mean the channels are hard to tell apart on this measure.",
+        if data.interval.is_empty() { "its interval" } else { &data.interval }
+    );
+    let svg = svg.finish(&data.title, &caption);
+    Some(Chart { id: format!("intervals-{}", slug(&data.title)), title: data.title.clone(), caption, svg })
+}
