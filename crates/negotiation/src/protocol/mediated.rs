@@ -188,9 +188,13 @@ impl Mediator for VetoMediator {
             mutate_k(ctx.space, current, k, rng)
         };
         let mut candidate = draw(&mut self.rng);
+        let base: Vec<f64> = if self.screen > 1 {
+            (0..ctx.n_parties).map(|p| ctx.belief.utility(p, current)).collect()
+        } else {
+            Vec::new()
+        };
         for _ in 1..self.screen.max(1) {
-            let believed_ok =
-                (0..ctx.n_parties).all(|p| ctx.belief.utility(p, &candidate) >= ctx.belief.utility(p, current));
+            let believed_ok = base.iter().enumerate().all(|(p, &b)| ctx.belief.utility(p, &candidate) >= b);
             if believed_ok {
                 break;
             }
