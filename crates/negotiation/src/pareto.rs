@@ -304,7 +304,31 @@ impl<P: Copy> Cloud<P> {
                 std::cmp::Ordering::Equal
             })
         });
-        let mut probe: Vec<u32> = Vec::new();
+        // Kept points are bucketed on a G×G grid over the first two utilities; each cell
+        // records the per-party maxima of its points. A dominator q of p has q ≥ p in every
+        // coordinate, so only cells at or above p's cell in both axes, whose maxima all reach
+        // p, can hold one. A few recent dominators are tried first.
+        const G: usize = 8;
+        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        let axes = d.min(2); // a single party has one axis; the second bin is then always 0
+        for k in 0..n {
+            let p = self.point(k);
+            for a in 0..axes {
+                lo[a] = lo[a].min(p[a]);
+                hi[a] = hi[a].max(p[a]);
+            }
+        }
+        let bin = |x: f64, a: usize| -> usize {
+            let w = hi[a] - lo[a];
+            if w > 0.0 {
+                (((x - lo[a]) / w * G as f64) as usize).min(G - 1)
+            } else {
+                0
+            }
+        };
+        let mut cells: Vec<Vec<u32>> = vec![Vec::new(); G * G];
+        let mut cell_max = vec![f64::NEG_INFINITY; G * G * d];
+        let mut recent: Vec<u32> = Vec::new();
         'cand: for &i in &order {
             let p = self.point(i as usize);
             // Equal vectors are adjacent in this order: merge with the last accepted.
@@ -317,15 +341,37 @@ impl<P: Copy> Cloud<P> {
                     continue;
                 }
             }
-            // Probe kept points in move-to-front order: a point that just dominated a
-            // candidate is likely to dominate the next ones too.
-            for j in 0..probe.len() {
-                if dominates(out.point(probe[j] as usize), p) {
-                    probe[..=j].rotate_right(1);
+            for j in 0..recent.len() {
+                if dominates(out.point(recent[j] as usize), p) {
+                    recent[..=j].rotate_right(1);
                     continue 'cand;
                 }
             }
-            probe.push(out.len() as u32);
+            let (bx, by) = (bin(p[0], 0), if axes == 2 { bin(p[1], 1) } else { 0 });
+            for cx in bx..G {
+                for cy in by..G {
+                    let c = cx * G + cy;
+                    if cell_max[c * d..(c + 1) * d].iter().zip(p).any(|(m, x)| m < x) {
+                        continue;
+                    }
+                    for &q in &cells[c] {
+                        if dominates(out.point(q as usize), p) {
+                            if recent.len() < 8 {
+                                recent.push(q);
+                            } else {
+                                recent[7] = q;
+                            }
+                            recent.rotate_right(1);
+                            continue 'cand;
+                        }
+                    }
+                }
+            }
+            let c = bx * G + by;
+            cells[c].push(out.len() as u32);
+            for (m, x) in cell_max[c * d..(c + 1) * d].iter_mut().zip(p) {
+                *m = m.max(*x);
+            }
             out.push(p, self.payload[i as usize], self.mult[i as usize]);
         }
         out
