@@ -162,6 +162,10 @@ impl Issue {
             let above = self.anchors.iter().filter(|a| a.at > x).min_by(|a, b| a.at.total_cmp(&b.at));
             match (below, above) {
                 (Some(b), Some(a)) => format!("between \"{}\" and \"{}\"", b.label, a.label),
+                // Long end descriptions are printed elsewhere; name the ends briefly then.
+                _ if self.low.chars().count() + self.high.chars().count() > 80 => {
+                    format!("{:.0}% of the way from the low end to the high end", t * 100.0)
+                }
                 _ => format!("{:.0}% of the way from \"{}\" to \"{}\"", t * 100.0, self.low, self.high),
             }
         }

@@ -35,13 +35,14 @@ pub fn run(args: &CheckArgs) -> CmdResult {
                     }));
                 } else {
                     eprint!("{}", l.warnings);
+                    let n = |k: usize, w: &str| format!("{k} {w}{}", if k == 1 { "" } else { "s" });
                     println!(
-                        "{file}: ok — \"{}\": {} actors, {} issues, {} stances, {} relations",
+                        "{file}: ok — \"{}\": {}, {}, {}, {}",
                         sc.meta.title,
-                        sc.actors.len(),
-                        sc.issues.len(),
-                        sc.stances.len(),
-                        sc.relations.len()
+                        n(sc.actors.len(), "actor"),
+                        n(sc.issues.len(), "issue"),
+                        n(sc.stances.len(), "stance"),
+                        n(sc.relations.len(), "relation")
                     );
                 }
             }
