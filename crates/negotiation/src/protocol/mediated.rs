@@ -487,8 +487,8 @@ pub fn run_mediated(
         clock.tick(0);
         step += 1;
     }
-    let last = step.saturating_sub(1);
-    let relative_time = if step == 0 { 0.0 } else { clock.relative(last) };
+    // The time when the last action ended (1 when the deadline ran out).
+    let relative_time = clock.relative(step);
     let acceptable = profiles.iter().zip(&text_utils).all(|(p, &u)| u >= p.reservation);
     let end = match (acceptable, stopped) {
         (true, _) => EndReason::Agreement,

@@ -191,7 +191,7 @@ pub struct NegotiationResult {
     pub steps: u64,
     /// Rounds started (a round is every party acting once; for mediation, one proposal).
     pub rounds: u64,
-    /// Relative time at the end, in `[0, 1]`.
+    /// Relative time when the last action ended, in `[0, 1]` (1 if the deadline ran out).
     pub relative_time: f64,
     /// Each party's undiscounted utility of the agreement, or its reservation value.
     pub utilities: Vec<f64>,

@@ -179,7 +179,8 @@ pub fn run_sao(
     }
 
     let last = step.saturating_sub(1);
-    let relative_time = if step == 0 { 0.0 } else { clock.relative(last) };
+    // The time when the last action ended (1 when the deadline ran out).
+    let relative_time = clock.relative(step);
     let result = NegotiationResult::build(
         table.profiles(),
         agreement.map(|id| (table.outcome(id), (0..n).map(|p| table.utility(p, id)).collect())),
