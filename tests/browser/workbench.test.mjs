@@ -27,16 +27,16 @@ async function outcome(engine) {
   return Number(await cell.textContent());
 }
 
-async function runAndWait() {
+async function runAndWait(button = "#run") {
   const before = await page.locator("#status").textContent();
-  await page.click("#run");
+  await page.click(button);
   await page.waitForFunction(
     (b) => {
       const s = document.getElementById("status").textContent;
       return s !== b && (s.startsWith("Done") || document.getElementById("status").className === "error");
     },
     before,
-    { timeout: 60_000 },
+    { timeout: 240_000 },
   );
   const status = await page.locator("#status").textContent();
   assert.match(status, /^Done/, `run failed: ${status}`);
@@ -115,4 +115,12 @@ test("the charts of a run are drawn as pixels, not a blank page", async () => {
   const shot = await page.locator("#charts").screenshot();
   const ink = await inkShare(browser.context, shot);
   assert.ok(ink > 0.01, `charts area is blank (ink ${ink})`);
+});
+
+test("the channel simulation runs from the page and draws the mediated-vs-direct charts", async () => {
+  await runAndWait("#simulate");
+  const ids = await page.locator("#charts figure").evaluateAll((fs) => fs.map((f) => f.id));
+  assert.ok(ids.some((id) => id.startsWith("chart-intervals-chance-of-a-deal")), ids.join(", "));
+  assert.ok((await page.locator('#outcomes tr[data-engine="mediated"]').count()) === 1);
+  if (artifacts) await page.screenshot({ path: join(artifacts, "simulation.png"), fullPage: true });
 });

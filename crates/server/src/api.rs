@@ -112,7 +112,7 @@ async fn openapi() -> Response {
 }
 
 async fn models() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "models": demarche_engines::MODELS, "simulate": false }))
+    Json(serde_json::json!({ "models": demarche_engines::MODELS, "simulate": true }))
 }
 
 async fn seed(State(st): State<Shared>) -> Result<Json<serde_json::Value>, ApiError> {
@@ -169,12 +169,34 @@ async fn forecast(
     Ok(Json(answer))
 }
 
-async fn simulate() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "simulation (mediated vs direct talks under Monte Carlo) is not available in this build yet; \
-         use POST /api/forecast meanwhile",
+/// Start the channel simulation as a job: 202 with its id. Cancelling marks the
+/// job cancelled; the Monte Carlo loop itself finishes its runs first.
+async fn simulate(
+    State(st): State<Shared>,
+    JsonBody(req): JsonBody<crate::simulation::SimulateRequest>,
+) -> Result<Response, ApiError> {
+    let parsed = req.input.load()?;
+    req.options()?;
+    let state = st.clone();
+    let id = st.jobs.start(move |job| {
+        let started = SystemTime::now();
+        job.set_step(0, 1, "simulation");
+        let report = crate::simulation::run(&parsed.scenario, &req, &|done| job.set_round(done))?;
+        let (id, note) = crate::simulation::record(
+            state.config.store.as_deref(),
+            &parsed.scenario,
+            &req,
+            &report,
+            &state.config.version,
+            started,
+        );
+        Ok(crate::simulation::answer(&parsed.scenario, &report, id, note))
+    })?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({ "id": id, "state": "running", "poll": format!("/api/jobs/{id}") })),
     )
+        .into_response())
 }
 
 /// Start a forecast as a job: 202 with its id; poll GET /api/jobs/{id}.

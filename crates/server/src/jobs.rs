@@ -56,6 +56,13 @@ impl Job {
         }
     }
 
+    /// Progress of a Monte Carlo loop: runs done so far (shown as `round`).
+    pub fn set_round(&self, done: u64) {
+        if let Ok(mut p) = self.progress.lock() {
+            p.round = u32::try_from(done).unwrap_or(u32::MAX);
+        }
+    }
+
     /// An engine observer that reports into this job and stops when cancelled.
     pub fn observer(&self) -> impl Observer + '_ {
         move |e: &Event<'_>| {

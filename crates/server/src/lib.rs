@@ -17,6 +17,7 @@ mod assets;
 mod config;
 mod error;
 mod jobs;
+pub mod simulation;
 mod work;
 
 pub use config::{check_bind, generate_token, Config, MAX_BODY_BYTES};

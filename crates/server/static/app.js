@@ -166,20 +166,24 @@ function showResult(result) {
   if (result.run_id) link.href = `/api/runs/${result.run_id}/report` + (token ? `?token=${encodeURIComponent(token)}` : "");
 }
 
-async function run() {
-  const model = $("model").value;
+// Start a job (a forecast or the channel simulation), follow its progress,
+// and show its result.
+async function runJob(path, body) {
   $("run").disabled = true;
+  $("simulate").disabled = true;
   $("cancel").hidden = false;
   setStatus("Running…");
   try {
-    const started = await api("POST", "/api/jobs", { scenario: state.scenario, models: model });
+    const started = await api("POST", path, body);
     state.job = started.id;
     for (;;) {
       await new Promise((r) => setTimeout(r, 120));
       const j = await api("GET", `/api/jobs/${started.id}`);
       if (j.state === "running") {
         const p = j.progress;
-        setStatus(`Running ${p.label || ""} — issue ${p.issue + 1} of ${p.issues || "?"}, round ${p.round}`);
+        setStatus(p.label === "simulation"
+          ? `Simulating — ${p.round} runs done`
+          : `Running ${p.label || ""} — issue ${p.issue + 1} of ${p.issues || "?"}, round ${p.round}`);
         continue;
       }
       if (j.state === "done") {
@@ -199,9 +203,13 @@ async function run() {
   } finally {
     state.job = null;
     $("run").disabled = false;
+    $("simulate").disabled = false;
     $("cancel").hidden = true;
   }
 }
+
+const run = () => runJob("/api/jobs", { scenario: state.scenario, models: $("model").value });
+const simulate = () => runJob("/api/simulate", { scenario: state.scenario, runs: 500 });
 
 async function loadSeed() {
   const r = await api("GET", "/api/scenario/seed");
@@ -246,20 +254,12 @@ async function save() {
   }
 }
 
-async function simulate() {
-  try {
-    await api("POST", "/api/simulate", { scenario: state.scenario });
-  } catch (e) {
-    setStatus(e.message, e.status !== 501);
-  }
-}
-
 async function init() {
   const m = await api("GET", "/api/models");
   const select = $("model");
   select.append(el("option", { value: "all" }, "all models"));
   for (const name of m.models) select.append(el("option", { value: name }, name));
-  $("simulate").hidden = false;
+  $("simulate").hidden = !m.simulate;
   $("run").addEventListener("click", run);
   $("cancel").addEventListener("click", () => state.job && api("DELETE", `/api/jobs/${state.job}`).catch(() => {}));
   $("reset").addEventListener("click", () => loadSeed().catch((e) => setStatus(e.message, true)));

@@ -268,12 +268,49 @@ fn oversized_and_malformed_bodies_get_clear_4xx() {
     assert!(model.json()["error"].as_str().unwrap().contains("unknown model"));
 }
 
+/// The repository's seed scenario, which has a mediator and a [simulation] section.
+const IRAN_US: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iran-us-nuclear.toml"));
+
+fn wait_for_job(addr: SocketAddr, id: u64) -> serde_json::Value {
+    let t = Instant::now();
+    loop {
+        let j = get(addr, &format!("/api/jobs/{id}")).json();
+        if j["state"] != "running" || t.elapsed() > Duration::from_secs(300) {
+            return j;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
-fn simulate_is_501_until_the_simulation_lands() {
-    let addr = spawn(config(None)).unwrap();
-    let a = post(addr, "/api/simulate", &serde_json::json!({ "text": SEED }));
-    assert_eq!(a.status, 501);
-    assert!(a.json()["error"].as_str().unwrap().contains("not available"));
+fn simulate_runs_as_a_job_with_channel_charts_and_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = spawn(config(Some(dir.path().join("runs.sqlite")))).unwrap();
+    let bad = post(addr, "/api/simulate", &serde_json::json!({ "text": IRAN_US, "name": "s.toml", "runs": 0 }));
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["error"].as_str().unwrap().contains("runs"));
+    let bad = post(
+        addr,
+        "/api/simulate",
+        &serde_json::json!({ "text": IRAN_US, "name": "s.toml", "channel": "carrier pigeon" }),
+    );
+    assert_eq!(bad.status, 400);
+    let started =
+        post(addr, "/api/simulate", &serde_json::json!({ "text": IRAN_US, "name": "s.toml", "runs": 40, "seed": 7 }));
+    assert_eq!(started.status, 202, "{}", started.body);
+    let done = wait_for_job(addr, started.json()["id"].as_u64().unwrap());
+    assert_eq!(done["state"], "done", "{done}");
+    let result = &done["result"];
+    assert_eq!(result["simulation"]["runs"], 40);
+    let charts = result["charts"].as_array().unwrap();
+    assert!(charts.iter().any(|c| c["id"].as_str().unwrap().starts_with("intervals-chance-of-a-deal")));
+    let id = result["run_id"].as_i64().unwrap();
+    let rec = get(addr, &format!("/api/runs/{id}")).json();
+    assert_eq!(rec["kind"], "simulate");
+    assert_eq!(rec["seed"], 7);
+    let report = get(addr, &format!("/api/runs/{id}/report"));
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("id=\"channels\"") && report.body.contains("Chance of a deal by channel"));
 }
 
 #[test]

@@ -1,0 +1,236 @@
+//! The channel simulation behind `POST /api/simulate`, and its results as
+//! report documents (also for the CLI to record `simulate` runs).
+
+use std::time::SystemTime;
+
+use demarche_report::data::{EscalationMatrix, IntervalChart, IntervalRow, DOC_ESCALATION, DOC_INTERVALS};
+use demarche_report::ReportData;
+use demarche_scenario::Scenario;
+use demarche_sim::Report;
+use demarche_store::{Document, NewRun, RunKind, RunStatus};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::work::ScenarioInput;
+
+/// Most Monte Carlo runs one API request may ask for.
+pub const MAX_RUNS: u32 = 20_000;
+/// Runs on which the API estimates the confrontation indicator (it is costly).
+pub const ESCALATION_RUNS: u64 = 500;
+
+/// The name of the document holding the simulation's own report.
+pub const DOC_SIMULATION: &str = "simulation";
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SimulateRequest {
+    #[serde(flatten)]
+    pub input: ScenarioInput,
+    /// `direct`, `mediated` or `both` (default: the scenario's setting).
+    #[serde(default)]
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub runs: Option<u32>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+    #[serde(default = "yes")]
+    pub store: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl SimulateRequest {
+    pub fn options(&self) -> Result<demarche_sim::Options, ApiError> {
+        let channel = match self.channel.as_deref() {
+            None => None,
+            Some(c) => Some(demarche_scenario::settings::simulation::Channel::parse(c).ok_or_else(|| {
+                ApiError::bad_request(format!("unknown channel `{c}`; one of direct, mediated, both"))
+            })?),
+        };
+        if self.runs.is_some_and(|r| r == 0 || r > MAX_RUNS) {
+            return Err(ApiError::bad_request(format!("`runs` must be between 1 and {MAX_RUNS}")));
+        }
+        Ok(demarche_sim::Options {
+            overrides: demarche_sim::Overrides { channel, runs: self.runs, seed: self.seed },
+            escalation_runs: ESCALATION_RUNS,
+        })
+    }
+}
+
+/// Report documents for a simulation: agreement and terms by channel with
+/// their intervals, and each channel's confrontation matrix.
+pub fn documents(sc: &Scenario, r: &Report) -> Vec<Document> {
+    let (intervals, escalation) = charts_data(sc, r);
+    let mut docs = Vec::new();
+    if let Ok(v) = serde_json::to_value(r) {
+        docs.push(Document::new(DOC_SIMULATION, v));
+    }
+    if let Ok(v) = serde_json::to_value(&intervals) {
+        docs.push(Document::new(DOC_INTERVALS, v));
+    }
+    if let Ok(v) = serde_json::to_value(&escalation) {
+        docs.push(Document::new(DOC_ESCALATION, v));
+    }
+    docs
+}
+
+/// The chart data of a simulation report.
+pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<EscalationMatrix>) {
+    let mut intervals = Vec::new();
+    let mut rows = Vec::new();
+    for c in &r.channels {
+        rows.push(IntervalRow {
+            group: "deal at the table".into(),
+            series: c.channel.clone(),
+            mean: c.agreement,
+            low: c.agreement_interval[0],
+            high: c.agreement_interval[1],
+        });
+        rows.push(IntervalRow {
+            group: "deal that survives ratification".into(),
+            series: c.channel.clone(),
+            mean: c.ratified,
+            low: c.ratified,
+            high: c.ratified,
+        });
+    }
+    intervals.push(IntervalChart {
+        title: "Chance of a deal by channel".into(),
+        axis: format!("share of {} Monte Carlo runs", r.runs),
+        interval: "the 95% (Wilson) interval of the share at the table".into(),
+        range: Some([0.0, 1.0]),
+        ends: Some(["no run ends in a deal".into(), "every run ends in a deal".into()]),
+        reference: None,
+        rows,
+    });
+    for issue_id in &r.agenda {
+        let Some(issue) = sc.issues.iter().find(|i| &i.id == issue_id) else { continue };
+        let rows: Vec<IntervalRow> = r
+            .channels
+            .iter()
+            .filter_map(|c| {
+                let t = c.terms.iter().find(|t| &t.issue == issue_id)?;
+                Some(IntervalRow {
+                    group: "terms of the deal".into(),
+                    series: c.channel.clone(),
+                    mean: t.summary.median,
+                    low: t.summary.p10,
+                    high: t.summary.p90,
+                })
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        intervals.push(IntervalChart {
+            title: format!("{}: terms by channel", issue.name),
+            axis: match &issue.unit {
+                Some(u) => format!("{} ({u})", issue.name),
+                None => issue.name.clone(),
+            },
+            interval: "the 10th–90th percentile of the deals reached (dot: median)".into(),
+            range: Some([issue.min, issue.max]),
+            ends: Some([issue.low.clone(), issue.high.clone()]),
+            reference: issue.status_quo.map(|s| ("status quo".to_string(), s)),
+            rows,
+        });
+    }
+    let mut escalation = Vec::new();
+    for c in r.channels.iter().filter(|c| !c.escalation.is_empty()) {
+        let mut ids: Vec<&str> = Vec::new();
+        for d in &c.escalation {
+            for id in [d.a.as_str(), d.b.as_str()] {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        // Scenario order reads better than first-seen order.
+        ids.sort_by_key(|id| sc.actor_index(id).unwrap_or(usize::MAX));
+        let n = ids.len();
+        let mut values = vec![vec![None; n]; n];
+        for d in &c.escalation {
+            if let (Some(i), Some(j)) = (ids.iter().position(|x| *x == d.a), ids.iter().position(|x| *x == d.b)) {
+                values[i][j] = Some(d.overall);
+                values[j][i] = Some(d.overall);
+            }
+        }
+        let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or(id.to_string());
+        escalation.push(EscalationMatrix {
+            metric: format!("share of runs ending in confrontation ({} talks)", c.channel),
+            actors: ids.iter().map(|id| name(id)).collect(),
+            values,
+            source: format!(
+                "Estimated on the first {} runs from the expected-utility model's confrontation indicator; the \
+                 matrix is symmetric. Pairs never in confrontation are left grey.",
+                r.escalation_runs
+            ),
+        });
+    }
+    (intervals, escalation)
+}
+
+/// Run the simulation; `progress(done, total)` after each chunk of runs.
+pub fn run(sc: &Scenario, req: &SimulateRequest, progress: &(dyn Fn(u64) + Sync)) -> Result<Report, ApiError> {
+    let opts = req.options()?;
+    demarche_sim::simulate(sc, &opts, progress).map_err(|e| match e {
+        demarche_sim::SimError::Invalid(d) => ApiError::scenario(d),
+        other => ApiError::bad_request(other.to_string()),
+    })
+}
+
+/// Record a simulation run; returns its id, or a note on why it was not kept.
+pub fn record(
+    store: Option<&std::path::Path>,
+    sc: &Scenario,
+    req: &SimulateRequest,
+    report: &Report,
+    version: &str,
+    started: SystemTime,
+) -> (Option<i64>, Option<String>) {
+    let Some(path) = store.filter(|_| req.store) else { return (None, None) };
+    let run = NewRun {
+        kind: RunKind::Simulate,
+        scenario: sc,
+        engines: report.channels.iter().map(|c| c.channel.clone()).collect(),
+        params: serde_json::json!({ "channel": req.channel, "runs": report.runs, "seed": report.seed,
+                                    "escalation_runs": report.escalation_runs, "via": "api" }),
+        seed: Some(report.seed),
+        version: version.to_string(),
+        started_at: started,
+        finished_at: SystemTime::now(),
+        status: RunStatus::Ok,
+        documents: documents(sc, report),
+        forecasts: &[],
+    };
+    match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
+        Ok(id) => (Some(id), None),
+        Err(e) => (None, Some(format!("the run was not stored: {e}"))),
+    }
+}
+
+/// The answer to a simulation: the simulation's report, and charts.
+pub fn answer(sc: &Scenario, report: &Report, run_id: Option<i64>, store_note: Option<String>) -> serde_json::Value {
+    let (intervals, escalation) = charts_data(sc, report);
+    let data = ReportData { scenario: sc.clone(), intervals, escalation, ..Default::default() };
+    let charts: Vec<serde_json::Value> = demarche_report::sections(&data)
+        .into_iter()
+        .flat_map(|s| {
+            s.charts.into_iter().map(move |c| {
+                serde_json::json!({"section": s.id, "heading": s.heading, "id": c.id, "title": c.title,
+                                   "caption": c.caption, "svg": c.svg})
+            })
+        })
+        .collect();
+    let outcomes: Vec<serde_json::Value> = report
+        .channels
+        .iter()
+        .map(|c| {
+            serde_json::json!({"engine": c.channel, "issue": "agreement", "issue_name": "deal at the table",
+                               "outcome": c.agreement, "reading": format!("ratified in {:.0}% of runs", c.ratified * 100.0)})
+        })
+        .collect();
+    serde_json::json!({ "run_id": run_id, "store_note": store_note, "simulation": report,
+                        "outcomes": outcomes, "charts": charts, "warnings": [] })
+}
