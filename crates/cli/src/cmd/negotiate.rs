@@ -55,6 +55,13 @@ pub struct NegotiateArgs {
     /// proposals for mediated.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub steps: u64,
+    /// Use a simulated-time deadline of this many seconds instead of `--steps`.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// With `--time-limit`: simulated seconds each party's action takes (SAO), one value
+    /// for all or one per party, comma-separated; a mediator proposal takes 1 s.
+    #[arg(long, value_name = "S[,S...]", default_value = "1")]
+    pub action_seconds: String,
     /// Keep the deadline private (strategies do not see the relative time).
     #[arg(long)]
     pub private_deadline: bool,
@@ -126,6 +133,19 @@ fn summary_table(
     out
 }
 
+/// Per-party action durations: one value for everyone or one per party.
+fn action_seconds(text: &str, parties: usize) -> Result<Vec<f64>, String> {
+    let values: Vec<f64> = text
+        .split(',')
+        .map(|v| v.trim().parse::<f64>().map_err(|_| format!("--action-seconds: '{v}' is not a number")))
+        .collect::<Result<_, _>>()?;
+    match values.len() {
+        1 => Ok(vec![values[0]; parties]),
+        n if n == parties => Ok(values),
+        n => Err(format!("--action-seconds: {n} values for {parties} parties")),
+    }
+}
+
 pub fn run(args: &NegotiateArgs) -> Result<ExitCode, String> {
     let Some((domain, profile_files)) = args.paths.split_first() else {
         return Err("negotiate: give a domain file or folder".into());
@@ -144,9 +164,12 @@ pub fn run(args: &NegotiateArgs) -> Result<ExitCode, String> {
             let table = OutcomeTable::new(loaded.space.clone(), loaded.profiles.clone(), &TableOptions::default())
                 .map_err(|e| e.to_string())?;
             let config = SaoConfig {
-                deadline: Deadline::rounds(args.steps),
+                deadline: args.time_limit.map_or(Deadline::rounds(args.steps), |seconds| Deadline::Time { seconds }),
                 public_deadline: !args.private_deadline,
-                seconds_per_action: Vec::new(),
+                seconds_per_action: match args.time_limit {
+                    Some(_) => action_seconds(&args.action_seconds, n)?,
+                    None => Vec::new(),
+                },
             };
             let run = run_sao_specs(&table, &specs, &config, args.seed).map_err(|e| e.to_string())?;
             let text =
@@ -155,8 +178,8 @@ pub fn run(args: &NegotiateArgs) -> Result<ExitCode, String> {
         }
         ProtocolArg::Mediated => {
             let mediator = MediatorSpec::parse(&args.mediator).map_err(|e| e.to_string())?;
-            let config =
-                MediatedConfig { deadline: Deadline::steps(args.steps), public_deadline: !args.private_deadline };
+            let deadline = args.time_limit.map_or(Deadline::steps(args.steps), |seconds| Deadline::Time { seconds });
+            let config = MediatedConfig { deadline, public_deadline: !args.private_deadline };
             let trace = run_mediated_specs(&loaded.space, &loaded.profiles, &specs, mediator, None, &config, args.seed)
                 .map_err(|e| e.to_string())?;
             let text = args.trace.as_ref().map(|_| trace_text(&trace)).transpose()?;
