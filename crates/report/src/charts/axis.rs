@@ -111,8 +111,11 @@ pub fn x_axis(
     }
     let mut y = area.bottom + 32.0;
     if let Some((low, high)) = ends {
-        svg.text(area.left, y, Anchor::Start, "end", &format!("← {low}"));
-        svg.text(area.right, y, Anchor::End, "end", &format!("{high} →"));
+        // Each end gets half the axis; long readings are cut so they never overlap.
+        let room = ((area.width() / 2.0) / 6.0) as usize;
+        let room = room.saturating_sub(3).max(8);
+        svg.text(area.left, y, Anchor::Start, "end", &format!("← {}", clip(low, room)));
+        svg.text(area.right, y, Anchor::End, "end", &format!("{} →", clip(high, room)));
         y += 16.0;
     }
     svg.text((area.left + area.right) / 2.0, y, Anchor::Middle, "ax", axis_title);
@@ -136,8 +139,8 @@ pub fn y_axis(
     }
     svg.text_vertical(area.left - 44.0, (area.top + area.bottom) / 2.0, "ax", axis_title);
     if let Some((low, high)) = ends {
-        svg.text(area.left, area.top - 8.0, Anchor::Start, "end", &format!("▲ {high}"));
-        svg.text(area.left, area.bottom + 52.0, Anchor::Start, "end", &format!("▼ {low}"));
+        svg.text(area.left, area.top - 8.0, Anchor::Start, "end", &format!("▲ {}", clip(high, 90)));
+        svg.text(area.left, area.bottom + 52.0, Anchor::Start, "end", &format!("▼ {}", clip(low, 90)));
     }
 }
 
