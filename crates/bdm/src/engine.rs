@@ -104,8 +104,8 @@ impl IssueEngine for Bdm {
             let round = model.round() + 1;
             let start = interactions.len();
             let mut row_start = vec![usize::MAX; if record == Interactions::All { n } else { 0 }];
-            let report = model.step(|d: Dyad| {
-                if record == Interactions::All {
+            let report = if record == Interactions::All {
+                model.step(|d: Dyad| {
                     if row_start[d.actor] == usize::MAX {
                         row_start[d.actor] = interactions.len();
                     }
@@ -119,8 +119,10 @@ impl IssueEngine for Bdm {
                         new_position: None,
                         mover: None,
                     });
-                }
-            });
+                })
+            } else {
+                model.advance()
+            };
             last_moves = report.moves.iter().flatten().count();
             for (i, mv) in report.moves.iter().enumerate() {
                 let Some(mv) = mv else { continue };

@@ -12,6 +12,8 @@
 //! - [`model`]: the numeric core over slices ([`Model`], one round at a time);
 //! - [`run()`]: a whole run with positions, round reports and dyad kinds;
 //! - [`votes`]: the O(n·m + m²) vote sums behind the probabilities;
+//! - [`kernels`]: the branch-free `exp`/`ln` behind every power, and the
+//!   runtime choice of SIMD path (all paths give the same bits);
 //! - [`explain`]: the run as the replication's log prints it;
 //! - [`Bdm`]: the [`demarche_forecast::IssueEngine`].
 //!
@@ -21,12 +23,15 @@
 
 pub mod engine;
 pub mod explain;
+pub mod kernels;
 pub mod model;
-mod pow;
+mod offers;
 pub mod run;
+mod terms;
 pub mod votes;
 
 pub use demarche_scenario::settings::bdm::{BdmSettings, Preset};
 pub use engine::Bdm;
+pub use kernels::Simd;
 pub use model::{Dyad, InputError, Inputs, Model, Move, RoundReport, MAX_ACTORS};
 pub use run::{run, Record, Run};

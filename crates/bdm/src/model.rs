@@ -12,16 +12,15 @@
 //!    move at once.
 
 use demarche_forecast::InteractionKind;
-use demarche_scenario::settings::bdm::{
-    BdmSettings, Capitulation, Convergence, Denominator, Numerator, OfferSelection, Outcome, ReferencePoint, RiskModel,
-    VoteRisk,
-};
+use demarche_scenario::settings::bdm::{BdmSettings, Convergence, Outcome, ReferencePoint, RiskModel, VoteRisk};
 
-use crate::pow::powr;
-use crate::votes::{Geometry, VoteTable};
+use crate::kernels::Simd;
+use crate::offers::Receiver;
+use crate::terms::{DangerRows, SlotRows, StatusQuo, Terms};
+use crate::votes::{Boundaries, Geometry, Rule, VoteTable};
 
-/// The most actors one issue may have: the vote tables take O(n²) memory
-/// (about 24 bytes per pair of actors).
+/// The most actors one issue may have: the vote tables take O(m²) memory for
+/// m distinct positions (about 18 bytes per pair of positions).
 pub const MAX_ACTORS: usize = 5_000;
 
 /// Inputs the model cannot run on.
@@ -127,8 +126,22 @@ pub struct Model {
     x: Vec<f64>,
     scale: f64,
     round: u32,
+    simd: Simd,
     geo: Geometry,
+    beta: Boundaries,
     votes: VoteTable,
+    scratch: Scratch,
+}
+
+/// Buffers reused from round to round.
+#[derive(Clone, Debug, Default)]
+struct Scratch {
+    rows: SlotRows,
+    terms: Terms,
+    danger: DangerRows,
+    /// The current slot's P(a beats b) and P(b beats a).
+    p_ab: Vec<f64>,
+    p_ba: Vec<f64>,
 }
 
 impl Model {
@@ -166,9 +179,32 @@ impl Model {
             x: x.to_vec(),
             scale,
             round: 0,
+            simd: Simd::detect(),
             geo: Geometry::default(),
+            beta: Boundaries::default(),
             votes: VoteTable::default(),
+            scratch: Scratch::default(),
         })
+    }
+
+    /// Run the vectorised loops on `simd` instead of the best path the
+    /// processor supports (all paths give the same bits; for tests). Falls
+    /// back to [`Simd::Portable`] when the processor lacks the instructions.
+    pub fn with_simd(mut self, simd: Simd) -> Self {
+        let ok = match simd {
+            Simd::Portable => true,
+            Simd::Avx2 | Simd::Avx512 => {
+                let best = Simd::detect();
+                best == simd || (simd == Simd::Avx2 && best == Simd::Avx512)
+            }
+        };
+        self.simd = if ok { simd } else { Simd::Portable };
+        self
+    }
+
+    /// The instruction-set path in use.
+    pub fn simd(&self) -> Simd {
+        self.simd
     }
 
     pub fn len(&self) -> usize {
@@ -226,59 +262,94 @@ impl Model {
         }
     }
 
-    /// Run one round; `visit` sees every dyad of actors at different positions.
+    /// Run one round; `visit` sees every dyad of actors at different positions
+    /// (actor by actor, each actor's dyads in the other's index order).
     pub fn step(&mut self, mut visit: impl FnMut(Dyad)) -> RoundReport {
+        self.round_with(Some(&mut visit))
+    }
+
+    /// Run one round without reporting dyads: only the accepted offers are
+    /// searched for, which is faster than [`Model::step`] (same results).
+    pub fn advance(&mut self) -> RoundReport {
+        self.round_with(None)
+    }
+
+    fn round_with(&mut self, mut visit: Option<&mut dyn FnMut(Dyad)>) -> RoundReport {
         let n = self.len();
+        let simd = self.simd;
         self.geo.rebuild(&self.x);
+        let m = self.geo.m();
         let mu = match self.settings.reference_point {
             ReferencePoint::Median => self.median(),
             ReferencePoint::Mean => self.mean(),
         };
-        let need_all = self.settings.probability_denominator == Denominator::AllVotes;
-
-        // Step 1: risk exponents from security, evaluated with every r = 1.
-        let mut r = vec![1.0; n];
-        if self.settings.risk == RiskModel::Security && self.geo.m() > 1 {
-            self.votes.compute(&self.geo, &self.x, &self.w, None, self.scale, need_all);
-            let danger: Vec<f64> = (0..n).map(|i| self.danger(i, mu)).collect();
-            let lo = danger.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = danger.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            if hi > lo {
-                for (ri, d) in r.iter_mut().zip(&danger) {
-                    let big_r = (2.0 * d - hi - lo) / (hi - lo);
-                    *ri = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
-                }
-            }
-        }
-
-        // Step 2: expected utilities with the new exponents, offers.
-        let rho = (self.settings.vote_risk == VoteRisk::Voter).then_some(r.as_slice());
-        self.votes.compute(&self.geo, &self.x, &self.w, rho, self.scale, need_all);
+        let rule =
+            Rule { numerator: self.settings.probability_numerator, denominator: self.settings.probability_denominator };
+        let sq = StatusQuo { q: self.settings.q, t: self.settings.t };
         let mut moves = vec![None; n];
-        let m = self.geo.m();
-        let mut terms = Terms::with_len(m);
-        let logs = self.utility_logs(&r);
-        for i in 0..n {
-            let a = self.geo.slot[i];
-            let rows = logs.as_ref().map(|(ls, lf)| (&ls[a * m..(a + 1) * m], &lf[a * m..(a + 1) * m]));
-            self.fill_terms(&mut terms, i, r[i], mu, rows);
-            let mut best = Best::new(self.settings.offer_selection);
-            for j in 0..n {
-                let b = self.geo.slot[j];
-                if b == a {
-                    continue;
-                }
-                let p = terms.p_ab[b];
-                let (us, uf) = (terms.us[b], terms.uf[b]);
-                let own = self.s[j] * (p * us + (1.0 - p) * uf) + (1.0 - self.s[j]) * us - terms.sq_self[b];
-                let other = terms.eu_other[b];
-                let kind = classify(own, other);
-                visit(Dyad { actor: i, other: j, kind, actor_eu: own, other_eu: other });
-                if let Some(offer) = self.offer(i, j, own, other) {
-                    best.consider(offer, self.x[i], self.x[j]);
+        let mut r = vec![1.0; n];
+        if m > 1 {
+            self.beta.compute(&self.geo);
+
+            // Step 1: risk exponents from security, evaluated with every r = 1.
+            let mut linear_table = false;
+            if self.settings.risk == RiskModel::Security {
+                self.votes.compute(simd, &self.geo, &self.beta, &self.w, None, self.scale, rule);
+                linear_table = true;
+                let danger = self.dangers(mu, sq);
+                let lo = danger.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = danger.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                if hi > lo {
+                    for (ri, d) in r.iter_mut().zip(&danger) {
+                        let big_r = (2.0 * d - hi - lo) / (hi - lo);
+                        *ri = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0);
+                    }
                 }
             }
-            moves[i] = best.take();
+
+            // Step 2: expected utilities with the new exponents, offers.
+            let powered_votes = self.settings.vote_risk == VoteRisk::Voter && r.iter().any(|&v| v != 1.0);
+            if powered_votes || !linear_table {
+                let rho = powered_votes.then_some(r.as_slice());
+                self.votes.compute(simd, &self.geo, &self.beta, &self.w, rho, self.scale, rule);
+            }
+            match visit.as_mut() {
+                Some(visit) => {
+                    // Actor by actor, in index order, as the dyads are reported.
+                    let mut filled = None;
+                    for i in 0..n {
+                        let a = self.geo.slot[i];
+                        if filled != Some(a) {
+                            self.fill_rows(a, &r, sq, mu);
+                            filled = Some(a);
+                        }
+                        self.fill_terms(i, r[i], sq);
+                        let t = &self.scratch.terms;
+                        for j in 0..n {
+                            let b = self.geo.slot[j];
+                            if b == a {
+                                continue;
+                            }
+                            let own = t.own_eu(b, self.s[j]);
+                            let other = t.eu_other[b];
+                            let kind = classify(own, other);
+                            visit(Dyad { actor: i, other: j, kind, actor_eu: own, other_eu: other });
+                        }
+                        moves[i] = self.select(i);
+                    }
+                }
+                None => {
+                    // Position by position: the rows are shared by its actors.
+                    for a in 0..m {
+                        self.fill_rows(a, &r, sq, mu);
+                        for k in self.geo.start[a]..self.geo.start[a + 1] {
+                            let i = self.geo.order[k];
+                            self.fill_terms(i, r[i], sq);
+                            moves[i] = self.select(i);
+                        }
+                    }
+                }
+            }
         }
 
         // Step 3: everyone moves at once.
@@ -301,157 +372,52 @@ impl Model {
         }
     }
 
-    /// The offer, if any, that j's challenge makes to i (the replication's rules).
-    fn offer(&self, i: usize, j: usize, own: f64, other: f64) -> Option<Move> {
-        let (xi, xj) = (self.x[i], self.x[j]);
-        let (kind, new_position) = if other > own && own > 0.0 {
-            (InteractionKind::Conflict, xj)
-        } else if other > 0.0 && 0.0 > own && other > own.abs() {
-            (InteractionKind::Compromise, xi + (xj - xi) * (own / other).abs())
-        } else if other > 0.0
-            && 0.0 > own
-            && other < own.abs()
-            && self.settings.capitulation == Capitulation::LossExceedsGain
-        {
-            (InteractionKind::Capitulation, xj)
-        } else {
-            return None;
-        };
-        Some(Move { other: j, kind, own_eu: own, other_eu: other, new_position })
-    }
-
-    /// Actor i's danger: Σ_{j≠i} EUᵢ(j challenges i), all exponents 1.
-    fn danger(&self, i: usize, mu: f64) -> f64 {
-        let a = self.geo.slot[i];
-        let m = self.geo.m();
-        let mut sum = 0.0;
-        for b in 0..m {
-            let others = self.geo.count[b] - usize::from(b == a);
-            if others == 0 {
-                continue;
-            }
-            let xb = self.geo.distinct[b];
-            let dist = (self.x[i] - xb).abs();
-            let (_, p_ba) = self.probabilities(a, b);
-            let (us, uf) = success_failure(dist, self.scale, 1.0);
-            let sq = self.status_quo_term(1.0, 0.0, ((xb - mu).abs() + dist) / self.scale);
-            let eu = self.s[i] * (p_ba * us + (1.0 - p_ba) * uf) + (1.0 - self.s[i]) * us - sq;
-            sum += others as f64 * eu;
-        }
-        sum
-    }
-
-    /// (P(a beats b), P(b beats a)) for distinct positions a, b.
-    #[inline]
-    fn probabilities(&self, a: usize, b: usize) -> (f64, f64) {
-        if a == b {
-            return (0.0, 0.0);
-        }
-        let (vab, vba) = self.votes.pair(a, b);
-        let (nab, nba) = match self.settings.probability_numerator {
-            Numerator::PositiveVotes => (vab, vba),
-            Numerator::NetVotes => ((vab - vba).max(0.0), (vba - vab).max(0.0)),
-        };
-        let den = match self.settings.probability_denominator {
-            Denominator::AllVotes => self.votes.all_votes,
-            Denominator::Dyad => vab + vba,
-        };
-        if den > 0.0 {
-            (nab / den, nba / den)
-        } else {
-            (0.0, 0.0)
-        }
-    }
-
-    /// Q·U^sq + (1 − Q)·(T·U^b + (1 − T)·U^w), with `e` = (|x_c − μ| + |x_c − x_t|)/R
-    /// for challenger c and target t.
-    /// `usq` = U^sq = 2 − 4·0.5^r, computed once per actor by the caller.
-    #[inline]
-    fn status_quo_term(&self, r: f64, usq: f64, e: f64) -> f64 {
-        let (q, t) = (self.settings.q, self.settings.t);
-        if q == 1.0 {
-            return usq;
-        }
-        let ub = 2.0 - 4.0 * powr((0.5 - 0.25 * e).max(0.0), r);
-        let uw = 2.0 - 4.0 * powr(0.5 + 0.25 * e, r);
-        q * usq + (1.0 - q) * (t * ub + (1.0 - t) * uw)
-    }
-
-    /// Per distinct position b, the terms actor i needs against an actor at b.
-    /// `rows`: ln of the U^s and U^f bases against every distinct position,
-    /// for i's position (see [`Model::utility_logs`]).
-    fn fill_terms(&self, t: &mut Terms, i: usize, r: f64, mu: f64, rows: Option<(&[f64], &[f64])>) {
-        let a = self.geo.slot[i];
-        let xi = self.x[i];
-        let own_mu = (xi - mu).abs();
-        let usq = 2.0 - 4.0 * powr(0.5, r);
-        for (b, &xb) in self.geo.distinct.iter().enumerate() {
-            let dist = (xi - xb).abs();
-            let (us, uf) = match rows {
-                Some((ls, lf)) if r != 1.0 => (2.0 - 4.0 * (r * ls[b]).exp(), 2.0 - 4.0 * (r * lf[b]).exp()),
-                _ => success_failure(dist, self.scale, r),
-            };
-            let (p_ab, p_ba) = self.probabilities(a, b);
-            t.us[b] = us;
-            t.uf[b] = uf;
-            t.p_ab[b] = p_ab;
-            t.sq_self[b] = self.status_quo_term(r, usq, (own_mu + dist) / self.scale);
-            let sq_other = self.status_quo_term(r, usq, ((xb - mu).abs() + dist) / self.scale);
-            t.eu_other[b] = self.s[i] * (p_ba * us + (1.0 - p_ba) * uf) + (1.0 - self.s[i]) * us - sq_other;
-        }
-    }
-}
-
-impl Model {
-    /// The logarithms of the U^s and U^f bases for every pair of distinct
-    /// positions (symmetric, m×m each), so that each actor's utilities cost an
-    /// `exp` instead of a `pow`: b^r = e^(r·ln b), to a relative 1e-14. `None`
-    /// when every exponent is 1 or the matrices would be large (m > 2048).
-    fn utility_logs(&self, r: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
-        let m = self.geo.m();
-        if m > 2048 || r.iter().all(|&v| v == 1.0) {
-            return None;
-        }
-        let u = &self.geo.distinct;
-        let (mut ls, mut lf) = (vec![0.0; m * m], vec![0.0; m * m]);
-        for a in 0..m {
-            for b in a..m {
-                let dist = (u[a] - u[b]).abs();
-                let s = (0.5 - 0.5 * dist / self.scale).max(0.0).ln();
-                let f = (0.5 + 0.5 * dist / self.scale).ln();
-                ls[a * m + b] = s;
-                ls[b * m + a] = s;
-                lf[a * m + b] = f;
-                lf[b * m + a] = f;
+    /// Every actor's danger: Σ_{j≠i} EUᵢ(j challenges i), all exponents 1,
+    /// from the linear vote table.
+    fn dangers(&mut self, mu: f64, sq: StatusQuo) -> Vec<f64> {
+        let simd = self.simd;
+        let mut danger = vec![0.0; self.len()];
+        let sc = &mut self.scratch;
+        for a in 0..self.geo.m() {
+            let xa = self.geo.distinct[a];
+            sc.rows.fill(simd, xa, &self.geo.distinct, self.scale, false, sq.q != 1.0, mu);
+            self.votes.probabilities(simd, a, &mut sc.p_ab, &mut sc.p_ba);
+            sc.danger.fill(simd, &sc.rows, a, &self.geo.count, &sc.p_ba, sq);
+            for &i in self.geo.members(a) {
+                danger[i] = sc.danger.sum(simd, self.s[i]);
             }
         }
-        Some((ls, lf))
+        danger
     }
-}
 
-/// U^s and U^f at distance `dist` on a scale of length R with exponent r.
-/// Written as the replication writes it, `0.5 − 0.5·|Δ|/R`: with r < 1 the
-/// power is steep near 0, and this form gives exactly 0 for the two ends of
-/// the scale where `|Δ|·(1/R)` may not.
-#[inline]
-fn success_failure(dist: f64, scale: f64, r: f64) -> (f64, f64) {
-    let us = 2.0 - 4.0 * powr((0.5 - 0.5 * dist / scale).max(0.0), r);
-    let uf = 2.0 - 4.0 * powr(0.5 + 0.5 * dist / scale, r);
-    (us, uf)
-}
+    /// The rows of slot a (logarithms if one of its actors has r ≠ 1).
+    fn fill_rows(&mut self, a: usize, r: &[f64], sq: StatusQuo, mu: f64) {
+        let logs = self.geo.members(a).iter().any(|&i| r[i] != 1.0);
+        let xa = self.geo.distinct[a];
+        let sc = &mut self.scratch;
+        sc.rows.fill(self.simd, xa, &self.geo.distinct, self.scale, logs, sq.q != 1.0, mu);
+        self.votes.probabilities(self.simd, a, &mut sc.p_ab, &mut sc.p_ba);
+    }
 
-/// Receiver i's terms against each distinct position.
-struct Terms {
-    us: Vec<f64>,
-    uf: Vec<f64>,
-    p_ab: Vec<f64>,
-    sq_self: Vec<f64>,
-    eu_other: Vec<f64>,
-}
+    /// Actor i's terms, from the rows of its slot.
+    fn fill_terms(&mut self, i: usize, r: f64, sq: StatusQuo) {
+        let a = self.geo.slot[i];
+        let sc = &mut self.scratch;
+        sc.terms.fill(self.simd, &sc.rows, a, r, self.s[i], sq, &sc.p_ab, &sc.p_ba);
+    }
 
-impl Terms {
-    fn with_len(m: usize) -> Self {
-        Terms { us: vec![0.0; m], uf: vec![0.0; m], p_ab: vec![0.0; m], sq_self: vec![0.0; m], eu_other: vec![0.0; m] }
+    /// The offer actor i accepts, from its terms.
+    fn select(&self, i: usize) -> Option<Move> {
+        let a = self.geo.slot[i];
+        let receiver = Receiver {
+            a,
+            xi: self.x[i],
+            dist: &self.scratch.rows.dist,
+            terms: &self.scratch.terms,
+            geo: &self.geo,
+            s: &self.s,
+        };
+        receiver.select(self.settings.offer_selection, self.settings.capitulation)
     }
 }
 
@@ -478,64 +444,6 @@ pub fn classify(own: f64, other: f64) -> InteractionKind {
         }
     } else {
         InteractionKind::Stalemate
-    }
-}
-
-/// The best offer so far under a selection rule (first in actor order on ties).
-struct Best {
-    rule: OfferSelection,
-    // Per kind (conflict, compromise, capitulation) for the priority rules.
-    by_kind: [Option<(f64, Move)>; 3],
-    any: Option<((f64, f64), Move)>,
-}
-
-impl Best {
-    fn new(rule: OfferSelection) -> Self {
-        Best { rule, by_kind: [None, None, None], any: None }
-    }
-
-    fn consider(&mut self, mv: Move, x_self: f64, x_other: f64) {
-        let distance = (x_self - mv.new_position).abs();
-        match self.rule {
-            OfferSelection::Replication | OfferSelection::PriorityNearest => {
-                let slot = match mv.kind {
-                    InteractionKind::Conflict => 0,
-                    InteractionKind::Compromise => 1,
-                    _ => 2,
-                };
-                let key = if self.rule == OfferSelection::Replication && slot == 1 {
-                    // Scholz's code ranks compromises by the EU-weighted
-                    // midpoint of the two positions, lowest first.
-                    let (a, b) = (mv.own_eu.abs(), mv.other_eu.abs());
-                    (a * x_self + b * x_other) / (a + b)
-                } else {
-                    distance
-                };
-                if self.by_kind[slot].as_ref().is_none_or(|(k, _)| key < *k) {
-                    self.by_kind[slot] = Some((key, mv));
-                }
-            }
-            OfferSelection::Nearest => {
-                if self.any.as_ref().is_none_or(|(k, _)| distance < k.0) {
-                    self.any = Some(((distance, 0.0), mv));
-                }
-            }
-            OfferSelection::Strongest => {
-                let key = (-mv.other_eu, distance);
-                if self.any.as_ref().is_none_or(|(k, _)| key.0 < k.0 || (key.0 == k.0 && key.1 < k.1)) {
-                    self.any = Some((key, mv));
-                }
-            }
-        }
-    }
-
-    fn take(self) -> Option<Move> {
-        match self.rule {
-            OfferSelection::Replication | OfferSelection::PriorityNearest => {
-                self.by_kind.into_iter().flatten().next().map(|(_, m)| m)
-            }
-            _ => self.any.map(|(_, m)| m),
-        }
     }
 }
 

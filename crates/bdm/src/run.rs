@@ -52,7 +52,7 @@ pub fn run(inputs: Inputs<'_>, settings: &BdmSettings, rounds: u32, record: Reco
             out.kinds.push(kinds);
             report
         } else {
-            model.step(|_| {})
+            model.advance()
         };
         let converged = model.converged(&report, previous);
         out.positions.push(model.positions().to_vec());

@@ -1,24 +1,29 @@
-//! Third-party vote sums for every dyad in O(n·m + m²) per round instead of
-//! the naive O(n·m²) (n actors, m distinct positions).
+//! Third-party vote sums and win probabilities for every pair of held
+//! positions in O(n·m + m²) per round (n actors, m distinct positions)
+//! instead of the naive O(n·m²).
 //!
 //! Voter k's vote for position a over position b is
 //! `vᵏ(a, b) = wₖ (dₖ(b)^ρₖ − dₖ(a)^ρₖ)` with `wₖ = cₖ sₖ` and `dₖ(y) = |xₖ − y| / R`.
-//! Its sign depends only on which of a and b is nearer to xₖ, so the voters
-//! who prefer the lower of two positions are a prefix of the actors sorted by
-//! position. With column prefix sums `T[b][p] = Σ_{k<p} wₖ dₖ(b)^ρₖ` over the
-//! sorted voters, the sum of positive votes for a over b is a difference of
-//! prefix sums. Writing `G[a][b]` for the sum over the voters on a's side of
-//! column a, and `E = G + Gᵀ` (symmetric),
+//! Its sign depends only on which of a and b is nearer to xₖ, so for a < b
+//! the voters who prefer a are the groups of voters (voters at one position
+//! form a group) below a boundary β(a, b) in position order ([`Boundaries`],
+//! shared by every table of the round). With the prefix sums over groups
+//! `Sₐ(g) = Σ_{groups < g} wₖ dₖ(a)^ρₖ` and `totₐ = Sₐ(m)`,
 //!
-//! `V⁺(a, b) = Σₖ max(0, vᵏ(a, b)) = tot[b] − E[a][b]`,  `tot[b] = T[b][n]`.
+//! `V⁺(a, b) = S_b(β) − Sₐ(β)`,  `V⁺(b, a) = (totₐ − Sₐ(β)) − (tot_b − S_b(β))`.
 //!
-//! Each row of G is filled by one pointer that walks T's column once, so every
-//! memory access is sequential. The constant "all votes" denominator
-//! `Σₖ Σ_{a,b} |vᵏ(a, b)|` (over ordered pairs of actors) is, per voter, the
-//! sum of absolute pairwise differences of its vote values, which a merge of
-//! the positions outward from the voter's own sorts in O(m).
+//! The table is built a block of columns at a time: the block's prefix sums
+//! over all voters (the powers evaluated by the vectorised kernels), then
+//! `Z[a][b] = Sₐ(β(a, b))` row by row, then both V⁺ of each pair, in place, in
+//! cache-sized tiles: one m×m matrix. Since `V⁺(a, b) − V⁺(b, a) = tot_b − totₐ`
+//! (the net vote), row a alone gives both directions, and the probabilities
+//! are computed row by row when a position's actors need them. The "all
+//! votes" denominator `Σₖ Σ_{x,y} |vᵏ(x, y)|` over ordered pairs of actors is
+//! `Σ_{a≠b} count_a count_b (V⁺(a, b) + V⁺(b, a))`, summed in the tile pass.
 
-use crate::pow::powr;
+use demarche_scenario::settings::bdm::{Denominator, Numerator};
+
+use crate::kernels::{self, multiversion, Simd};
 
 /// Where the actors stand this round: sorted voters and distinct positions.
 #[derive(Clone, Debug, Default)]
@@ -29,6 +34,8 @@ pub struct Geometry {
     pub distinct: Vec<f64>,
     /// How many actors hold each distinct position.
     pub count: Vec<usize>,
+    /// The actors at distinct position g are `order[start[g]..start[g + 1]]`.
+    pub start: Vec<usize>,
     /// Index into `distinct` of each actor's position.
     pub slot: Vec<usize>,
 }
@@ -47,194 +54,105 @@ impl Geometry {
         self.order.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
         self.distinct.clear();
         self.count.clear();
+        self.start.clear();
         self.slot.clear();
         self.slot.resize(n, 0);
-        for &i in &self.order {
+        for (k, &i) in self.order.iter().enumerate() {
             if self.distinct.last() != Some(&x[i]) {
                 self.distinct.push(x[i]);
                 self.count.push(0);
+                self.start.push(k);
             }
             let s = self.distinct.len() - 1;
             self.count[s] += 1;
             self.slot[i] = s;
         }
+        self.start.push(n);
     }
 
     pub fn m(&self) -> usize {
         self.distinct.len()
     }
+
+    /// The actors at distinct position g, in position-then-index order.
+    pub fn members(&self, g: usize) -> &[usize] {
+        &self.order[self.start[g]..self.start[g + 1]]
+    }
 }
 
-/// The vote sums of one evaluation (one set of exponents), reusing buffers.
+/// The boundary β(a, b) = β(b, a) of every pair of distinct positions a < b:
+/// groups `0..β` are strictly nearer a than b (or at equal computed
+/// distances, whose votes are exactly 0), groups `β..m` are not. `a < β ≤ b`.
 #[derive(Clone, Debug, Default)]
-pub struct VoteTable {
+pub struct Boundaries {
     m: usize,
-    /// `E[a·m + b]` (symmetric).
-    e: Vec<f64>,
-    /// `tot[b] = Σₖ wₖ dₖ(b)^ρₖ`.
-    tot: Vec<f64>,
-    /// `Σₖ Σ_{a,b} |vᵏ(a, b)|` over ordered pairs of actors (0 unless asked for).
-    pub all_votes: f64,
-    // Scratch: vote values row-major by sorted voter; prefix sums of a block of columns.
-    rows: Vec<f64>,
-    cols: Vec<f64>,
+    /// `beta[a·m + b]`, symmetric; the diagonal is unused.
+    beta: Vec<u16>,
 }
 
-impl VoteTable {
-    /// Fill the table. `w`: vote weights cₖsₖ; `rho`: each voter's exponent
-    /// (`None`: all 1); `scale`: R; `need_all_votes`: also compute the constant
-    /// denominator.
-    pub fn compute(&mut self, geo: &Geometry, x: &[f64], w: &[f64], rho: Option<&[f64]>, scale: f64, need_all: bool) {
-        let n = geo.order.len();
+// β ≤ m ≤ MAX_ACTORS must fit the table's integer type.
+const _: () = assert!(crate::model::MAX_ACTORS < u16::MAX as usize);
+
+impl Boundaries {
+    pub fn compute(&mut self, geo: &Geometry) {
         let m = geo.m();
-        self.m = m;
         let u = &geo.distinct;
-
-        // Vote values, one row per voter in sorted order.
-        self.rows.clear();
-        self.rows.resize(n * m, 0.0);
-        for (k, &i) in geo.order.iter().enumerate() {
-            let row = &mut self.rows[k * m..(k + 1) * m];
-            let (xi, wi) = (x[i], w[i]);
-            match rho {
-                Some(r) if r[i] != 1.0 => {
-                    let ri = r[i];
-                    for (v, &ub) in row.iter_mut().zip(u) {
-                        *v = wi * powr((xi - ub).abs() / scale, ri);
+        self.m = m;
+        // Every entry is overwritten: no need to clear.
+        self.beta.resize(m * m, 0);
+        for a in 0..m {
+            self.beta[a * m + a] = 0; // unused, but a valid index
+        }
+        // Upper triangle: for row a the boundary only grows with b, a merge of
+        // the groups into the pairs' midpoints. A merge step waits on the
+        // previous one, so R rows run side by side, branch-free.
+        const R: usize = 8;
+        for a0 in (0..m).step_by(R) {
+            let rows = R.min(m - a0);
+            let mut p = [0usize; R];
+            let mut b = [m; R];
+            let mut ua = [0.0f64; R];
+            for k in 0..rows {
+                p[k] = a0 + k + 1;
+                b[k] = a0 + k + 1;
+                ua[k] = u[a0 + k];
+            }
+            loop {
+                let mut running = false;
+                for k in 0..rows {
+                    if b[k] < m {
+                        running = true;
+                        let (pk, bk) = (p[k], b[k]);
+                        // Group pk is strictly nearer ua than u[bk] (pk < bk ≤ m − 1).
+                        let up = u[pk.min(m - 1)];
+                        let step = (pk < bk) & nearer_lower(up, ua[k], u[bk]);
+                        self.beta[(a0 + k) * m + bk] = pk as u16;
+                        p[k] = pk + usize::from(step);
+                        b[k] = bk + usize::from(!step);
                     }
                 }
-                _ => {
-                    for (v, &ub) in row.iter_mut().zip(u) {
-                        *v = wi * ((xi - ub).abs() / scale);
-                    }
+                if !running {
+                    break;
                 }
             }
         }
-
-        self.all_votes = if need_all { self.all_votes_sum(geo, n, m) } else { 0.0 };
-
-        // G[a][b]: column a summed over the voters on a's side of the pair.
-        // The voters nearer the lower position of a pair form a prefix of the
-        // sorted voters; its length grows with both positions, so one pointer
-        // per row suffices. Columns are summed in blocks, into prefix arrays
-        // small enough to stay in cache.
-        const BLOCK: usize = 16;
-        let stride = n + 1;
-        self.cols.clear();
-        self.cols.resize(BLOCK * stride, 0.0);
-        self.tot.clear();
-        self.tot.resize(m, 0.0);
-        let xs: Vec<f64> = geo.order.iter().map(|&i| x[i]).collect();
-        let g = &mut self.e;
-        g.clear();
-        g.resize(m * m, 0.0);
-        let mut acc = [0.0f64; BLOCK];
-        for a0 in (0..m).step_by(BLOCK) {
-            let width = BLOCK.min(m - a0);
-            acc[..width].fill(0.0);
-            for k in 0..n {
-                let row = &self.rows[k * m + a0..k * m + a0 + width];
-                for (j, &v) in row.iter().enumerate() {
-                    acc[j] += v;
-                    self.cols[j * stride + k + 1] = acc[j];
-                }
-            }
-            for j in 0..width {
-                let a = a0 + j;
-                let col = &self.cols[j * stride..(j + 1) * stride];
-                let total = col[n];
-                self.tot[a] = total;
-                let mut p = 0usize;
-                for b in 0..m {
-                    if b == a {
-                        continue;
-                    }
-                    let (lo, hi) = if b < a { (u[b], u[a]) } else { (u[a], u[b]) };
-                    while p < n && nearer_lower(xs[p], lo, hi) {
-                        p += 1;
-                    }
-                    // Rounding at a midpoint could in principle make the boundary
-                    // step back; keep the prefix exact.
-                    while p > 0 && !nearer_lower(xs[p - 1], lo, hi) {
-                        p -= 1;
-                    }
-                    g[a * m + b] = if a < b { col[p] } else { total - col[p] };
-                }
-            }
-        }
-        // E = G + Gᵀ, in blocks.
-        for a0 in (0..m).step_by(BLOCK) {
-            for b0 in (a0..m).step_by(BLOCK) {
-                for a in a0..(a0 + BLOCK).min(m) {
-                    for b in b0.max(a + 1)..(b0 + BLOCK).min(m) {
-                        let s = g[a * m + b] + g[b * m + a];
-                        g[a * m + b] = s;
-                        g[b * m + a] = s;
+        // Mirror, in tiles.
+        const T: usize = 32;
+        for a0 in (0..m).step_by(T) {
+            for b0 in (a0..m).step_by(T) {
+                for a in a0..(a0 + T).min(m) {
+                    for b in b0.max(a + 1)..(b0 + T).min(m) {
+                        self.beta[b * m + a] = self.beta[a * m + b];
                     }
                 }
             }
         }
     }
 
-    /// `V⁺(a, b)`: the summed positive votes for distinct position a over b.
+    /// Row a: β(a, b) for every b (the entry at b = a is unused).
     #[inline]
-    pub fn positive(&self, a: usize, b: usize) -> f64 {
-        if a == b {
-            0.0
-        } else {
-            (self.tot[b] - self.e[a * self.m + b]).max(0.0)
-        }
-    }
-
-    /// Both directions at once: `(V⁺(a, b), V⁺(b, a))`.
-    #[inline]
-    pub fn pair(&self, a: usize, b: usize) -> (f64, f64) {
-        if a == b {
-            return (0.0, 0.0);
-        }
-        let e = self.e[a * self.m + b];
-        ((self.tot[b] - e).max(0.0), (self.tot[a] - e).max(0.0))
-    }
-
-    /// Σₖ Σ_{a,b} |vᵏ(a,b)| over ordered pairs of actors: per voter, the sum of
-    /// absolute differences of its vote values, sorted by a merge outward from
-    /// its own position (values grow with distance).
-    fn all_votes_sum(&self, geo: &Geometry, n: usize, m: usize) -> f64 {
-        let nf = n as f64;
-        let mut total = 0.0;
-        for (k, &i) in geo.order.iter().enumerate() {
-            let row = &self.rows[k * m..(k + 1) * m];
-            let home = geo.slot[i];
-            // Σ over sorted elements of g·(2·rank − n + 1), grouped by position:
-            // a group of c equal values after `below` smaller ones adds g·c·(2·below + c − n).
-            let mut below = 0.0f64;
-            let mut sum = 0.0;
-            let mut add = |g: f64, c: usize, below: &mut f64| {
-                let c = c as f64;
-                sum += g * c * (2.0 * *below + c - nf);
-                *below += c;
-            };
-            add(row[home], geo.count[home], &mut below);
-            let (mut l, mut r) = (home, home + 1);
-            while l > 0 || r < m {
-                let take_left = if l == 0 {
-                    false
-                } else if r >= m {
-                    true
-                } else {
-                    row[l - 1] <= row[r]
-                };
-                if take_left {
-                    l -= 1;
-                    add(row[l], geo.count[l], &mut below);
-                } else {
-                    add(row[r], geo.count[r], &mut below);
-                    r += 1;
-                }
-            }
-            total += 2.0 * sum;
-        }
-        total
+    pub fn row(&self, a: usize) -> &[u16] {
+        &self.beta[a * self.m..(a + 1) * self.m]
     }
 }
 
@@ -242,4 +160,212 @@ impl VoteTable {
 #[inline]
 fn nearer_lower(xk: f64, lo: f64, hi: f64) -> bool {
     (xk - hi).abs() > (xk - lo).abs()
+}
+
+/// Columns per block: the block's prefix sums (BLOCK × (m + 1)) stay in cache.
+const BLOCK: usize = 32;
+
+/// The vote sums of one evaluation (one set of vote exponents), reusing its
+/// buffers from round to round.
+#[derive(Clone, Debug, Default)]
+pub struct VoteTable {
+    m: usize,
+    /// `V⁺(a, b)` at `[a·m + b]` (unclamped; 0 on the diagonal). Each row is
+    /// enough for its position: `V⁺(b, a) = V⁺(a, b) + totₐ − tot_b`.
+    v: Vec<f64>,
+    /// `totₐ = Σₖ wₖ dₖ(a)^ρₖ`.
+    tot: Vec<f64>,
+    /// `Σₖ Σ_{x,y} |vᵏ(x, y)|` over ordered pairs of actors.
+    pub all_votes: f64,
+    rule: Option<Rule>,
+    /// Prefix sums of one block of columns: `slab[j·(m + 1) + g]`.
+    slab: Vec<f64>,
+    /// ln dₖ(y) of one group against the block's columns.
+    logs: Vec<f64>,
+}
+
+/// How the votes turn into probabilities (the `probability_*` options).
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    pub numerator: Numerator,
+    pub denominator: Denominator,
+}
+
+impl VoteTable {
+    /// Fill the table. `w`: vote weights cₖsₖ by actor; `rho`: each voter's
+    /// exponent (`None`: all 1); `scale`: R.
+    #[allow(clippy::too_many_arguments)]
+    pub fn compute(
+        &mut self,
+        simd: Simd,
+        geo: &Geometry,
+        beta: &Boundaries,
+        w: &[f64],
+        rho: Option<&[f64]>,
+        scale: f64,
+        rule: Rule,
+    ) {
+        let m = geo.m();
+        self.m = m;
+        self.rule = Some(rule);
+        let u = &geo.distinct;
+        let stride = m + 1;
+        // Every entry is overwritten below: no need to clear.
+        self.v.resize(m * m, 0.0);
+        self.tot.resize(m, 0.0);
+        self.slab.resize(BLOCK * stride, 0.0);
+        for j in 0..BLOCK {
+            self.slab[j * stride] = 0.0;
+        }
+        self.logs.resize(BLOCK, 0.0);
+
+        // Z[a][b] = Sₐ(β(a, b)), in `v`.
+        for a0 in (0..m).step_by(BLOCK) {
+            let width = BLOCK.min(m - a0);
+            let cols = &u[a0..a0 + width];
+            let mut acc = [0.0f64; BLOCK];
+            for g in 0..m {
+                let members = geo.members(g);
+                let xg = u[g];
+                let any_power = rho.is_some_and(|r| members.iter().any(|&k| r[k] != 1.0));
+                if any_power {
+                    group_logs(simd, xg, cols, scale, &mut self.logs[..width]);
+                }
+                for &k in members {
+                    match rho {
+                        Some(r) if r[k] != 1.0 => add_powers(simd, w[k], r[k], &self.logs[..width], &mut acc[..width]),
+                        _ => add_linear(simd, w[k], xg, cols, scale, &mut acc[..width]),
+                    }
+                }
+                for (j, &v) in acc[..width].iter().enumerate() {
+                    self.slab[j * stride + g + 1] = v;
+                }
+            }
+            for j in 0..width {
+                let a = a0 + j;
+                let col = &self.slab[j * stride..(j + 1) * stride];
+                self.tot[a] = col[m];
+                gather_row(simd, col, beta.row(a), &mut self.v[a * m..(a + 1) * m]);
+                self.v[a * m + a] = 0.0;
+            }
+        }
+
+        // Both V⁺ of each pair in place, and the all-votes sum, in tiles.
+        const T: usize = 32;
+        let mut all = 0.0;
+        for a0 in (0..m).step_by(T) {
+            for b0 in (a0..m).step_by(T) {
+                for a in a0..(a0 + T).min(m) {
+                    let ta = self.tot[a];
+                    let mut row_sum = 0.0;
+                    for b in b0.max(a + 1)..(b0 + T).min(m) {
+                        let (za, zb) = (self.v[a * m + b], self.v[b * m + a]);
+                        let vab = zb - za;
+                        let vba = (ta - za) - (self.tot[b] - zb);
+                        self.v[a * m + b] = vab;
+                        self.v[b * m + a] = vba;
+                        row_sum += geo.count[b] as f64 * (vab.max(0.0) + vba.max(0.0));
+                    }
+                    all += geo.count[a] as f64 * row_sum;
+                }
+            }
+        }
+        self.all_votes = 2.0 * all;
+    }
+
+    /// Row a of the probabilities: `p_ab[b]` = P(a beats b), `p_ba[b]` = P(b
+    /// beats a) (both 0 at b = a).
+    pub fn probabilities(&self, simd: Simd, a: usize, p_ab: &mut Vec<f64>, p_ba: &mut Vec<f64>) {
+        let m = self.m;
+        p_ab.resize(m, 0.0);
+        p_ba.resize(m, 0.0);
+        let Some(rule) = self.rule else {
+            p_ab.fill(0.0);
+            p_ba.fill(0.0);
+            return;
+        };
+        probability_row(
+            simd,
+            &self.v[a * m..(a + 1) * m],
+            self.tot[a],
+            &self.tot,
+            self.all_votes,
+            rule.numerator,
+            rule.denominator,
+            p_ab,
+            p_ba,
+        );
+        p_ab[a] = 0.0;
+        p_ba[a] = 0.0;
+    }
+}
+
+multiversion! {
+    /// `row[b] = col[beta[b]]`.
+    fn gather_row(simd: Simd, col: &[f64], beta: &[u16], row: &mut [f64]) {
+        for (z, &bt) in row.iter_mut().zip(beta) {
+            *z = col[bt as usize];
+        }
+    }
+}
+
+multiversion! {
+    /// ln dₖ(y) for a voter at `xg` against the positions `cols`.
+    fn group_logs(simd: Simd, xg: f64, cols: &[f64], scale: f64, out: &mut [f64]) {
+        for (o, &y) in out.iter_mut().zip(cols) {
+            *o = kernels::ln((xg - y).abs() / scale);
+        }
+    }
+}
+
+multiversion! {
+    /// `acc += w · exp(r · logs)`: one voter's powered votes.
+    fn add_powers(simd: Simd, w: f64, r: f64, logs: &[f64], acc: &mut [f64]) {
+        for (a, &l) in acc.iter_mut().zip(logs) {
+            *a += w * kernels::exp(r * l);
+        }
+    }
+}
+
+multiversion! {
+    /// `acc += w · |xg − y| / R`: one voter's linear votes.
+    fn add_linear(simd: Simd, w: f64, xg: f64, cols: &[f64], scale: f64, acc: &mut [f64]) {
+        for (a, &y) in acc.iter_mut().zip(cols) {
+            *a += w * ((xg - y).abs() / scale);
+        }
+    }
+}
+
+multiversion! {
+    /// One row of probabilities from one row of V⁺ (see [`VoteTable`]).
+    #[allow(clippy::too_many_arguments)]
+    fn probability_row(
+        simd: Simd,
+        v: &[f64],
+        ta: f64,
+        tot: &[f64],
+        all: f64,
+        num: Numerator,
+        den: Denominator,
+        p_ab: &mut [f64],
+        p_ba: &mut [f64],
+    ) {
+        let m = v.len();
+        let (tot, p_ab, p_ba) = (&tot[..m], &mut p_ab[..m], &mut p_ba[..m]);
+        for b in 0..m {
+            let vab = v[b].max(0.0);
+            let vba = (v[b] + (ta - tot[b])).max(0.0);
+            let (nab, nba) = match num {
+                Numerator::PositiveVotes => (vab, vba),
+                Numerator::NetVotes => ((vab - vba).max(0.0), (vba - vab).max(0.0)),
+            };
+            let d = match den {
+                Denominator::AllVotes => all,
+                Denominator::Dyad => vab + vba,
+            };
+            let ok = d > 0.0;
+            p_ab[b] = if ok { nab / d } else { 0.0 };
+            p_ba[b] = if ok { nba / d } else { 0.0 };
+        }
+    }
 }
