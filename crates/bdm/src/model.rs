@@ -17,7 +17,7 @@ use demarche_scenario::settings::bdm::{BdmSettings, Convergence, Outcome, Refere
 use crate::kernels::Simd;
 use crate::offers::Receiver;
 use crate::terms::{DangerRows, SlotRows, StatusQuo, Terms};
-use crate::votes::{Boundaries, Geometry, Rule, VoteTable};
+use crate::votes::{Boundaries, Geometry, LinearVotes, Rule, VoteTable};
 
 /// The most actors one issue may have: the vote tables take O(m²) memory for
 /// m distinct positions (about 18 bytes per pair of positions).
@@ -129,7 +129,12 @@ pub struct Model {
     simd: Simd,
     geo: Geometry,
     beta: Boundaries,
+    /// Votes with every exponent 1 (the risk step; step 2 when no voter has r ≠ 1).
+    linear: LinearVotes,
+    /// Votes with the voters' own exponents, when some r ≠ 1.
     votes: VoteTable,
+    /// Whether step 2 reads `votes` (else `linear`).
+    powered: bool,
     scratch: Scratch,
 }
 
@@ -182,7 +187,9 @@ impl Model {
             simd: Simd::detect(),
             geo: Geometry::default(),
             beta: Boundaries::default(),
+            linear: LinearVotes::default(),
             votes: VoteTable::default(),
+            powered: false,
             scratch: Scratch::default(),
         })
     }
@@ -292,10 +299,8 @@ impl Model {
             self.beta.compute(&self.geo);
 
             // Step 1: risk exponents from security, evaluated with every r = 1.
-            let mut linear_table = false;
+            self.linear.compute(simd, &self.geo, &self.beta, &self.w, rule);
             if self.settings.risk == RiskModel::Security {
-                self.votes.compute(simd, &self.geo, &self.beta, &self.w, None, self.scale, rule);
-                linear_table = true;
                 let danger = self.dangers(mu, sq);
                 let lo = danger.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = danger.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -308,10 +313,9 @@ impl Model {
             }
 
             // Step 2: expected utilities with the new exponents, offers.
-            let powered_votes = self.settings.vote_risk == VoteRisk::Voter && r.iter().any(|&v| v != 1.0);
-            if powered_votes || !linear_table {
-                let rho = powered_votes.then_some(r.as_slice());
-                self.votes.compute(simd, &self.geo, &self.beta, &self.w, rho, self.scale, rule);
+            self.powered = self.settings.vote_risk == VoteRisk::Voter && r.iter().any(|&v| v != 1.0);
+            if self.powered {
+                self.votes.compute(simd, &self.geo, &self.beta, &self.w, Some(&r), self.scale, rule);
             }
             match visit.as_mut() {
                 Some(visit) => {
@@ -381,7 +385,7 @@ impl Model {
         for a in 0..self.geo.m() {
             let xa = self.geo.distinct[a];
             sc.rows.fill(simd, xa, &self.geo.distinct, self.scale, false, sq.q != 1.0, mu);
-            self.votes.probabilities(simd, a, &mut sc.p_ab, &mut sc.p_ba);
+            self.linear.probabilities(simd, &self.beta, a, &mut sc.p_ab, &mut sc.p_ba);
             sc.danger.fill(simd, &sc.rows, a, &self.geo.count, &sc.p_ba, sq);
             for &i in self.geo.members(a) {
                 danger[i] = sc.danger.sum(simd, self.s[i]);
@@ -396,7 +400,11 @@ impl Model {
         let xa = self.geo.distinct[a];
         let sc = &mut self.scratch;
         sc.rows.fill(self.simd, xa, &self.geo.distinct, self.scale, logs, sq.q != 1.0, mu);
-        self.votes.probabilities(self.simd, a, &mut sc.p_ab, &mut sc.p_ba);
+        if self.powered {
+            self.votes.probabilities(self.simd, a, &mut sc.p_ab, &mut sc.p_ba);
+        } else {
+            self.linear.probabilities(self.simd, &self.beta, a, &mut sc.p_ab, &mut sc.p_ba);
+        }
     }
 
     /// Actor i's terms, from the rows of its slot.

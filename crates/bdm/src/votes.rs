@@ -163,7 +163,7 @@ fn nearer_lower(xk: f64, lo: f64, hi: f64) -> bool {
 }
 
 /// Columns per block: the block's prefix sums (BLOCK × (m + 1)) stay in cache.
-const BLOCK: usize = 32;
+const BLOCK: usize = 64;
 
 /// The vote sums of one evaluation (one set of vote exponents), reusing its
 /// buffers from round to round.
@@ -303,8 +303,10 @@ impl VoteTable {
 multiversion! {
     /// `row[b] = col[beta[b]]`.
     fn gather_row(simd: Simd, col: &[f64], beta: &[u16], row: &mut [f64]) {
+        let last = col.len() - 1;
         for (z, &bt) in row.iter_mut().zip(beta) {
-            *z = col[bt as usize];
+            // β ≤ m = last; the `min` only lets the compiler drop the bounds check.
+            *z = col[(bt as usize).min(last)];
         }
     }
 }
@@ -362,6 +364,185 @@ multiversion! {
             let d = match den {
                 Denominator::AllVotes => all,
                 Denominator::Dyad => vab + vba,
+            };
+            let ok = d > 0.0;
+            p_ab[b] = if ok { nab / d } else { 0.0 };
+            p_ba[b] = if ok { nba / d } else { 0.0 };
+        }
+    }
+}
+
+/// The vote sums with every exponent 1, in closed form: no table at all.
+///
+/// With linear votes, `V⁺` of a pair is a handful of prefix sums over the
+/// groups' weights `W_g = Σ_{k∈g} wₖ` and weighted positions `W_g c_g`
+/// (`c_g = x_g − x_min`, so that sums stay small). For a < b with boundary β,
+///
+/// `R·V⁺(a, b) = (c_b − cₐ)·W[0..a] + (cₐ + c_b)·W(a..β) − 2·WC(a..β)`,
+/// `R·V⁺(b, a) = (c_b − cₐ)·W[b..m) + 2·WC[β..b) − (cₐ + c_b)·W[β..b)`,
+///
+/// (groups at or below a gain c_b − cₐ from a, those between gain the
+/// difference of their distances). The common factor 1/R cancels in every
+/// probability, so it is left out.
+#[derive(Clone, Debug, Default)]
+pub struct LinearVotes {
+    m: usize,
+    /// Positions relative to the lowest.
+    c: Vec<f64>,
+    /// `cw[g] = Σ_{g' < g} W_g'`, `cwc[g] = Σ_{g' < g} W_g' c_g'`.
+    cw: Vec<f64>,
+    cwc: Vec<f64>,
+    /// R × the all-votes sum.
+    all_votes: f64,
+    rule: Option<Rule>,
+    vab: Vec<f64>,
+    vba: Vec<f64>,
+}
+
+impl LinearVotes {
+    pub fn compute(&mut self, simd: Simd, geo: &Geometry, beta: &Boundaries, w: &[f64], rule: Rule) {
+        let m = geo.m();
+        self.m = m;
+        self.rule = Some(rule);
+        let u = &geo.distinct;
+        self.c.clear();
+        self.c.extend(u.iter().map(|&x| x - u[0]));
+        self.cw.clear();
+        self.cwc.clear();
+        let (mut sw, mut swc) = (0.0, 0.0);
+        self.cw.push(0.0);
+        self.cwc.push(0.0);
+        for g in 0..m {
+            let wg: f64 = geo.members(g).iter().map(|&k| w[k]).sum();
+            sw += wg;
+            swc += wg * self.c[g];
+            self.cw.push(sw);
+            self.cwc.push(swc);
+        }
+        // Σ_{a≠b} count_a count_b (V⁺(a, b) + V⁺(b, a)), over the upper triangle.
+        let mut all = 0.0;
+        for a in 0..m.saturating_sub(1) {
+            self.row(simd, beta, a);
+            let counts = &geo.count[a + 1..];
+            let row_sum = upper_weighted_sum(simd, counts, &self.vab[a + 1..], &self.vba[a + 1..]);
+            all += geo.count[a] as f64 * row_sum;
+        }
+        self.all_votes = 2.0 * all;
+    }
+
+    /// `vab[b] = R·V⁺(a, b)`, `vba[b] = R·V⁺(b, a)` for every b (unclamped).
+    fn row(&mut self, simd: Simd, beta: &Boundaries, a: usize) {
+        let m = self.m;
+        self.vab.resize(m, 0.0);
+        self.vba.resize(m, 0.0);
+        let bt = beta.row(a);
+        linear_row_lower(simd, a, &self.c, &self.cw, &self.cwc, bt, &mut self.vab, &mut self.vba);
+        linear_row_upper(simd, a, &self.c, &self.cw, &self.cwc, bt, &mut self.vab, &mut self.vba);
+        self.vab[a] = 0.0;
+        self.vba[a] = 0.0;
+    }
+
+    /// Row a of the probabilities, as [`VoteTable::probabilities`].
+    pub fn probabilities(&mut self, simd: Simd, beta: &Boundaries, a: usize, p_ab: &mut Vec<f64>, p_ba: &mut Vec<f64>) {
+        let m = self.m;
+        p_ab.resize(m, 0.0);
+        p_ba.resize(m, 0.0);
+        let Some(rule) = self.rule else {
+            p_ab.fill(0.0);
+            p_ba.fill(0.0);
+            return;
+        };
+        self.row(simd, beta, a);
+        probability_pairs(simd, &self.vab, &self.vba, self.all_votes, rule.numerator, rule.denominator, p_ab, p_ba);
+        p_ab[a] = 0.0;
+        p_ba[a] = 0.0;
+    }
+}
+
+multiversion! {
+    /// Σ count_b (max(0, vab) + max(0, vba)) in 8 interleaved partial sums.
+    fn upper_weighted_sum(simd: Simd, counts: &[usize], vab: &[f64], vba: &[f64]) -> f64 {
+        let n = counts.len();
+        let (vab, vba) = (&vab[..n], &vba[..n]);
+        let mut acc = [0.0f64; 8];
+        for b in 0..n {
+            acc[b % 8] += counts[b] as f64 * (vab[b].max(0.0) + vba[b].max(0.0));
+        }
+        ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    }
+}
+
+multiversion! {
+    /// Row a, b < a (b is the lower of the pair).
+    #[allow(clippy::too_many_arguments)]
+    fn linear_row_lower(simd: Simd, a: usize, c: &[f64], cw: &[f64], cwc: &[f64], beta: &[u16], vab: &mut [f64], vba: &mut [f64]) {
+        let m = c.len();
+        let (cw, cwc) = (&cw[..=m], &cwc[..=m]);
+        let (ca, wtot) = (c[a], cw[m]);
+        let (hi_w, hi_wc) = (cw[a], cwc[a]);
+        let (c, beta) = (&c[..a], &beta[..a]);
+        let (lo_ws, lo_wcs) = (&cw[1..=a], &cwc[1..=a]);
+        let (vab, vba) = (&mut vab[..a], &mut vba[..a]);
+        for b in 0..a {
+            let bt = (beta[b] as usize).min(m);
+            let (wb, wcb) = (cw[bt], cwc[bt]);
+            let (d, s) = (ca - c[b], ca + c[b]);
+            let (lo_w, lo_wc) = (lo_ws[b], lo_wcs[b]);
+            let lo_hi = d * lo_w + s * (wb - lo_w) - 2.0 * (wcb - lo_wc);
+            let hi_lo = d * (wtot - hi_w) + 2.0 * (hi_wc - wcb) - s * (hi_w - wb);
+            vab[b] = hi_lo;
+            vba[b] = lo_hi;
+        }
+    }
+}
+
+multiversion! {
+    /// Row a, b > a (a is the lower of the pair).
+    #[allow(clippy::too_many_arguments)]
+    fn linear_row_upper(simd: Simd, a: usize, c: &[f64], cw: &[f64], cwc: &[f64], beta: &[u16], vab: &mut [f64], vba: &mut [f64]) {
+        let m = c.len();
+        let (cw, cwc) = (&cw[..=m], &cwc[..=m]);
+        let (ca, wtot) = (c[a], cw[m]);
+        let (lo_w, lo_wc) = (cw[a + 1], cwc[a + 1]);
+        let len = m - a - 1;
+        let (cs, beta, hw, hwc) = (&c[a + 1..m], &beta[a + 1..m], &cw[a + 1..m], &cwc[a + 1..m]);
+        let (vab, vba) = (&mut vab[a + 1..m], &mut vba[a + 1..m]);
+        for k in 0..len {
+            let bt = (beta[k] as usize).min(m);
+            let (wb, wcb) = (cw[bt], cwc[bt]);
+            let (d, s) = (cs[k] - ca, cs[k] + ca);
+            let lo_hi = d * lo_w + s * (wb - lo_w) - 2.0 * (wcb - lo_wc);
+            let hi_lo = d * (wtot - hw[k]) + 2.0 * (hwc[k] - wcb) - s * (hw[k] - wb);
+            vab[k] = lo_hi;
+            vba[k] = hi_lo;
+        }
+    }
+}
+
+multiversion! {
+    /// Probabilities from both directions' positive votes (clamped at 0 here).
+    #[allow(clippy::too_many_arguments)]
+    fn probability_pairs(
+        simd: Simd,
+        vab: &[f64],
+        vba: &[f64],
+        all: f64,
+        num: Numerator,
+        den: Denominator,
+        p_ab: &mut [f64],
+        p_ba: &mut [f64],
+    ) {
+        let m = vab.len();
+        let (vba, p_ab, p_ba) = (&vba[..m], &mut p_ab[..m], &mut p_ba[..m]);
+        for b in 0..m {
+            let (x, y) = (vab[b].max(0.0), vba[b].max(0.0));
+            let (nab, nba) = match num {
+                Numerator::PositiveVotes => (x, y),
+                Numerator::NetVotes => ((x - y).max(0.0), (y - x).max(0.0)),
+            };
+            let d = match den {
+                Denominator::AllVotes => all,
+                Denominator::Dyad => x + y,
             };
             let ok = d > 0.0;
             p_ab[b] = if ok { nab / d } else { 0.0 };

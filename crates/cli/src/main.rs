@@ -41,11 +41,24 @@ enum Command {
     Runs(cmd::runs::RunsArgs),
     /// Write a self-contained HTML report of a run or a scenario.
     Report(cmd::report::ReportArgs),
+    /// Pareto frontier, Nash, Kalai–Smorodinsky, egalitarian and max-welfare points of a negotiation domain.
+    Frontier(cmd::frontier::FrontierArgs),
+    /// Run one negotiation (alternating offers or mediated single text) between strategies.
+    Negotiate(cmd::negotiate::NegotiateArgs),
+    /// Every pairing of strategies over domains, repeated, in parallel.
+    Tournament(cmd::tournament::TournamentArgs),
     /// Start the local web workbench (127.0.0.1 unless --public).
     Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
+    // Behave like other command-line tools when output is piped into `head`:
+    // die quietly on a closed pipe instead of panicking inside `print!`.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(a) => cmd::check::run(a),
@@ -56,6 +69,9 @@ fn main() -> ExitCode {
         Command::Runs(a) => cmd::runs::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Serve(a) => cmd::serve::run(a),
+        Command::Frontier(a) => cmd::frontier::run(a).map_err(Into::into),
+        Command::Negotiate(a) => cmd::negotiate::run(a).map_err(Into::into),
+        Command::Tournament(a) => cmd::tournament::run(a).map_err(Into::into),
     };
     match result {
         Ok(code) => code,

@@ -23,7 +23,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
     let loaded = input::load("@seed", None)?;
     let sc = loaded.scenario;
-    let forecasts = run_models(&sc, demarche_engines::MODELS, &Overrides::default(), &Request::default())?;
+    let forecasts = run_models(&sc, demarche_engines::MODELS, &Overrides::default(), &Request::default(), true)?;
     if args.json {
         println!("{}", render::json::forecasts(&sc, &forecasts)?);
     } else {

@@ -36,6 +36,13 @@ pub struct ForecastArgs {
     /// Write every actor's position per round as CSV: turn,actor,name,dim,pos.
     #[arg(long, value_name = "PATH")]
     pub trajectory_out: Option<PathBuf>,
+    /// Write each actor's win probability per turn as CSV: turn,actor,prob (smp).
+    #[arg(long, value_name = "PATH")]
+    pub probability_out: Option<PathBuf>,
+    /// KTAB's nine SMP parameters as integers in KTAB's order:
+    /// vpm,pcem,stm,vr,bigRAdj,bigRRng,tpCommit,ivBrgn,brgnMod (default 0,0,0,2,1,1,1,1,0).
+    #[arg(long, value_name = "LIST")]
+    pub smp_params: Option<String>,
     /// Set an engine option, e.g. `nash.disagreement=worst` (repeatable; overrides the scenario's [engines.*]).
     #[arg(long = "option", short = 'o', value_name = "ENGINE.KEY=VALUE")]
     pub options: Vec<String>,
@@ -56,12 +63,26 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     for o in &args.options {
         overrides.push_str(o)?;
     }
+    if let Some(list) = &args.smp_params {
+        if !models.contains(&"smp") {
+            return Err("--smp-params applies to the smp model; add `--model smp`".into());
+        }
+        overrides.entries.push(("smp".into(), "params".into(), list.clone()));
+    }
+    if args.probability_out.is_some() && !models.contains(&"smp") {
+        return Err("--probability-out needs the smp model (win probabilities are an smp output)".into());
+    }
     let request = Request { issues: (!args.issues.is_empty()).then(|| args.issues.clone()), max_rounds: args.rounds };
-    let forecasts = run_models(&sc, &models, &overrides, &request)?;
+    let forecasts = run_models(&sc, &models, &overrides, &request, args.model == "all")?;
     let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues, "rounds": args.rounds });
     super::runs::record_forecast(&args.store, &sc, &forecasts, params, started);
     if let Some(path) = &args.trajectory_out {
         write_trajectories(path, &sc, &forecasts)?;
+    }
+    if let Some(path) = &args.probability_out {
+        if let Some(f) = forecasts.iter().find(|f| f.engine == "smp") {
+            demarche_smp::write_probability_csv(f, std::io::BufWriter::new(create(path)?))?;
+        }
     }
     match args.format {
         OutputFormat::Table => print!("{}", render::table::forecasts(&sc, &forecasts)),
@@ -71,31 +92,53 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Run each model in turn. With `skip_unsupported` (`--model all`), a model that
+/// cannot run this scenario is reported on standard error and left out rather
+/// than failing the whole command.
 pub fn run_models(
     sc: &Scenario,
     models: &[&str],
     overrides: &Overrides,
     request: &Request,
+    skip_unsupported: bool,
 ) -> Result<Vec<Forecast>, Box<dyn std::error::Error>> {
     let mut out = Vec::new();
     for m in models {
         let engine = demarche_engines::build(m, &sc.engines, overrides)?;
-        out.push(demarche_forecast::run(engine.as_ref(), sc, request)?);
+        match demarche_forecast::run(engine.as_ref(), sc, request) {
+            Ok(f) => out.push(f),
+            Err(e @ demarche_forecast::EngineError::Unsupported { .. }) if skip_unsupported => {
+                eprintln!("warning: {e}; leaving {m} out");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if out.is_empty() {
+        return Err("no model could run this scenario".into());
     }
     Ok(out)
 }
 
+fn create(p: &Path) -> Result<std::fs::File, String> {
+    std::fs::File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()))
+}
+
 /// One file for one model; with several models, one file each (`PATH-<model>.csv`).
+/// smp writes KTAB's layout (`turn,actor,name,dim,pos,ideal`, 0–100 scale).
 fn write_trajectories(path: &Path, sc: &Scenario, forecasts: &[Forecast]) -> Result<(), Box<dyn std::error::Error>> {
-    let open = |p: &Path| std::fs::File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()));
-    if forecasts.len() == 1 {
-        render::csv::trajectories(std::io::BufWriter::new(open(path)?), sc, forecasts, false)?;
-    } else {
-        for f in forecasts {
+    for f in forecasts {
+        let p = if forecasts.len() == 1 {
+            path.to_path_buf()
+        } else {
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("trajectory");
             let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("csv");
-            let p = path.with_file_name(format!("{stem}-{}.{ext}", f.engine));
-            render::csv::trajectories(std::io::BufWriter::new(open(&p)?), sc, std::slice::from_ref(f), false)?;
+            path.with_file_name(format!("{stem}-{}.{ext}", f.engine))
+        };
+        let w = std::io::BufWriter::new(create(&p)?);
+        if f.engine == "smp" {
+            demarche_smp::write_trajectory_csv(f, sc, w)?;
+        } else {
+            render::csv::trajectories(w, sc, std::slice::from_ref(f), false)?;
         }
     }
     Ok(())

@@ -4,10 +4,13 @@ pub mod check;
 pub mod convert;
 pub mod demo;
 pub mod forecast;
+pub mod frontier;
+pub mod negotiate;
 pub mod report;
 pub mod runs;
 pub mod schema;
 pub mod serve;
+pub mod tournament;
 
 /// What a subcommand returns: an exit code, or a message for standard error.
 pub type CmdResult = Result<std::process::ExitCode, Box<dyn std::error::Error>>;
