@@ -70,42 +70,322 @@ macro_rules! with_rule {
     };
 }
 
-/// Below this many options the coalition matrix is filled on one thread.
-const PAR_MIN_OPTIONS: usize = 48;
-
 /// Coalition strengths of `options` options among voters whose utilities are
 /// the rows of `util` (row-major, `stride` entries per row): for a > b,
 /// `c(a,b) = ε + Σₖ max(0, vₖ(a:b))` and `c(b,a) = ε + Σₖ max(0, −vₖ(a:b))`,
 /// each sum over voters in order.
 pub fn coalitions(rule: VotingRule, weights: &[f64], util: &[f64], stride: usize, options: usize) -> Square {
-    with_rule!(rule, R => coalitions_for::<R>(weights, util, stride, options))
+    coalitions_grouped(rule, weights, util, stride, options, None)
 }
 
-fn coalitions_for<R: Rule>(weights: &[f64], util: &[f64], stride: usize, n: usize) -> Square {
-    // Row a of the lower triangle: for every b < a, both sums.
-    let row = |a: usize| -> (Vec<f64>, Vec<f64>) {
-        let mut pos = vec![MIN_COALITION; a];
-        let mut neg = vec![MIN_COALITION; a];
-        for (k, &wk) in weights.iter().enumerate() {
-            let u = &util[k * stride..k * stride + n];
-            let ua = u[a];
-            for b in 0..a {
-                let v = R::vote(wk, ua, u[b]);
-                pos[b] += if v > 0.0 { v } else { 0.0 };
-                neg[b] -= if v < 0.0 { v } else { 0.0 };
+/// As [`coalitions`]; `class[a]` (if given) names a representative option
+/// whose utilities are bit for bit those of option a, so each distinct column
+/// is summed once. Only used for voting rules that are exactly antisymmetric
+/// (`v(a:b) = −v(b:a)` to the bit), which all but ASymProsp are.
+pub fn coalitions_grouped(
+    rule: VotingRule,
+    weights: &[f64],
+    util: &[f64],
+    stride: usize,
+    options: usize,
+    class: Option<&[usize]>,
+) -> Square {
+    let class = if rule == VotingRule::ASymProsp { None } else { class };
+    let reps: Vec<usize> = match class {
+        Some(c) => (0..options).filter(|&a| c[a] == a).collect(),
+        None => (0..options).collect(),
+    };
+    let nr = reps.len();
+    let voters = weights.len();
+    let tiles = Tiles::new(voters, nr, |k, q| util[k * stride + reps[q]]);
+    let (pos, neg) = with_rule!(rule, R => lower_sums::<R>(weights, &tiles));
+    let mut c = Square::zeros(options);
+    match class {
+        None => {
+            for a in 0..options {
+                for b in 0..a {
+                    c.set(a, b, pos[a * nr + b]);
+                    c.set(b, a, neg[a * nr + b]);
+                }
+                c.set(a, a, MIN_COALITION);
             }
         }
-        (pos, neg)
-    };
-    let rows: Vec<(Vec<f64>, Vec<f64>)> =
-        if n >= PAR_MIN_OPTIONS { (0..n).into_par_iter().map(row).collect() } else { (0..n).map(row).collect() };
-    let mut c = Square::zeros(n);
-    for (a, (pos, neg)) in rows.into_iter().enumerate() {
-        for b in 0..a {
-            c.set(a, b, pos[b]);
-            c.set(b, a, neg[b]);
+        Some(cls) => {
+            let mut rank = vec![0; options];
+            for (q, &a) in reps.iter().enumerate() {
+                rank[a] = q;
+            }
+            for a in 0..options {
+                let p = rank[cls[a]];
+                for b in 0..a {
+                    let q = rank[cls[b]];
+                    let (ab, ba) = if p == q {
+                        (MIN_COALITION, MIN_COALITION)
+                    } else if p > q {
+                        (pos[p * nr + q], neg[p * nr + q])
+                    } else {
+                        (neg[q * nr + p], pos[q * nr + p])
+                    };
+                    c.set(a, b, ab);
+                    c.set(b, a, ba);
+                }
+                c.set(a, a, MIN_COALITION);
+            }
         }
-        c.set(a, a, MIN_COALITION);
     }
     c
+}
+
+/// Lanes of options handled together.
+pub const LANES: usize = 8;
+
+/// A voters × options utility matrix stored in groups of [`LANES`] options:
+/// for each group, every voter's utilities of its options are contiguous, so
+/// scanning voters for a group reads memory in order (rows of the plain
+/// layout are a page apart for large scenarios, which defeats prefetching).
+pub struct Tiles {
+    pub voters: usize,
+    pub options: usize,
+    data: Vec<f64>,
+}
+
+impl Tiles {
+    pub fn new(voters: usize, options: usize, at: impl Fn(usize, usize) -> f64) -> Self {
+        let groups = options.div_ceil(LANES);
+        let mut data = vec![0.0; groups * voters * LANES];
+        for g in 0..groups {
+            for k in 0..voters {
+                for l in 0..LANES {
+                    let q = g * LANES + l;
+                    if q < options {
+                        data[(g * voters + k) * LANES + l] = at(k, q);
+                    }
+                }
+            }
+        }
+        Tiles { voters, options, data }
+    }
+
+    /// Group g: voters × LANES, voter-major.
+    #[inline(always)]
+    pub fn group(&self, g: usize) -> &[f64] {
+        &self.data[g * self.voters * LANES..(g + 1) * self.voters * LANES]
+    }
+}
+
+/// Rows of the coalition matrix handled by one task.
+const ROW_BLOCK: usize = 8;
+
+/// For a > b over the options of `t`: the sums of positive and of negative
+/// votes for a over b, voters in order. Returned as two n × n row-major
+/// arrays (lower triangle filled).
+fn lower_sums<R: Rule>(weights: &[f64], t: &Tiles) -> (Vec<f64>, Vec<f64>) {
+    let n = t.options;
+    let blocks: Vec<usize> = (0..n).step_by(ROW_BLOCK).collect();
+    let work = |&a0: &usize| -> (Vec<f64>, Vec<f64>) {
+        let a1 = (a0 + ROW_BLOCK).min(n);
+        let mut pos = vec![MIN_COALITION; (a1 - a0) * a1];
+        let mut neg = vec![MIN_COALITION; (a1 - a0) * a1];
+        row_block::<R>(weights, t, a0, a1, &mut pos, &mut neg);
+        (pos, neg)
+    };
+    let parts: Vec<(Vec<f64>, Vec<f64>)> =
+        if n >= 64 { blocks.par_iter().map(work).collect() } else { blocks.iter().map(work).collect() };
+    let mut pos = vec![0.0; n * n];
+    let mut neg = vec![0.0; n * n];
+    for (&a0, (p, q)) in blocks.iter().zip(parts) {
+        let a1 = (a0 + ROW_BLOCK).min(n);
+        for a in a0..a1 {
+            let r = a - a0;
+            pos[a * n..a * n + a].copy_from_slice(&p[r * a1..r * a1 + a]);
+            neg[a * n..a * n + a].copy_from_slice(&q[r * a1..r * a1 + a]);
+        }
+    }
+    (pos, neg)
+}
+
+/// Rows a0..a1 (each b < a); `pos`/`neg` are (a1−a0) × a1.
+fn row_block<R: Rule>(weights: &[f64], t: &Tiles, a0: usize, a1: usize, pos: &mut [f64], neg: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx2() {
+            // SAFETY: the CPU supports AVX2 (checked at run time just above).
+            unsafe { row_block_avx2::<R>(weights, t, a0, a1, pos, neg) };
+            return;
+        }
+    }
+    row_block_generic::<R>(weights, t, a0, a1, pos, neg)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn row_block_avx2<R: Rule>(weights: &[f64], t: &Tiles, a0: usize, a1: usize, pos: &mut [f64], neg: &mut [f64]) {
+    row_block_generic::<R>(weights, t, a0, a1, pos, neg)
+}
+
+#[inline(always)]
+fn row_block_generic<R: Rule>(weights: &[f64], t: &Tiles, a0: usize, a1: usize, pos: &mut [f64], neg: &mut [f64]) {
+    let width = a1;
+    let voters = t.voters;
+    for a in a0..a1 {
+        let r = (a - a0) * width;
+        let ga = t.group(a / LANES);
+        let la = a % LANES;
+        let full = a / LANES;
+        // Whole groups of columns below a: running sums stay in registers
+        // while the voters are scanned (each (a,b) still sums voters in order).
+        for g in 0..full {
+            let gb = t.group(g);
+            let mut p = [MIN_COALITION; LANES];
+            let mut q = [MIN_COALITION; LANES];
+            for k in 0..voters {
+                let ua = ga[k * LANES + la];
+                let wk = weights[k];
+                let ub: &[f64; LANES] = match gb[k * LANES..(k + 1) * LANES].try_into() {
+                    Ok(x) => x,
+                    Err(_) => continue,
+                };
+                for l in 0..LANES {
+                    let v = R::vote(wk, ua, ub[l]);
+                    p[l] += if v > 0.0 { v } else { 0.0 };
+                    q[l] -= if v < 0.0 { v } else { 0.0 };
+                }
+            }
+            let b0 = g * LANES;
+            pos[r + b0..r + b0 + LANES].copy_from_slice(&p);
+            neg[r + b0..r + b0 + LANES].copy_from_slice(&q);
+        }
+        // The columns of a's own group below it.
+        for b in full * LANES..a {
+            let lb = b % LANES;
+            let mut p = MIN_COALITION;
+            let mut q = MIN_COALITION;
+            for k in 0..voters {
+                let v = R::vote(weights[k], ga[k * LANES + la], ga[k * LANES + lb]);
+                p += if v > 0.0 { v } else { 0.0 };
+                q -= if v < 0.0 { v } else { 0.0 };
+            }
+            pos[r + b] = p;
+            neg[r + b] = q;
+        }
+    }
+}
+
+/// A third-party commitment model as a type (see [`crate::rules::third_party_vote`]).
+pub trait Commit: Copy + Send + Sync + 'static {
+    const MODEL: demarche_scenario::settings::smp::ThirdPartyCommit;
+}
+
+macro_rules! commit_type {
+    ($name:ident, $variant:ident) => {
+        #[derive(Clone, Copy)]
+        pub struct $name;
+        impl Commit for $name {
+            const MODEL: demarche_scenario::settings::smp::ThirdPartyCommit =
+                demarche_scenario::settings::smp::ThirdPartyCommit::$variant;
+        }
+    };
+}
+
+commit_type!(NoCommit, NoCommit);
+commit_type!(SemiCommit, SemiCommit);
+commit_type!(FullCommit, FullCommit);
+
+/// Call `$body` with `$C` bound to the commitment type of `$tpc`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! with_commit {
+    ($tpc:expr, $C:ident => $body:expr) => {
+        match $tpc {
+            demarche_scenario::settings::smp::ThirdPartyCommit::NoCommit => {
+                type $C = $crate::kernels::NoCommit;
+                $body
+            }
+            demarche_scenario::settings::smp::ThirdPartyCommit::SemiCommit => {
+                type $C = $crate::kernels::SemiCommit;
+                $body
+            }
+            demarche_scenario::settings::smp::ThirdPartyCommit::FullCommit => {
+                type $C = $crate::kernels::FullCommit;
+                $body
+            }
+        }
+    };
+}
+
+/// Whether the running CPU has AVX2 (checked once).
+#[inline]
+pub fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static AVX2: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *AVX2.get_or_init(|| std::is_x86_feature_detected!("avx2"))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Bargains handled together, so each row of utilities is read once for all of them.
+const SUM_BLOCK: usize = 8;
+/// Voters per chunk, so the running sums stay in the L1 cache.
+const SUM_CHUNK: usize = 512;
+
+/// For each bargain b and voter x: `start_b[x] + Σ_y u[x][y]` over y in
+/// ascending order, skipping the bargain's two principals, with every
+/// addition rounded in that order. `u_t` is the utility matrix transposed
+/// (`u_t[y·n + x] = u_x(y)`), so each y contributes a contiguous row.
+pub fn skip_sums(u_t: &[f64], n: usize, starts: &[Vec<f64>], skips: &[(usize, usize)]) -> Vec<Vec<f64>> {
+    let blocks: Vec<usize> = (0..starts.len()).step_by(SUM_BLOCK).collect();
+    let per_block: Vec<Vec<Vec<f64>>> = blocks
+        .par_iter()
+        .map(|&b0| {
+            let b1 = (b0 + SUM_BLOCK).min(starts.len());
+            let mut acc: Vec<Vec<f64>> = starts[b0..b1].to_vec();
+            sum_block(u_t, n, &mut acc, &skips[b0..b1]);
+            acc
+        })
+        .collect();
+    per_block.into_iter().flatten().collect()
+}
+
+fn sum_block(u_t: &[f64], n: usize, acc: &mut [Vec<f64>], skips: &[(usize, usize)]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx2() {
+            // SAFETY: the CPU supports AVX2 (checked at run time just above).
+            unsafe { sum_block_avx2(u_t, n, acc, skips) };
+            return;
+        }
+    }
+    sum_block_generic(u_t, n, acc, skips)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn sum_block_avx2(u_t: &[f64], n: usize, acc: &mut [Vec<f64>], skips: &[(usize, usize)]) {
+    sum_block_generic(u_t, n, acc, skips)
+}
+
+#[inline(always)]
+fn sum_block_generic(u_t: &[f64], n: usize, acc: &mut [Vec<f64>], skips: &[(usize, usize)]) {
+    let mut x0 = 0;
+    while x0 < n {
+        let x1 = (x0 + SUM_CHUNK).min(n);
+        for y in 0..n {
+            let row = &u_t[y * n + x0..y * n + x1];
+            for (b, a) in acc.iter_mut().enumerate() {
+                let (p, q) = skips[b];
+                if y == p || y == q {
+                    continue;
+                }
+                let a = &mut a[x0..x1];
+                for (s, &u) in a.iter_mut().zip(row) {
+                    *s += u;
+                }
+            }
+        }
+        x0 = x1;
+    }
 }

@@ -4,7 +4,7 @@
 
 use demarche_scenario::settings::smp::{
     BargnModel, BigRAdjust, BigRRange, InterVecBrgn, PceModel, SmpSettings, StateTransitions, ThirdPartyCommit,
-    VictoryProbModel, VotingRule,
+    VictoryProbModel, VotingRule, WinProbGrouping,
 };
 
 use crate::pce::{self, PceError};
@@ -22,6 +22,8 @@ pub struct Params {
     pub tpc: ThirdPartyCommit,
     pub ivb: InterVecBrgn,
     pub bargn: BargnModel,
+    /// Not a KTAB parameter: how near-equal positions are grouped for win probabilities.
+    pub grouping: WinProbGrouping,
 }
 
 impl Params {
@@ -36,6 +38,7 @@ impl Params {
             tpc: s.third_party_commit,
             ivb: s.inter_vec_brgn,
             bargn: s.bargn_model,
+            grouping: s.win_prob_grouping,
         }
     }
 }
@@ -144,6 +147,8 @@ pub struct Assessed {
     pub r: Vec<f64>,
     /// Each actor's own utility of each position (`n × n`), KTAB's `aUtil[i](i, j)`.
     pub u_self: Vec<f64>,
+    /// The same, transposed: `u_self_t[j·n + i] = u_self[i·n + j]`.
+    pub u_self_t: Vec<f64>,
     /// First actor of each group of (nearly) equal positions.
     pub unique: Vec<usize>,
     /// Probability that each unique position prevails.
@@ -179,7 +184,9 @@ pub fn assess(m: &Model, s: &State, turn: usize) -> Result<Assessed, ModelError>
     }
     // Risk-neutral utilities, their coalitions and PCE give the risk attitudes.
     let u0: Vec<f64> = d.iter().map(|&x| bs_util(x, 0.0)).collect();
-    let c = pce::coalitions(p.vr, &m.cap, &u0, n, n);
+    // Actors on bit-identical positions give bit-identical columns: sum each once.
+    let class = identical_positions(s, n, dims);
+    let c = crate::kernels::coalitions_grouped(p.vr, &m.cap, &u0, n, n, Some(&class));
     let prob = pce::probabilities(p.pcem, p.vpm, &c).map_err(|error| ModelError::Pce { turn, error })?;
     let r = big_r_from_prob(&prob, p.big_r_range);
     check_risk(m, &d, &u0, &r, turn)?;
@@ -191,7 +198,13 @@ pub fn assess(m: &Model, s: &State, turn: usize) -> Result<Assessed, ModelError>
             u_self[i * n + j] = bs_util(d[i * n + j], rii);
         }
     }
-    let (unique, owner) = unique_positions(s, n, dims);
+    let mut u_self_t = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            u_self_t[j * n + i] = u_self[i * n + j];
+        }
+    }
+    let (unique, owner) = unique_positions(s, n, dims, p.grouping);
     let nu = unique.len();
     let mut uu = vec![0.0; n * nu];
     for i in 0..n {
@@ -202,7 +215,7 @@ pub fn assess(m: &Model, s: &State, turn: usize) -> Result<Assessed, ModelError>
     let unique_prob =
         pce::scalar_pce(p.vr, p.vpm, p.pcem, &m.cap, &uu, nu, nu).map_err(|error| ModelError::Pce { turn, error })?;
     let win_prob = owner.iter().map(|&k| unique_prob[k]).collect();
-    Ok(Assessed { d, r, u_self, unique, unique_prob, win_prob })
+    Ok(Assessed { d, r, u_self, u_self_t, unique, unique_prob, win_prob })
 }
 
 /// KTAB refuses states in which risk attitudes change nothing: the
@@ -253,11 +266,23 @@ fn check_risk(m: &Model, d: &[f64], u0: &[f64], r: &[f64], turn: usize) -> Resul
     Ok(())
 }
 
+/// For each actor, the first actor whose position is bit for bit the same.
+pub fn identical_positions(s: &State, n: usize, dims: usize) -> Vec<usize> {
+    let mut first: std::collections::HashMap<Vec<u64>, usize> = std::collections::HashMap::with_capacity(n);
+    (0..n)
+        .map(|i| {
+            let key: Vec<u64> = s.pos_of(i, dims).iter().map(|x| x.to_bits()).collect();
+            *first.entry(key).or_insert(i)
+        })
+        .collect()
+}
+
 /// KTAB's grouping of positions: each position joins the first earlier
 /// representative within [`POS_TOL`]. Returns the representatives and, for
 /// each actor, the index of the last representative within tolerance (the one
-/// whose probability KTAB reports for it).
-pub fn unique_positions(s: &State, n: usize, dims: usize) -> (Vec<usize>, Vec<usize>) {
+/// whose probability KTAB reports for it). "Earlier" is in actor order
+/// (KTAB) or in coordinate order ([`WinProbGrouping::Canonical`]).
+pub fn unique_positions(s: &State, n: usize, dims: usize, grouping: WinProbGrouping) -> (Vec<usize>, Vec<usize>) {
     let close = |a: usize, b: usize| -> bool {
         let pa = s.pos_of(a, dims);
         let pb = s.pos_of(b, dims);
@@ -268,8 +293,15 @@ pub fn unique_positions(s: &State, n: usize, dims: usize) -> (Vec<usize>, Vec<us
         }
         sq.sqrt() < POS_TOL
     };
+    let mut order: Vec<usize> = (0..n).collect();
+    if grouping == WinProbGrouping::Canonical {
+        order.sort_by(|&a, &b| {
+            let (pa, pb) = (s.pos_of(a, dims), s.pos_of(b, dims));
+            pa.iter().zip(pb).map(|(x, y)| x.total_cmp(y)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
     let mut unique: Vec<usize> = Vec::new();
-    for i in 0..n {
+    for &i in &order {
         if !unique.iter().any(|&u| close(i, u)) {
             unique.push(i);
         }

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use demarche_scenario::settings::smp::{BargnModel, StateTransitions};
 
 use crate::challenge;
+use crate::kernels;
 use crate::model::{new_ideals, Assessed, Model, ModelError, State};
 use crate::pce;
 use crate::rules::{bs_util, bv_diff, interpolate};
@@ -95,17 +96,19 @@ pub fn step(m: &Model, s: &State, a: &Assessed, turn: usize, seed: u64) -> Resul
     let bargains: Vec<&Bargain> = proposals.iter().flatten().collect();
 
     // Utility to each actor of the state each bargain would bring about (a
-    // bargain's value to an actor does not depend on whose list it is on).
-    let sq_value: Vec<f64> = (0..n)
-        .map(|x| {
-            let mut total = 0.0;
-            for y in 0..n {
-                total += a.u_self[x * n + y];
-            }
-            total / n as f64
-        })
-        .collect();
-    let values: Vec<Vec<f64>> = bargains.par_iter().map(|b| bargain_values(m, s, a, b)).collect();
+    // bargain's value to an actor does not depend on whose list it is on):
+    // the mean of its utilities of everyone's positions after the bargain.
+    let mut starts: Vec<Vec<f64>> = vec![vec![0.0; n]];
+    let mut skips: Vec<(usize, usize)> = vec![(usize::MAX, usize::MAX)];
+    let principal_utils: Vec<Vec<f64>> = bargains.par_iter().map(|b| principal_utilities(m, s, a, b)).collect();
+    for (b, start) in bargains.iter().zip(principal_utils) {
+        starts.push(start);
+        skips.push((b.init, b.rcvr));
+    }
+    let mut sums = kernels::skip_sums(&a.u_self_t, n, &starts, &skips).into_iter();
+    let to_mean = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| x / n as f64).collect() };
+    let sq_value = to_mean(sums.next().unwrap_or_default());
+    let values: Vec<Vec<f64>> = sums.map(to_mean).collect();
 
     // Each actor's proposals: status quo first, then by initiator.
     let mut lists: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -154,12 +157,11 @@ pub fn step(m: &Model, s: &State, a: &Assessed, turn: usize, seed: u64) -> Resul
     Ok((State { pos, ideal }, TurnLog { targets, adopted }))
 }
 
-/// The value to every actor x of the state after bargain b:
-/// `(u_x(init's new position) + u_x(rcvr's new position) + Σ_{others} u_x(their position)) / n`.
-fn bargain_values(m: &Model, s: &State, a: &Assessed, b: &Bargain) -> Vec<f64> {
-    let n = m.n;
+/// `u_x(init's new position) + u_x(rcvr's new position)` for every actor x:
+/// the start of x's valuation of the state after bargain b.
+fn principal_utilities(m: &Model, s: &State, a: &Assessed, b: &Bargain) -> Vec<f64> {
     let dims = m.dims;
-    (0..n)
+    (0..m.n)
         .map(|x| {
             let idl = s.ideal_of(x, dims);
             let sal = m.sal_of(x);
@@ -168,13 +170,7 @@ fn bargain_values(m: &Model, s: &State, a: &Assessed, b: &Bargain) -> Vec<f64> {
             let mut total = 0.0;
             total += ui;
             total += ur;
-            let row = &a.u_self[x * n..(x + 1) * n];
-            for (y, &u) in row.iter().enumerate() {
-                if y != b.init && y != b.rcvr {
-                    total += u;
-                }
-            }
-            total / n as f64
+            total
         })
         .collect()
 }

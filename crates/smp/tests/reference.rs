@@ -117,3 +117,73 @@ fn every_reference_run_is_reproduced() {
     let failures: Vec<String> = all.iter().filter_map(|c| check_case(c).err()).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The KTAB-style CSV writers reproduce KTAB's files byte for byte.
+#[test]
+fn csv_writers_reproduce_ktab_files() {
+    let base = ktab_dir();
+    for case in cases() {
+        let dir = base.join("expected").join(&case);
+        let scen = case.split("-v").next().unwrap();
+        let loaded = demarche_scenario::load_path(&base.join("inputs").join(format!("{scen}.csv"))).unwrap();
+        let settings = match std::fs::read_to_string(dir.join("params.txt")) {
+            Ok(p) => SmpSettings::from_ktab_list(p.trim()).unwrap(),
+            Err(_) => SmpSettings::default(),
+        };
+        let f = Smp::new(settings).forecast(&loaded.scenario, &Request::default(), &mut NoObserver).unwrap();
+        let mut pos = Vec::new();
+        demarche_smp::write_trajectory_csv(&f, &loaded.scenario, &mut pos).unwrap();
+        let mut prob = Vec::new();
+        demarche_smp::write_probability_csv(&f, &mut prob).unwrap();
+        assert!(pos == std::fs::read(dir.join("out_pos.csv")).unwrap(), "{case}: out_pos.csv differs");
+        assert!(prob == std::fs::read(dir.join("out_prob.csv")).unwrap(), "{case}: out_prob.csv differs");
+    }
+}
+
+/// KTAB's XML form of dummyData_3Dim is the same scenario as its CSV form.
+#[test]
+fn xml_input_gives_the_csv_results() {
+    let base = ktab_dir();
+    let xml = demarche_scenario::load_path(&base.join("inputs/dummyData_3Dim.xml")).unwrap();
+    let csv = demarche_scenario::load_path(&base.join("inputs/dummyData_3Dim.csv")).unwrap();
+    assert_eq!(xml.scenario.actors.len(), 7);
+    assert_eq!(xml.scenario.issues.len(), 3);
+    for (a, b) in xml.scenario.stances.iter().zip(&csv.scenario.stances) {
+        assert_eq!((a.position, a.salience), (b.position, b.salience));
+    }
+    let s = xml.scenario.engines.smp.clone().unwrap();
+    assert_eq!(s.to_ktab_list(), "0,0,0,2,1,1,1,1,0", "no <ModelParameters>: KTAB defaults");
+    assert_eq!(s.seed, 3707583219545544125);
+    let run = |sc| Smp::new(SmpSettings::default()).forecast(sc, &Request::default(), &mut NoObserver).unwrap();
+    let (fx, fc) = (run(&xml.scenario), run(&csv.scenario));
+    assert_eq!(fx.issues[0].trajectory, fc.issues[0].trajectory);
+    assert_eq!(fx.win_probabilities, fc.win_probabilities);
+}
+
+/// smpExample.xml: parameters by name, a seed, and a non-identity
+/// ideal-adjustment matrix; stochastic, so only reading and a run are checked.
+#[test]
+fn smp_example_xml_reads_parameters_and_runs() {
+    let base = ktab_dir();
+    let loaded = demarche_scenario::load_path(&base.join("inputs/smpExample.xml")).unwrap();
+    let sc = &loaded.scenario;
+    assert_eq!(
+        sc.actors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        ["Alice", "Bob", "Carol", "David", "Ellie"]
+    );
+    assert_eq!(sc.issues.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["FirstDim", "SecondDim", "YADN"]);
+    assert_eq!(sc.issues[2].low, "0 on YADN");
+    let s = sc.engines.smp.clone().unwrap();
+    // Linear, MarkovIncentive, Stochastic, PropCbc, OneThird, Mid, SemiCommit, S2P2, InitOnlyInterp.
+    assert_eq!(s.to_ktab_list(), "0,1,1,3,1,1,1,1,0");
+    assert_eq!(s.seed, 3507583219545544127);
+    assert_eq!(s.ideal_adjustment.len(), 6);
+    let bob_to_alice = s.ideal_adjustment.iter().find(|a| a.actor == "bob" && a.toward == "alice").unwrap();
+    assert_eq!(bob_to_alice.rate, 0.07);
+    let f = Smp::for_scenario(sc).forecast(sc, &Request::default(), &mut NoObserver).unwrap();
+    let again = Smp::for_scenario(sc).forecast(sc, &Request::default(), &mut NoObserver).unwrap();
+    assert_eq!(f, again, "a seeded stochastic run repeats");
+    // Ideals lag positions where the accommodation is below 1.
+    let last = f.issues[0].ideals.len() - 1;
+    assert!(f.issues.iter().any(|i| (i.ideals[last][0] - i.trajectory[last][0]).abs() > 1e-9));
+}

@@ -278,13 +278,18 @@ pub fn parse_csv(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     let dims: Vec<String> = (0..declared_dims).map(|k| header[3 + 2 * k].clone()).collect();
 
     let mut actors = Vec::new();
-    let mut lines = Vec::new();
+    // Rows read, whether or not they were usable (so one bad row does not
+    // also produce complaints about the actor count).
+    let mut rows = 0usize;
+    let mut last_line = line2;
     while let Some((line, cells)) = next_record(&mut d) {
-        if actors.len() >= limits::MAX_ACTORS {
+        if rows >= limits::MAX_ACTORS {
             d.push(Diagnostic::error("", format!("more than {} actors", limits::MAX_ACTORS)).with_location(line, 1));
             return (None, d);
         }
-        let row = actors.len();
+        let row = rows;
+        rows += 1;
+        last_line = line;
         let used = cells.iter().rposition(|c| !c.is_empty()).map(|i| i + 1).unwrap_or(0);
         if used < needed {
             d.push(
@@ -327,29 +332,20 @@ pub fn parse_csv(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
             check_actor(&a, row, &dims, &mut d, &|x: Diagnostic| x.with_location(line, 1));
         }
         actors.push(a);
-        lines.push(line);
     }
     if let Some(n) = declared_actors {
-        if n != actors.len() && !(d.has_errors() && actors.len() < n) {
+        if n != rows {
             d.push(
-                Diagnostic::error("", format!("the first line declares {n} actors, but {} are listed", actors.len()))
+                Diagnostic::error("", format!("the first line declares {n} actors, but {rows} are listed"))
                     .with_location(line1, 1)
                     .with_hint("correct the count in the first line or the list of actors"),
             );
-        } else if n != actors.len() {
-            d.push(
-                Diagnostic::error(
-                    "",
-                    format!("the first line declares {n} actors, but only {} rows could be read", actors.len()),
-                )
-                .with_location(line1, 1),
-            );
         }
     }
-    if actors.len() < MIN_ACTORS {
+    if rows < MIN_ACTORS {
         d.push(
-            Diagnostic::error("actors", format!("the SMP needs at least {MIN_ACTORS} actors; found {}", actors.len()))
-                .with_location(lines.last().copied().unwrap_or(line2), 1),
+            Diagnostic::error("actors", format!("the SMP needs at least {MIN_ACTORS} actors; found {rows}"))
+                .with_location(last_line, 1),
         );
     }
     if d.has_errors() {

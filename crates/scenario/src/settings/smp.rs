@@ -202,6 +202,39 @@ ktab_enum! {
     }
 }
 
+/// How positions closer than KTAB's tolerance (0.1 on the 0–100 scale) are
+/// grouped when win probabilities are computed. Only the reported win
+/// probabilities (and the expected outcome) depend on it, not the positions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WinProbGrouping {
+    /// KTAB's: actors in input order, each joining the first earlier
+    /// representative within tolerance. Reproduces KTAB, but when two
+    /// positions are within tolerance without being equal, which one
+    /// represents the group depends on the order of the actors.
+    #[default]
+    Ktab,
+    /// The same rule applied to the positions in coordinate order, so that
+    /// relabelling the actors relabels the results.
+    Canonical,
+}
+
+impl WinProbGrouping {
+    pub const NAMES: [&'static str; 2] = ["ktab", "canonical"];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match normalise(s).as_str() {
+            "ktab" => Some(WinProbGrouping::Ktab),
+            "canonical" => Some(WinProbGrouping::Canonical),
+            _ => None,
+        }
+    }
+}
+
 /// KTAB's default PRNG seed (`KBase::dSeed`).
 pub const KTAB_DEFAULT_SEED: u64 = 0xD67C_C16F_E69C_185C;
 
@@ -260,6 +293,9 @@ pub struct SmpSettings {
     /// Ideal-point accommodation; empty means the identity matrix.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ideal_adjustment: Vec<IdealAdjustment>,
+    /// Grouping of nearly equal positions for win probabilities.
+    #[serde(default)]
+    pub win_prob_grouping: WinProbGrouping,
 }
 
 fn default_seed() -> u64 {
@@ -292,12 +328,13 @@ impl Default for SmpSettings {
             max_turns: default_max_turns(),
             movement_ratio: default_movement_ratio(),
             ideal_adjustment: Vec::new(),
+            win_prob_grouping: WinProbGrouping::default(),
         }
     }
 }
 
 /// The settable keys, in KTAB's parameter order first.
-pub const KEYS: [&str; 14] = [
+pub const KEYS: [&str; 15] = [
     "victory_prob_model",
     "pce_model",
     "state_transitions",
@@ -312,6 +349,7 @@ pub const KEYS: [&str; 14] = [
     "max_turns",
     "movement_ratio",
     "ideal_adjustment",
+    "win_prob_grouping",
 ];
 
 /// KTAB's parameter names, in list order.
@@ -492,6 +530,9 @@ impl SmpSettings {
             "movement_ratio" => {
                 next.movement_ratio = v.parse().map_err(|_| format!("movement_ratio `{v}` is not a number"))?
             }
+            "win_prob_grouping" => {
+                next.win_prob_grouping = keyword(k, v, &WinProbGrouping::NAMES, WinProbGrouping::parse)?
+            }
             _ => {
                 return Err(format!(
                 "`{k}` cannot be set from one value; write `[[engines.smp.ideal_adjustment]]` tables in the scenario"
@@ -527,6 +568,7 @@ impl SmpSettings {
             .collect::<Vec<_>>()
             .join(";");
         m.insert("ideal_adjustment".into(), if adj.is_empty() { "identity".into() } else { adj });
+        m.insert("win_prob_grouping".into(), self.win_prob_grouping.as_str().into());
         m
     }
 
@@ -655,6 +697,9 @@ pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<SmpSettings> {
     }
     if let Some(v) = t.opt_f64("movement_ratio", cx) {
         s.movement_ratio = v;
+    }
+    if let Some(v) = t.opt_keyword("win_prob_grouping", &WinProbGrouping::NAMES, WinProbGrouping::parse, cx) {
+        s.win_prob_grouping = v;
     }
     for (p, item) in t.list("ideal_adjustment", cx) {
         if let Some(mut e) = Table::new(item, &p, cx) {
