@@ -234,3 +234,52 @@ pub fn answer(sc: &Scenario, report: &Report, run_id: Option<i64>, store_note: O
     serde_json::json!({ "run_id": run_id, "store_note": store_note, "simulation": report,
                         "outcomes": outcomes, "charts": charts, "warnings": [] })
 }
+
+/// Tornado data from the sensitivity analysis: one chart per output, inputs
+/// with their one-at-a-time low and high means (for `demarche sensitivity`
+/// runs; store it as the `sensitivity` document).
+pub fn sensitivity_charts(outputs: &[demarche_sim::RankedOutput]) -> Vec<demarche_report::data::Sensitivity> {
+    outputs
+        .iter()
+        .map(|o| demarche_report::data::Sensitivity {
+            output: o.output.clone(),
+            base: o.baseline,
+            ends: None,
+            bars: o
+                .rows
+                .iter()
+                .map(|r| demarche_report::data::TornadoBar {
+                    parameter: r.input.clone(),
+                    low: r.low,
+                    high: r.high,
+                    settings: Some(["input at its low quantile".into(), "input at its high quantile".into()]),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitivity_rows_become_tornado_bars() {
+        let out = demarche_sim::RankedOutput {
+            output: "agreement (mediated)".into(),
+            baseline: 0.6,
+            variance: 0.01,
+            rows: vec![demarche_sim::RankedInput {
+                input: "iran_gov.enrichment_level.position".into(),
+                first_order: Some(0.4),
+                total: Some(0.5),
+                low: 0.4,
+                high: 0.8,
+            }],
+        };
+        let s = sensitivity_charts(&[out]);
+        assert_eq!(s[0].base, 0.6);
+        assert_eq!((s[0].bars[0].low, s[0].bars[0].high), (0.4, 0.8));
+        assert!(demarche_report::charts::tornado::tornado(&s[0]).is_some());
+    }
+}
