@@ -12,11 +12,13 @@
 //!    move at once.
 
 use demarche_forecast::InteractionKind;
-use demarche_scenario::settings::bdm::{BdmSettings, Convergence, Outcome, ReferencePoint, RiskModel, VoteRisk};
+use demarche_scenario::settings::bdm::{
+    BdmSettings, Convergence, Denominator, Numerator, Outcome, ReferencePoint, RiskModel, VoteRisk,
+};
 
 use crate::kernels::Simd;
 use crate::offers::Receiver;
-use crate::terms::{DangerRows, SlotRows, StatusQuo, Terms};
+use crate::terms::{danger_sums, DangerSums, SlotRows, StatusQuo, Terms};
 use crate::votes::{Boundaries, Geometry, LinearVotes, Rule, VoteTable};
 
 /// The most actors one issue may have: the vote tables take O(m²) memory for
@@ -143,7 +145,7 @@ pub struct Model {
 struct Scratch {
     rows: SlotRows,
     terms: Terms,
-    danger: DangerRows,
+    danger: Vec<DangerSums>,
     /// The current slot's P(a beats b) and P(b beats a).
     p_ab: Vec<f64>,
     p_ba: Vec<f64>,
@@ -299,7 +301,7 @@ impl Model {
             self.beta.compute(&self.geo);
 
             // Step 1: risk exponents from security, evaluated with every r = 1.
-            self.linear.compute(simd, &self.geo, &self.beta, &self.w, rule);
+            self.linear.compute(&self.geo, &self.w, rule);
             if self.settings.risk == RiskModel::Security {
                 let danger = self.dangers(mu, sq);
                 let lo = danger.iter().copied().fold(f64::INFINITY, f64::min);
@@ -380,18 +382,27 @@ impl Model {
     /// from the linear vote table.
     fn dangers(&mut self, mu: f64, sq: StatusQuo) -> Vec<f64> {
         let simd = self.simd;
-        let mut danger = vec![0.0; self.len()];
+        let m = self.geo.m();
+        let net = self.settings.probability_numerator == Numerator::NetVotes;
+        let dyad = self.settings.probability_denominator == Denominator::Dyad;
         let sc = &mut self.scratch;
-        for a in 0..self.geo.m() {
+        sc.danger.clear();
+        let mut all = 0.0;
+        for a in 0..m {
             let xa = self.geo.distinct[a];
             sc.rows.fill(simd, xa, &self.geo.distinct, self.scale, false, sq.q != 1.0, mu);
-            self.linear.probabilities(simd, &self.beta, a, &mut sc.p_ab, &mut sc.p_ba);
-            sc.danger.fill(simd, &sc.rows, a, &self.geo.count, &sc.p_ba, sq);
-            for &i in self.geo.members(a) {
-                danger[i] = sc.danger.sum(simd, self.s[i]);
-            }
+            self.linear.row(simd, &self.beta, a);
+            let sums =
+                danger_sums(simd, &sc.rows, a, &self.geo.count, &self.linear.vab, &self.linear.vba, net, dyad, sq);
+            all += self.geo.count[a] as f64 * sums.votes;
+            sc.danger.push(sums);
         }
-        danger
+        let all_votes = (!dyad).then_some(all);
+        if let Some(d) = all_votes {
+            self.linear.set_all_votes(d);
+        }
+        let sums = &self.scratch.danger;
+        (0..self.x.len()).map(|i| sums[self.geo.slot[i]].danger(self.s[i], all_votes)).collect()
     }
 
     /// The rows of slot a (logarithms if one of its actors has r ≠ 1).
@@ -403,7 +414,7 @@ impl Model {
         if self.powered {
             self.votes.probabilities(self.simd, a, &mut sc.p_ab, &mut sc.p_ba);
         } else {
-            self.linear.probabilities(self.simd, &self.beta, a, &mut sc.p_ab, &mut sc.p_ba);
+            self.linear.probabilities(self.simd, &self.geo, &self.beta, a, &mut sc.p_ab, &mut sc.p_ba);
         }
     }
 

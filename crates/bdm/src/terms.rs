@@ -285,77 +285,84 @@ multiversion! {
     }
 }
 
-/// The danger step's rows for the actors at one position (all exponents 1).
-#[derive(Clone, Debug, Default)]
-pub struct DangerRows {
-    /// How many other actors stand at b.
-    pub others: Vec<f64>,
-    /// P(b beats a)·U^s + (1 − P(b beats a))·U^f.
-    pub mix: Vec<f64>,
-    pub us: Vec<f64>,
-    /// The status-quo term of a challenger at b.
-    pub sq: Vec<f64>,
+/// One position's part of the danger sums (all exponents 1): for an actor
+/// there with salience s, Σ_{j≠i} EUᵢ(j → i) = s·(fail + gain/D) + (1 − s)·success − status_quo
+/// with the all-votes denominator D (`gain` = Σ others·numerator·(U^s − U^f)),
+/// or s·mix + (1 − s)·success − status_quo with the dyad denominator.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DangerSums {
+    pub success: f64,
+    pub fail: f64,
+    pub status_quo: f64,
+    pub gain: f64,
+    pub mix: f64,
+    /// Σ_b count_b (V⁺(a, b) + V⁺(b, a)): this row's share of D.
+    pub votes: f64,
 }
 
-impl DangerRows {
-    /// Fill for the actors at slot `a`, from `rows` (filled for a, with the
-    /// status-quo bases when Q < 1), the counts and P(b beats a).
-    pub fn fill(&mut self, simd: Simd, rows: &SlotRows, a: usize, count: &[usize], p_ba: &[f64], sq: StatusQuo) {
+impl DangerSums {
+    /// The danger of an actor with salience `s`, given D (all-votes rule).
+    pub fn danger(&self, s: f64, all_votes: Option<f64>) -> f64 {
+        match all_votes {
+            Some(d) if d > 0.0 => s * (self.fail + self.gain / d) + (1.0 - s) * self.success - self.status_quo,
+            Some(_) => s * self.fail + (1.0 - s) * self.success - self.status_quo,
+            None => s * self.mix + (1.0 - s) * self.success - self.status_quo,
+        }
+    }
+}
+
+multiversion! {
+    /// The sums of [`DangerSums`] for position a from its rows, the counts and
+    /// the linear votes of row a (`vab[b]` = R·V⁺(a, b), `vba[b]` = R·V⁺(b, a)).
+    #[allow(clippy::too_many_arguments)]
+    pub fn danger_sums(
+        simd: Simd,
+        rows: &SlotRows,
+        a: usize,
+        count: &[usize],
+        vab: &[f64],
+        vba: &[f64],
+        net: bool,
+        dyad: bool,
+        sq: StatusQuo,
+    ) -> DangerSums {
         let m = count.len();
-        for v in [&mut self.others, &mut self.mix, &mut self.us, &mut self.sq] {
-            fit(v, m);
-        }
-        for (o, &c) in self.others.iter_mut().zip(count) {
-            *o = c as f64;
-        }
-        self.others[a] -= 1.0;
-        let mut uf = std::mem::take(&mut self.mix);
-        linear_utilities(simd, &rows.base_s, &rows.base_f, &mut self.us, &mut uf);
-        if sq.q == 1.0 {
-            self.sq.fill(0.0);
-        } else {
-            status_quo_linear(simd, sq.q, sq.t, 0.0, &rows.better_other, &rows.worse_other, &mut self.sq);
-        }
-        danger_mix(simd, p_ba, &self.us, &mut uf);
-        self.mix = uf;
-    }
-
-    /// Σ_b others_b · EUᵢ(b challenges i) for an actor with salience `s_i`.
-    pub fn sum(&self, simd: Simd, s_i: f64) -> f64 {
-        danger_sum(simd, s_i, &self.others, &self.mix, &self.us, &self.sq)
-    }
-}
-
-multiversion! {
-    /// `uf ← p·us + (1 − p)·uf`.
-    fn danger_mix(simd: Simd, p: &[f64], us: &[f64], uf: &mut [f64]) {
-        let m = uf.len();
-        let (p, us) = (&p[..m], &us[..m]);
+        let (bs, bf, vab, vba) = (&rows.base_s[..m], &rows.base_f[..m], &vab[..m], &vba[..m]);
+        let with_sq = sq.q != 1.0;
+        let (bt, wt) = if with_sq { (&rows.better_other[..m], &rows.worse_other[..m]) } else { (bs, bf) };
+        // Eight interleaved partial sums per quantity, added in a fixed order.
+        let mut acc = [[0.0f64; 8]; 6];
         for b in 0..m {
-            uf[b] = p[b] * us[b] + (1.0 - p[b]) * uf[b];
-        }
-    }
-}
-
-multiversion! {
-    /// Σ others·(s·mix + (1 − s)·us − sq) in 8 interleaved partial sums
-    /// (a fixed order, so every path adds the same way).
-    fn danger_sum(simd: Simd, s: f64, others: &[f64], mix: &[f64], us: &[f64], sq: &[f64]) -> f64 {
-        let m = others.len();
-        let (mix, us, sq) = (&mix[..m], &us[..m], &sq[..m]);
-        let mut acc = [0.0f64; 8];
-        let full = m - m % 8;
-        let mut b = 0;
-        while b < full {
-            for k in 0..8 {
-                let c = b + k;
-                acc[k] += others[c] * (s * mix[c] + (1.0 - s) * us[c] - sq[c]);
+            let others = count[b] as f64 - if b == a { 1.0 } else { 0.0 };
+            let us = 2.0 - 4.0 * bs[b];
+            let uf = 2.0 - 4.0 * bf[b];
+            let sqb = if with_sq {
+                (1.0 - sq.q) * (sq.t * (2.0 - 4.0 * bt[b]) + (1.0 - sq.t) * (2.0 - 4.0 * wt[b]))
+            } else {
+                0.0
+            };
+            let (x, y) = (vab[b].max(0.0), vba[b].max(0.0));
+            let num = if net { (y - x).max(0.0) } else { y };
+            let den = x + y;
+            let p = if den > 0.0 { num / den } else { 0.0 };
+            let k = b % 8;
+            acc[0][k] += others * us;
+            acc[1][k] += others * uf;
+            acc[2][k] += others * sqb;
+            acc[3][k] += others * num * (us - uf);
+            if dyad {
+                acc[4][k] += others * (p * us + (1.0 - p) * uf);
             }
-            b += 8;
+            acc[5][k] += count[b] as f64 * den;
         }
-        for c in full..m {
-            acc[c - full] += others[c] * (s * mix[c] + (1.0 - s) * us[c] - sq[c]);
+        let total = |v: &[f64; 8]| ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+        DangerSums {
+            success: total(&acc[0]),
+            fail: total(&acc[1]),
+            status_quo: total(&acc[2]),
+            gain: total(&acc[3]),
+            mix: total(&acc[4]),
+            votes: total(&acc[5]),
         }
-        ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
     }
 }

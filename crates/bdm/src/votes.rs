@@ -119,7 +119,7 @@ impl Boundaries {
             }
             loop {
                 let mut running = false;
-                for k in 0..rows {
+                for k in 0..R {
                     if b[k] < m {
                         running = true;
                         let (pk, bk) = (p[k], b[k]);
@@ -208,7 +208,6 @@ impl VoteTable {
         let m = geo.m();
         self.m = m;
         self.rule = Some(rule);
-        let u = &geo.distinct;
         let stride = m + 1;
         // Every entry is overwritten below: no need to clear.
         self.v.resize(m * m, 0.0);
@@ -220,27 +219,10 @@ impl VoteTable {
         self.logs.resize(BLOCK, 0.0);
 
         // Z[a][b] = Sₐ(β(a, b)), in `v`.
+        let rho = rho.unwrap_or(&[]);
         for a0 in (0..m).step_by(BLOCK) {
             let width = BLOCK.min(m - a0);
-            let cols = &u[a0..a0 + width];
-            let mut acc = [0.0f64; BLOCK];
-            for g in 0..m {
-                let members = geo.members(g);
-                let xg = u[g];
-                let any_power = rho.is_some_and(|r| members.iter().any(|&k| r[k] != 1.0));
-                if any_power {
-                    group_logs(simd, xg, cols, scale, &mut self.logs[..width]);
-                }
-                for &k in members {
-                    match rho {
-                        Some(r) if r[k] != 1.0 => add_powers(simd, w[k], r[k], &self.logs[..width], &mut acc[..width]),
-                        _ => add_linear(simd, w[k], xg, cols, scale, &mut acc[..width]),
-                    }
-                }
-                for (j, &v) in acc[..width].iter().enumerate() {
-                    self.slab[j * stride + g + 1] = v;
-                }
-            }
+            block_prefix(simd, geo, a0, width, w, rho, scale, &mut self.logs, &mut self.slab);
             for j in 0..width {
                 let a = a0 + j;
                 let col = &self.slab[j * stride..(j + 1) * stride];
@@ -312,28 +294,56 @@ multiversion! {
 }
 
 multiversion! {
-    /// ln dₖ(y) for a voter at `xg` against the positions `cols`.
-    fn group_logs(simd: Simd, xg: f64, cols: &[f64], scale: f64, out: &mut [f64]) {
-        for (o, &y) in out.iter_mut().zip(cols) {
-            *o = kernels::ln((xg - y).abs() / scale);
-        }
-    }
-}
-
-multiversion! {
-    /// `acc += w · exp(r · logs)`: one voter's powered votes.
-    fn add_powers(simd: Simd, w: f64, r: f64, logs: &[f64], acc: &mut [f64]) {
-        for (a, &l) in acc.iter_mut().zip(logs) {
-            *a += w * kernels::exp(r * l);
-        }
-    }
-}
-
-multiversion! {
-    /// `acc += w · |xg − y| / R`: one voter's linear votes.
-    fn add_linear(simd: Simd, w: f64, xg: f64, cols: &[f64], scale: f64, acc: &mut [f64]) {
-        for (a, &y) in acc.iter_mut().zip(cols) {
-            *a += w * ((xg - y).abs() / scale);
+    /// The prefix sums over the groups of the columns `a0..a0 + width`:
+    /// `slab[j·(m + 1) + g + 1] = Σ_{voters in groups ≤ g} wₖ dₖ(u[a0 + j])^ρₖ`
+    /// (`rho` empty: every exponent 1).
+    #[allow(clippy::too_many_arguments)]
+    fn block_prefix(
+        simd: Simd,
+        geo: &Geometry,
+        a0: usize,
+        width: usize,
+        w: &[f64],
+        rho: &[f64],
+        scale: f64,
+        logs: &mut [f64],
+        slab: &mut [f64],
+    ) {
+        let u = &geo.distinct;
+        let m = u.len();
+        let stride = m + 1;
+        let cols = &u[a0..a0 + width];
+        let logs = &mut logs[..width];
+        // ln(Δ·(1/R)): a product instead of a quotient (the logarithm's argument
+        // may move by an ulp; Δ = 0 still gives exactly 0 votes).
+        let inv_scale = 1.0 / scale;
+        let mut acc = [0.0f64; BLOCK];
+        let acc = &mut acc[..width];
+        for g in 0..m {
+            let members = geo.members(g);
+            let xg = u[g];
+            let any_power = !rho.is_empty() && members.iter().any(|&k| rho[k] != 1.0);
+            if any_power {
+                for (o, &y) in logs.iter_mut().zip(cols) {
+                    *o = kernels::ln((xg - y).abs() * inv_scale);
+                }
+            }
+            for &k in members {
+                let wk = w[k];
+                if any_power && rho[k] != 1.0 {
+                    let r = rho[k];
+                    for (a, &l) in acc.iter_mut().zip(logs.iter()) {
+                        *a += wk * kernels::exp(r * l);
+                    }
+                } else {
+                    for (a, &y) in acc.iter_mut().zip(cols) {
+                        *a += wk * ((xg - y).abs() / scale);
+                    }
+                }
+            }
+            for (j, &v) in acc.iter().enumerate() {
+                slab[j * stride + g + 1] = v;
+            }
         }
     }
 }
@@ -392,15 +402,17 @@ pub struct LinearVotes {
     /// `cw[g] = Σ_{g' < g} W_g'`, `cwc[g] = Σ_{g' < g} W_g' c_g'`.
     cw: Vec<f64>,
     cwc: Vec<f64>,
-    /// R × the all-votes sum.
-    all_votes: f64,
+    /// R × the all-votes sum, once known (the danger step sums it on the way,
+    /// else [`LinearVotes::probabilities`] makes a pass for it).
+    all_votes: Option<f64>,
     rule: Option<Rule>,
-    vab: Vec<f64>,
-    vba: Vec<f64>,
+    /// The last row computed: `vab[b] = R·V⁺(a, b)`, `vba[b] = R·V⁺(b, a)` (unclamped).
+    pub vab: Vec<f64>,
+    pub vba: Vec<f64>,
 }
 
 impl LinearVotes {
-    pub fn compute(&mut self, simd: Simd, geo: &Geometry, beta: &Boundaries, w: &[f64], rule: Rule) {
+    pub fn compute(&mut self, geo: &Geometry, w: &[f64], rule: Rule) {
         let m = geo.m();
         self.m = m;
         self.rule = Some(rule);
@@ -419,7 +431,15 @@ impl LinearVotes {
             self.cw.push(sw);
             self.cwc.push(swc);
         }
-        // Σ_{a≠b} count_a count_b (V⁺(a, b) + V⁺(b, a)), over the upper triangle.
+        self.all_votes = None;
+    }
+
+    /// R × Σ_{a≠b} count_a count_b (V⁺(a, b) + V⁺(b, a)), over the upper triangle.
+    fn all_votes(&mut self, simd: Simd, geo: &Geometry, beta: &Boundaries) -> f64 {
+        if let Some(d) = self.all_votes {
+            return d;
+        }
+        let m = self.m;
         let mut all = 0.0;
         for a in 0..m.saturating_sub(1) {
             self.row(simd, beta, a);
@@ -427,11 +447,18 @@ impl LinearVotes {
             let row_sum = upper_weighted_sum(simd, counts, &self.vab[a + 1..], &self.vba[a + 1..]);
             all += geo.count[a] as f64 * row_sum;
         }
-        self.all_votes = 2.0 * all;
+        let d = 2.0 * all;
+        self.all_votes = Some(d);
+        d
     }
 
-    /// `vab[b] = R·V⁺(a, b)`, `vba[b] = R·V⁺(b, a)` for every b (unclamped).
-    fn row(&mut self, simd: Simd, beta: &Boundaries, a: usize) {
+    /// Record the all-votes sum found by a caller that went through every row.
+    pub fn set_all_votes(&mut self, d: f64) {
+        self.all_votes = Some(d);
+    }
+
+    /// Fill `vab`, `vba` for row a.
+    pub fn row(&mut self, simd: Simd, beta: &Boundaries, a: usize) {
         let m = self.m;
         self.vab.resize(m, 0.0);
         self.vba.resize(m, 0.0);
@@ -443,7 +470,15 @@ impl LinearVotes {
     }
 
     /// Row a of the probabilities, as [`VoteTable::probabilities`].
-    pub fn probabilities(&mut self, simd: Simd, beta: &Boundaries, a: usize, p_ab: &mut Vec<f64>, p_ba: &mut Vec<f64>) {
+    pub fn probabilities(
+        &mut self,
+        simd: Simd,
+        geo: &Geometry,
+        beta: &Boundaries,
+        a: usize,
+        p_ab: &mut Vec<f64>,
+        p_ba: &mut Vec<f64>,
+    ) {
         let m = self.m;
         p_ab.resize(m, 0.0);
         p_ba.resize(m, 0.0);
@@ -452,8 +487,9 @@ impl LinearVotes {
             p_ba.fill(0.0);
             return;
         };
+        let all = if rule.denominator == Denominator::AllVotes { self.all_votes(simd, geo, beta) } else { 0.0 };
         self.row(simd, beta, a);
-        probability_pairs(simd, &self.vab, &self.vba, self.all_votes, rule.numerator, rule.denominator, p_ab, p_ba);
+        probability_pairs(simd, &self.vab, &self.vba, all, rule.numerator, rule.denominator, p_ab, p_ba);
         p_ab[a] = 0.0;
         p_ba[a] = 0.0;
     }
