@@ -18,7 +18,7 @@ use demarche_scenario::settings::bdm::{
 
 use crate::kernels::Simd;
 use crate::offers::Receiver;
-use crate::terms::{danger_sums, DangerSums, SlotRows, StatusQuo, Terms};
+use crate::terms::{DangerSums, DangerWork, SlotRows, StatusQuo, Terms};
 use crate::votes::{Boundaries, Geometry, LinearVotes, Rule, VoteTable};
 
 /// The most actors one issue may have: the vote tables take O(m²) memory for
@@ -146,6 +146,9 @@ struct Scratch {
     rows: SlotRows,
     terms: Terms,
     danger: Vec<DangerSums>,
+    /// Actors per distinct position, as floats.
+    counts: Vec<f64>,
+    danger_work: DangerWork,
     /// The current slot's P(a beats b) and P(b beats a).
     p_ab: Vec<f64>,
     p_ba: Vec<f64>,
@@ -387,14 +390,16 @@ impl Model {
         let dyad = self.settings.probability_denominator == Denominator::Dyad;
         let sc = &mut self.scratch;
         sc.danger.clear();
+        sc.counts.clear();
+        sc.counts.extend(self.geo.count.iter().map(|&c| c as f64));
         let mut all = 0.0;
         for a in 0..m {
             let xa = self.geo.distinct[a];
             sc.rows.fill(simd, xa, &self.geo.distinct, self.scale, false, sq.q != 1.0, mu);
             self.linear.row(simd, &self.beta, a);
             let sums =
-                danger_sums(simd, &sc.rows, a, &self.geo.count, &self.linear.vab, &self.linear.vba, net, dyad, sq);
-            all += self.geo.count[a] as f64 * sums.votes;
+                sc.danger_work.sums(simd, &sc.rows, a, &sc.counts, &self.linear.vab, &self.linear.vba, net, dyad, sq);
+            all += sc.counts[a] * sums.votes;
             sc.danger.push(sums);
         }
         let all_votes = (!dyad).then_some(all);

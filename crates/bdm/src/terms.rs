@@ -33,12 +33,13 @@ pub struct SlotRows {
 #[derive(Clone, Debug, Default)]
 pub struct Terms {
     pub us: Vec<f64>,
-    pub uf: Vec<f64>,
     /// P(a beats b)·U^s + (1 − P(a beats b))·U^f: i's own EU against an actor j
     /// at b is `s_j·own_mix + (1 − s_j)·U^s − sq_own`.
     pub own_mix: Vec<f64>,
+    /// The status-quo terms (Q < 1); with Q = 1 both are `sq_const`.
     pub sq_own: Vec<f64>,
     pub sq_other: Vec<f64>,
+    pub sq_const: Option<f64>,
     /// EUᵢ(j challenges i) for j at b (−∞ at b = a: no dyad).
     pub eu_other: Vec<f64>,
 }
@@ -123,44 +124,87 @@ impl Terms {
         p_ba: &[f64],
     ) {
         let m = rows.dist.len();
-        for v in
-            [&mut self.us, &mut self.uf, &mut self.own_mix, &mut self.sq_own, &mut self.sq_other, &mut self.eu_other]
-        {
+        for v in [&mut self.us, &mut self.own_mix, &mut self.eu_other] {
             fit(v, m);
         }
         let usq = 2.0 - 4.0 * kernels::powr(0.5, r);
-        if r == 1.0 {
-            linear_utilities(simd, &rows.base_s, &rows.base_f, &mut self.us, &mut self.uf);
-        } else {
-            power_utilities(simd, r, &rows.ln_s, &rows.ln_f, &mut self.us, &mut self.uf);
+        self.sq_const = (sq.q == 1.0).then_some(usq);
+        if sq.q != 1.0 {
+            fit(&mut self.sq_own, m);
+            fit(&mut self.sq_other, m);
+            if r == 1.0 {
+                status_quo_linear(simd, sq.q, sq.t, usq, &rows.better_own, &rows.worse_own, &mut self.sq_own);
+                status_quo_linear(simd, sq.q, sq.t, usq, &rows.better_other, &rows.worse_other, &mut self.sq_other);
+            } else {
+                let (lb, lw) = (&rows.ln_better_own, &rows.ln_worse_own);
+                status_quo_powers(simd, sq.q, sq.t, usq, r, lb, lw, &mut self.sq_own);
+                let (lb, lw) = (&rows.ln_better_other, &rows.ln_worse_other);
+                status_quo_powers(simd, sq.q, sq.t, usq, r, lb, lw, &mut self.sq_other);
+            }
         }
-        if sq.q == 1.0 {
-            self.sq_own.fill(usq);
-            self.sq_other.fill(usq);
-        } else if r == 1.0 {
-            status_quo_linear(simd, sq.q, sq.t, usq, &rows.better_own, &rows.worse_own, &mut self.sq_own);
-            status_quo_linear(simd, sq.q, sq.t, usq, &rows.better_other, &rows.worse_other, &mut self.sq_other);
-        } else {
-            status_quo_powers(simd, sq.q, sq.t, usq, r, &rows.ln_better_own, &rows.ln_worse_own, &mut self.sq_own);
-            status_quo_powers(
-                simd,
-                sq.q,
-                sq.t,
-                usq,
-                r,
-                &rows.ln_better_other,
-                &rows.ln_worse_other,
-                &mut self.sq_other,
-            );
-        }
-        mix(simd, s_i, p_ab, p_ba, &self.us, &self.uf, &self.sq_other, &mut self.own_mix, &mut self.eu_other);
+        let sq_other: &[f64] = if sq.q == 1.0 { &[] } else { &self.sq_other };
+        let (xs, xf) = if r == 1.0 { (&rows.base_s, &rows.base_f) } else { (&rows.ln_s, &rows.ln_f) };
+        utilities_and_mix(
+            simd,
+            r,
+            xs,
+            xf,
+            p_ab,
+            p_ba,
+            s_i,
+            usq,
+            sq_other,
+            &mut self.us,
+            &mut self.own_mix,
+            &mut self.eu_other,
+        );
         self.eu_other[a] = f64::NEG_INFINITY;
     }
 
     /// i's own expected utility of challenging an actor with salience `s_j` at b.
     #[inline]
     pub fn own_eu(&self, b: usize, s_j: f64) -> f64 {
-        s_j * self.own_mix[b] + (1.0 - s_j) * self.us[b] - self.sq_own[b]
+        let sq = match self.sq_const {
+            Some(v) => v,
+            None => self.sq_own[b],
+        };
+        s_j * self.own_mix[b] + (1.0 - s_j) * self.us[b] - sq
+    }
+}
+
+multiversion! {
+    /// U^s and U^f against every position (from the bases when r = 1, else
+    /// from their logarithms), then i's own-EU mix and EUᵢ(j → i); the status-quo
+    /// term of a challenger at b is `sq_other[b]`, or `usq` when it is empty (Q = 1).
+    #[allow(clippy::too_many_arguments)]
+    fn utilities_and_mix(
+        simd: Simd,
+        r: f64,
+        xs: &[f64],
+        xf: &[f64],
+        p_ab: &[f64],
+        p_ba: &[f64],
+        s_i: f64,
+        usq: f64,
+        sq_other: &[f64],
+        us: &mut [f64],
+        own_mix: &mut [f64],
+        eu_other: &mut [f64],
+    ) {
+        let m = us.len();
+        let (xs, xf, p_ab, p_ba, own_mix, eu_other) =
+            (&xs[..m], &xf[..m], &p_ab[..m], &p_ba[..m], &mut own_mix[..m], &mut eu_other[..m]);
+        let constant_sq = sq_other.is_empty();
+        let sq_other = if constant_sq { xs } else { &sq_other[..m] };
+        let powered = r != 1.0;
+        for b in 0..m {
+            let (ps, pf) = if powered { (kernels::exp(r * xs[b]), kernels::exp(r * xf[b])) } else { (xs[b], xf[b]) };
+            let (s, f) = (2.0 - 4.0 * ps, 2.0 - 4.0 * pf);
+            let sqo = if constant_sq { usq } else { sq_other[b] };
+            us[b] = s;
+            own_mix[b] = p_ab[b] * s + (1.0 - p_ab[b]) * f;
+            eu_other[b] = s_i * (p_ba[b] * s + (1.0 - p_ba[b]) * f) + (1.0 - s_i) * s - sqo;
+        }
     }
 }
 
@@ -214,28 +258,6 @@ multiversion! {
 }
 
 multiversion! {
-    fn linear_utilities(simd: Simd, bs: &[f64], bf: &[f64], us: &mut [f64], uf: &mut [f64]) {
-        let m = us.len();
-        let (bs, bf, uf) = (&bs[..m], &bf[..m], &mut uf[..m]);
-        for b in 0..m {
-            us[b] = 2.0 - 4.0 * bs[b];
-            uf[b] = 2.0 - 4.0 * bf[b];
-        }
-    }
-}
-
-multiversion! {
-    fn power_utilities(simd: Simd, r: f64, ls: &[f64], lf: &[f64], us: &mut [f64], uf: &mut [f64]) {
-        let m = us.len();
-        let (ls, lf, uf) = (&ls[..m], &lf[..m], &mut uf[..m]);
-        for b in 0..m {
-            us[b] = 2.0 - 4.0 * kernels::exp(r * ls[b]);
-            uf[b] = 2.0 - 4.0 * kernels::exp(r * lf[b]);
-        }
-    }
-}
-
-multiversion! {
     /// Q·U^sq + (1 − Q)·(T·U^b + (1 − T)·U^w) with r = 1.
     fn status_quo_linear(simd: Simd, q: f64, t: f64, usq: f64, better: &[f64], worse: &[f64], out: &mut [f64]) {
         let m = out.len();
@@ -258,29 +280,6 @@ multiversion! {
             let ub = 2.0 - 4.0 * kernels::exp(r * lb[b]);
             let uw = 2.0 - 4.0 * kernels::exp(r * lw[b]);
             out[b] = q * usq + (1.0 - q) * (t * ub + (1.0 - t) * uw);
-        }
-    }
-}
-
-multiversion! {
-    #[allow(clippy::too_many_arguments)]
-    fn mix(
-        simd: Simd,
-        s_i: f64,
-        p_ab: &[f64],
-        p_ba: &[f64],
-        us: &[f64],
-        uf: &[f64],
-        sq_other: &[f64],
-        own_mix: &mut [f64],
-        eu_other: &mut [f64],
-    ) {
-        let m = own_mix.len();
-        let (p_ab, p_ba, us, uf, sq_other, eu_other) =
-            (&p_ab[..m], &p_ba[..m], &us[..m], &uf[..m], &sq_other[..m], &mut eu_other[..m]);
-        for b in 0..m {
-            own_mix[b] = p_ab[b] * us[b] + (1.0 - p_ab[b]) * uf[b];
-            eu_other[b] = s_i * (p_ba[b] * us[b] + (1.0 - p_ba[b]) * uf[b]) + (1.0 - s_i) * us[b] - sq_other[b];
         }
     }
 }
@@ -311,15 +310,28 @@ impl DangerSums {
     }
 }
 
-multiversion! {
-    /// The sums of [`DangerSums`] for position a from its rows, the counts and
-    /// the linear votes of row a (`vab[b]` = R·V⁺(a, b), `vba[b]` = R·V⁺(b, a)).
+/// Per-position buffers of the danger sums.
+#[derive(Clone, Debug, Default)]
+pub struct DangerWork {
+    others: Vec<f64>,
+    us: Vec<f64>,
+    uf: Vec<f64>,
+    gain: Vec<f64>,
+    votes: Vec<f64>,
+    sq: Vec<f64>,
+    mix: Vec<f64>,
+}
+
+impl DangerWork {
+    /// The sums of [`DangerSums`] for position a from its rows, the counts (as
+    /// floats) and the linear votes of row a (`vab[b]` = R·V⁺(a, b), `vba[b]` = R·V⁺(b, a)).
     #[allow(clippy::too_many_arguments)]
-    pub fn danger_sums(
+    pub fn sums(
+        &mut self,
         simd: Simd,
         rows: &SlotRows,
         a: usize,
-        count: &[usize],
+        count: &[f64],
         vab: &[f64],
         vba: &[f64],
         net: bool,
@@ -327,42 +339,107 @@ multiversion! {
         sq: StatusQuo,
     ) -> DangerSums {
         let m = count.len();
-        let (bs, bf, vab, vba) = (&rows.base_s[..m], &rows.base_f[..m], &vab[..m], &vba[..m]);
-        let with_sq = sq.q != 1.0;
-        let (bt, wt) = if with_sq { (&rows.better_other[..m], &rows.worse_other[..m]) } else { (bs, bf) };
-        // Eight interleaved partial sums per quantity, added in a fixed order.
-        let mut acc = [[0.0f64; 8]; 6];
+        for v in [&mut self.others, &mut self.us, &mut self.uf, &mut self.gain, &mut self.votes] {
+            fit(v, m);
+        }
+        self.others.copy_from_slice(count);
+        self.others[a] -= 1.0;
+        danger_terms(
+            simd,
+            &rows.base_s,
+            &rows.base_f,
+            vab,
+            vba,
+            net,
+            &mut self.us,
+            &mut self.uf,
+            &mut self.gain,
+            &mut self.votes,
+        );
+        let mut out = DangerSums {
+            success: dot8(simd, &self.others, &self.us),
+            fail: dot8(simd, &self.others, &self.uf),
+            status_quo: 0.0,
+            gain: dot8(simd, &self.others, &self.gain),
+            mix: 0.0,
+            votes: dot8(simd, count, &self.votes),
+        };
+        if sq.q != 1.0 {
+            fit(&mut self.sq, m);
+            status_quo_linear(simd, sq.q, sq.t, 0.0, &rows.better_other, &rows.worse_other, &mut self.sq);
+            out.status_quo = dot8(simd, &self.others, &self.sq);
+        }
+        if dyad {
+            fit(&mut self.mix, m);
+            danger_mix(simd, vab, vba, net, &self.us, &self.uf, &mut self.mix);
+            out.mix = dot8(simd, &self.others, &self.mix);
+        }
+        out
+    }
+}
+
+multiversion! {
+    /// U^s, U^f (r = 1), numerator·(U^s − U^f) and V⁺(a, b) + V⁺(b, a) per position b.
+    #[allow(clippy::too_many_arguments)]
+    fn danger_terms(
+        simd: Simd,
+        bs: &[f64],
+        bf: &[f64],
+        vab: &[f64],
+        vba: &[f64],
+        net: bool,
+        us: &mut [f64],
+        uf: &mut [f64],
+        gain: &mut [f64],
+        votes: &mut [f64],
+    ) {
+        let m = us.len();
+        let (bs, bf, vab, vba, uf, gain, votes) =
+            (&bs[..m], &bf[..m], &vab[..m], &vba[..m], &mut uf[..m], &mut gain[..m], &mut votes[..m]);
         for b in 0..m {
-            let others = count[b] as f64 - if b == a { 1.0 } else { 0.0 };
-            let us = 2.0 - 4.0 * bs[b];
-            let uf = 2.0 - 4.0 * bf[b];
-            let sqb = if with_sq {
-                (1.0 - sq.q) * (sq.t * (2.0 - 4.0 * bt[b]) + (1.0 - sq.t) * (2.0 - 4.0 * wt[b]))
-            } else {
-                0.0
-            };
+            let (s, f) = (2.0 - 4.0 * bs[b], 2.0 - 4.0 * bf[b]);
+            let (x, y) = (vab[b].max(0.0), vba[b].max(0.0));
+            let num = if net { (y - x).max(0.0) } else { y };
+            us[b] = s;
+            uf[b] = f;
+            gain[b] = num * (s - f);
+            votes[b] = x + y;
+        }
+    }
+}
+
+multiversion! {
+    /// P(b beats a)·U^s + (1 − P)·U^f with the dyad denominator.
+    fn danger_mix(simd: Simd, vab: &[f64], vba: &[f64], net: bool, us: &[f64], uf: &[f64], mix: &mut [f64]) {
+        let m = mix.len();
+        let (vab, vba, us, uf) = (&vab[..m], &vba[..m], &us[..m], &uf[..m]);
+        for b in 0..m {
             let (x, y) = (vab[b].max(0.0), vba[b].max(0.0));
             let num = if net { (y - x).max(0.0) } else { y };
             let den = x + y;
             let p = if den > 0.0 { num / den } else { 0.0 };
-            let k = b % 8;
-            acc[0][k] += others * us;
-            acc[1][k] += others * uf;
-            acc[2][k] += others * sqb;
-            acc[3][k] += others * num * (us - uf);
-            if dyad {
-                acc[4][k] += others * (p * us + (1.0 - p) * uf);
+            mix[b] = p * us[b] + (1.0 - p) * uf[b];
+        }
+    }
+}
+
+multiversion! {
+    /// Σ x·y in 8 interleaved partial sums (element b goes to sum b mod 8),
+    /// added in a fixed order: every path gives the same bits.
+    fn dot8(simd: Simd, x: &[f64], y: &[f64]) -> f64 {
+        let n = x.len().min(y.len());
+        let (x, y) = (&x[..n], &y[..n]);
+        let mut acc = [0.0f64; 8];
+        let mut xc = x.chunks_exact(8);
+        let mut yc = y.chunks_exact(8);
+        for (xs, ys) in (&mut xc).zip(&mut yc) {
+            for k in 0..8 {
+                acc[k] += xs[k] * ys[k];
             }
-            acc[5][k] += count[b] as f64 * den;
         }
-        let total = |v: &[f64; 8]| ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
-        DangerSums {
-            success: total(&acc[0]),
-            fail: total(&acc[1]),
-            status_quo: total(&acc[2]),
-            gain: total(&acc[3]),
-            mix: total(&acc[4]),
-            votes: total(&acc[5]),
+        for (k, (a, b)) in xc.remainder().iter().zip(yc.remainder()).enumerate() {
+            acc[k] += a * b;
         }
+        ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
     }
 }
