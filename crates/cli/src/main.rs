@@ -49,6 +49,10 @@ enum Command {
     Tournament(cmd::tournament::TournamentArgs),
     /// Start the local web workbench (127.0.0.1 unless --public).
     Serve(cmd::serve::ServeArgs),
+    /// Simulate direct versus mediated talks between the principals (Monte Carlo).
+    Simulate(cmd::simulate::SimulateArgs),
+    /// Which uncertain inputs drive the simulated agreement and terms (Sobol, one at a time).
+    Sensitivity(cmd::sensitivity::SensitivityArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +76,8 @@ fn main() -> ExitCode {
         Command::Frontier(a) => cmd::frontier::run(a).map_err(Into::into),
         Command::Negotiate(a) => cmd::negotiate::run(a).map_err(Into::into),
         Command::Tournament(a) => cmd::tournament::run(a).map_err(Into::into),
+        Command::Simulate(a) => cmd::simulate::run(a),
+        Command::Sensitivity(a) => cmd::sensitivity::run(a),
     };
     match result {
         Ok(code) => code,

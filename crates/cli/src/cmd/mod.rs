@@ -9,7 +9,9 @@ pub mod negotiate;
 pub mod report;
 pub mod runs;
 pub mod schema;
+pub mod sensitivity;
 pub mod serve;
+pub mod simulate;
 pub mod tournament;
 
 /// What a subcommand returns: an exit code, or a message for standard error.

@@ -1,0 +1,53 @@
+//! `demarche sensitivity FILE`: which uncertain inputs drive the simulated
+//! agreement probability and terms (Sobol first-order and total indices,
+//! one-at-a-time swings for tornado charts).
+
+use std::process::ExitCode;
+
+use clap::Args;
+use demarche_sim::{Overrides, SensitivityOptions};
+
+use super::simulate::{load_patched, with_threads, ChannelArg, ScenarioArgs, SimFormat};
+use super::CmdResult;
+
+#[derive(Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Which talks to analyse (default: the scenario's [simulation] channel, else both).
+    #[arg(long, value_enum)]
+    pub channel: Option<ChannelArg>,
+    /// Sobol base samples N; the cost is N × (inputs + 2) simulated runs.
+    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
+    pub samples: u32,
+    /// Runs per one-at-a-time setting (each input at its 10 % and 90 % quantile).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub oat_runs: u32,
+    /// Seed of the samples.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core); the output does not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Inputs shown per output in the table.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: SimFormat,
+}
+
+pub fn run(args: &SensitivityArgs) -> CmdResult {
+    let sc = load_patched(&args.scenario)?;
+    let opts = SensitivityOptions {
+        overrides: Overrides { channel: args.channel.map(Into::into), runs: None, seed: args.seed },
+        samples: args.samples as usize,
+        oat_runs: args.oat_runs as usize,
+        ..Default::default()
+    };
+    let report = with_threads(args.threads, || demarche_sim::analyse(&sc, &opts))??;
+    match args.format {
+        SimFormat::Table => print!("{}", demarche_sim::render::sensitivity(&report, args.top)),
+        SimFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    Ok(ExitCode::SUCCESS)
+}

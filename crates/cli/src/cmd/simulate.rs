@@ -1,0 +1,141 @@
+//! `demarche simulate FILE`: direct versus mediated talks between a scenario's
+//! principals, by Monte Carlo over every stated uncertainty.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use demarche_scenario::settings::simulation::Channel;
+use demarche_scenario::{LoadError, Scenario};
+use demarche_sim::{Options, Overrides};
+
+use super::CmdResult;
+use crate::input;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChannelArg {
+    Direct,
+    Mediated,
+    Both,
+}
+
+impl From<ChannelArg> for Channel {
+    fn from(c: ChannelArg) -> Channel {
+        match c {
+            ChannelArg::Direct => Channel::Direct,
+            ChannelArg::Mediated => Channel::Mediated,
+            ChannelArg::Both => Channel::Both,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimFormat {
+    Table,
+    Json,
+}
+
+/// What both `simulate` and `sensitivity` read: the scenario and its variants.
+#[derive(Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (.toml, .json, BDM .csv, KTAB .csv/.xml); `-` for standard input.
+    pub file: String,
+    /// Change one value: actor.issue.field=V, actor.capability=V, issue.status_quo=V,
+    /// from->to.weight=V or simulation.option=V (repeatable; applied after overlays).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Patch the scenario with an overlay file (entries matched by id; repeatable, applied in order).
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<String>,
+    /// Read the input in this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
+    pub input_format: Option<demarche_scenario::Format>,
+}
+
+#[derive(Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Which talks to simulate (default: the scenario's [simulation] channel, else both).
+    #[arg(long, value_enum)]
+    pub channel: Option<ChannelArg>,
+    /// Monte Carlo runs (default: the scenario's, else 2000).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub runs: Option<u32>,
+    /// Seed of the random draws (same seed, same output).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core); the output does not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Runs on which to estimate the confrontation indicator (the expected-utility model per run; 0: skip).
+    #[arg(long, value_name = "N", default_value_t = demarche_sim::ESCALATION_RUNS)]
+    pub escalation_runs: u64,
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: SimFormat,
+}
+
+/// Loads `args.file`, then applies the overlays and overrides, re-validating.
+pub fn load_patched(args: &ScenarioArgs) -> Result<Scenario, LoadError> {
+    let loaded = input::load(&args.scenario_file(), args.input_format)?;
+    eprint!("{}", loaded.warnings);
+    let mut sc = loaded.scenario;
+    for o in &args.overlays {
+        sc = demarche_scenario::patch::overlay_path(&sc, Path::new(o))?.scenario;
+    }
+    if !args.sets.is_empty() {
+        demarche_scenario::patch::apply_overrides(&mut sc, &args.sets)
+            .map_err(|diagnostics| LoadError { diagnostics })?;
+    }
+    Ok(sc)
+}
+
+impl ScenarioArgs {
+    fn scenario_file(&self) -> String {
+        self.file.clone()
+    }
+}
+
+/// Runs `f` on a pool of `threads` workers (rayon's default when `None`).
+pub fn with_threads<T: Send>(
+    threads: Option<u16>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, Box<dyn std::error::Error>> {
+    match threads {
+        None => Ok(f()),
+        Some(n) => Ok(rayon::ThreadPoolBuilder::new().num_threads(n as usize).build()?.install(f)),
+    }
+}
+
+pub fn run(args: &SimulateArgs) -> CmdResult {
+    let sc = load_patched(&args.scenario)?;
+    let opts = Options {
+        overrides: Overrides { channel: args.channel.map(Into::into), runs: args.runs, seed: args.seed },
+        escalation_runs: args.escalation_runs,
+    };
+    let total = opts.overrides.runs.or(sc.simulation.as_ref().map(|s| s.runs)).unwrap_or(2000) as u64;
+    let bar = (args.format == SimFormat::Table && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(total);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} simulating {pos}/{len} runs {wide_bar} {eta}")
+        {
+            b.set_style(style);
+        }
+        b
+    });
+    let progress = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
+        }
+    };
+    let report = with_threads(args.threads, || demarche_sim::simulate(&sc, &opts, &progress))??;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    match args.format {
+        SimFormat::Table => print!("{}", demarche_sim::render::report(&report)),
+        SimFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,124 @@
+//! `demarche simulate` and `demarche sensitivity` as a user runs them.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn demarche() -> Command {
+    let mut c = Command::cargo_bin("demarche").expect("binary builds");
+    c.env("DEMARCHE_STORE", "off").env("NO_COLOR", "1");
+    c
+}
+
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iran-us-nuclear.toml");
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/three-party.toml");
+
+fn json(threads: &str) -> Vec<u8> {
+    let out = demarche()
+        .args(["simulate", SEED, "--channel", "both", "--runs", "400", "--seed", "7", "--escalation-runs", "100"])
+        .args(["--threads", threads, "--format", "json"])
+        .assert()
+        .success();
+    out.get_output().stdout.clone()
+}
+
+#[test]
+fn json_output_is_identical_whatever_the_thread_count() {
+    let one = json("1");
+    let two = json("2");
+    assert_eq!(one, two, "JSON differs between --threads 1 and --threads 2");
+    let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(v["runs"], 400);
+    assert_eq!(v["channels"].as_array().unwrap().len(), 2);
+    // No progress bar or timing ever leaks into machine output.
+    let text = String::from_utf8(one).unwrap();
+    assert!(!text.contains("elapsed") && !text.contains("simulating"));
+}
+
+#[test]
+fn table_output_compares_the_channels() {
+    demarche()
+        .args(["simulate", SEED, "--runs", "200", "--seed", "1", "--escalation-runs", "50"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("direct").and(predicate::str::contains("mediated")))
+        .stdout(predicate::str::contains("deal at the table"))
+        .stdout(predicate::str::contains("israel"))
+        .stdout(predicate::str::contains("not a prediction of war"));
+}
+
+#[test]
+fn overrides_and_overlays_change_the_run() {
+    let base = demarche()
+        .args(["simulate", SEED, "--runs", "100", "--escalation-runs", "0", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let changed = demarche()
+        .args(["simulate", SEED, "--runs", "100", "--escalation-runs", "0", "--format", "json"])
+        .args(["--set", "israel->us_admin.weight=0.9", "--set", "simulation.mediator.noise=0.3"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_ne!(base, changed);
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("variant.toml");
+    std::fs::write(&overlay, "[[stances]]\nactor = \"us_admin\"\nissue = \"enrichment_level\"\nred_line = [0, 2]\n")
+        .unwrap();
+    demarche()
+        .args(["simulate", SEED, "--runs", "50", "--escalation-runs", "0"])
+        .arg("--overlay")
+        .arg(&overlay)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no zone of agreement in 100.0% of runs"));
+}
+
+#[test]
+fn bad_overrides_are_clear_errors() {
+    let cases = [
+        ("irn_gov.enrichment_level.position=3", "did you mean `iran_gov`?"),
+        ("iran_gov.enrichment.position=3", "did you mean `enrichment_level`?"),
+        ("iran_gov.enrichment_level.postion=3", "did you mean `position`?"),
+        ("iran_gov.enrichment_level.position=95", "outside the scale of `enrichment_level` [0, 90]"),
+        ("israel->us_admin.weight=1.5", "between 0 and 1"),
+        ("simulation.mediator.actor=omann", "did you mean `oman`?"),
+    ];
+    for (set, want) in cases {
+        demarche()
+            .args(["simulate", SEED, "--runs", "10", "--set", set])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(want));
+    }
+}
+
+#[test]
+fn a_mediated_channel_needs_a_mediator() {
+    // The fixture's mediator has no `mediates` relation; strip its kind too.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no-mediator.toml");
+    let text = std::fs::read_to_string(FIXTURE).unwrap().replace("kind = \"mediator\"\n", "");
+    std::fs::write(&file, text).unwrap();
+    demarche()
+        .args(["simulate"])
+        .arg(&file)
+        .args(["--channel", "mediated", "--runs", "10"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("needs a mediator"));
+    demarche().args(["simulate"]).arg(&file).args(["--channel", "direct", "--runs", "10"]).assert().success();
+}
+
+#[test]
+fn sensitivity_ranks_inputs() {
+    demarche()
+        .args(["sensitivity", SEED, "--channel", "direct", "--samples", "8", "--oat-runs", "2", "--seed", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("P(agreement)"))
+        .stdout(predicate::str::contains("first"));
+}
