@@ -178,6 +178,8 @@ pub struct VoteTable {
     /// `Σₖ Σ_{x,y} |vᵏ(x, y)|` over ordered pairs of actors.
     pub all_votes: f64,
     rule: Option<Rule>,
+    /// Actors per position, as floats.
+    counts: Vec<f64>,
     /// Prefix sums of one block of columns: `slab[j·(m + 1) + g]`.
     slab: Vec<f64>,
     /// ln dₖ(y) of one group against the block's columns.
@@ -232,27 +234,10 @@ impl VoteTable {
             }
         }
 
-        // Both V⁺ of each pair in place, and the all-votes sum, in tiles.
-        const T: usize = 32;
-        let mut all = 0.0;
-        for a0 in (0..m).step_by(T) {
-            for b0 in (a0..m).step_by(T) {
-                for a in a0..(a0 + T).min(m) {
-                    let ta = self.tot[a];
-                    let mut row_sum = 0.0;
-                    for b in b0.max(a + 1)..(b0 + T).min(m) {
-                        let (za, zb) = (self.v[a * m + b], self.v[b * m + a]);
-                        let vab = zb - za;
-                        let vba = (ta - za) - (self.tot[b] - zb);
-                        self.v[a * m + b] = vab;
-                        self.v[b * m + a] = vba;
-                        row_sum += geo.count[b] as f64 * (vab.max(0.0) + vba.max(0.0));
-                    }
-                    all += geo.count[a] as f64 * row_sum;
-                }
-            }
-        }
-        self.all_votes = 2.0 * all;
+        // Both V⁺ of each pair in place, and the all-votes sum, in 8×8 tiles.
+        self.counts.clear();
+        self.counts.extend(geo.count.iter().map(|&c| c as f64));
+        self.all_votes = 2.0 * combine(simd, &mut self.v, &self.tot, &self.counts);
     }
 
     /// Row a of the probabilities: `p_ab[b]` = P(a beats b), `p_ba[b]` = P(b
@@ -279,6 +264,70 @@ impl VoteTable {
         );
         p_ab[a] = 0.0;
         p_ba[a] = 0.0;
+    }
+}
+
+multiversion! {
+    /// Turn `v[a·m + b] = Sₐ(β(a, b))` into `V⁺(a, b)` for every pair, in
+    /// place; returns Σ_{a<b} count_a count_b (V⁺(a, b) + V⁺(b, a)) (each
+    /// positive part), summed in a fixed order.
+    fn combine(simd: Simd, v: &mut [f64], tot: &[f64], cnt: &[f64]) -> f64 {
+        const B: usize = 8;
+        let m = tot.len();
+        let cnt = &cnt[..m];
+        let mut acc = [0.0f64; B];
+        let mut edge = 0.0;
+        for a0 in (0..m).step_by(B) {
+            for b0 in (a0..m).step_by(B) {
+                if a0 == b0 || b0 + B > m {
+                    // Diagonal and ragged tiles, one pair at a time.
+                    for a in a0..(a0 + B).min(m) {
+                        for b in b0.max(a + 1)..(b0 + B).min(m) {
+                            let (za, zb) = (v[a * m + b], v[b * m + a]);
+                            let vab = zb - za;
+                            let vba = (tot[a] - za) - (tot[b] - zb);
+                            v[a * m + b] = vab;
+                            v[b * m + a] = vba;
+                            edge += cnt[a] * cnt[b] * (vab.max(0.0) + vba.max(0.0));
+                        }
+                    }
+                    continue;
+                }
+                // x[i][j] = Z[a0 + i][b0 + j], y[i][j] = Z[b0 + j][a0 + i].
+                let mut x = [[0.0f64; B]; B];
+                let mut y = [[0.0f64; B]; B];
+                for i in 0..B {
+                    x[i].copy_from_slice(&v[(a0 + i) * m + b0..(a0 + i) * m + b0 + B]);
+                }
+                for j in 0..B {
+                    let row = &v[(b0 + j) * m + a0..(b0 + j) * m + a0 + B];
+                    for i in 0..B {
+                        y[i][j] = row[i];
+                    }
+                }
+                let (ta, tb, ca, cb) = (&tot[a0..a0 + B], &tot[b0..b0 + B], &cnt[a0..a0 + B], &cnt[b0..b0 + B]);
+                for i in 0..B {
+                    for j in 0..B {
+                        let (za, zb) = (x[i][j], y[i][j]);
+                        let vab = zb - za;
+                        let vba = (ta[i] - za) - (tb[j] - zb);
+                        x[i][j] = vab;
+                        y[i][j] = vba;
+                        acc[j] += ca[i] * cb[j] * (vab.max(0.0) + vba.max(0.0));
+                    }
+                }
+                for i in 0..B {
+                    v[(a0 + i) * m + b0..(a0 + i) * m + b0 + B].copy_from_slice(&x[i]);
+                }
+                for j in 0..B {
+                    let row = &mut v[(b0 + j) * m + a0..(b0 + j) * m + a0 + B];
+                    for i in 0..B {
+                        row[i] = y[i][j];
+                    }
+                }
+            }
+        }
+        (((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))) + edge
     }
 }
 
