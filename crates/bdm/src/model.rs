@@ -18,7 +18,7 @@ use demarche_scenario::settings::bdm::{
 
 use crate::kernels::Simd;
 use crate::offers::Receiver;
-use crate::terms::{DangerSums, DangerWork, SlotRows, StatusQuo, Terms};
+use crate::terms::{DangerPairs, DangerSetup, DangerSums, SlotRows, StatusQuo, Terms};
 use crate::votes::{Boundaries, Geometry, LinearVotes, Rule, VoteTable};
 
 /// The most actors one issue may have: the vote tables take O(m²) memory for
@@ -148,7 +148,7 @@ struct Scratch {
     danger: Vec<DangerSums>,
     /// Actors per distinct position, as floats.
     counts: Vec<f64>,
-    danger_work: DangerWork,
+    pairs: DangerPairs,
     /// The current slot's P(a beats b) and P(b beats a).
     p_ab: Vec<f64>,
     p_ba: Vec<f64>,
@@ -392,16 +392,15 @@ impl Model {
         sc.danger.clear();
         sc.counts.clear();
         sc.counts.extend(self.geo.count.iter().map(|&c| c as f64));
-        let mut all = 0.0;
+        let setup = DangerSetup { scale: self.scale, mu, sq, net, dyad };
+        sc.pairs.reset(m);
         for a in 0..m {
-            let xa = self.geo.distinct[a];
-            sc.rows.fill(simd, xa, &self.geo.distinct, self.scale, false, sq.q != 1.0, mu);
-            self.linear.row(simd, &self.beta, a);
-            let sums =
-                sc.danger_work.sums(simd, &sc.rows, a, &sc.counts, &self.linear.vab, &self.linear.vba, net, dyad, sq);
-            all += sc.counts[a] * sums.votes;
-            sc.danger.push(sums);
+            self.linear.upper_row(simd, &self.beta, a);
+            sc.pairs.add_row(simd, a, &self.geo.distinct, &sc.counts, &self.linear.vab, &self.linear.vba, setup);
         }
+        sc.danger.clear();
+        sc.danger.extend((0..m).map(|a| sc.pairs.get(a)));
+        let all: f64 = sc.danger.iter().zip(&sc.counts).map(|(d, c)| c * d.votes).sum();
         let all_votes = (!dyad).then_some(all);
         if let Some(d) = all_votes {
             self.linear.set_all_votes(d);

@@ -310,136 +310,168 @@ impl DangerSums {
     }
 }
 
-/// Per-position buffers of the danger sums.
+/// The danger sums of every position, built pair by pair: each unordered
+/// pair of positions is evaluated once and adds to both of its rows.
 #[derive(Clone, Debug, Default)]
-pub struct DangerWork {
-    others: Vec<f64>,
-    us: Vec<f64>,
-    uf: Vec<f64>,
-    gain: Vec<f64>,
-    votes: Vec<f64>,
-    sq: Vec<f64>,
-    mix: Vec<f64>,
+pub struct DangerPairs {
+    /// Per position: Σ others·U^s, Σ others·U^f, Σ others·sq, Σ others·num·(U^s − U^f),
+    /// Σ others·mix, Σ count·(V⁺(a, b) + V⁺(b, a)).
+    sums: [Vec<f64>; 6],
 }
 
-impl DangerWork {
-    /// The sums of [`DangerSums`] for position a from its rows, the counts (as
-    /// floats) and the linear votes of row a (`vab[b]` = R·V⁺(a, b), `vba[b]` = R·V⁺(b, a)).
+/// The danger step's constants.
+#[derive(Clone, Copy, Debug)]
+pub struct DangerSetup {
+    pub scale: f64,
+    pub mu: f64,
+    pub sq: StatusQuo,
+    /// Net-votes numerator; dyad denominator.
+    pub net: bool,
+    pub dyad: bool,
+}
+
+impl DangerPairs {
+    pub fn reset(&mut self, m: usize) {
+        for v in &mut self.sums {
+            v.clear();
+            v.resize(m, 0.0);
+        }
+    }
+
+    /// Add the pairs (a, b), b > a: `vab[b]` = R·V⁺(a, b), `vba[b]` = R·V⁺(b, a);
+    /// then a's own actors among themselves. Rows are added in order a = 0, 1, …
     #[allow(clippy::too_many_arguments)]
-    pub fn sums(
+    pub fn add_row(
         &mut self,
         simd: Simd,
-        rows: &SlotRows,
         a: usize,
-        count: &[f64],
+        u: &[f64],
+        counts: &[f64],
         vab: &[f64],
         vba: &[f64],
-        net: bool,
-        dyad: bool,
-        sq: StatusQuo,
-    ) -> DangerSums {
-        let m = count.len();
-        for v in [&mut self.others, &mut self.us, &mut self.uf, &mut self.gain, &mut self.votes] {
-            fit(v, m);
-        }
-        self.others.copy_from_slice(count);
-        self.others[a] -= 1.0;
-        danger_terms(
-            simd,
-            &rows.base_s,
-            &rows.base_f,
-            vab,
-            vba,
-            net,
-            &mut self.us,
-            &mut self.uf,
-            &mut self.gain,
-            &mut self.votes,
-        );
-        let mut out = DangerSums {
-            success: dot8(simd, &self.others, &self.us),
-            fail: dot8(simd, &self.others, &self.uf),
-            status_quo: 0.0,
-            gain: dot8(simd, &self.others, &self.gain),
-            mix: 0.0,
-            votes: dot8(simd, count, &self.votes),
-        };
-        if sq.q != 1.0 {
-            fit(&mut self.sq, m);
-            status_quo_linear(simd, sq.q, sq.t, 0.0, &rows.better_other, &rows.worse_other, &mut self.sq);
-            out.status_quo = dot8(simd, &self.others, &self.sq);
-        }
-        if dyad {
-            fit(&mut self.mix, m);
-            danger_mix(simd, vab, vba, net, &self.us, &self.uf, &mut self.mix);
-            out.mix = dot8(simd, &self.others, &self.mix);
-        }
-        out
-    }
-}
-
-multiversion! {
-    /// U^s, U^f (r = 1), numerator·(U^s − U^f) and V⁺(a, b) + V⁺(b, a) per position b.
-    #[allow(clippy::too_many_arguments)]
-    fn danger_terms(
-        simd: Simd,
-        bs: &[f64],
-        bf: &[f64],
-        vab: &[f64],
-        vba: &[f64],
-        net: bool,
-        us: &mut [f64],
-        uf: &mut [f64],
-        gain: &mut [f64],
-        votes: &mut [f64],
+        k: DangerSetup,
     ) {
-        let m = us.len();
-        let (bs, bf, vab, vba, uf, gain, votes) =
-            (&bs[..m], &bf[..m], &vab[..m], &vba[..m], &mut uf[..m], &mut gain[..m], &mut votes[..m]);
-        for b in 0..m {
-            let (s, f) = (2.0 - 4.0 * bs[b], 2.0 - 4.0 * bf[b]);
-            let (x, y) = (vab[b].max(0.0), vba[b].max(0.0));
-            let num = if net { (y - x).max(0.0) } else { y };
-            us[b] = s;
-            uf[b] = f;
-            gain[b] = num * (s - f);
-            votes[b] = x + y;
+        let m = u.len();
+        let lo = a + 1;
+        let [s0, s1, s2, s3, s4, s5] = &mut self.sums;
+        let (ua, ca) = (u[a], counts[a]);
+        let (u, c, vab, vba) = (&u[lo..m], &counts[lo..m], &vab[lo..m], &vba[lo..m]);
+        let (s0, s1, s2, s3, s4, s5) =
+            (&mut s0[lo..], &mut s1[lo..], &mut s2[lo..], &mut s3[lo..], &mut s4[lo..], &mut s5[lo..]);
+        let row = danger_pairs(simd, ua, ca, u, c, vab, vba, k, s0, s1, s2, s3, s4, s5);
+        for (v, r) in self.sums.iter_mut().zip(row) {
+            v[a] += r;
         }
+        if k.sq.q != 1.0 {
+            // Other actors at a itself challenge with Δ = 0.
+            let e = (ua - k.mu).abs() / k.scale;
+            self.sums[2][a] += (ca - 1.0) * status_quo_at(e, k.sq);
+        }
+    }
+
+    pub fn get(&self, a: usize) -> DangerSums {
+        let s = &self.sums;
+        DangerSums { success: s[0][a], fail: s[1][a], status_quo: s[2][a], gain: s[3][a], mix: s[4][a], votes: s[5][a] }
     }
 }
 
-multiversion! {
-    /// P(b beats a)·U^s + (1 − P)·U^f with the dyad denominator.
-    fn danger_mix(simd: Simd, vab: &[f64], vba: &[f64], net: bool, us: &[f64], uf: &[f64], mix: &mut [f64]) {
-        let m = mix.len();
-        let (vab, vba, us, uf) = (&vab[..m], &vba[..m], &us[..m], &uf[..m]);
-        for b in 0..m {
-            let (x, y) = (vab[b].max(0.0), vba[b].max(0.0));
-            let num = if net { (y - x).max(0.0) } else { y };
-            let den = x + y;
-            let p = if den > 0.0 { num / den } else { 0.0 };
-            mix[b] = p * us[b] + (1.0 - p) * uf[b];
-        }
-    }
+/// (1 − Q)(T·U^b + (1 − T)·U^w) with r = 1 at e = (|x_c − μ| + Δ)/R.
+#[inline(always)]
+fn status_quo_at(e: f64, sq: StatusQuo) -> f64 {
+    let ub = 2.0 - 4.0 * (0.5 - 0.25 * e).max(0.0);
+    let uw = 2.0 - 4.0 * (0.5 + 0.25 * e);
+    (1.0 - sq.q) * (sq.t * ub + (1.0 - sq.t) * uw)
 }
 
 multiversion! {
-    /// Σ x·y in 8 interleaved partial sums (element b goes to sum b mod 8),
-    /// added in a fixed order: every path gives the same bits.
-    fn dot8(simd: Simd, x: &[f64], y: &[f64]) -> f64 {
-        let n = x.len().min(y.len());
-        let (x, y) = (&x[..n], &y[..n]);
-        let mut acc = [0.0f64; 8];
-        let mut xc = x.chunks_exact(8);
-        let mut yc = y.chunks_exact(8);
-        for (xs, ys) in (&mut xc).zip(&mut yc) {
-            for k in 0..8 {
-                acc[k] += xs[k] * ys[k];
+    /// Row a's pairs with b > a (`u`, `cnt`, `vab`, `vba` and the sums start
+    /// at b = a + 1; `ua`, `ca`: a's position and count): returns row a's sums
+    /// (8 partial sums each, the i-th element into sum i mod 8, added in a
+    /// fixed order) and adds each pair's share to the sums of b.
+    #[allow(clippy::too_many_arguments)]
+    fn danger_pairs(
+        simd: Simd,
+        ua: f64,
+        ca: f64,
+        u: &[f64],
+        cnt: &[f64],
+        vab: &[f64],
+        vba: &[f64],
+        k: DangerSetup,
+        s0: &mut [f64],
+        s1: &mut [f64],
+        s2: &mut [f64],
+        s3: &mut [f64],
+        s4: &mut [f64],
+        s5: &mut [f64],
+    ) -> [f64; 6] {
+        let n = u.len();
+        let (cnt, vab, vba) = (&cnt[..n], &vab[..n], &vba[..n]);
+        let (s0, s1, s2, s3, s4, s5) = (&mut s0[..n], &mut s1[..n], &mut s2[..n], &mut s3[..n], &mut s4[..n], &mut s5[..n]);
+        let (scale, mu, sq, net, dyad) = (k.scale, k.mu, k.sq, k.net, k.dyad);
+        let with_sq = sq.q != 1.0;
+        let ea = (ua - mu).abs();
+        let mut acc = [[0.0f64; 8]; 6];
+        // One pair's utilities (r = 1) and the two directions' numerators.
+        macro_rules! pair {
+            ($ui:expr, $x:expr, $y:expr) => {{
+                let d = (ua - $ui).abs();
+                let us = 2.0 - 4.0 * (0.5 - 0.5 * d / scale).max(0.0);
+                let uf = 2.0 - 4.0 * (0.5 + 0.5 * d / scale);
+                let (x, y): (f64, f64) = ($x.max(0.0), $y.max(0.0));
+                // Target a, challenger b: P(b beats a) has numerator `na`; and the reverse.
+                let (na, nb) = if net { ((y - x).max(0.0), (x - y).max(0.0)) } else { (y, x) };
+                (d, us, uf, na, nb, x + y)
+            }};
+        }
+        let full = n - n % 8;
+        for c in (0..full).step_by(8) {
+            let (uc, cc, xc, yc) = (&u[c..c + 8], &cnt[c..c + 8], &vab[c..c + 8], &vba[c..c + 8]);
+            let (t0, t1, t3, t5) = (&mut s0[c..c + 8], &mut s1[c..c + 8], &mut s3[c..c + 8], &mut s5[c..c + 8]);
+            for l in 0..8 {
+                let (_, us, uf, na, nb, den) = pair!(uc[l], xc[l], yc[l]);
+                let (cb, spread) = (cc[l], us - uf);
+                acc[0][l] += cb * us;
+                acc[1][l] += cb * uf;
+                acc[3][l] += cb * (na * spread);
+                acc[5][l] += cb * den;
+                t0[l] += ca * us;
+                t1[l] += ca * uf;
+                t3[l] += ca * (nb * spread);
+                t5[l] += ca * den;
             }
         }
-        for (k, (a, b)) in xc.remainder().iter().zip(yc.remainder()).enumerate() {
-            acc[k] += a * b;
+        for i in full..n {
+            let l = i - full;
+            let (_, us, uf, na, nb, den) = pair!(u[i], vab[i], vba[i]);
+            let (cb, spread) = (cnt[i], us - uf);
+            acc[0][l] += cb * us;
+            acc[1][l] += cb * uf;
+            acc[3][l] += cb * (na * spread);
+            acc[5][l] += cb * den;
+            s0[i] += ca * us;
+            s1[i] += ca * uf;
+            s3[i] += ca * (nb * spread);
+            s5[i] += ca * den;
         }
-        ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+        // The status-quo term and the dyad mix, only when the options need them.
+        if with_sq || dyad {
+            for i in 0..n {
+                let l = i % 8;
+                let (d, us, uf, na, nb, den) = pair!(u[i], vab[i], vba[i]);
+                let cb = cnt[i];
+                if with_sq {
+                    acc[2][l] += cb * status_quo_at(((u[i] - mu).abs() + d) / scale, sq);
+                    s2[i] += ca * status_quo_at((ea + d) / scale, sq);
+                }
+                if dyad {
+                    let (pa, pb) = if den > 0.0 { (na / den, nb / den) } else { (0.0, 0.0) };
+                    acc[4][l] += cb * (pa * us + (1.0 - pa) * uf);
+                    s4[i] += ca * (pb * us + (1.0 - pb) * uf);
+                }
+            }
+        }
+        let total = |v: &[f64; 8]| ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+        [total(&acc[0]), total(&acc[1]), total(&acc[2]), total(&acc[3]), total(&acc[4]), total(&acc[5])]
     }
 }

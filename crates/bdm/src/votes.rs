@@ -525,6 +525,14 @@ impl LinearVotes {
         self.vba[a] = 0.0;
     }
 
+    /// Fill `vab[b]`, `vba[b]` for b > a only.
+    pub fn upper_row(&mut self, simd: Simd, beta: &Boundaries, a: usize) {
+        let m = self.m;
+        self.vab.resize(m, 0.0);
+        self.vba.resize(m, 0.0);
+        linear_row_upper(simd, a, &self.c, &self.cw, &self.cwc, beta.row(a), &mut self.vab, &mut self.vba);
+    }
+
     /// Row a of the probabilities, as [`VoteTable::probabilities`].
     pub fn probabilities(
         &mut self,
