@@ -44,6 +44,30 @@ fn cells(r: &Report, f: impl Fn(&ChannelReport) -> String) -> Vec<String> {
     r.channels.iter().map(f).collect()
 }
 
+/// A short comparison (for `demarche demo`): the main rows, the median terms
+/// and the ratifiers, without readings, red lines or the confrontation table.
+pub fn summary(r: &Report) -> String {
+    let mut out = String::new();
+    let heads: Vec<String> = r.channels.iter().map(|c| c.channel.clone()).collect();
+    row(&mut out, &format!("{} runs, seed {}", r.runs, r.seed), &heads);
+    row(&mut out, "deal at the table", &cells(r, |c| pct(c.agreement)));
+    row(&mut out, "deal that survives ratification", &cells(r, |c| pct(c.ratified)));
+    row(&mut out, "rounds to a deal: median (10–90%)", &cells(r, |c| band(&c.rounds)));
+    for id in &r.agenda {
+        row(
+            &mut out,
+            &format!("term: {id}"),
+            &cells(r, |c| {
+                c.terms.iter().find(|t| &t.issue == id).map(|t| band(&Some(t.summary.clone()))).unwrap_or("–".into())
+            }),
+        );
+    }
+    for (k, b) in r.channels.first().map(|c| c.blockers.clone()).unwrap_or_default().iter().enumerate() {
+        row(&mut out, &format!("blocked by {}", b.actor), &cells(r, |c| pct(c.blockers[k].blocks)));
+    }
+    out
+}
+
 /// The channel comparison as text.
 pub fn report(r: &Report) -> String {
     let mut out = String::new();

@@ -303,10 +303,8 @@ impl<'a> Accumulator<'a> {
                 for (k, &o) in run.objections.iter().enumerate() {
                     acc.objections[k] += u64::from(o);
                 }
-                if !run.ratified {
-                    for (k, &o) in run.objections.iter().enumerate() {
-                        acc.blocks[k] += u64::from(o && self.plan.ratifiers[k].binding > 0.0);
-                    }
+                for (k, &b) in run.blocked.iter().enumerate() {
+                    acc.blocks[k] += u64::from(b);
                 }
             }
             let standing = deal && run.ratified;

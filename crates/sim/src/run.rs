@@ -78,6 +78,8 @@ pub struct ChannelRun {
     pub ratified: bool,
     /// Per plan ratifier: objected on the merits (whether or not its veto bound).
     pub objections: Vec<bool>,
+    /// Per plan ratifier: objected and its veto bound in this run.
+    pub blocked: Vec<bool>,
     /// Principals' effective utilities of the deal (reservation values without one).
     pub principal_utility: [f64; 2],
     /// Principals' reservation (no-deal) values in this run (NaN without a zone).
@@ -201,6 +203,7 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
                 terms: Vec::new(),
                 ratified: false,
                 objections: vec![false; plan.ratifiers.len()],
+                blocked: vec![false; plan.ratifiers.len()],
                 principal_utility: [f64::NAN; 2],
                 reservation: [f64::NAN; 2],
                 discounted: [f64::NAN; 2],
@@ -295,6 +298,7 @@ fn finish(
             terms: Vec::new(),
             ratified: false,
             objections: vec![false; plan.ratifiers.len()],
+            blocked: vec![false; plan.ratifiers.len()],
             principal_utility: [b.reservation[0], b.reservation[1]],
             reservation: b.reservation,
             discounted: [b.reservation[0], b.reservation[1]],
@@ -332,7 +336,8 @@ fn finish(
             red || gain
         })
         .collect();
-    let ratified = objections.iter().zip(&d.veto_binds).all(|(&o, &binds)| !(o && binds));
+    let blocked: Vec<bool> = objections.iter().zip(&d.veto_binds).map(|(&o, &binds)| o && binds).collect();
+    let ratified = !blocked.iter().any(|&b| b);
     let conflicts =
         if ratified && opts.escalation { escalation::confrontations(sc, plan, d, Some(&full)) } else { Vec::new() };
     ChannelRun {
@@ -341,6 +346,7 @@ fn finish(
         terms,
         ratified,
         objections,
+        blocked,
         principal_utility: u,
         reservation: b.reservation,
         discounted: [u[0] * delta, u[1] * delta],

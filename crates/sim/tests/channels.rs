@@ -191,6 +191,7 @@ fn a_ratifier_whose_red_line_excludes_every_acceptable_deal_blocks_every_deal() 
     sc.simulation.get_or_insert_with(Default::default).ratifiers.insert("c".into(), 0.0);
     let r = run(&sc, 30);
     assert!(r.channels.iter().all(|c| c.ratified == c.agreement));
+    assert!(r.channels.iter().all(|c| c.blockers[0].objects == 1.0 && c.blockers[0].blocks == 0.0));
 }
 
 #[test]

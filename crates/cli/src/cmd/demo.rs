@@ -34,6 +34,19 @@ pub fn run(args: &DemoArgs) -> CmdResult {
              what any government will do.\nEdit a copy of scenarios/iran-us-nuclear.toml and run \
              `demarche forecast FILE` to explore."
         );
+        // The seed's question: direct or mediated talks? A modest run count keeps the demo quick.
+        let opts = demarche_sim::Options {
+            overrides: demarche_sim::Overrides { runs: Some(300), ..Default::default() },
+            escalation_runs: 0,
+        };
+        match demarche_sim::simulate(&sc, &opts, &|_| {}) {
+            Ok(r) => print!(
+                "\nDirect or mediated talks? (`demarche simulate FILE` for the full comparison, red lines and \
+                 confrontation risk)\n{}",
+                demarche_sim::render::summary(&r)
+            ),
+            Err(e) => println!("\nsimulation unavailable: {e}"),
+        }
     }
     // Keep the run and write its report; with --json these notes go to stderr.
     let params = serde_json::json!({ "model": "all", "via": "demo" });
