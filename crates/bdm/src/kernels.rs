@@ -87,7 +87,7 @@ macro_rules! multiversion {
 }
 pub(crate) use multiversion;
 
-const INV_LN2: f64 = 1.4426950408889634;
+const INV_LN2: f64 = std::f64::consts::LOG2_E;
 /// ln 2 rounded to 32 significant bits (21 trailing zero bits): k·LN2_HI is exact for |k| < 2^21.
 const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
 /// ln 2 − LN2_HI, rounded.
@@ -121,13 +121,7 @@ fn pow2i(k: f64) -> f64 {
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
     // Clamping keeps k in range; exp(±1000) still rounds to 0 / ∞ below.
-    let xc = if x < -1000.0 {
-        -1000.0
-    } else if x > 1000.0 {
-        1000.0
-    } else {
-        x
-    };
+    let xc = x.clamp(-1000.0, 1000.0);
     let k = (xc * INV_LN2 + SHIFTER) - SHIFTER;
     let t = (xc - k * LN2_HI) - k * LN2_LO;
     // Estrin's scheme: a shorter dependency chain than Horner's.

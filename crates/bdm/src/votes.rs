@@ -220,8 +220,13 @@ impl VoteTable {
         }
         self.logs.resize(BLOCK, 0.0);
 
-        // Z[a][b] = Sₐ(β(a, b)), in `v`.
+        // Z[a][b] = Sₐ(β(a, b)), in `v`, a block of rows at a time; then,
+        // while those rows are still in cache, both V⁺ of every pair whose
+        // higher position is in the block (the lower one's row was done before).
+        self.counts.clear();
+        self.counts.extend(geo.count.iter().map(|&c| c as f64));
         let rho = rho.unwrap_or(&[]);
+        let mut all = 0.0;
         for a0 in (0..m).step_by(BLOCK) {
             let width = BLOCK.min(m - a0);
             block_prefix(simd, geo, a0, width, w, rho, scale, &mut self.logs, &mut self.slab);
@@ -232,12 +237,9 @@ impl VoteTable {
                 gather_row(simd, col, beta.row(a), &mut self.v[a * m..(a + 1) * m]);
                 self.v[a * m + a] = 0.0;
             }
+            all += combine(simd, &mut self.v, &self.tot, &self.counts, a0, a0 + width);
         }
-
-        // Both V⁺ of each pair in place, and the all-votes sum, in 8×8 tiles.
-        self.counts.clear();
-        self.counts.extend(geo.count.iter().map(|&c| c as f64));
-        self.all_votes = 2.0 * combine(simd, &mut self.v, &self.tot, &self.counts);
+        self.all_votes = 2.0 * all;
     }
 
     /// Row a of the probabilities: `p_ab[b]` = P(a beats b), `p_ba[b]` = P(b
@@ -268,21 +270,22 @@ impl VoteTable {
 }
 
 multiversion! {
-    /// Turn `v[a·m + b] = Sₐ(β(a, b))` into `V⁺(a, b)` for every pair, in
-    /// place; returns Σ_{a<b} count_a count_b (V⁺(a, b) + V⁺(b, a)) (each
-    /// positive part), summed in a fixed order.
-    fn combine(simd: Simd, v: &mut [f64], tot: &[f64], cnt: &[f64]) -> f64 {
+    /// Turn `v[a·m + b] = Sₐ(β(a, b))` into `V⁺(a, b)`, in place, for every
+    /// pair a < b with b in `hi_start..hi_end`; returns the pairs' share of
+    /// Σ_{a<b} count_a count_b (V⁺(a, b) + V⁺(b, a)) (positive parts), summed
+    /// in a fixed order.
+    fn combine(simd: Simd, v: &mut [f64], tot: &[f64], cnt: &[f64], hi_start: usize, hi_end: usize) -> f64 {
         const B: usize = 8;
         let m = tot.len();
         let cnt = &cnt[..m];
         let mut acc = [0.0f64; B];
         let mut edge = 0.0;
-        for a0 in (0..m).step_by(B) {
-            for b0 in (a0..m).step_by(B) {
-                if a0 == b0 || b0 + B > m {
+        for a0 in (0..hi_end).step_by(B) {
+            for b0 in (a0.max(hi_start)..hi_end).step_by(B) {
+                if a0 == b0 || b0 + B > hi_end {
                     // Diagonal and ragged tiles, one pair at a time.
                     for a in a0..(a0 + B).min(m) {
-                        for b in b0.max(a + 1)..(b0 + B).min(m) {
+                        for b in b0.max(a + 1)..(b0 + B).min(hi_end) {
                             let (za, zb) = (v[a * m + b], v[b * m + a]);
                             let vab = zb - za;
                             let vba = (tot[a] - za) - (tot[b] - zb);

@@ -1,6 +1,7 @@
 //! The exp/ln kernels against the platform's `f64::exp`/`f64::ln`, and the
 //! promise that every SIMD path gives the same bits (kernels and whole runs),
 //! as does the dyad-free `advance` against `step`.
+#![allow(clippy::field_reassign_with_default)]
 
 use demarche_bdm::kernels::{exp, exp_slice, ln, ln_slice, powr};
 use demarche_bdm::{BdmSettings, Inputs, Model, Preset, Simd};
