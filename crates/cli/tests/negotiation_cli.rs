@@ -1,0 +1,114 @@
+//! `frontier`, `negotiate` and `tournament` as a user runs them.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const ANL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/negotiation/anl2023");
+
+fn demarche() -> Command {
+    let mut c = Command::cargo_bin("demarche").expect("binary builds");
+    c.env("DEMARCHE_STORE", "off");
+    c
+}
+
+#[test]
+fn frontier_json_names_every_solution_as_published() {
+    let dir = format!("{ANL}/domain00");
+    let out = demarche().args(["frontier", &dir, "--format", "json"]).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let specials: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/specials.json")).unwrap()).unwrap();
+    for key in ["nash", "kalai_smorodinsky", "egalitarian", "max_welfare"] {
+        let u = v[key]["utility"].as_array().unwrap_or_else(|| panic!("{key} has a utility: {v}"));
+        assert_eq!(u.len(), 2, "{key}");
+    }
+    // ANL's "kalai" is Kalai–Smorodinsky; "social_welfare" is max welfare.
+    for (ours, theirs) in [("nash", "nash"), ("kalai_smorodinsky", "kalai"), ("max_welfare", "social_welfare")] {
+        for k in 0..2 {
+            let (a, b) = (v[ours]["utility"][k].as_f64().unwrap(), specials[theirs]["utility"][k].as_f64().unwrap());
+            assert!((a - b).abs() < 1e-6, "{ours}[{k}]: {a} vs published {b}");
+        }
+        assert_eq!(v[ours]["outcome"], specials[theirs]["bid"], "{ours} outcome");
+    }
+    assert_eq!(v["outcome_space_size"].as_u64(), specials["size"].as_u64());
+    assert!(v["frontier"].as_array().unwrap().len() > 1);
+}
+
+#[test]
+fn negotiate_is_reproducible_for_a_seed() {
+    let dir = format!("{ANL}/domain03");
+    let run = || {
+        let out = demarche()
+            .args([
+                "negotiate",
+                &dir,
+                "--protocol",
+                "sao",
+                "--strategies",
+                "boulware,random",
+                "--seed",
+                "9",
+                "--format",
+                "json",
+            ])
+            .assert()
+            .success();
+        out.get_output().stdout.clone()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn negotiate_mediated_and_trace_file() {
+    let dir = format!("{ANL}/domain03");
+    let tmp = tempfile::tempdir().unwrap();
+    let trace = tmp.path().join("trace.json");
+    demarche()
+        .args(["negotiate", &dir, "--protocol", "mediated", "--strategies", "conceder,conceder", "--trace"])
+        .arg(&trace)
+        .assert()
+        .success();
+    let t: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&trace).unwrap()).unwrap();
+    assert!(t.is_object() || t.is_array());
+}
+
+#[test]
+fn unknown_strategy_gets_the_nearest_name() {
+    demarche()
+        .args(["negotiate", &format!("{ANL}/domain03"), "--strategies", "boulwar,conceder"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("boulware"));
+}
+
+#[test]
+fn tournament_output_does_not_depend_on_threads() {
+    let (a, b) = (format!("{ANL}/domain00"), format!("{ANL}/domain01"));
+    let run = |threads: &str| {
+        let out = demarche()
+            .args([
+                "tournament",
+                &a,
+                &b,
+                "--strategies",
+                "boulware,conceder,random",
+                "--repetitions",
+                "2",
+                "--seed",
+                "3",
+            ])
+            .args(["--threads", threads, "--format", "json"])
+            .assert()
+            .success();
+        out.get_output().stdout.clone()
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn malformed_domain_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d.xml");
+    std::fs::write(&d, "<negotiation_template><utility_space><objective>").unwrap();
+    demarche().arg("frontier").arg(&d).assert().failure().stderr(predicate::str::is_empty().not());
+}
