@@ -143,6 +143,7 @@ pub const LANES: usize = 8;
 /// for each group, every voter's utilities of its options are contiguous, so
 /// scanning voters for a group reads memory in order (rows of the plain
 /// layout are a page apart for large scenarios, which defeats prefetching).
+#[derive(Clone, Debug)]
 pub struct Tiles {
     pub voters: usize,
     pub options: usize,
@@ -327,65 +328,114 @@ pub fn has_avx2() -> bool {
     }
 }
 
-/// Bargains handled together, so each row of utilities is read once for all of them.
-const SUM_BLOCK: usize = 8;
-/// Voters per chunk, so the running sums stay in the L1 cache.
-const SUM_CHUNK: usize = 512;
+/// Bargains summed together in registers.
+const SUM_BARGAINS: usize = 4; // (the kernel names four running sums)
 
-/// For each bargain b and voter x: `start_b[x] + Σ_y u[x][y]` over y in
-/// ascending order, skipping the bargain's two principals, with every
-/// addition rounded in that order. `u_t` is the utility matrix transposed
-/// (`u_t[y·n + x] = u_x(y)`), so each y contributes a contiguous row.
-pub fn skip_sums(u_t: &[f64], n: usize, starts: &[Vec<f64>], skips: &[(usize, usize)]) -> Vec<Vec<f64>> {
-    let blocks: Vec<usize> = (0..starts.len()).step_by(SUM_BLOCK).collect();
-    let per_block: Vec<Vec<Vec<f64>>> = blocks
-        .par_iter()
-        .map(|&b0| {
-            let b1 = (b0 + SUM_BLOCK).min(starts.len());
-            let mut acc: Vec<Vec<f64>> = starts[b0..b1].to_vec();
-            sum_block(u_t, n, &mut acc, &skips[b0..b1]);
-            acc
-        })
-        .collect();
-    per_block.into_iter().flatten().collect()
+/// For each bargain b and voter x: `start_b[x] + Σ_y u_x(y)` over y in
+/// ascending order, skipping the bargain's two principals, with every addition
+/// rounded in that order. `u` holds the utilities with voters as the grouped
+/// dimension (`Tiles::new(n, n, |y, x| u_x(y))`), so each group of voters
+/// reads its utilities in order of y.
+pub fn skip_sums(u: &Tiles, starts: &[Vec<f64>], skips: &[(usize, usize)]) -> Vec<Vec<f64>> {
+    let n = u.options;
+    let groups: Vec<usize> = (0..n.div_ceil(LANES)).collect();
+    let per_group: Vec<Vec<[f64; LANES]>> = groups.par_iter().map(|&g| sum_group(u, g, starts, skips)).collect();
+    let mut out = vec![vec![0.0; n]; starts.len()];
+    for (g, sums) in per_group.into_iter().enumerate() {
+        for (b, lanes) in sums.into_iter().enumerate() {
+            for l in 0..LANES {
+                let x = g * LANES + l;
+                if x < n {
+                    out[b][x] = lanes[l];
+                }
+            }
+        }
+    }
+    out
 }
 
-fn sum_block(u_t: &[f64], n: usize, acc: &mut [Vec<f64>], skips: &[(usize, usize)]) {
+fn sum_group(u: &Tiles, g: usize, starts: &[Vec<f64>], skips: &[(usize, usize)]) -> Vec<[f64; LANES]> {
     #[cfg(target_arch = "x86_64")]
     {
         if has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked at run time just above).
-            unsafe { sum_block_avx2(u_t, n, acc, skips) };
-            return;
+            return unsafe { sum_group_avx2(u, g, starts, skips) };
         }
     }
-    sum_block_generic(u_t, n, acc, skips)
+    sum_group_generic(u, g, starts, skips)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn sum_block_avx2(u_t: &[f64], n: usize, acc: &mut [Vec<f64>], skips: &[(usize, usize)]) {
-    sum_block_generic(u_t, n, acc, skips)
+unsafe fn sum_group_avx2(u: &Tiles, g: usize, starts: &[Vec<f64>], skips: &[(usize, usize)]) -> Vec<[f64; LANES]> {
+    sum_group_generic(u, g, starts, skips)
 }
 
 #[inline(always)]
-fn sum_block_generic(u_t: &[f64], n: usize, acc: &mut [Vec<f64>], skips: &[(usize, usize)]) {
-    let mut x0 = 0;
-    while x0 < n {
-        let x1 = (x0 + SUM_CHUNK).min(n);
-        for y in 0..n {
-            let row = &u_t[y * n + x0..y * n + x1];
-            for (b, a) in acc.iter_mut().enumerate() {
-                let (p, q) = skips[b];
-                if y == p || y == q {
-                    continue;
+fn sum_group_generic(u: &Tiles, g: usize, starts: &[Vec<f64>], skips: &[(usize, usize)]) -> Vec<[f64; LANES]> {
+    let n = u.options;
+    let tile = u.group(g);
+    let x0 = g * LANES;
+    let start_of =
+        |b: usize| -> [f64; LANES] { std::array::from_fn(|l| starts[b].get(x0 + l).copied().unwrap_or(0.0)) };
+    let mut out = Vec::with_capacity(starts.len());
+    let mut b0 = 0;
+    while b0 < starts.len() {
+        let b1 = (b0 + SUM_BARGAINS).min(starts.len());
+        // One running sum per bargain of the block (unused ones are ignored).
+        let mut skip = [(usize::MAX, usize::MAX); SUM_BARGAINS];
+        let mut acc = [[0.0; LANES]; SUM_BARGAINS];
+        for b in b0..b1 {
+            acc[b - b0] = start_of(b);
+            skip[b - b0] = skips[b];
+        }
+        let [mut a0, mut a1, mut a2, mut a3] = acc;
+        // The skipped rows split 0..n into stretches every bargain of the
+        // block sums in full; at a skipped row only the others add it.
+        let mut cuts: Vec<usize> = skip.iter().flat_map(|&(p, q)| [p, q]).filter(|&y| y < n).collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        macro_rules! add {
+            ($a:ident, $row:expr) => {
+                for l in 0..LANES {
+                    $a[l] += $row[l];
                 }
-                let a = &mut a[x0..x1];
-                for (s, &u) in a.iter_mut().zip(row) {
-                    *s += u;
+            };
+        }
+        let mut y = 0;
+        for &cut in cuts.iter().chain(std::iter::once(&n)) {
+            while y < cut {
+                let row: &[f64; LANES] = match tile[y * LANES..(y + 1) * LANES].try_into() {
+                    Ok(r) => r,
+                    Err(_) => break,
+                };
+                add!(a0, row);
+                add!(a1, row);
+                add!(a2, row);
+                add!(a3, row);
+                y += 1;
+            }
+            if cut < n {
+                if let Ok(row) = <&[f64; LANES]>::try_from(&tile[cut * LANES..(cut + 1) * LANES]) {
+                    let keep = |b: usize| cut != skip[b].0 && cut != skip[b].1;
+                    if keep(0) {
+                        add!(a0, row);
+                    }
+                    if keep(1) {
+                        add!(a1, row);
+                    }
+                    if keep(2) {
+                        add!(a2, row);
+                    }
+                    if keep(3) {
+                        add!(a3, row);
+                    }
                 }
+                y = cut + 1;
             }
         }
-        x0 = x1;
+        out.extend_from_slice(&[a0, a1, a2, a3][..b1 - b0]);
+        b0 = b1;
     }
+    out
 }

@@ -147,8 +147,8 @@ pub struct Assessed {
     pub r: Vec<f64>,
     /// Each actor's own utility of each position (`n × n`), KTAB's `aUtil[i](i, j)`.
     pub u_self: Vec<f64>,
-    /// The same, transposed: `u_self_t[j·n + i] = u_self[i·n + j]`.
-    pub u_self_t: Vec<f64>,
+    /// The same, grouped by voters: `Tiles::new(n, n, |j, i| u_self[i·n + j])`.
+    pub u_self_tiles: crate::kernels::Tiles,
     /// First actor of each group of (nearly) equal positions.
     pub unique: Vec<usize>,
     /// Probability that each unique position prevails.
@@ -198,12 +198,7 @@ pub fn assess(m: &Model, s: &State, turn: usize) -> Result<Assessed, ModelError>
             u_self[i * n + j] = bs_util(d[i * n + j], rii);
         }
     }
-    let mut u_self_t = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..n {
-            u_self_t[j * n + i] = u_self[i * n + j];
-        }
-    }
+    let u_self_tiles = crate::kernels::Tiles::new(n, n, |j, i| u_self[i * n + j]);
     let (unique, owner) = unique_positions(s, n, dims, p.grouping);
     let nu = unique.len();
     let mut uu = vec![0.0; n * nu];
@@ -215,7 +210,7 @@ pub fn assess(m: &Model, s: &State, turn: usize) -> Result<Assessed, ModelError>
     let unique_prob =
         pce::scalar_pce(p.vr, p.vpm, p.pcem, &m.cap, &uu, nu, nu).map_err(|error| ModelError::Pce { turn, error })?;
     let win_prob = owner.iter().map(|&k| unique_prob[k]).collect();
-    Ok(Assessed { d, r, u_self, u_self_t, unique, unique_prob, win_prob })
+    Ok(Assessed { d, r, u_self, u_self_tiles, unique, unique_prob, win_prob })
 }
 
 /// KTAB refuses states in which risk attitudes change nothing: the

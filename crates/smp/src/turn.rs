@@ -105,7 +105,7 @@ pub fn step(m: &Model, s: &State, a: &Assessed, turn: usize, seed: u64) -> Resul
         starts.push(start);
         skips.push((b.init, b.rcvr));
     }
-    let mut sums = kernels::skip_sums(&a.u_self_t, n, &starts, &skips).into_iter();
+    let mut sums = kernels::skip_sums(&a.u_self_tiles, &starts, &skips).into_iter();
     let to_mean = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| x / n as f64).collect() };
     let sq_value = to_mean(sums.next().unwrap_or_default());
     let values: Vec<Vec<f64>> = sums.map(to_mean).collect();
