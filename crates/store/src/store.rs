@@ -36,9 +36,13 @@ pub enum StoreError {
 
 /// Where the store lives when not told: `$DEMARCHE_STORE`, else
 /// `$XDG_DATA_HOME/demarche/runs.sqlite`, else `~/.local/share/demarche/runs.sqlite`.
+/// `DEMARCHE_STORE=off` (or `none`) turns recording off.
 pub fn default_path() -> Option<PathBuf> {
     let nonempty = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
     if let Some(p) = nonempty(ENV_STORE) {
+        if matches!(p.to_str().map(str::to_ascii_lowercase).as_deref(), Some("off" | "none")) {
+            return None;
+        }
         return Some(PathBuf::from(p));
     }
     let data = nonempty("XDG_DATA_HOME")
