@@ -30,3 +30,23 @@ pub fn load(path: &str, format: Option<Format>) -> Result<Loaded, LoadError> {
         _ => load_path_as(Path::new(path), format),
     }
 }
+
+/// Load `path`, then apply overlay files and `--set` overrides in that order,
+/// re-validating after each step.
+pub fn load_patched(
+    path: &str,
+    format: Option<Format>,
+    overlays: &[String],
+    sets: &[String],
+) -> Result<demarche_scenario::Scenario, LoadError> {
+    let loaded = load(path, format)?;
+    eprint!("{}", loaded.warnings);
+    let mut sc = loaded.scenario;
+    for o in overlays {
+        sc = demarche_scenario::patch::overlay_path(&sc, Path::new(o))?.scenario;
+    }
+    if !sets.is_empty() {
+        demarche_scenario::patch::apply_overrides(&mut sc, sets).map_err(|diagnostics| LoadError { diagnostics })?;
+    }
+    Ok(sc)
+}

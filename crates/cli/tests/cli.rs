@@ -121,3 +121,23 @@ fn convert_round_trips_through_json() {
 fn demo_runs_the_built_in_scenario() {
     demarche().arg("demo").assert().success().stdout(predicate::str::contains("demarche demo"));
 }
+
+#[test]
+fn forecast_applies_overrides_and_rejects_bad_ones() {
+    // Moving Alpha from 20 to 80 moves the weighted mean from 40 to 64 ((80 + 50 + 30) / 2.5).
+    demarche()
+        .args(["forecast", FIXTURE, "--model", "compromise", "--set", "a.x.position=80"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("compromise      64"));
+    demarche()
+        .args(["forecast", FIXTURE, "--set", "a.x.positon=80"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("position"));
+    demarche()
+        .args(["forecast", FIXTURE, "--set", "a.x.position=200"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("outside the scale"));
+}

@@ -46,6 +46,13 @@ pub struct ForecastArgs {
     /// Set an engine option, e.g. `nash.disagreement=worst` (repeatable; overrides the scenario's [engines.*]).
     #[arg(long = "option", short = 'o', value_name = "ENGINE.KEY=VALUE")]
     pub options: Vec<String>,
+    /// Override a value: actor.issue.field=V, actor.field=V, issue.field=V, from->to.weight=V
+    /// (repeatable; applied after overlays; the result is validated again).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Patch the scenario with an overlay file (entries matched by id; repeatable, applied in order).
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<String>,
     /// Read the input in this format instead of guessing from its name.
     #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
     pub input_format: Option<demarche_scenario::Format>,
@@ -55,9 +62,7 @@ pub struct ForecastArgs {
 
 pub fn run(args: &ForecastArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
-    let loaded = input::load(&args.file, args.input_format)?;
-    eprint!("{}", loaded.warnings);
-    let sc = loaded.scenario;
+    let sc = input::load_patched(&args.file, args.input_format, &args.overlays, &args.sets)?;
     let models = demarche_engines::expand(&args.model)?;
     let mut overrides = Overrides::default();
     for o in &args.options {

@@ -2,7 +2,6 @@
 //! principals, by Monte Carlo over every stated uncertainty.
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -78,17 +77,7 @@ pub struct SimulateArgs {
 
 /// Loads `args.file`, then applies the overlays and overrides, re-validating.
 pub fn load_patched(args: &ScenarioArgs) -> Result<Scenario, LoadError> {
-    let loaded = input::load(&args.scenario_file(), args.input_format)?;
-    eprint!("{}", loaded.warnings);
-    let mut sc = loaded.scenario;
-    for o in &args.overlays {
-        sc = demarche_scenario::patch::overlay_path(&sc, Path::new(o))?.scenario;
-    }
-    if !args.sets.is_empty() {
-        demarche_scenario::patch::apply_overrides(&mut sc, &args.sets)
-            .map_err(|diagnostics| LoadError { diagnostics })?;
-    }
-    Ok(sc)
+    input::load_patched(&args.scenario_file(), args.input_format, &args.overlays, &args.sets)
 }
 
 impl ScenarioArgs {
