@@ -7,9 +7,9 @@
 
 use demarche_bdm::Bdm;
 use demarche_forecast::{Compromise, Engine, Nash, PerIssue};
-use demarche_smp::Smp;
 use demarche_scenario::settings::nash::Disagreement;
 use demarche_scenario::EngineSettings;
+use demarche_smp::Smp;
 
 /// Every engine, in the order `--model all` runs them.
 pub const MODELS: &[&str] = &["compromise", "nash", "bdm", "smp"];
