@@ -115,20 +115,32 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
                 .into(),
             charts,
         });
+        // Closed-form models have a single round: nothing moves, so no chart.
         let mut charts = Vec::new();
+        let mut still = Vec::new();
+        for f in &data.forecasts {
+            if !f.issues.iter().any(|i| i.trajectory.len() > 1) && !still.contains(&f.engine.as_str()) {
+                still.push(f.engine.as_str());
+            }
+        }
         for iss in &sc.issues {
             for f in &data.forecasts {
-                if let Some(fi) = f.issues.iter().find(|x| x.issue == iss.id) {
+                if let Some(fi) = f.issues.iter().find(|x| x.issue == iss.id && x.trajectory.len() > 1) {
                     charts.extend(charts::positions::positions(sc, f, fi));
                 }
             }
         }
-        out.push(Section {
-            id: "positions",
-            heading: "Positions over rounds",
-            intro: "How each actor's position moves, round by round, under each model.".into(),
-            charts,
-        });
+        if !charts.is_empty() {
+            let mut intro = "How each actor's position moves, round by round, under each iterative model.".to_string();
+            if !still.is_empty() {
+                intro.push_str(&format!(
+                    " {} {} closed-form (one round, the stated positions) and not drawn here.",
+                    still.join(", "),
+                    if still.len() == 1 { "is" } else { "are" }
+                ));
+            }
+            out.push(Section { id: "positions", heading: "Positions over rounds", intro, charts });
+        }
     }
     let mut channel_charts: Vec<Chart> = data.channels.as_ref().and_then(charts::bands::bands).into_iter().collect();
     channel_charts.extend(data.intervals.iter().filter_map(charts::intervals::intervals));

@@ -160,7 +160,9 @@ fn sensitivity() -> Sensitivity {
 #[test]
 fn report_of_the_fixed_scenario() {
     let sc = scenario();
-    let html = render_html(&ReportData::new(sc.clone(), forecasts(&sc)));
+    let mut fs = forecasts(&sc);
+    fs.push(iterative(&sc));
+    let html = render_html(&ReportData::new(sc, fs));
     insta::assert_snapshot!("fixed_scenario_report", html);
 }
 
@@ -190,7 +192,11 @@ fn report_is_self_contained_and_escaped() {
     // Every chart has a title, a caption and the issue's ends where it has an issue scale.
     let figures = html.matches("<figure").count();
     assert_eq!(figures, html.matches("<figcaption>").count());
-    assert_eq!(figures, 1 + 3 + 2 + 1 + 1 + 1, "models 1, positions 3, channels 2, pareto, escalation, sensitivity");
+    assert_eq!(
+        figures,
+        1 + 1 + 2 + 1 + 1 + 1,
+        "models 1, positions 1 (the iterative one), channels 2, pareto, escalation, sensitivity"
+    );
     assert!(html.contains("← no tariff") && html.contains("prohibitive tariff →"));
     assert!(html.contains("▲ prohibitive tariff") && html.contains("▼ no tariff"));
 }
@@ -200,7 +206,10 @@ fn sections_appear_only_with_their_data() {
     let sc = scenario();
     let ids = |d: &ReportData| sections(d).iter().map(|s| s.id).collect::<Vec<_>>();
     assert!(ids(&ReportData::new(sc.clone(), Vec::new())).is_empty());
-    assert_eq!(ids(&ReportData::new(sc.clone(), forecasts(&sc))), vec!["models", "positions"]);
+    assert_eq!(ids(&ReportData::new(sc.clone(), forecasts(&sc))), vec!["models"], "closed-form models have no rounds");
+    let mut with_rounds = forecasts(&sc);
+    with_rounds.push(iterative(&sc));
+    assert_eq!(ids(&ReportData::new(sc.clone(), with_rounds)), vec!["models", "positions"]);
     let html = render_html(&ReportData::new(sc, Vec::new()));
     assert!(html.contains("holds no forecasts"));
     assert!(!html.contains("<figure"));
