@@ -358,21 +358,84 @@ fn sum_group(u: &Tiles, g: usize, starts: &[Vec<f64>], skips: &[(usize, usize)])
     #[cfg(target_arch = "x86_64")]
     {
         if has_avx2() {
-            // SAFETY: the CPU supports AVX2 (checked at run time just above).
-            return unsafe { sum_group_avx2(u, g, starts, skips) };
+            return sum_group_with(u, g, starts, skips, |tile, y0, y1, acc| {
+                // SAFETY: the CPU supports AVX2 (checked at run time just above).
+                unsafe { add_rows_avx2(tile, y0, y1, acc) }
+            });
         }
     }
-    sum_group_generic(u, g, starts, skips)
+    sum_group_with(u, g, starts, skips, add_rows)
 }
 
+/// Running sums of four bargains for one group of voters.
+type Sums = [[f64; LANES]; SUM_BARGAINS];
+
+/// Add rows y0..y1 of a voter tile to all four running sums.
+fn add_rows(tile: &[f64], y0: usize, y1: usize, acc: &mut Sums) {
+    for y in y0..y1 {
+        let Ok(row) = <&[f64; LANES]>::try_from(&tile[y * LANES..(y + 1) * LANES]) else {
+            return;
+        };
+        for a in acc.iter_mut() {
+            for l in 0..LANES {
+                a[l] += row[l];
+            }
+        }
+    }
+}
+
+/// [`add_rows`] with the eight running sums held in AVX2 registers (the
+/// compiler keeps the array version in memory). Each sum still adds its
+/// terms in order, so the results are the same bits.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn sum_group_avx2(u: &Tiles, g: usize, starts: &[Vec<f64>], skips: &[(usize, usize)]) -> Vec<[f64; LANES]> {
-    sum_group_generic(u, g, starts, skips)
+unsafe fn add_rows_avx2(tile: &[f64], y0: usize, y1: usize, acc: &mut Sums) {
+    use std::arch::x86_64::{__m256d, _mm256_add_pd, _mm256_loadu_pd, _mm256_storeu_pd};
+    let y1 = y1.min(tile.len() / LANES);
+    if y0 >= y1 {
+        return;
+    }
+    let rows = &tile[y0 * LANES..y1 * LANES];
+    // SAFETY: every pointer below stays inside `acc` or `rows` (chunks of
+    // exactly LANES = 8 doubles, read and written 4 at a time).
+    unsafe {
+        let load = |a: &[f64; LANES]| -> (__m256d, __m256d) {
+            (_mm256_loadu_pd(a.as_ptr()), _mm256_loadu_pd(a.as_ptr().add(4)))
+        };
+        let (mut a0l, mut a0h) = load(&acc[0]);
+        let (mut a1l, mut a1h) = load(&acc[1]);
+        let (mut a2l, mut a2h) = load(&acc[2]);
+        let (mut a3l, mut a3h) = load(&acc[3]);
+        for row in rows.chunks_exact(LANES) {
+            let lo = _mm256_loadu_pd(row.as_ptr());
+            let hi = _mm256_loadu_pd(row.as_ptr().add(4));
+            a0l = _mm256_add_pd(a0l, lo);
+            a0h = _mm256_add_pd(a0h, hi);
+            a1l = _mm256_add_pd(a1l, lo);
+            a1h = _mm256_add_pd(a1h, hi);
+            a2l = _mm256_add_pd(a2l, lo);
+            a2h = _mm256_add_pd(a2h, hi);
+            a3l = _mm256_add_pd(a3l, lo);
+            a3h = _mm256_add_pd(a3h, hi);
+        }
+        let store = |a: &mut [f64; LANES], l: __m256d, h: __m256d| {
+            _mm256_storeu_pd(a.as_mut_ptr(), l);
+            _mm256_storeu_pd(a.as_mut_ptr().add(4), h);
+        };
+        store(&mut acc[0], a0l, a0h);
+        store(&mut acc[1], a1l, a1h);
+        store(&mut acc[2], a2l, a2h);
+        store(&mut acc[3], a3l, a3h);
+    }
 }
 
-#[inline(always)]
-fn sum_group_generic(u: &Tiles, g: usize, starts: &[Vec<f64>], skips: &[(usize, usize)]) -> Vec<[f64; LANES]> {
+fn sum_group_with(
+    u: &Tiles,
+    g: usize,
+    starts: &[Vec<f64>],
+    skips: &[(usize, usize)],
+    add_rows: impl Fn(&[f64], usize, usize, &mut Sums),
+) -> Vec<[f64; LANES]> {
     let n = u.options;
     let tile = u.group(g);
     let x0 = g * LANES;
@@ -384,57 +447,33 @@ fn sum_group_generic(u: &Tiles, g: usize, starts: &[Vec<f64>], skips: &[(usize, 
         let b1 = (b0 + SUM_BARGAINS).min(starts.len());
         // One running sum per bargain of the block (unused ones are ignored).
         let mut skip = [(usize::MAX, usize::MAX); SUM_BARGAINS];
-        let mut acc = [[0.0; LANES]; SUM_BARGAINS];
+        let mut acc: Sums = [[0.0; LANES]; SUM_BARGAINS];
         for b in b0..b1 {
             acc[b - b0] = start_of(b);
             skip[b - b0] = skips[b];
         }
-        let [mut a0, mut a1, mut a2, mut a3] = acc;
         // The skipped rows split 0..n into stretches every bargain of the
         // block sums in full; at a skipped row only the others add it.
         let mut cuts: Vec<usize> = skip.iter().flat_map(|&(p, q)| [p, q]).filter(|&y| y < n).collect();
         cuts.sort_unstable();
         cuts.dedup();
-        macro_rules! add {
-            ($a:ident, $row:expr) => {
-                for l in 0..LANES {
-                    $a[l] += $row[l];
-                }
-            };
-        }
         let mut y = 0;
         for &cut in cuts.iter().chain(std::iter::once(&n)) {
-            while y < cut {
-                let row: &[f64; LANES] = match tile[y * LANES..(y + 1) * LANES].try_into() {
-                    Ok(r) => r,
-                    Err(_) => break,
-                };
-                add!(a0, row);
-                add!(a1, row);
-                add!(a2, row);
-                add!(a3, row);
-                y += 1;
-            }
+            add_rows(tile, y, cut, &mut acc);
             if cut < n {
                 if let Ok(row) = <&[f64; LANES]>::try_from(&tile[cut * LANES..(cut + 1) * LANES]) {
-                    let keep = |b: usize| cut != skip[b].0 && cut != skip[b].1;
-                    if keep(0) {
-                        add!(a0, row);
-                    }
-                    if keep(1) {
-                        add!(a1, row);
-                    }
-                    if keep(2) {
-                        add!(a2, row);
-                    }
-                    if keep(3) {
-                        add!(a3, row);
+                    for (a, &(p, q)) in acc.iter_mut().zip(&skip) {
+                        if cut != p && cut != q {
+                            for l in 0..LANES {
+                                a[l] += row[l];
+                            }
+                        }
                     }
                 }
-                y = cut + 1;
             }
+            y = cut + 1;
         }
-        out.extend_from_slice(&[a0, a1, a2, a3][..b1 - b0]);
+        out.extend_from_slice(&acc[..b1 - b0]);
         b0 = b1;
     }
     out
