@@ -170,8 +170,7 @@ pub fn legend(svg: &mut Svg, x0: f64, y: f64, width: f64, entries: &[(String, &s
             LegendMark::Diamond => svg.diamond(x + 8.0, y - 4.0, 5.5, &format!(r#"fill="{colour}""#), None),
             LegendMark::Band => svg.rect(x, y - 9.0, 16.0, 10.0, &format!(r#"fill="{colour}" fill-opacity="0.25""#)),
         }
-        let name: String = name.chars().take(40).collect();
-        svg.text(x + 21.0, y, Anchor::Start, "lb", &name);
+        svg.text(x + 21.0, y, Anchor::Start, "lb", &clip(name, 40));
         x += w;
     }
     y + 12.0
