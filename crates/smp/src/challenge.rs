@@ -1,8 +1,6 @@
 //! Challenges: how likely i is to prevail against j once third parties weigh
 //! in, and what i expects to gain by challenging j (KTAB's `probEduChlg`).
 
-use rayon::prelude::*;
-
 use demarche_scenario::settings::smp::ThirdPartyCommit;
 
 use crate::kernels::{Commit, Rule, LANES};
@@ -78,7 +76,9 @@ fn principals(m: &Model, i: usize, j: usize, uii: f64, uij: f64, uji: f64, ujj: 
 pub fn best_targets(m: &Model, a: &Assessed) -> Vec<Option<(usize, f64)>> {
     let screen = Screening::new(m, a);
     crate::with_rule!(m.params.vr, R => crate::with_commit!(m.params.tpc, C => {
-        (0..m.n).into_par_iter().map(|i| best_target::<R, C>(m, a, &screen, i)).collect()
+        crate::kernels::map_indices(m.n, m.n >= crate::kernels::PAR_MIN_ACTORS, |i| {
+            best_target::<R, C>(m, a, &screen, i)
+        })
     }))
 }
 

@@ -15,6 +15,8 @@ use crate::model::{Accommodation, Model, Params, State};
 pub struct Prepared {
     pub model: Model,
     pub start: State,
+    /// Scenario indices of the actors taking part, in model order.
+    pub actors: Vec<usize>,
     /// Scenario indices of the issues used, in dimension order.
     pub issues: Vec<usize>,
     /// Plain-language notes about adjustments made to the inputs.
@@ -22,13 +24,16 @@ pub struct Prepared {
 }
 
 /// Build the model; `Err` explains why the scenario cannot be run.
+///
+/// Actors with a stance on at least one of the issues take part; an actor
+/// without one on some issue is placed at that issue's status quo (or
+/// midpoint) with salience 0. Actors with no stance, or only zero saliences,
+/// on every issue asked for care about nothing the SMP can weigh and are left
+/// out (KTAB cannot represent them). Both are noted.
 pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Result<Prepared, String> {
     settings.check()?;
-    let n = sc.actors.len();
+    let all = sc.actors.len();
     let dims = issues.len();
-    if n < 3 {
-        return Err(format!("the SMP needs at least 3 actors; the scenario has {n}"));
-    }
     if dims == 0 {
         return Err("no issue to forecast".into());
     }
@@ -36,8 +41,9 @@ pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Resul
     let actor_index: HashMap<&str, usize> = sc.actors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     let dim_of: HashMap<&str, usize> = issues.iter().enumerate().map(|(k, &i)| (sc.issues[i].id.as_str(), k)).collect();
 
-    let mut pos = vec![f64::NAN; n * dims];
-    let mut sal = vec![0.0; n * dims];
+    // Per scenario actor: position and salience per dimension (NaN: no stance).
+    let mut pos = vec![f64::NAN; all * dims];
+    let mut sal = vec![0.0; all * dims];
     for s in &sc.stances {
         let (Some(&a), Some(&k)) = (actor_index.get(s.actor.as_str()), dim_of.get(s.issue.as_str())) else {
             continue;
@@ -49,15 +55,40 @@ pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Resul
         pos[a * dims + k] = (s.position - iss.min) / (iss.max - iss.min);
         sal[a * dims + k] = s.salience;
     }
+    let cares = |a: usize| sal[a * dims..(a + 1) * dims].iter().any(|&s| s > 0.0);
+    let actors: Vec<usize> = (0..all).filter(|&a| cares(a)).collect();
+    let left_out: Vec<String> = (0..all).filter(|&a| !cares(a)).map(|a| sc.actors[a].id.clone()).collect();
+    if !left_out.is_empty() {
+        notes.push(format!(
+            "{} actor(s) take no part: no stance with a positive salience on the issues forecast: {}",
+            left_out.len(),
+            abbreviate(&left_out)
+        ));
+    }
+    let n = actors.len();
+    if n < 3 {
+        return Err(format!(
+            "the SMP needs at least 3 actors with a stance on the issues forecast; {} {}",
+            n,
+            if n == 1 { "has one" } else { "have one" }
+        ));
+    }
+
+    let mut mpos = Vec::with_capacity(n * dims);
+    let mut msal = Vec::with_capacity(n * dims);
     let mut missing = Vec::new();
-    for a in 0..n {
+    for &a in &actors {
         for k in 0..dims {
-            if pos[a * dims + k].is_nan() {
+            let (p, s) = (pos[a * dims + k], sal[a * dims + k]);
+            if p.is_nan() {
                 let iss = &sc.issues[issues[k]];
                 let at = iss.status_quo.unwrap_or((iss.min + iss.max) / 2.0);
-                pos[a * dims + k] = (at - iss.min) / (iss.max - iss.min);
-                sal[a * dims + k] = 0.0;
+                mpos.push((at - iss.min) / (iss.max - iss.min));
+                msal.push(0.0);
                 missing.push(format!("{} on {}", sc.actors[a].id, iss.id));
+            } else {
+                mpos.push(p);
+                msal.push(s);
             }
         }
     }
@@ -71,15 +102,10 @@ pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Resul
     }
     let mut problems = Vec::new();
     let mut rescaled = Vec::new();
-    for a in 0..n {
-        let row = &mut sal[a * dims..(a + 1) * dims];
+    for (m, &a) in actors.iter().enumerate() {
+        let row = &mut msal[m * dims..(m + 1) * dims];
         let total = crate::rules::sum(row);
-        if !(total > 0.0) {
-            problems.push(format!(
-                "actor `{}` has zero salience on every issue forecast; the SMP cannot weigh its distances",
-                sc.actors[a].id
-            ));
-        } else if total > 1.0 + 1e-9 {
+        if total > 1.0 + 1e-9 {
             for x in row.iter_mut() {
                 *x /= total;
             }
@@ -98,14 +124,14 @@ pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Resul
         ));
     }
 
-    let accommodation = accommodation(sc, settings, &actor_index, &mut problems);
+    let accommodation = accommodation(sc, settings, &actor_index, &actors, &mut problems);
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
-    let cap = sc.actors.iter().map(|a| a.capability).collect();
-    let model = Model::new(cap, sal, dims, Params::from_settings(settings), accommodation);
-    let start = State { ideal: pos.clone(), pos };
-    Ok(Prepared { model, start, issues: issues.to_vec(), notes })
+    let cap = actors.iter().map(|&a| sc.actors[a].capability).collect();
+    let model = Model::new(cap, msal, dims, Params::from_settings(settings), accommodation);
+    let start = State { ideal: mpos.clone(), pos: mpos };
+    Ok(Prepared { model, start, actors, issues: issues.to_vec(), notes })
 }
 
 fn abbreviate(items: &[String]) -> String {
@@ -117,18 +143,24 @@ fn abbreviate(items: &[String]) -> String {
     }
 }
 
-/// KTAB's ideal-accommodation matrix: the identity, with each listed entry
-/// overriding one cell. Rows must add up to at most 1.
+/// KTAB's ideal-accommodation matrix over the participating actors: the
+/// identity, with each listed entry overriding one cell. Rows must add up to
+/// at most 1.
 fn accommodation(
     sc: &Scenario,
     settings: &SmpSettings,
     index: &HashMap<&str, usize>,
+    actors: &[usize],
     problems: &mut Vec<String>,
 ) -> Accommodation {
     if settings.ideal_adjustment.is_empty() {
         return Accommodation::default();
     }
-    let n = sc.actors.len();
+    let n = actors.len();
+    let mut model_of = vec![usize::MAX; sc.actors.len()];
+    for (m, &a) in actors.iter().enumerate() {
+        model_of[a] = m;
+    }
     let mut rows: Vec<Vec<(usize, f64)>> = (0..n).map(|i| vec![(i, 1.0)]).collect();
     for (k, e) in settings.ideal_adjustment.iter().enumerate() {
         let (Some(&a), Some(&b)) = (index.get(e.actor.as_str()), index.get(e.toward.as_str())) else {
@@ -139,25 +171,29 @@ fn accommodation(
             }
             continue;
         };
-        let row = &mut rows[a];
-        match row.iter_mut().find(|(j, _)| *j == b) {
+        let (ma, mb) = (model_of[a], model_of[b]);
+        if ma == usize::MAX || mb == usize::MAX {
+            continue; // an actor that takes no part (noted already)
+        }
+        let row = &mut rows[ma];
+        match row.iter_mut().find(|(j, _)| *j == mb) {
             Some(cell) => cell.1 = e.rate,
-            None => row.push((b, e.rate)),
+            None => row.push((mb, e.rate)),
         }
     }
     let mut identity = true;
-    for (a, row) in rows.iter_mut().enumerate() {
+    for (m, row) in rows.iter_mut().enumerate() {
         row.sort_by_key(|(j, _)| *j);
         row.retain(|(_, x)| *x != 0.0);
         let total = crate::rules::sum(&row.iter().map(|(_, x)| *x).collect::<Vec<_>>());
         if total > 1.0 + 1e-10 {
             problems.push(format!(
                 "ideal_adjustment: the rates for `{}` add up to {total}, more than 1 \
-                 (its own row starts at 1 unless you set it lower)",
-                sc.actors[a].id
+                 (its own rate starts at 1 unless you set it lower)",
+                sc.actors[actors[m]].id
             ));
         }
-        if !(row.len() == 1 && row[0] == (a, 1.0)) {
+        if !(row.len() == 1 && row[0] == (m, 1.0)) {
             identity = false;
         }
     }

@@ -136,6 +136,20 @@ pub fn coalitions_grouped(
     c
 }
 
+/// Below this many actors the work of a turn is too small to share out:
+/// thread hand-offs would cost more than they save.
+pub const PAR_MIN_ACTORS: usize = 48;
+
+/// `(0..len).map(f)`, on rayon's threads when `parallel`; results in index
+/// order either way, so the thread count never changes them.
+pub fn map_indices<T: Send>(len: usize, parallel: bool, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    if parallel {
+        (0..len).into_par_iter().map(f).collect()
+    } else {
+        (0..len).map(f).collect()
+    }
+}
+
 /// Lanes of options handled together.
 pub const LANES: usize = 8;
 
@@ -339,7 +353,8 @@ const SUM_BARGAINS: usize = 4; // (the kernel names four running sums)
 pub fn skip_sums(u: &Tiles, starts: &[Vec<f64>], skips: &[(usize, usize)]) -> Vec<Vec<f64>> {
     let n = u.options;
     let groups: Vec<usize> = (0..n.div_ceil(LANES)).collect();
-    let per_group: Vec<Vec<[f64; LANES]>> = groups.par_iter().map(|&g| sum_group(u, g, starts, skips)).collect();
+    let per_group: Vec<Vec<[f64; LANES]>> =
+        map_indices(groups.len(), n >= PAR_MIN_ACTORS, |g| sum_group(u, groups[g], starts, skips));
     let mut out = vec![vec![0.0; n]; starts.len()];
     for (g, sums) in per_group.into_iter().enumerate() {
         for (b, lanes) in sums.into_iter().enumerate() {

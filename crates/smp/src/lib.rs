@@ -87,6 +87,7 @@ impl Smp {
                     buf.push(lo + s.pos[a * m.dims + k] * (hi - lo));
                 }
             }
+            // (positions of the participating actors, actor-major)
             observer.observe(&Event::Round { issue: "", round: turn as u32, positions: &buf }) == Control::Continue
         };
         let h = run::run(m, prepared.start.clone(), stop, self.settings.seed, &mut watch).map_err(|e| match e {
@@ -161,7 +162,7 @@ fn to_forecast(engine: &Smp, scenario: &Scenario, prepared: &input::Prepared, h:
             IssueForecast {
                 issue: iss.id.clone(),
                 outcome,
-                participants: (0..n).collect(),
+                participants: prepared.actors.clone(),
                 trajectory,
                 ideals,
                 outcome_path,
@@ -186,7 +187,19 @@ fn to_forecast(engine: &Smp, scenario: &Scenario, prepared: &input::Prepared, h:
         settings: engine.settings.entries(),
         actors: actor_refs(scenario),
         issues,
-        win_probabilities: Some(h.assessed.iter().map(|a| a.win_prob.clone()).collect()),
+        // Actors that take no part hold no position that could prevail.
+        win_probabilities: Some(
+            h.assessed
+                .iter()
+                .map(|a| {
+                    let mut row = vec![0.0; scenario.actors.len()];
+                    for (m, &x) in prepared.actors.iter().enumerate() {
+                        row[x] = a.win_prob[m];
+                    }
+                    row
+                })
+                .collect(),
+        ),
         notes,
     }
 }

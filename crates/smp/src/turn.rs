@@ -5,7 +5,6 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 
 use demarche_scenario::settings::smp::{BargnModel, StateTransitions};
 
@@ -84,15 +83,12 @@ pub fn step(m: &Model, s: &State, a: &Assessed, turn: usize, seed: u64) -> Resul
     let p = &m.params;
 
     // Each initiator's best target and the bargains it proposes.
+    let par = n >= kernels::PAR_MIN_ACTORS;
     let chosen: Vec<Option<(usize, f64)>> = challenge::best_targets(m, a);
-    let proposals: Vec<Vec<Bargain>> = chosen
-        .par_iter()
-        .enumerate()
-        .map(|(i, c)| match c {
-            Some((j, pii)) => make_bargains(m, s, a, i, *j, *pii),
-            None => Vec::new(),
-        })
-        .collect();
+    let proposals: Vec<Vec<Bargain>> = kernels::map_indices(n, par, |i| match chosen[i] {
+        Some((j, pii)) => make_bargains(m, s, a, i, j, pii),
+        None => Vec::new(),
+    });
     let bargains: Vec<&Bargain> = proposals.iter().flatten().collect();
 
     // Utility to each actor of the state each bargain would bring about (a
@@ -100,7 +96,8 @@ pub fn step(m: &Model, s: &State, a: &Assessed, turn: usize, seed: u64) -> Resul
     // the mean of its utilities of everyone's positions after the bargain.
     let mut starts: Vec<Vec<f64>> = vec![vec![0.0; n]];
     let mut skips: Vec<(usize, usize)> = vec![(usize::MAX, usize::MAX)];
-    let principal_utils: Vec<Vec<f64>> = bargains.par_iter().map(|b| principal_utilities(m, s, a, b)).collect();
+    let principal_utils: Vec<Vec<f64>> =
+        kernels::map_indices(bargains.len(), par, |b| principal_utilities(m, s, a, bargains[b]));
     for (b, start) in bargains.iter().zip(principal_utils) {
         starts.push(start);
         skips.push((b.init, b.rcvr));
@@ -119,27 +116,24 @@ pub fn step(m: &Model, s: &State, a: &Assessed, turn: usize, seed: u64) -> Resul
         }
     }
 
-    let picks: Vec<Result<usize, ModelError>> = (0..n)
-        .into_par_iter()
-        .map(|k| {
-            let list = &lists[k];
-            let nb = list.len() + 1;
-            // u[x][m]: value to voter x of option m.
-            let mut u = vec![0.0; n * nb];
-            for x in 0..n {
-                u[x * nb] = sq_value[x];
-                for (col, &bi) in list.iter().enumerate() {
-                    u[x * nb + col + 1] = values[bi][x];
-                }
+    let picks: Vec<Result<usize, ModelError>> = kernels::map_indices(n, par, |k| {
+        let list = &lists[k];
+        let nb = list.len() + 1;
+        // u[x][m]: value to voter x of option m.
+        let mut u = vec![0.0; n * nb];
+        for x in 0..n {
+            u[x * nb] = sq_value[x];
+            for (col, &bi) in list.iter().enumerate() {
+                u[x * nb + col + 1] = values[bi][x];
             }
-            let prob = pce::scalar_pce(p.vr, p.vpm, p.pcem, &m.cap, &u, nb, nb)
-                .map_err(|error| ModelError::Pce { turn, error })?;
-            Ok(match p.stm {
-                StateTransitions::Deterministic => first_max(&prob),
-                StateTransitions::Stochastic => draw(&prob, seed, turn, k),
-            })
+        }
+        let prob = pce::scalar_pce(p.vr, p.vpm, p.pcem, &m.cap, &u, nb, nb)
+            .map_err(|error| ModelError::Pce { turn, error })?;
+        Ok(match p.stm {
+            StateTransitions::Deterministic => first_max(&prob),
+            StateTransitions::Stochastic => draw(&prob, seed, turn, k),
         })
-        .collect();
+    });
 
     let mut pos = s.pos.clone();
     let mut adopted = Vec::with_capacity(n);
