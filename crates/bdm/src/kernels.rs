@@ -14,6 +14,11 @@
 //!   high part with 21 trailing zero bits, so k·ln2_hi is exact);
 //!   e^t = 1 + t + t² p(t) with p a degree-9 polynomial fit; the result
 //!   scaled by 2^k in two exact steps so that subnormal results round once.
+//!   `exp_model`, used by the model's loops, scales in one step: the same bits
+//!   for −708.7 ≤ x ≤ 709.4; below, where e^x < 1.6e-308 is not a normal
+//!   number, it may be 0 (it is from −708.75 down). The model's arguments
+//!   r·ln b are below ~1, and powers under 1.6e-308 vanish in every sum and
+//!   utility they enter.
 //! - `ln`: x = 2^e · m with m ∈ [√2/2, √2), f = m − 1, s = f/(2 + f);
 //!   ln(1 + f) = 2 atanh s = f − f²/2 + s (f²/2 + R), R = s² q(s²) with q a
 //!   degree-6 polynomial fit; the leading term f is exact, so the division's
@@ -117,11 +122,9 @@ fn pow2i(k: f64) -> f64 {
     f64::from_bits((k + SHIFTER_BIASED).to_bits() << 52)
 }
 
-/// e^x, within about one unit in the last place; exact 0 below −745.2, +∞ above 709.8.
+/// x = k·ln 2 + t, |t| ≤ ln 2 / 2: returns (e^t, k) for |x| ≤ 1000.
 #[inline(always)]
-pub fn exp(x: f64) -> f64 {
-    // Clamping keeps k in range; exp(±1000) still rounds to 0 / ∞ below.
-    let xc = x.clamp(-1000.0, 1000.0);
+fn exp_reduced(xc: f64) -> (f64, f64) {
     let k = (xc * INV_LN2 + SHIFTER) - SHIFTER;
     let t = (xc - k * LN2_HI) - k * LN2_LO;
     // Estrin's scheme: a shorter dependency chain than Horner's.
@@ -135,11 +138,30 @@ pub fn exp(x: f64) -> f64 {
     let a4 = P8 + P9 * t;
     let p = ((a0 + a1 * t2) + (a2 + a3 * t2) * t4) + a4 * t8;
     let y = 1.0 + (t + t2 * p);
+    (y, k)
+}
+
+/// e^x, within about one unit in the last place; exact 0 below −745.2, +∞ above 709.8.
+#[inline(always)]
+pub fn exp(x: f64) -> f64 {
+    // Clamping keeps k in range; exp(±1000) still rounds to 0 / ∞ below.
+    let (y, k) = exp_reduced(x.clamp(-1000.0, 1000.0));
     // 2^k = 2^k1 · 2^k2, each factor a normal number.
     let k1 = (k * 0.5 + SHIFTER) - SHIFTER;
     let k2 = k - k1;
     // A NaN x stays NaN through every step above.
     (y * pow2i(k1)) * pow2i(k2)
+}
+
+/// [`exp`] for the model's arguments (x ≤ 709.4; they are r·ln b with b ≤ ~1.5):
+/// one scaling step instead of two. Bit for bit equal to [`exp`] from x ≥ −708.7
+/// to 709.4; below −708.7, where e^x < 1.6e-308 is not a normal number, it
+/// may be 0 (it is from about −708.75 down, and for −∞).
+#[inline(always)]
+pub fn exp_model(x: f64) -> f64 {
+    // Below the clamp k = −1023, whose 2^k is built as +0.
+    let (y, k) = exp_reduced(if x < -709.0 { -709.0 } else { x });
+    y * pow2i(k)
 }
 
 const SQRT2: f64 = std::f64::consts::SQRT_2;
@@ -191,13 +213,14 @@ pub fn ln(x: f64) -> f64 {
     }
 }
 
-/// `base^r` for `base ≥ 0`, `r > 0`, as exp(r · ln base); exact for r = 1.
+/// `base^r` for `0 ≤ base ≤ ~1.5`, `r ∈ [1/2, 2]`, as exp(r · ln base) (by
+/// [`exp_model`]); exact for r = 1.
 #[inline(always)]
 pub fn powr(base: f64, r: f64) -> f64 {
     if r == 1.0 {
         base
     } else {
-        exp(r * ln(base))
+        exp_model(r * ln(base))
     }
 }
 
@@ -206,6 +229,15 @@ multiversion! {
     pub fn exp_slice(simd: Simd, x: &[f64], out: &mut [f64]) {
         for (o, &v) in out.iter_mut().zip(x) {
             *o = exp(v);
+        }
+    }
+}
+
+multiversion! {
+    /// `out[i] = exp_model(x[i])`.
+    pub fn exp_model_slice(simd: Simd, x: &[f64], out: &mut [f64]) {
+        for (o, &v) in out.iter_mut().zip(x) {
+            *o = exp_model(v);
         }
     }
 }

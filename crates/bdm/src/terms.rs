@@ -198,7 +198,7 @@ multiversion! {
         let sq_other = if constant_sq { xs } else { &sq_other[..m] };
         let powered = r != 1.0;
         for b in 0..m {
-            let (ps, pf) = if powered { (kernels::exp(r * xs[b]), kernels::exp(r * xf[b])) } else { (xs[b], xf[b]) };
+            let (ps, pf) = if powered { (kernels::exp_model(r * xs[b]), kernels::exp_model(r * xf[b])) } else { (xs[b], xf[b]) };
             let (s, f) = (2.0 - 4.0 * ps, 2.0 - 4.0 * pf);
             let sqo = if constant_sq { usq } else { sq_other[b] };
             us[b] = s;
@@ -277,8 +277,8 @@ multiversion! {
         let m = out.len();
         let (lb, lw) = (&ln_better[..m], &ln_worse[..m]);
         for b in 0..m {
-            let ub = 2.0 - 4.0 * kernels::exp(r * lb[b]);
-            let uw = 2.0 - 4.0 * kernels::exp(r * lw[b]);
+            let ub = 2.0 - 4.0 * kernels::exp_model(r * lb[b]);
+            let uw = 2.0 - 4.0 * kernels::exp_model(r * lw[b]);
             out[b] = q * usq + (1.0 - q) * (t * ub + (1.0 - t) * uw);
         }
     }

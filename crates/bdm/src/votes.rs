@@ -385,7 +385,7 @@ multiversion! {
                 if any_power && rho[k] != 1.0 {
                     let r = rho[k];
                     for (a, &l) in acc.iter_mut().zip(logs.iter()) {
-                        *a += wk * kernels::exp(r * l);
+                        *a += wk * kernels::exp_model(r * l);
                     }
                 } else {
                     for (a, &y) in acc.iter_mut().zip(cols) {

@@ -3,7 +3,7 @@
 //! as does the dyad-free `advance` against `step`.
 #![allow(clippy::field_reassign_with_default)]
 
-use demarche_bdm::kernels::{exp, exp_slice, ln, ln_slice, powr};
+use demarche_bdm::kernels::{exp, exp_model, exp_model_slice, exp_slice, ln, ln_slice, powr};
 use demarche_bdm::{BdmSettings, Inputs, Model, Preset, Simd};
 use demarche_scenario::settings::bdm::*;
 use proptest::prelude::*;
@@ -89,10 +89,29 @@ fn special_values() {
     assert_eq!(powr(0.3, 1.0), 0.3);
 }
 
+/// The model's variant is the same function on its domain, 0 well below it.
+#[test]
+fn exp_model_is_exp_on_its_domain() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    for _ in 0..200_000 {
+        let x = rng.random_range(-708.7..709.4);
+        assert_eq!(exp_model(x).to_bits(), exp(x).to_bits(), "{x}");
+    }
+    for x in exp_inputs().into_iter().filter(|x| (-708.7..=709.4).contains(x)) {
+        assert_eq!(exp_model(x).to_bits(), exp(x).to_bits(), "{x}");
+    }
+    for x in [-708.76, -709.0, -745.0, -1e300, f64::NEG_INFINITY] {
+        assert_eq!(exp_model(x), 0.0, "{x}");
+    }
+    assert!(exp_model(f64::NAN).is_nan());
+    assert_eq!(exp_model(0.0), 1.0);
+}
+
 #[test]
 fn kernel_paths_agree_bit_for_bit() {
     for (inputs, f) in [
         (exp_inputs(), exp_slice as fn(Simd, &[f64], &mut [f64])),
+        (exp_inputs(), exp_model_slice as fn(Simd, &[f64], &mut [f64])),
         (ln_inputs(), ln_slice as fn(Simd, &[f64], &mut [f64])),
     ] {
         let mut reference = vec![0.0; inputs.len()];
