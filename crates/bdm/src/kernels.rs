@@ -18,7 +18,9 @@
 //!   for −708.7 ≤ x ≤ 709.4; below, where e^x < 1.6e-308 is not a normal
 //!   number, it may be 0 (it is from −708.75 down). The model's arguments
 //!   r·ln b are below ~1, and powers under 1.6e-308 vanish in every sum and
-//!   utility they enter.
+//!   utility they enter. Likewise `ln_model` skips the subnormal, negative,
+//!   infinite and NaN cases, which the model's arguments (distances over R,
+//!   utility bases: 0 or at least 2^-54) never are; elsewhere it gives `ln`'s bits.
 //! - `ln`: x = 2^e · m with m ∈ [√2/2, √2), f = m − 1, s = f/(2 + f);
 //!   ln(1 + f) = 2 atanh s = f − f²/2 + s (f²/2 + R), R = s² q(s²) with q a
 //!   degree-6 polynomial fit; the leading term f is exact, so the division's
@@ -181,18 +183,15 @@ const Q4: f64 = 0.18182889786191042;
 const Q5: f64 = 0.15331699633543858;
 const Q6: f64 = 0.14616721179861816;
 
-/// ln x, within about one unit in the last place; −∞ at 0, NaN below 0.
+/// ln of a positive normal (or scaled subnormal) `xs`, with `e0` added to its exponent.
 #[inline(always)]
-pub fn ln(x: f64) -> f64 {
-    // Subnormals: scale into the normal range first.
-    let tiny = x < f64::MIN_POSITIVE;
-    let xs = if tiny { x * TWO54 } else { x };
+fn ln_normal(xs: f64, e0: f64) -> f64 {
     let bits = xs.to_bits();
     let biased = f64::from_bits(TWO52.to_bits() | (bits >> 52)) - TWO52;
     let m1 = f64::from_bits((bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000);
     let big = m1 > SQRT2;
     let m = if big { m1 * 0.5 } else { m1 };
-    let e = biased - 1023.0 + if big { 1.0 } else { 0.0 } - if tiny { 54.0 } else { 0.0 };
+    let e = biased - 1023.0 + if big { 1.0 } else { 0.0 } + e0;
     let f = m - 1.0;
     let s = f / (2.0 + f);
     let z = s * s;
@@ -201,7 +200,16 @@ pub fn ln(x: f64) -> f64 {
     let q = ((Q0 + Q1 * z) + (Q2 + Q3 * z) * z2) + ((Q4 + Q5 * z) + Q6 * z2) * z4;
     let r = z * q;
     let hfsq = 0.5 * f * f;
-    let y = e * LN2_HI - ((hfsq - (s * (hfsq + r) + e * LN2_LO)) - f);
+    e * LN2_HI - ((hfsq - (s * (hfsq + r) + e * LN2_LO)) - f)
+}
+
+/// ln x, within about one unit in the last place; −∞ at 0, NaN below 0.
+#[inline(always)]
+pub fn ln(x: f64) -> f64 {
+    // Subnormals: scale into the normal range first.
+    let tiny = x < f64::MIN_POSITIVE;
+    let xs = if tiny { x * TWO54 } else { x };
+    let y = ln_normal(xs, if tiny { -54.0 } else { 0.0 });
     if x > 0.0 && x < f64::INFINITY {
         y
     } else if x == 0.0 {
@@ -213,6 +221,20 @@ pub fn ln(x: f64) -> f64 {
     }
 }
 
+/// [`ln`] for the model's arguments: finite and either 0 (→ −∞) or at least
+/// 2.2e-308 (distances over R and utility bases), where it gives the same
+/// bits; it skips the checks for other inputs (a subnormal x gives a value
+/// near −709 instead of its logarithm).
+#[inline(always)]
+pub fn ln_model(x: f64) -> f64 {
+    let y = ln_normal(x, 0.0);
+    if x == 0.0 {
+        f64::NEG_INFINITY
+    } else {
+        y
+    }
+}
+
 /// `base^r` for `0 ≤ base ≤ ~1.5`, `r ∈ [1/2, 2]`, as exp(r · ln base) (by
 /// [`exp_model`]); exact for r = 1.
 #[inline(always)]
@@ -220,7 +242,7 @@ pub fn powr(base: f64, r: f64) -> f64 {
     if r == 1.0 {
         base
     } else {
-        exp_model(r * ln(base))
+        exp_model(r * ln_model(base))
     }
 }
 
@@ -238,6 +260,15 @@ multiversion! {
     pub fn exp_model_slice(simd: Simd, x: &[f64], out: &mut [f64]) {
         for (o, &v) in out.iter_mut().zip(x) {
             *o = exp_model(v);
+        }
+    }
+}
+
+multiversion! {
+    /// `out[i] = ln_model(x[i])`.
+    pub fn ln_model_slice(simd: Simd, x: &[f64], out: &mut [f64]) {
+        for (o, &v) in out.iter_mut().zip(x) {
+            *o = ln_model(v);
         }
     }
 }

@@ -252,7 +252,7 @@ multiversion! {
 multiversion! {
     fn ln_into(simd: Simd, x: &[f64], out: &mut [f64]) {
         for (o, &v) in out.iter_mut().zip(x) {
-            *o = kernels::ln(v);
+            *o = kernels::ln_model(v);
         }
     }
 }

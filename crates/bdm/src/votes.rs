@@ -377,7 +377,7 @@ multiversion! {
             let any_power = !rho.is_empty() && members.iter().any(|&k| rho[k] != 1.0);
             if any_power {
                 for (o, &y) in logs.iter_mut().zip(cols) {
-                    *o = kernels::ln((xg - y).abs() * inv_scale);
+                    *o = kernels::ln_model((xg - y).abs() * inv_scale);
                 }
             }
             for &k in members {

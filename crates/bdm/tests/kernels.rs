@@ -3,7 +3,7 @@
 //! as does the dyad-free `advance` against `step`.
 #![allow(clippy::field_reassign_with_default)]
 
-use demarche_bdm::kernels::{exp, exp_model, exp_model_slice, exp_slice, ln, ln_slice, powr};
+use demarche_bdm::kernels::{exp, exp_model, exp_model_slice, exp_slice, ln, ln_model, ln_model_slice, ln_slice, powr};
 use demarche_bdm::{BdmSettings, Inputs, Model, Preset, Simd};
 use demarche_scenario::settings::bdm::*;
 use proptest::prelude::*;
@@ -107,12 +107,25 @@ fn exp_model_is_exp_on_its_domain() {
     assert_eq!(exp_model(0.0), 1.0);
 }
 
+/// The model's ln is the same function on normal inputs and at 0.
+#[test]
+fn ln_model_is_ln_on_its_domain() {
+    for x in ln_inputs().into_iter().filter(|&x| x >= f64::MIN_POSITIVE) {
+        assert_eq!(ln_model(x).to_bits(), ln(x).to_bits(), "{x}");
+    }
+    for x in [f64::MIN_POSITIVE, 1.0, 0.5, 1.5, f64::MAX] {
+        assert_eq!(ln_model(x).to_bits(), ln(x).to_bits(), "{x}");
+    }
+    assert_eq!(ln_model(0.0), f64::NEG_INFINITY);
+}
+
 #[test]
 fn kernel_paths_agree_bit_for_bit() {
     for (inputs, f) in [
         (exp_inputs(), exp_slice as fn(Simd, &[f64], &mut [f64])),
         (exp_inputs(), exp_model_slice as fn(Simd, &[f64], &mut [f64])),
         (ln_inputs(), ln_slice as fn(Simd, &[f64], &mut [f64])),
+        (ln_inputs(), ln_model_slice as fn(Simd, &[f64], &mut [f64])),
     ] {
         let mut reference = vec![0.0; inputs.len()];
         f(Simd::Portable, &inputs, &mut reference);
