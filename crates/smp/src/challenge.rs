@@ -201,7 +201,9 @@ fn best_target_body<R: Rule, C: Commit>(m: &Model, a: &Assessed, sc: &Screening,
             .iter()
             .map(|&j| (delta(j) * (1.0 - 2.0 * m.sal_sum[j] * (v.cj[j] / (v.ci[j] + v.cj[j]))), j))
             .collect();
-        ranked.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        // Only the first batch needs to be the best guesses; the rest are
+        // screened in whatever (deterministic) order the selection leaves.
+        ranked.select_nth_unstable_by(FIRST_BATCH, |x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         let ranked: Vec<usize> = ranked.into_iter().map(|(_, j)| j).collect();
         let mut first: Vec<usize> = ranked[..FIRST_BATCH].to_vec();
         first.sort_unstable();
