@@ -118,3 +118,27 @@ pub fn report_data(sc: &Scenario, forecasts: &[Forecast], recorded: Option<&(i64
     }
     data
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_report_sits_beside_the_store_or_in_the_temp_folder() {
+        let p = demo_report_path(Some(Path::new("/data/demarche/runs.sqlite")), Some(3));
+        assert_eq!(p, PathBuf::from("/data/demarche/reports/demo-run-3.html"));
+        let p = demo_report_path(None, None);
+        assert_eq!(p, std::env::temp_dir().join("demarche-demo-report.html"));
+    }
+
+    #[test]
+    fn a_report_is_written_into_a_new_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/report.html");
+        let sc = input::load("@seed", None).unwrap().scenario;
+        let forecasts = forecast_all(&sc, &["compromise"], false).unwrap();
+        write_report(&path, &ReportData::new(sc, forecasts)).unwrap();
+        let html = std::fs::read_to_string(&path).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+    }
+}

@@ -259,3 +259,31 @@ fn show(v: &Option<serde_json::Value>) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_store_means_no_path_and_store_names_one() {
+        let off = StoreArgs { store: Some(PathBuf::from("/x/runs.sqlite")), no_store: true };
+        assert_eq!(off.path(), None);
+        let on = StoreArgs { store: Some(PathBuf::from("/x/runs.sqlite")), no_store: false };
+        assert_eq!(on.path(), Some(PathBuf::from("/x/runs.sqlite")));
+    }
+
+    #[test]
+    fn recording_a_forecast_then_reading_it_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = StoreArgs { store: Some(dir.path().join("runs.sqlite")), no_store: false };
+        let sc = crate::input::load("@seed", None).unwrap().scenario;
+        let forecasts = super::super::report::forecast_all(&sc, &["compromise"], false).unwrap();
+        let (id, path) = record_forecast(&args, &sc, &forecasts, serde_json::json!({}), SystemTime::now()).unwrap();
+        assert_eq!(path, dir.path().join("runs.sqlite"));
+        let rec = args.open().unwrap().get(id).unwrap();
+        assert_eq!(rec.summary.engines, vec!["compromise"]);
+        // A store that cannot be written warns and returns None rather than failing the command.
+        let bad = StoreArgs { store: Some(dir.path().join("runs.sqlite/inside-a-file")), no_store: false };
+        assert!(record_forecast(&bad, &sc, &forecasts, serde_json::json!({}), SystemTime::now()).is_none());
+    }
+}
