@@ -138,7 +138,7 @@ pub fn run(args: &RunsArgs) -> CmdResult {
             } else if runs.is_empty() {
                 writeln!(out, "no runs in {}", store.path().display())?;
             } else {
-                writeln!(out, "{:>5}  {:<10} {:<24} {:<24} {}", "id", "kind", "started (UTC)", "engines", "scenario")?;
+                writeln!(out, "{:>5}  {:<10} {:<24} {:<24} scenario", "id", "kind", "started (UTC)", "engines")?;
                 for r in runs {
                     writeln!(
                         out,
