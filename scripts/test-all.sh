@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test demarche has: the Rust workspace (unit, golden, property,
-# CLI and snapshot tests) and, when present, the browser end-to-end tests.
+# CLI and snapshot tests) and the browser end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEMARCHE_STORE="${DEMARCHE_STORE:-$(mktemp -d)/runs.sqlite}"
 cargo test --workspace --locked
 if [ -f tests/browser/run.sh ]; then
+  # The browser tests drive the binary the test build already made (no second,
+  # release build); set DEMARCHE_BIN to test another one.
+  cargo build --locked -p demarche-cli --bin demarche
+  export DEMARCHE_BIN="${DEMARCHE_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/debug/demarche}"
   bash tests/browser/run.sh
 fi
