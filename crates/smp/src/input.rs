@@ -10,6 +10,10 @@ use demarche_scenario::Scenario;
 
 use crate::model::{Accommodation, Model, Params, State};
 
+/// Most actors the SMP runs with: each turn keeps a few n × n tables of
+/// doubles (about 100 MB each at this size).
+pub const MAX_ACTORS: usize = 3_500;
+
 /// The model, its start, and how to map results back to the scenario.
 #[derive(Clone, Debug)]
 pub struct Prepared {
@@ -66,6 +70,11 @@ pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Resul
         ));
     }
     let n = actors.len();
+    if n > MAX_ACTORS {
+        return Err(format!(
+            "{n} actors is more than the SMP's limit of {MAX_ACTORS} (its turn needs several n × n tables;              KTAB itself stops at 250)"
+        ));
+    }
     if n < 3 {
         return Err(format!(
             "the SMP needs at least 3 actors with a stance on the issues forecast; {} {}",

@@ -22,11 +22,36 @@ impl Default for Stopping {
 /// Guards the ratio against 0/0 when the first turn moves nobody.
 const MIN_SIGNIFICANT_DELTA: f64 = 1e-4;
 
-/// Everything a run produced: states 0..=T and their assessments.
+/// What is kept of each state's assessment: the O(n) results, not the
+/// n × n matrices they came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// Risk attitude of each actor.
+    pub r: Vec<f64>,
+    /// First actor of each group of (nearly) equal positions.
+    pub unique: Vec<usize>,
+    /// Probability that each group's position prevails.
+    pub unique_prob: Vec<f64>,
+    /// Probability that each actor's position prevails.
+    pub win_prob: Vec<f64>,
+}
+
+impl Summary {
+    fn of(a: &Assessed) -> Self {
+        Summary {
+            r: a.r.clone(),
+            unique: a.unique.clone(),
+            unique_prob: a.unique_prob.clone(),
+            win_prob: a.win_prob.clone(),
+        }
+    }
+}
+
+/// Everything a run produced: states 0..=T and what was assessed of them.
 #[derive(Clone, Debug)]
 pub struct History {
     pub states: Vec<State>,
-    pub assessed: Vec<Assessed>,
+    pub assessed: Vec<Summary>,
     pub turns: Vec<TurnLog>,
     /// True if the movement test stopped the run, false if it hit `max_turns`
     /// (or was cancelled).
@@ -58,17 +83,19 @@ pub fn run(m: &Model, start: State, stop: Stopping, seed: u64, watch: &mut dyn W
     if !watch.state(0, &start, &first) {
         return Err(RunError::Cancelled);
     }
-    let mut h = History { states: vec![start], assessed: vec![first], turns: Vec::new(), converged: false };
+    let mut h =
+        History { states: vec![start], assessed: vec![Summary::of(&first)], turns: Vec::new(), converged: false };
+    let mut current = first;
     let mut iter = 0;
     loop {
         let t = h.states.len() - 1;
-        let (next, log) = step(m, &h.states[t], &h.assessed[t], t, seed).map_err(RunError::Model)?;
-        let next_assessed = assess(m, &next, t + 1).map_err(RunError::Model)?;
+        let (next, log) = step(m, &h.states[t], &current, t, seed).map_err(RunError::Model)?;
+        current = assess(m, &next, t + 1).map_err(RunError::Model)?;
         iter += 1;
         h.states.push(next);
-        h.assessed.push(next_assessed);
+        h.assessed.push(Summary::of(&current));
         h.turns.push(log);
-        if !watch.state(t + 1, &h.states[t + 1], &h.assessed[t + 1]) {
+        if !watch.state(t + 1, &h.states[t + 1], &current) {
             return Err(RunError::Cancelled);
         }
         let too_long = stop.max_turns <= iter;
