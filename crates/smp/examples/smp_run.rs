@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p demarche-smp --example smp_run -- FILE [--params 0,0,0,2,1,1,1,1,0] [--pos OUT] [--prob OUT]
-//! cargo run --release -p demarche-smp --example smp_run -- --random ACTORS DIMS [--seed S] [--threads T]
+//! cargo run --release -p demarche-smp --example smp_run -- --random ACTORS DIMS [--seed S] [--threads T] [--repeat R]
 //! ```
 
 use std::time::Instant;
@@ -27,6 +27,7 @@ fn run() -> Result<(), String> {
     let mut prob_out = None;
     let mut seed = 1u64;
     let mut threads = 0usize;
+    let mut repeat = 1usize;
     let mut i = 0;
     let next = |i: &mut usize| -> Result<String, String> {
         *i += 1;
@@ -44,6 +45,7 @@ fn run() -> Result<(), String> {
             "--prob" => prob_out = Some(next(&mut i)?),
             "--seed" => seed = next(&mut i)?.parse().map_err(|_| "seed must be a number")?,
             "--threads" => threads = next(&mut i)?.parse().map_err(|_| "threads must be a number")?,
+            "--repeat" => repeat = next(&mut i)?.parse().map_err(|_| "repeat must be a number")?,
             f => file = Some(f.to_string()),
         }
         i += 1;
@@ -74,16 +76,20 @@ fn run() -> Result<(), String> {
         }
         demarche_forecast::Control::Continue
     };
-    let f = Smp::new(settings).forecast(&scenario, &Request::default(), &mut progress).map_err(|e| e.to_string())?;
+    let engine = Smp::new(settings);
+    let mut f = engine.forecast(&scenario, &Request::default(), &mut progress).map_err(|e| e.to_string())?;
+    for _ in 1..repeat {
+        f = engine.forecast(&scenario, &Request::default(), &mut progress).map_err(|e| e.to_string())?;
+    }
     let t2 = Instant::now();
     let turns = f.issues.first().map(|i| i.rounds()).unwrap_or(0);
     eprintln!(
-        "{} actors x {} dims: {turns} turns, converged {:?}; load {:.3} s, run {:.3} s",
+        "{} actors x {} dims: {turns} turns, converged {:?}; load {:.3} s, run {:.4} s",
         scenario.actors.len(),
         scenario.issues.len(),
         f.issues.first().and_then(|i| i.converged),
         (t1 - t0).as_secs_f64(),
-        (t2 - t1).as_secs_f64()
+        (t2 - t1).as_secs_f64() / repeat as f64
     );
     if let Some(p) = pos_out {
         let w = std::fs::File::create(&p).map_err(|e| format!("{p}: {e}"))?;
