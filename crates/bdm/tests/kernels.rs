@@ -141,6 +141,20 @@ fn kernel_paths_agree_bit_for_bit() {
 
 proptest! {
     #[test]
+    fn exp_matches_std(x in -708.0..709.0f64) {
+        prop_assert!(rel(exp(x), x.exp()) <= REL, "exp({x}) = {} vs {}", exp(x), x.exp());
+        prop_assert_eq!(exp_model(x).to_bits(), exp(x).to_bits());
+    }
+
+    /// Over the whole normal range, log-uniformly.
+    #[test]
+    fn ln_matches_std(e in -1021.0..1023.0f64, frac in 1.0..2.0f64) {
+        let x = frac * e.floor().exp2();
+        prop_assert!(rel(ln(x), x.ln()) <= REL, "ln({x}) = {} vs {}", ln(x), x.ln());
+        prop_assert_eq!(ln_model(x).to_bits(), ln(x).to_bits());
+    }
+
+    #[test]
     fn powers_match_powf(base in 0.0..=1.0f64, r in 0.5..=2.0f64) {
         let ours = powr(base, r);
         let std = base.powf(r);
