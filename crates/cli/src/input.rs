@@ -31,22 +31,35 @@ pub fn load(path: &str, format: Option<Format>) -> Result<Loaded, LoadError> {
     }
 }
 
-/// Load `path`, then apply overlay files and `--set` overrides in that order,
-/// re-validating after each step.
-pub fn load_patched(
-    path: &str,
-    format: Option<Format>,
-    overlays: &[String],
-    sets: &[String],
-) -> Result<demarche_scenario::Scenario, LoadError> {
-    let loaded = load(path, format)?;
+/// The scenario a command reads, and the what-if edits applied to it.
+#[derive(clap::Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (.toml, .json, BDM .csv, KTAB .csv/.xml); `-` for standard input.
+    pub file: String,
+    /// Change one value: actor.issue.field=V, actor.capability=V, issue.status_quo=V,
+    /// from->to.weight=V or simulation.option=V (repeatable; applied after overlays).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Patch the scenario with an overlay file (entries matched by id; repeatable, applied in order).
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<String>,
+    /// Read the input in this format instead of guessing from its name.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub input_format: Option<Format>,
+}
+
+/// Load the scenario, then apply overlay files and `--set` overrides in that
+/// order, re-validating after each step.
+pub fn load_patched(args: &ScenarioArgs) -> Result<demarche_scenario::Scenario, LoadError> {
+    let loaded = load(&args.file, args.input_format)?;
     eprint!("{}", loaded.warnings);
     let mut sc = loaded.scenario;
-    for o in overlays {
+    for o in &args.overlays {
         sc = demarche_scenario::patch::overlay_path(&sc, Path::new(o))?.scenario;
     }
-    if !sets.is_empty() {
-        demarche_scenario::patch::apply_overrides(&mut sc, sets).map_err(|diagnostics| LoadError { diagnostics })?;
+    if !args.sets.is_empty() {
+        demarche_scenario::patch::apply_overrides(&mut sc, &args.sets)
+            .map_err(|diagnostics| LoadError { diagnostics })?;
     }
     Ok(sc)
 }

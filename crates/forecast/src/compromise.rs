@@ -50,17 +50,6 @@ impl IssueEngine for Compromise {
                 weighted_mean(&v.position, &v.capability).unwrap_or(v.position[0])
             }
         };
-        Ok(IssueForecast {
-            issue: v.issue.id.clone(),
-            outcome,
-            participants: v.actors.clone(),
-            trajectory: vec![v.position.clone()],
-            ideals: Vec::new(),
-            outcome_path: vec![outcome],
-            converged: None,
-            interactions: Vec::new(),
-            stats: BTreeMap::from([("weight_total".into(), w.iter().sum())]),
-            notes,
-        })
+        Ok(IssueForecast::closed_form(v, outcome, BTreeMap::from([("weight_total".into(), w.iter().sum())]), notes))
     }
 }

@@ -65,6 +65,28 @@ pub struct IssueForecast {
 }
 
 impl IssueForecast {
+    /// The forecast of a closed-form engine: one round (the input positions)
+    /// and the outcome.
+    pub fn closed_form(
+        view: &demarche_scenario::IssueView<'_>,
+        outcome: f64,
+        stats: BTreeMap<String, f64>,
+        notes: Vec<String>,
+    ) -> Self {
+        IssueForecast {
+            issue: view.issue.id.clone(),
+            outcome,
+            participants: view.actors.clone(),
+            trajectory: vec![view.position.clone()],
+            ideals: Vec::new(),
+            outcome_path: vec![outcome],
+            converged: None,
+            interactions: Vec::new(),
+            stats,
+            notes,
+        }
+    }
+
     /// The number of rounds after the initial one.
     pub fn rounds(&self) -> usize {
         self.trajectory.len().saturating_sub(1)

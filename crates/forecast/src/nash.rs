@@ -139,17 +139,6 @@ impl IssueEngine for Nash {
         stats.insert("log_nash_product".into(), sol.log_product);
         stats.insert("feasible_low".into(), sol.feasible.0);
         stats.insert("feasible_high".into(), sol.feasible.1);
-        Ok(IssueForecast {
-            issue: iss.id.clone(),
-            outcome: sol.outcome,
-            participants: v.actors.clone(),
-            trajectory: vec![v.position.clone()],
-            ideals: Vec::new(),
-            outcome_path: vec![sol.outcome],
-            converged: None,
-            interactions: Vec::new(),
-            stats,
-            notes,
-        })
+        Ok(IssueForecast::closed_form(v, sol.outcome, stats, notes))
     }
 }

@@ -20,8 +20,8 @@ pub enum OutputFormat {
 
 #[derive(Args)]
 pub struct ForecastArgs {
-    /// Scenario file (.toml, .json, BDM .csv, KTAB .csv/.xml); `-` for standard input.
-    pub file: String,
+    #[command(flatten)]
+    pub scenario: input::ScenarioArgs,
     /// Model(s): compromise, nash, bdm, smp, a comma-separated list, or all.
     #[arg(long, short, default_value = "all")]
     pub model: String,
@@ -46,23 +46,13 @@ pub struct ForecastArgs {
     /// Set an engine option, e.g. `nash.disagreement=worst` (repeatable; overrides the scenario's [engines.*]).
     #[arg(long = "option", short = 'o', value_name = "ENGINE.KEY=VALUE")]
     pub options: Vec<String>,
-    /// Override a value: actor.issue.field=V, actor.field=V, issue.field=V, from->to.weight=V
-    /// (repeatable; applied after overlays; the result is validated again).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub sets: Vec<String>,
-    /// Patch the scenario with an overlay file (entries matched by id; repeatable, applied in order).
-    #[arg(long = "overlay", value_name = "FILE")]
-    pub overlays: Vec<String>,
-    /// Read the input in this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
-    pub input_format: Option<demarche_scenario::Format>,
     #[command(flatten)]
     pub store: super::runs::StoreArgs,
 }
 
 pub fn run(args: &ForecastArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
-    let sc = input::load_patched(&args.file, args.input_format, &args.overlays, &args.sets)?;
+    let sc = input::load_patched(&args.scenario)?;
     let models = demarche_engines::expand(&args.model)?;
     let mut overrides = Overrides::default();
     for o in &args.options {

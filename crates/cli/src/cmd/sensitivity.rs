@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use clap::Args;
 use demarche_sim::{Overrides, SensitivityOptions};
 
-use super::simulate::{load_patched, with_threads, ChannelArg, ScenarioArgs, SimFormat};
+use super::simulate::{with_threads, ChannelArg, SimFormat};
 use super::CmdResult;
+use crate::input::{load_patched, ScenarioArgs};
 
 #[derive(Args)]
 pub struct SensitivityArgs {

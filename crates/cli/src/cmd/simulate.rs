@@ -6,11 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use demarche_scenario::settings::simulation::Channel;
-use demarche_scenario::{LoadError, Scenario};
 use demarche_sim::{Options, Overrides};
 
 use super::CmdResult;
-use crate::input;
+use crate::input::{load_patched, ScenarioArgs};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ChannelArg {
@@ -36,21 +35,6 @@ pub enum SimFormat {
 }
 
 /// What both `simulate` and `sensitivity` read: the scenario and its variants.
-#[derive(Args)]
-pub struct ScenarioArgs {
-    /// Scenario file (.toml, .json, BDM .csv, KTAB .csv/.xml); `-` for standard input.
-    pub file: String,
-    /// Change one value: actor.issue.field=V, actor.capability=V, issue.status_quo=V,
-    /// from->to.weight=V or simulation.option=V (repeatable; applied after overlays).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub sets: Vec<String>,
-    /// Patch the scenario with an overlay file (entries matched by id; repeatable, applied in order).
-    #[arg(long = "overlay", value_name = "FILE")]
-    pub overlays: Vec<String>,
-    /// Read the input in this format instead of guessing from its name.
-    #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
-    pub input_format: Option<demarche_scenario::Format>,
-}
 
 #[derive(Args)]
 pub struct SimulateArgs {
@@ -73,17 +57,6 @@ pub struct SimulateArgs {
     pub escalation_runs: u64,
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
-}
-
-/// Loads `args.file`, then applies the overlays and overrides, re-validating.
-pub fn load_patched(args: &ScenarioArgs) -> Result<Scenario, LoadError> {
-    input::load_patched(&args.scenario_file(), args.input_format, &args.overlays, &args.sets)
-}
-
-impl ScenarioArgs {
-    fn scenario_file(&self) -> String {
-        self.file.clone()
-    }
 }
 
 /// Runs `f` on a pool of `threads` workers (rayon's default when `None`).

@@ -508,8 +508,8 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
 pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<SimulationSettings> {
     let mut t = Table::new(n, path, cx)?;
     let mut s = SimulationSettings::default();
-    s.principals = id_array(&mut t, "principals", cx);
-    s.agenda = id_array(&mut t, "agenda", cx);
+    s.principals = t.opt_str_list("principals", cx);
+    s.agenda = t.opt_str_list("agenda", cx);
     if let Some(c) = t.opt_keyword("channel", &Channel::NAMES, Channel::parse, cx) {
         s.channel = c;
     }
@@ -621,26 +621,6 @@ fn entries<'n>(n: &'n Node, path: &str, cx: &mut Cx) -> Vec<(String, &'n Node)> 
     }
 }
 
-fn id_array(t: &mut Table<'_>, key: &'static str, cx: &mut Cx) -> Vec<String> {
-    let Some(n) = t.take(key, cx) else { return Vec::new() };
-    let path = t.field_path(key);
-    match &n.value {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| {
-                let p = format!("{path}[{i}]");
-                cx.spans.insert(p.clone(), item.span.clone());
-                crate::decode::reader::as_str(item, &p, cx)
-            })
-            .collect(),
-        _ => {
-            cx.error(&path, &n.span, format!("expected a list of ids, found {}", n.type_name())).hint =
-                Some(format!("write `{key} = [\"a\", \"b\"]`"));
-            Vec::new()
-        }
-    }
-}
 
 fn bounded_f64(t: &mut Table<'_>, key: &'static str, range: &Range, cx: &mut Cx) -> Option<f64> {
     let x = t.opt_f64(key, cx)?;
