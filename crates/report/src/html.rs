@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use demarche_forecast::Forecast;
 use demarche_scenario::Scenario;
-use demarche_store::RunRecord;
+use demarche_store::{Document, RunKind, RunRecord};
 use serde::de::DeserializeOwned;
 
 use crate::charts::{self, axis::label, Chart};
@@ -49,44 +49,63 @@ impl ReportData {
     /// report knows (`channels`, `pareto`, `escalation`, `sensitivity`).
     pub fn from_record(rec: &RunRecord) -> Result<Self, String> {
         let id = rec.summary.id;
-        let scenario = rec.scenario().map_err(|e| format!("run {id}: the stored scenario does not read: {e}"))?;
+        let scenario = match rec.scenario() {
+            Ok(sc) => sc,
+            // Negotiations and tournaments run on domains, not scenarios.
+            Err(_) if matches!(rec.summary.kind, RunKind::Negotiate | RunKind::Tournament) => {
+                let mut sc = Scenario::default();
+                sc.meta.title = rec.summary.scenario_title.clone();
+                sc
+            }
+            Err(e) => return Err(format!("run {id}: the stored scenario does not read: {e}")),
+        };
         let forecasts = match rec.forecasts() {
             Some(Ok(f)) => f,
             Some(Err(e)) => return Err(format!("run {id}: the stored forecasts do not read: {e}")),
             None => Vec::new(),
         };
-        fn doc<T: DeserializeOwned>(rec: &RunRecord, name: &str) -> Result<Option<T>, String> {
-            rec.document(name)
+        let mut data =
+            Self::from_documents(scenario, forecasts, &rec.documents).map_err(|e| format!("run {id}: {e}"))?;
+        data.run = Some(RunInfo {
+            id,
+            kind: rec.summary.kind.as_str().to_string(),
+            started_at: rec.summary.started_at.clone(),
+            version: rec.summary.version.clone(),
+            scenario_hash: rec.summary.scenario_hash.clone(),
+        });
+        Ok(data)
+    }
+
+    /// The data of a scenario, its forecasts and any documents the report
+    /// knows (`channels`, `intervals`, `pareto`, `escalation`, `sensitivity`;
+    /// others are ignored) — the same reading as a stored run's.
+    pub fn from_documents(scenario: Scenario, forecasts: Vec<Forecast>, docs: &[Document]) -> Result<Self, String> {
+        fn doc<T: DeserializeOwned>(docs: &[Document], name: &str) -> Result<Option<T>, String> {
+            docs.iter()
+                .find(|d| d.name == name)
                 .map(|d| serde_json::from_value(d.body.clone()))
                 .transpose()
-                .map_err(|e| format!("run {}: document `{name}` does not read: {e}", rec.summary.id))
+                .map_err(|e| format!("document `{name}` does not read: {e}"))
         }
-        // `pareto` and `sensitivity` hold one item or a list.
-        fn one_or_many<T: DeserializeOwned>(rec: &RunRecord, name: &str) -> Result<Vec<T>, String> {
-            match doc::<serde_json::Value>(rec, name)? {
+        // `pareto`, `intervals`, `escalation` and `sensitivity` hold one item or a list.
+        fn one_or_many<T: DeserializeOwned>(docs: &[Document], name: &str) -> Result<Vec<T>, String> {
+            match doc::<serde_json::Value>(docs, name)? {
                 None => Ok(Vec::new()),
-                Some(v @ serde_json::Value::Array(_)) => serde_json::from_value(v)
-                    .map_err(|e| format!("run {id}: document `{name}`: {e}", id = rec.summary.id)),
-                Some(v) => serde_json::from_value(v)
-                    .map(|x| vec![x])
-                    .map_err(|e| format!("run {id}: document `{name}`: {e}", id = rec.summary.id)),
+                Some(v @ serde_json::Value::Array(_)) => {
+                    serde_json::from_value(v).map_err(|e| format!("document `{name}`: {e}"))
+                }
+                Some(v) => serde_json::from_value(v).map(|x| vec![x]).map_err(|e| format!("document `{name}`: {e}")),
             }
         }
         Ok(ReportData {
             scenario,
             forecasts,
-            run: Some(RunInfo {
-                id,
-                kind: rec.summary.kind.as_str().to_string(),
-                started_at: rec.summary.started_at.clone(),
-                version: rec.summary.version.clone(),
-                scenario_hash: rec.summary.scenario_hash.clone(),
-            }),
-            channels: doc(rec, DOC_CHANNELS)?,
-            intervals: one_or_many(rec, DOC_INTERVALS)?,
-            pareto: one_or_many(rec, DOC_PARETO)?,
-            escalation: one_or_many(rec, DOC_ESCALATION)?,
-            sensitivity: one_or_many(rec, DOC_SENSITIVITY)?,
+            run: None,
+            channels: doc(docs, DOC_CHANNELS)?,
+            intervals: one_or_many(docs, DOC_INTERVALS)?,
+            pareto: one_or_many(docs, DOC_PARETO)?,
+            escalation: one_or_many(docs, DOC_ESCALATION)?,
+            sensitivity: one_or_many(docs, DOC_SENSITIVITY)?,
         })
     }
 }
@@ -220,14 +239,19 @@ pub fn render_html(data: &ReportData) -> String {
     if let Some(a) = &sc.meta.author {
         meta.push(format!("by {}", esc(a)));
     }
-    meta.push(format!("{} actors, {} issues", sc.actors.len(), sc.issues.len()));
+    // Runs on a negotiation domain carry no scenario: nothing to count or list.
+    let has_scenario = !(sc.actors.is_empty() && sc.issues.is_empty());
+    if has_scenario {
+        meta.push(format!("{} actors, {} issues", sc.actors.len(), sc.issues.len()));
+    }
     if let Some(r) = &data.run {
         meta.push(format!(
-            "run #{} ({}), {}, demarche {}, scenario {}",
+            "run #{} ({}), {}, demarche {}, {} {}",
             r.id,
             esc(&r.kind),
             esc(&r.started_at),
             esc(&r.version),
+            if has_scenario { "scenario" } else { "input" },
             esc(r.scenario_hash.get(..12).unwrap_or(&r.scenario_hash))
         ));
     }
@@ -243,12 +267,15 @@ pub fn render_html(data: &ReportData) -> String {
         for s in &secs {
             let _ = write!(h, "<a href=\"#{}\">{}</a>", s.id, esc(s.heading));
         }
-        let _ = writeln!(h, "<a href=\"#inputs\">Inputs</a></nav>");
+        if has_scenario {
+            let _ = write!(h, "<a href=\"#inputs\">Inputs</a>");
+        }
+        let _ = writeln!(h, "</nav>");
     }
     if !data.forecasts.is_empty() {
         summary_table(&mut h, data);
-    } else {
-        let _ = writeln!(h, "<p class=\"note\">This run holds no forecasts.</p>");
+    } else if secs.is_empty() {
+        let _ = writeln!(h, "<p class=\"note\">This run holds no forecasts or charts.</p>");
     }
     for s in &secs {
         let _ = writeln!(h, "<section id=\"{}\">\n<h2>{}</h2>\n<p>{}</p>", s.id, esc(s.heading), esc(&s.intro));
@@ -263,7 +290,9 @@ pub fn render_html(data: &ReportData) -> String {
         }
         let _ = writeln!(h, "</section>");
     }
-    inputs(&mut h, sc);
+    if has_scenario {
+        inputs(&mut h, sc);
+    }
     let _ = writeln!(
         h,
         "<footer>Made by demarche. Models are indicators built from the positions, saliences and capabilities \

@@ -169,8 +169,8 @@ async fn forecast(
     Ok(Json(answer))
 }
 
-/// Start the channel simulation as a job: 202 with its id. Cancelling marks the
-/// job cancelled; the Monte Carlo loop itself finishes its runs first.
+/// Start the channel simulation as a job: 202 with its id. Cancelling stops the
+/// Monte Carlo loop at its next chunk of runs.
 async fn simulate(
     State(st): State<Shared>,
     JsonBody(req): JsonBody<crate::simulation::SimulateRequest>,
@@ -181,7 +181,7 @@ async fn simulate(
     let id = st.jobs.start(move |job| {
         let started = SystemTime::now();
         job.set_step(0, 1, "simulation");
-        let report = crate::simulation::run(&parsed.scenario, &req, &|done| job.set_round(done))?;
+        let report = crate::simulation::run(&parsed.scenario, &req, &|done| job.set_round(done), &|| job.cancelled())?;
         let (id, note) = crate::simulation::record(
             state.config.store.as_deref(),
             &parsed.scenario,

@@ -3,7 +3,9 @@
 
 use std::time::SystemTime;
 
-use demarche_report::data::{EscalationMatrix, IntervalChart, IntervalRow, DOC_ESCALATION, DOC_INTERVALS};
+use demarche_report::data::{
+    EscalationMatrix, IntervalChart, IntervalRow, ParetoData, Sensitivity, TornadoBar, DOC_ESCALATION, DOC_INTERVALS,
+};
 use demarche_report::ReportData;
 use demarche_scenario::Scenario;
 use demarche_sim::Report;
@@ -171,11 +173,181 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
     (intervals, escalation)
 }
 
+/// How much work a scenario report's simulation parts may take.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportBudget {
+    pub runs: u32,
+    pub escalation_runs: u64,
+    /// Sobol base samples and one-at-a-time runs per setting of the tornado.
+    pub samples: usize,
+    pub oat_runs: usize,
+}
+
+impl Default for ReportBudget {
+    /// About a second on one core for the seed scenario.
+    fn default() -> Self {
+        ReportBudget { runs: 1000, escalation_runs: 200, samples: 4, oat_runs: 16 }
+    }
+}
+
+/// Report documents beyond the forecasts for a scenario with two principals:
+/// the channel comparison with its intervals, the confrontation matrices, the
+/// principals' bargaining picture per channel and the sensitivity tornadoes.
+/// A part that cannot be computed is left out and its reason returned.
+/// `simulated` is a simulation of `sc` already at hand (else one is run).
+pub fn report_documents(
+    sc: &Scenario,
+    budget: &ReportBudget,
+    simulated: Option<&Report>,
+) -> (Vec<Document>, Vec<String>) {
+    let mut notes = Vec::new();
+    let overrides = demarche_sim::Overrides { runs: Some(budget.runs), ..Default::default() };
+    let opts = demarche_sim::Options { overrides: overrides.clone(), escalation_runs: budget.escalation_runs };
+    let ran;
+    let report = match simulated {
+        Some(r) => r,
+        None => match demarche_sim::simulate(sc, &opts, &|_| {}) {
+            Ok(r) => {
+                ran = r;
+                &ran
+            }
+            Err(e) => {
+                notes.push(format!("no channel comparison: {e}"));
+                return (Vec::new(), notes);
+            }
+        },
+    };
+    let mut docs = documents(sc, report);
+    match demarche_sim::picture::picture(sc, &overrides) {
+        Ok(p) => {
+            let charts = pareto_data(sc, &p);
+            if let Ok(v) = serde_json::to_value(&charts) {
+                docs.push(Document::new(demarche_report::data::DOC_PARETO, v));
+            }
+        }
+        Err(e) => notes.push(format!("no bargaining picture: {e}")),
+    }
+    let sens = demarche_sim::SensitivityOptions {
+        overrides,
+        samples: budget.samples,
+        oat_runs: budget.oat_runs,
+        ..Default::default()
+    };
+    match demarche_sim::analyse(sc, &sens) {
+        Ok(r) => {
+            if let Ok(v) = serde_json::to_value(tornadoes(sc, &r, 6, 10)) {
+                docs.push(Document::new(demarche_report::data::DOC_SENSITIVITY, v));
+            }
+        }
+        Err(e) => notes.push(format!("no sensitivity: {e}")),
+    }
+    (docs, notes)
+}
+
+/// The principals' bargaining picture, one chart per channel (its deal marked).
+pub fn pareto_data(sc: &Scenario, p: &demarche_sim::picture::Picture) -> Vec<ParetoData> {
+    if p.frontier.is_empty() {
+        return Vec::new();
+    }
+    let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or(id.to_string());
+    p.channels
+        .iter()
+        .map(|c| {
+            let how = match (c.channel.as_str(), &p.mediator) {
+                ("mediated", Some(m)) => format!("talks mediated by {}", name(m)),
+                (ch, _) => format!("{ch} talks"),
+            };
+            ParetoData {
+                title: format!("{}, at the stated positions", capitalised(&how)),
+                x_party: name(&p.principals[0]),
+                y_party: name(&p.principals[1]),
+                frontier: p.frontier.clone(),
+                outcomes: Vec::new(),
+                disagreement: Some(p.reservation),
+                nash: p.nash,
+                kalai_smorodinsky: p.kalai_smorodinsky,
+                agreement: c.agreement,
+                agreement_label: c.agreement.map(|_| {
+                    format!(
+                        "{how}: deal after {} rounds{}",
+                        c.rounds,
+                        if c.ratified { "" } else { ", blocked at ratification" }
+                    )
+                }),
+            }
+        })
+        .collect()
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// Tornado data from a sensitivity analysis: the outputs that vary most (the
+/// chance of a deal first, then the issues whose expected term varies most
+/// relative to the scale), each with its inputs by one-at-a-time swing.
+pub fn tornadoes(
+    sc: &Scenario,
+    r: &demarche_sim::SensitivityReport,
+    max_outputs: usize,
+    max_bars: usize,
+) -> Vec<Sensitivity> {
+    let mut scored: Vec<(f64, Sensitivity)> = Vec::new();
+    for out in &r.ranked {
+        let Some((channel, what)) = out.output.split_once(": ") else { continue };
+        let (label, ends, score) = if what == "P(agreement)" || what == "P(ratified deal)" {
+            let thing = if what == "P(agreement)" { "deal at the table" } else { "deal that survives ratification" };
+            (
+                format!("chance of a {thing} ({channel} talks)"),
+                Some(["no run ends in one".to_string(), "every run does".to_string()]),
+                out.variance + 1.0,
+            )
+        } else {
+            let Some(issue) = what.strip_prefix("E[").and_then(|w| w.strip_suffix(']')) else { continue };
+            let Some(iss) = sc.issues.iter().find(|i| i.id == issue) else { continue };
+            let range = iss.range().max(f64::MIN_POSITIVE);
+            (
+                format!("expected term on {} ({channel} talks)", iss.name),
+                Some([iss.low.clone(), iss.high.clone()]),
+                out.variance / (range * range),
+            )
+        };
+        let mut bars: Vec<TornadoBar> = out
+            .rows
+            .iter()
+            .filter(|row| row.low.is_finite() && row.high.is_finite() && row.low != row.high)
+            .map(|row| TornadoBar {
+                parameter: row.input.clone(),
+                low: row.low,
+                high: row.high,
+                settings: Some(["10th percentile".into(), "90th percentile".into()]),
+            })
+            .collect();
+        if bars.is_empty() || out.variance.is_nan() || out.variance <= 0.0 {
+            continue;
+        }
+        // By reach from the base: an input may push the output the same way at both settings.
+        let reach = |b: &TornadoBar| b.low.max(b.high).max(out.baseline) - b.low.min(b.high).min(out.baseline);
+        bars.sort_by(|a, b| reach(b).total_cmp(&reach(a)));
+        bars.truncate(max_bars);
+        scored.push((score, Sensitivity { output: label, base: out.baseline, ends, bars }));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(max_outputs).map(|(_, s)| s).collect()
+}
+
 /// Run the simulation; `progress(done, total)` after each chunk of runs.
-pub fn run(sc: &Scenario, req: &SimulateRequest, progress: &(dyn Fn(u64) + Sync)) -> Result<Report, ApiError> {
+pub fn run(
+    sc: &Scenario,
+    req: &SimulateRequest,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Report, ApiError> {
     let opts = req.options()?;
-    demarche_sim::simulate(sc, &opts, progress).map_err(|e| match e {
+    demarche_sim::simulate_until(sc, &opts, progress, stop).map_err(|e| match e {
         demarche_sim::SimError::Invalid(d) => ApiError::scenario(d),
+        e @ demarche_sim::SimError::Cancelled { .. } => ApiError::new(axum::http::StatusCode::CONFLICT, e.to_string()),
         other => ApiError::bad_request(other.to_string()),
     })
 }
@@ -192,7 +364,7 @@ pub fn record(
     let Some(path) = store.filter(|_| req.store) else { return (None, None) };
     let run = NewRun {
         kind: RunKind::Simulate,
-        scenario: sc,
+        input: demarche_store::RunInput::Scenario(sc),
         engines: report.channels.iter().map(|c| c.channel.clone()).collect(),
         params: serde_json::json!({ "channel": req.channel, "runs": report.runs, "seed": report.seed,
                                     "escalation_runs": report.escalation_runs, "via": "api" }),

@@ -314,6 +314,25 @@ fn simulate_runs_as_a_job_with_channel_charts_and_is_stored() {
 }
 
 #[test]
+fn a_cancelled_simulation_stops_and_is_not_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = spawn(config(Some(dir.path().join("runs.sqlite")))).unwrap();
+    // The most runs the API allows, with the confrontation indicator: long enough to cancel midway.
+    let body = serde_json::json!({ "text": IRAN_US, "name": "s.toml", "runs": 20_000, "seed": 3 });
+    let started = post(addr, "/api/simulate", &body);
+    assert_eq!(started.status, 202, "{}", started.body);
+    let id = started.json()["id"].as_u64().unwrap();
+    let c = request(addr, "DELETE", &format!("/api/jobs/{id}"), &[], None);
+    assert_eq!(c.status, 200, "{}", c.body);
+    let done = wait_for_job(addr, id);
+    assert_eq!(done["state"], "cancelled", "{done}");
+    let runs_done = done["progress"]["round"].as_u64().unwrap_or_else(|| panic!("no progress: {done}"));
+    assert!(runs_done < 20_000, "the loop ran to the end ({runs_done} runs) instead of stopping");
+    let runs = get(addr, "/api/runs").json();
+    assert!(runs["runs"].as_array().unwrap().iter().all(|r| r["kind"] != "simulate"), "a cancelled run was stored: {runs}");
+}
+
+#[test]
 fn a_public_server_answers_only_with_its_token() {
     let token = demarche_server::generate_token();
     let mut c = config(None);

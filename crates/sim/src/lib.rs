@@ -16,7 +16,10 @@
 //!    two-level check) and the expected-utility model gives each dyad's
 //!    confrontation indicator ([`escalation`]);
 //! 3. runs are folded in index order into a [`report::Report`];
-//! 4. [`analyse`] runs Sobol and one-at-a-time [`sensitivity`] analysis of the
+//! 4. [`picture::picture`] draws the principals' bargaining problem at the
+//!    stated values (frontier, Nash and Kalai–Smorodinsky points, each
+//!    channel's deal) for reports;
+//! 5. [`analyse`] runs Sobol and one-at-a-time [`sensitivity`] analysis of the
 //!    agreement probability and each issue's expected term.
 //!
 //! Randomness: run i uses a ChaCha8 generator seeded from (seed, i), and
@@ -29,6 +32,7 @@ pub mod dist;
 pub mod draw;
 pub mod escalation;
 pub mod mediator;
+pub mod picture;
 pub mod plan;
 pub mod render;
 pub mod report;
@@ -54,6 +58,8 @@ pub enum SimError {
     Invalid(Diagnostics),
     #[error("the negotiation could not be set up: {0}")]
     Negotiation(#[from] demarche_negotiation::NegotiationError),
+    #[error("the simulation was cancelled after {done} runs")]
+    Cancelled { done: u64 },
 }
 
 /// Runs on which the confrontation indicator is estimated by default.
@@ -83,6 +89,18 @@ pub fn uniforms(seed: u64, index: u64, d: usize) -> Vec<f64> {
 
 /// Simulates `sc`; `progress` is told how many runs are done after each chunk.
 pub fn simulate(sc: &Scenario, opts: &Options, progress: &(dyn Fn(u64) + Sync)) -> Result<Report, SimError> {
+    simulate_until(sc, opts, progress, &|| false)
+}
+
+/// [`simulate`], asking `stop` between chunks of [`CHUNK`] runs: once it says
+/// yes the simulation ends with [`SimError::Cancelled`] (a partial Monte Carlo
+/// summary would depend on where it stopped, so none is returned).
+pub fn simulate_until(
+    sc: &Scenario,
+    opts: &Options,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Report, SimError> {
     let plan = Plan::new(sc, &opts.overrides).map_err(SimError::Invalid)?;
     let runs = plan.settings.runs as u64;
     let seed = plan.settings.seed;
@@ -90,6 +108,9 @@ pub fn simulate(sc: &Scenario, opts: &Options, progress: &(dyn Fn(u64) + Sync)) 
     let mut acc = report::Accumulator::new(sc, &plan, opts.escalation_runs > 0);
     let mut done = 0;
     while done < runs {
+        if stop() {
+            return Err(SimError::Cancelled { done });
+        }
         let end = (done + CHUNK).min(runs);
         let chunk: Vec<run::RunOutcome> = (done..end)
             .into_par_iter()

@@ -150,7 +150,7 @@ fn crosses(sc: &Scenario, plan: &Plan, actor: usize, x: &[Option<f64>]) -> Vec<u
 }
 
 /// The frontier of a two-party table as (u0, u1) points, and the Nash point.
-fn frontier(table: &OutcomeTable) -> (Vec<[f64; 2]>, Option<[f64; 2]>) {
+pub(crate) fn frontier(table: &OutcomeTable) -> (Vec<[f64; 2]>, Option<[f64; 2]>) {
     let own = table.own(0);
     let mut points: Vec<[f64; 2]> = Vec::new();
     let mut best1 = f64::NEG_INFINITY;

@@ -229,3 +229,20 @@ fn stalling_delays_direct_deals() {
     assert!(rounds(&stalling, "direct") > rounds(&calm, "direct"));
     assert!(rounds(&stalling, "mediated") > rounds(&calm, "mediated"));
 }
+
+#[test]
+fn cancelling_stops_the_monte_carlo_loop_between_chunks() {
+    let sc = scenario(OPPOSED.0, OPPOSED.1, "");
+    let runs = 10 * demarche_sim::CHUNK as u32;
+    let opts = Options { overrides: Overrides { runs: Some(runs), ..Default::default() }, escalation_runs: 0 };
+    let seen = std::sync::atomic::AtomicU64::new(0);
+    let progress = |done: u64| seen.store(done, std::sync::atomic::Ordering::Relaxed);
+    // Ask to stop once the first chunk is done.
+    let stop = || seen.load(std::sync::atomic::Ordering::Relaxed) > 0;
+    match demarche_sim::simulate_until(&sc, &opts, &progress, &stop) {
+        Err(SimError::Cancelled { done }) => assert_eq!(done, demarche_sim::CHUNK),
+        other => panic!("expected a cancellation, got {other:?}"),
+    }
+    // Never asked: it runs to the end.
+    assert!(demarche_sim::simulate_until(&sc, &opts, &|_| {}, &|| false).is_ok());
+}

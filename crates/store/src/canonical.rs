@@ -44,8 +44,12 @@ fn write_value(v: &Value, out: &mut String) {
 
 /// The scenario's canonical JSON and its SHA-256 (lower-case hex).
 pub fn scenario_hash(sc: &Scenario) -> (String, String) {
-    let value = serde_json::to_value(sc).unwrap_or(Value::Null);
-    let text = canonical_json(&value);
+    hashed(&serde_json::to_value(sc).unwrap_or(Value::Null))
+}
+
+/// Any value's canonical JSON and its SHA-256 (lower-case hex).
+pub fn hashed(value: &Value) -> (String, String) {
+    let text = canonical_json(value);
     let digest = Sha256::digest(text.as_bytes());
     let hex = digest.iter().map(|b| format!("{b:02x}")).collect();
     (text, hex)

@@ -21,11 +21,11 @@ mod schema;
 mod store;
 mod time;
 
-pub use canonical::{canonical_json, scenario_hash};
+pub use canonical::{canonical_json, hashed, scenario_hash};
 pub use diff::{diff, OutcomeChange, RunDiff, ValueChange};
 pub use export::{ExportFormat, EXPORT_FORMATS};
 pub use record::{
-    decode_forecasts, Document, NewRun, OutcomeRow, PositionRow, RunKind, RunRecord, RunStatus, RunSummary,
+    decode_forecasts, Document, NewRun, OutcomeRow, PositionRow, RunInput, RunKind, RunRecord, RunStatus, RunSummary,
     DOC_FORECASTS,
 };
 pub use schema::SCHEMA_VERSION;

@@ -85,11 +85,40 @@ impl Document {
     }
 }
 
+/// What a run was made on.
+#[derive(Clone, Debug)]
+pub enum RunInput<'a> {
+    Scenario(&'a Scenario),
+    /// Anything else, e.g. a negotiation domain with its profiles: its JSON
+    /// (kept and hashed like a scenario) and a title to list it by.
+    Other {
+        title: String,
+        json: serde_json::Value,
+    },
+}
+
+impl RunInput<'_> {
+    pub fn title(&self) -> &str {
+        match self {
+            RunInput::Scenario(sc) => &sc.meta.title,
+            RunInput::Other { title, .. } => title,
+        }
+    }
+
+    /// The input's canonical JSON and its SHA-256.
+    pub fn canonical(&self) -> (String, String) {
+        match self {
+            RunInput::Scenario(sc) => crate::canonical::scenario_hash(sc),
+            RunInput::Other { json, .. } => crate::canonical::hashed(json),
+        }
+    }
+}
+
 /// A run to record.
 #[derive(Clone, Debug)]
 pub struct NewRun<'a> {
     pub kind: RunKind,
-    pub scenario: &'a Scenario,
+    pub input: RunInput<'a>,
     /// Engines (or protocols, strategies) that ran, in order.
     pub engines: Vec<String>,
     /// Every parameter the run used, so it can be repeated from the record.
@@ -119,7 +148,7 @@ impl<'a> NewRun<'a> {
             .unwrap_or_else(|_| Document::new(DOC_FORECASTS, serde_json::Value::Null));
         NewRun {
             kind: RunKind::Forecast,
-            scenario,
+            input: RunInput::Scenario(scenario),
             engines: forecasts.iter().map(|f| f.engine.clone()).collect(),
             params,
             seed: None,
@@ -163,7 +192,8 @@ impl RunRecord {
         self.documents.iter().find(|d| d.name == name)
     }
 
-    /// The scenario as run.
+    /// The scenario as run (an error for runs not made on a scenario, such as
+    /// negotiations on a domain).
     pub fn scenario(&self) -> Result<Scenario, serde_json::Error> {
         serde_json::from_value(self.scenario.clone())
     }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
-use crate::canonical::{canonical_json, scenario_hash};
+use crate::canonical::canonical_json;
 use crate::record::{
     forecast_rows, Document, NewRun, OutcomeRow, PositionRow, RunKind, RunRecord, RunStatus, RunSummary,
 };
@@ -95,7 +95,7 @@ impl Store {
 
     /// Record a run in one transaction; returns its id.
     pub fn record(&mut self, run: &NewRun<'_>) -> Result<i64, StoreError> {
-        let (scenario_text, hash) = scenario_hash(run.scenario);
+        let (scenario_text, hash) = run.input.canonical();
         let params_text = canonical_json(&run.params);
         let engines = run.engines.join(",");
         let started = rfc3339(run.started_at);
@@ -111,7 +111,7 @@ impl Store {
                  finished_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     run.kind.as_str(),
-                    run.scenario.meta.title,
+                    run.input.title(),
                     hash,
                     engines,
                     params_text,

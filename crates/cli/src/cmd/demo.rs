@@ -34,27 +34,36 @@ pub fn run(args: &DemoArgs) -> CmdResult {
              what any government will do.\nEdit a copy of scenarios/iran-us-nuclear.toml and run \
              `demarche forecast FILE` to explore."
         );
-        // The seed's question: direct or mediated talks? A modest run count keeps the demo quick.
-        let opts = demarche_sim::Options {
-            overrides: demarche_sim::Overrides { runs: Some(300), ..Default::default() },
-            escalation_runs: 0,
-        };
-        match demarche_sim::simulate(&sc, &opts, &|_| {}) {
+    }
+    // The seed's question, direct or mediated talks, at a modest run count so the demo stays quick;
+    // its results, the bargaining picture and a sensitivity tornado go into the report.
+    let budget = demarche_server::simulation::ReportBudget::default();
+    let opts = demarche_sim::Options {
+        overrides: demarche_sim::Overrides { runs: Some(budget.runs), ..Default::default() },
+        escalation_runs: budget.escalation_runs,
+    };
+    let simulated = demarche_sim::simulate(&sc, &opts, &|_| {});
+    if !args.json {
+        match &simulated {
             Ok(r) => print!(
                 "\nDirect or mediated talks? (`demarche simulate FILE` for the full comparison, red lines and \
                  confrontation risk)\n{}",
-                demarche_sim::render::summary(&r)
+                demarche_sim::render::summary(r)
             ),
             Err(e) => println!("\nsimulation unavailable: {e}"),
         }
     }
+    let (documents, notes) = demarche_server::simulation::report_documents(&sc, &budget, simulated.as_ref().ok());
+    for n in notes {
+        eprintln!("note: {n}");
+    }
     // Keep the run and write its report; with --json these notes go to stderr.
-    let params = serde_json::json!({ "model": "all", "via": "demo" });
-    let recorded = super::runs::record_forecast(&args.store, &sc, &forecasts, params, started);
+    let params = serde_json::json!({ "model": "all", "via": "demo", "runs": budget.runs });
+    let recorded = super::runs::record_forecast_with(&args.store, &sc, &forecasts, params, started, documents.clone());
     let path =
         super::report::demo_report_path(recorded.as_ref().map(|r| r.1.as_path()), recorded.as_ref().map(|r| r.0));
-    let data = super::report::report_data(&sc, &forecasts, recorded.as_ref());
-    let note = match super::report::write_report(&path, &data) {
+    let data = super::report::report_data(&sc, &forecasts, &documents, recorded.as_ref());
+    let note = match data.and_then(|d| super::report::write_report(&path, &d)) {
         Ok(()) => format!("report: {}", path.display()),
         Err(e) => format!("warning: no report written: {e}"),
     };

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod convert;
 pub mod demo;
+pub mod domain_run;
 pub mod forecast;
 pub mod frontier;
 pub mod negotiate;

@@ -74,6 +74,8 @@ pub struct NegotiateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: NegotiateFormat,
+    #[command(flatten)]
+    pub store: super::runs::StoreArgs,
 }
 
 /// One strategy per party: a single name is used by every party.
@@ -147,6 +149,7 @@ fn action_seconds(text: &str, parties: usize) -> Result<Vec<f64>, String> {
 }
 
 pub fn run(args: &NegotiateArgs) -> Result<ExitCode, String> {
+    let started = std::time::SystemTime::now();
     let Some((domain, profile_files)) = args.paths.split_first() else {
         return Err("negotiate: give a domain file or folder".into());
     };
@@ -189,22 +192,76 @@ pub fn run(args: &NegotiateArgs) -> Result<ExitCode, String> {
     if let (Some(path), Some(text)) = (&args.trace, &trace_text_out) {
         std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
     }
+    let protocol = match args.protocol {
+        ProtocolArg::Sao => "sao",
+        ProtocolArg::Mediated => "mediated",
+    };
+    let doc = serde_json::json!({
+        "domain": loaded.space.name,
+        "protocol": protocol,
+        "parties": loaded.profiles.iter().zip(&specs).map(|(p, s)| serde_json::json!({
+            "profile": p.name, "strategy": s.to_string(), "reservation": p.reservation,
+        })).collect::<Vec<_>>(),
+        "seed": args.seed,
+        "agreement_labels": result.agreement.as_ref().map(|o| loaded.space.labels(o)),
+        "result": result,
+    });
     match args.format {
         NegotiateFormat::Table => print!("{}", summary_table(&loaded.space, &loaded.profiles, &specs, &result)),
         NegotiateFormat::Json => {
-            let doc = serde_json::json!({
-                "domain": loaded.space.name,
-                "protocol": match args.protocol { ProtocolArg::Sao => "sao", ProtocolArg::Mediated => "mediated" },
-                "parties": loaded.profiles.iter().zip(&specs).map(|(p, s)| serde_json::json!({
-                    "profile": p.name, "strategy": s.to_string(), "reservation": p.reservation,
-                })).collect::<Vec<_>>(),
-                "seed": args.seed,
-                "agreement_labels": result.agreement.as_ref().map(|o| loaded.space.labels(o)),
-                "result": result,
-            });
             let text = serde_json::to_string_pretty(&doc).map_err(|e| format!("negotiate: {e}"))?;
             println!("{text}");
         }
     }
+    if args.store.path().is_some() {
+        record(args, &loaded.space, &loaded.profiles, &specs, protocol, &result, doc, started);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Keep the negotiation in the run store: the domain and profiles, every
+/// setting, the result, and (two parties) the bargaining picture.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    args: &NegotiateArgs,
+    space: &OutcomeSpace,
+    profiles: &[Profile],
+    specs: &[StrategySpec],
+    protocol: &str,
+    result: &NegotiationResult,
+    doc: serde_json::Value,
+    started: std::time::SystemTime,
+) {
+    use super::domain_run;
+    let params = serde_json::json!({
+        "paths": args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "protocol": protocol,
+        "strategies": specs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        "mediator": (protocol == "mediated").then_some(&args.mediator),
+        "steps": args.steps,
+        "time_limit": args.time_limit,
+        "action_seconds": args.action_seconds,
+        "private_deadline": args.private_deadline,
+        "seed": args.seed,
+    });
+    let mut documents = vec![demarche_store::Document::new("negotiation", doc)];
+    let agreement =
+        result.agreement.as_ref().and_then(|_| Some([*result.utilities.first()?, *result.utilities.get(1)?]));
+    let label = agreement.map(|_| format!("{protocol}, agreed after {} steps", result.steps));
+    if let Some(p) = domain_run::pareto(space, profiles, agreement, label) {
+        if let Ok(d) = demarche_store::Document::of(demarche_report::data::DOC_PARETO, &p) {
+            documents.push(d);
+        }
+    }
+    let engines = specs.iter().map(|s| format!("{protocol}:{s}")).collect();
+    let run = super::runs::new_run(
+        demarche_store::RunKind::Negotiate,
+        domain_run::domain_input(space, profiles),
+        engines,
+        params,
+        Some(args.seed),
+        started,
+        documents,
+    );
+    super::runs::record(&args.store, &run);
 }

@@ -10,7 +10,7 @@ use demarche_forecast::{Forecast, Request};
 use demarche_report::{render_html, ReportData};
 use demarche_scenario::Scenario;
 
-use super::runs::{record_forecast, StoreArgs};
+use super::runs::{record_forecast_with, StoreArgs};
 use super::CmdResult;
 use crate::input;
 
@@ -27,6 +27,10 @@ pub struct ReportArgs {
     /// Read the scenario in this format instead of guessing from its name.
     #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
     pub input_format: Option<demarche_scenario::Format>,
+    /// Forecasts only: leave out the channel simulation, the bargaining
+    /// picture and the sensitivity tornado.
+    #[arg(long)]
+    pub no_simulation: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -46,11 +50,18 @@ pub fn run(args: &ReportArgs) -> CmdResult {
             let models = demarche_engines::expand(&args.model)?;
             let forecasts = forecast_all(&sc, &models, args.model == "all")?;
             let params = serde_json::json!({ "models": args.model, "via": "report" });
-            let mut data = ReportData::new(sc.clone(), forecasts);
-            if let Some((id, _)) = record_forecast(&args.store, &sc, &data.forecasts, params, started) {
-                data.run = args.store.open().ok().and_then(|s| s.get(id).ok()).map(|r| run_info(&r));
-            }
-            data
+            let documents = if args.no_simulation {
+                Vec::new()
+            } else {
+                let budget = demarche_server::simulation::ReportBudget::default();
+                let (documents, notes) = demarche_server::simulation::report_documents(&sc, &budget, None);
+                for n in notes {
+                    eprintln!("note: {n}");
+                }
+                documents
+            };
+            let recorded = record_forecast_with(&args.store, &sc, &forecasts, params, started, documents.clone());
+            report_data(&sc, &forecasts, &documents, recorded.as_ref())?
         }
     };
     write_report(&args.output, &data)?;
@@ -110,13 +121,18 @@ pub fn demo_report_path(store: Option<&Path>, run_id: Option<i64>) -> PathBuf {
     }
 }
 
-/// The report of a stored run, or of the data at hand when nothing was stored.
-pub fn report_data(sc: &Scenario, forecasts: &[Forecast], recorded: Option<&(i64, PathBuf)>) -> ReportData {
-    let mut data = ReportData::new(sc.clone(), forecasts.to_vec());
+/// The report of the data at hand, with the stored run's details when it was stored.
+pub fn report_data(
+    sc: &Scenario,
+    forecasts: &[Forecast],
+    documents: &[demarche_store::Document],
+    recorded: Option<&(i64, PathBuf)>,
+) -> Result<ReportData, String> {
+    let mut data = ReportData::from_documents(sc.clone(), forecasts.to_vec(), documents)?;
     if let Some((id, path)) = recorded {
         data.run = demarche_store::Store::open(path).ok().and_then(|s| s.get(*id).ok()).map(|r| run_info(&r));
     }
-    data
+    Ok(data)
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ impl StoreArgs {
             )?;
         if !path.exists() {
             return Err(
-                format!("no run store at {} yet; runs are recorded by `demarche forecast`", path.display()).into()
+                format!("no run store at {} yet; runs are recorded by `demarche forecast`, `simulate`, `negotiate` and `tournament`", path.display()).into()
             );
         }
         Ok(Store::open(&path)?)
@@ -59,14 +59,57 @@ pub fn record_forecast(
     params: serde_json::Value,
     started: SystemTime,
 ) -> Option<(i64, PathBuf)> {
+    record_forecast_with(store, sc, forecasts, params, started, Vec::new())
+}
+
+/// [`record_forecast`] with more documents (e.g. a report's simulation parts).
+pub fn record_forecast_with(
+    store: &StoreArgs,
+    sc: &Scenario,
+    forecasts: &[Forecast],
+    params: serde_json::Value,
+    started: SystemTime,
+    documents: Vec<demarche_store::Document>,
+) -> Option<(i64, PathBuf)> {
+    let mut run = demarche_store::NewRun::forecast(sc, forecasts, params, env!("CARGO_PKG_VERSION"), started);
+    run.documents.extend(documents);
+    record(store, &run)
+}
+
+/// Record any run (see [`record_forecast`]).
+pub fn record(store: &StoreArgs, run: &demarche_store::NewRun<'_>) -> Option<(i64, PathBuf)> {
     let path = store.path()?;
-    let run = demarche_store::NewRun::forecast(sc, forecasts, params, env!("CARGO_PKG_VERSION"), started);
-    match Store::open(&path).and_then(|mut s| s.record(&run)) {
+    match Store::open(&path).and_then(|mut s| s.record(run)) {
         Ok(id) => Some((id, path)),
         Err(e) => {
             eprintln!("warning: the run was not recorded: {e} (use --no-store to skip recording)");
             None
         }
+    }
+}
+
+/// A finished run of `kind` made now with this program's version.
+pub fn new_run<'a>(
+    kind: RunKind,
+    input: demarche_store::RunInput<'a>,
+    engines: Vec<String>,
+    params: serde_json::Value,
+    seed: Option<u64>,
+    started: SystemTime,
+    documents: Vec<demarche_store::Document>,
+) -> demarche_store::NewRun<'a> {
+    demarche_store::NewRun {
+        kind,
+        input,
+        engines,
+        params,
+        seed,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        started_at: started,
+        finished_at: SystemTime::now(),
+        status: demarche_store::RunStatus::Ok,
+        documents,
+        forecasts: &[],
     }
 }
 

@@ -57,6 +57,8 @@ pub struct SimulateArgs {
     pub escalation_runs: u64,
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
+    #[command(flatten)]
+    pub store: super::runs::StoreArgs,
 }
 
 /// Runs `f` on a pool of `threads` workers (rayon's default when `None`).
@@ -71,6 +73,7 @@ pub fn with_threads<T: Send>(
 }
 
 pub fn run(args: &SimulateArgs) -> CmdResult {
+    let started = std::time::SystemTime::now();
     let sc = load_patched(&args.scenario)?;
     let opts = Options {
         overrides: Overrides { channel: args.channel.map(Into::into), runs: args.runs, seed: args.seed },
@@ -99,5 +102,24 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         SimFormat::Table => print!("{}", demarche_sim::render::report(&report)),
         SimFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
     }
+    let params = serde_json::json!({
+        "channel": report.channels.iter().map(|c| c.channel.as_str()).collect::<Vec<_>>().join(","),
+        "runs": report.runs,
+        "seed": report.seed,
+        "escalation_runs": report.escalation_runs,
+        "set": args.scenario.sets,
+        "overlays": args.scenario.overlays,
+        "via": "cli",
+    });
+    let run = super::runs::new_run(
+        demarche_store::RunKind::Simulate,
+        demarche_store::RunInput::Scenario(&sc),
+        report.channels.iter().map(|c| c.channel.clone()).collect(),
+        params,
+        Some(report.seed),
+        started,
+        demarche_server::simulation::documents(&sc, &report),
+    );
+    super::runs::record(&args.store, &run);
     Ok(ExitCode::SUCCESS)
 }

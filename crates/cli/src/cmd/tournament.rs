@@ -50,6 +50,8 @@ pub struct TournamentArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: TournamentFormat,
+    #[command(flatten)]
+    pub store: super::runs::StoreArgs,
 }
 
 fn opt(x: Option<f64>) -> String {
@@ -96,6 +98,9 @@ fn table(report: &TournamentReport) -> String {
 }
 
 pub fn run(args: &TournamentArgs) -> Result<ExitCode, String> {
+    let started = std::time::SystemTime::now();
+    let recording = args.store.path().is_some();
+    let mut inputs = Vec::new();
     let strategies = StrategySpec::parse_list(&args.strategies).map_err(|e| e.to_string())?;
     if args.threads == Some(0) {
         return Err("--threads must be at least 1".into());
@@ -114,6 +119,9 @@ pub fn run(args: &TournamentArgs) -> Result<ExitCode, String> {
                 loaded.profiles[0].name,
                 loaded.profiles[1].name
             );
+        }
+        if recording {
+            inputs.push(super::domain_run::domain_json(&loaded.space, &loaded.profiles));
         }
         domains.push(
             TournamentDomain::new(loaded.space, loaded.profiles, &TableOptions::default())
@@ -135,6 +143,34 @@ pub fn run(args: &TournamentArgs) -> Result<ExitCode, String> {
             let text = serde_json::to_string_pretty(&report).map_err(|e| format!("tournament: {e}"))?;
             println!("{text}");
         }
+    }
+    if recording {
+        let names: Vec<&str> = report.domains.iter().map(|d| d.name.as_str()).collect();
+        let input = demarche_store::RunInput::Other {
+            title: format!("tournament on {}", names.join(", ")),
+            json: serde_json::json!({ "domains": inputs }),
+        };
+        let params = serde_json::json!({
+            "paths": args.domains.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "strategies": config.strategies.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            "repetitions": args.repetitions,
+            "steps": args.steps,
+            "seed": args.seed,
+            "self_play": !args.no_self_play,
+        });
+        let documents: Vec<demarche_store::Document> =
+            demarche_store::Document::of("tournament", &report).into_iter().collect();
+        let engines = config.strategies.iter().map(|s| s.to_string()).collect();
+        let run = super::runs::new_run(
+            demarche_store::RunKind::Tournament,
+            input,
+            engines,
+            params,
+            Some(args.seed),
+            started,
+            documents,
+        );
+        super::runs::record(&args.store, &run);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -78,5 +78,6 @@ pub fn heatmap(data: &EscalationMatrix) -> Option<Chart> {
         caption.push_str(&format!(" Only the first {n} of {} actors are shown.", data.actors.len()));
     }
     let svg = svg.finish(&title, &caption);
-    Some(Chart { id: "escalation".into(), title, caption, svg })
+    // One matrix per channel can share a section: the metric tells them apart.
+    Some(Chart { id: format!("escalation-{}", super::slug(&data.metric)), title, caption, svg })
 }

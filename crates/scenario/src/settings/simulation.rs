@@ -621,7 +621,6 @@ fn entries<'n>(n: &'n Node, path: &str, cx: &mut Cx) -> Vec<(String, &'n Node)> 
     }
 }
 
-
 fn bounded_f64(t: &mut Table<'_>, key: &'static str, range: &Range, cx: &mut Cx) -> Option<f64> {
     let x = t.opt_f64(key, cx)?;
     if range.check(x) {

@@ -1,0 +1,103 @@
+//! Every recording command keeps its run, and reports show what each kind of
+//! run holds.
+
+use assert_cmd::Command;
+
+const ANL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/negotiation/anl2023");
+
+fn demarche(store: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("demarche").expect("binary builds");
+    c.env("DEMARCHE_STORE", store).env("NO_COLOR", "1");
+    c
+}
+
+fn runs(store: &std::path::Path) -> Vec<serde_json::Value> {
+    let out = demarche(store).args(["runs", "list", "--json"]).assert().success();
+    serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
+#[test]
+fn simulate_negotiate_and_tournament_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let domain = format!("{ANL}/domain00");
+    demarche(&store)
+        .args(["simulate", "@seed", "--runs", "40", "--seed", "5", "--escalation-runs", "10", "-f", "json"])
+        .assert()
+        .success();
+    demarche(&store)
+        .args(["negotiate", &domain, "--strategies", "boulware,conceder", "--seed", "2"])
+        .assert()
+        .success();
+    demarche(&store)
+        .args(["tournament", &domain, "--strategies", "boulware,linear", "--steps", "100"])
+        .assert()
+        .success();
+    // --no-store keeps nothing.
+    demarche(&store).args(["negotiate", &domain, "--strategies", "linear", "--no-store"]).assert().success();
+
+    let listed = runs(&store);
+    let kinds: Vec<&str> = listed.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["tournament", "negotiate", "simulate"], "newest first: {listed:?}");
+    let (tournament, negotiation, simulation) = (&listed[0], &listed[1], &listed[2]);
+    assert_eq!(simulation["seed"], 5);
+    assert_eq!(negotiation["scenario_title"], "domain domain00");
+    assert_eq!(negotiation["engines"], serde_json::json!(["sao:boulware", "sao:conceder"]));
+    assert_eq!(tournament["engines"], serde_json::json!(["boulware", "linear"]));
+
+    // The negotiation's record holds its domain, its settings and its result.
+    let id = negotiation["id"].to_string();
+    let out = demarche(&store).args(["runs", "show", &id, "--json"]).assert().success();
+    let rec: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(rec["params"]["strategies"], serde_json::json!(["boulware", "conceder"]));
+    assert!(rec["scenario"]["domain"]["issues"].as_array().is_some_and(|i| !i.is_empty()), "{}", rec["scenario"]);
+    let docs: Vec<&str> = rec["documents"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert!(docs.contains(&"negotiation") && docs.contains(&"pareto"), "{docs:?}");
+
+    // Its report draws the bargaining frontier, and lists no empty scenario inputs.
+    let html = dir.path().join("negotiation.html");
+    demarche(&store).args(["report", &id, "-o"]).arg(&html).assert().success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("id=\"pareto\"") && text.contains("Nash solution"), "no frontier chart");
+    assert!(!text.contains("id=\"inputs\""), "a domain run has no scenario inputs to list");
+
+    // The simulation's report shows the channel comparison.
+    let html = dir.path().join("simulation.html");
+    demarche(&store).args(["report", &simulation["id"].to_string(), "-o"]).arg(&html).assert().success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("Chance of a deal by channel"), "no channel chart");
+}
+
+#[test]
+fn a_scenario_report_has_every_section_and_keeps_them_in_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let html = dir.path().join("seed.html");
+    demarche(&store).args(["report", "@seed", "-o"]).arg(&html).assert().success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    for section in ["models", "positions", "channels", "pareto", "escalation", "sensitivity", "inputs"] {
+        assert!(text.contains(&format!("<section id=\"{section}\"")), "no {section} section");
+    }
+    // Figure ids are unique (two channels' confrontation matrices share a section).
+    let mut ids: Vec<&str> = text.match_indices("<figure id=\"").map(|(i, m)| &text[i + m.len()..]).collect();
+    ids.iter_mut().for_each(|s| *s = &s[..s.find('"').unwrap()]);
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate figure ids");
+
+    // The stored run gives the same report.
+    let id = runs(&store)[0]["id"].to_string();
+    let again = dir.path().join("again.html");
+    demarche(&store).args(["report", &id, "-o"]).arg(&again).assert().success();
+    let stored = std::fs::read_to_string(&again).unwrap();
+    for section in ["channels", "pareto", "sensitivity"] {
+        assert!(stored.contains(&format!("<section id=\"{section}\"")), "stored run lost its {section} section");
+    }
+
+    // --no-simulation: forecasts only.
+    let lean = dir.path().join("lean.html");
+    demarche(&store).args(["report", "@seed", "--no-simulation", "-o"]).arg(&lean).assert().success();
+    let text = std::fs::read_to_string(&lean).unwrap();
+    assert!(text.contains("<section id=\"models\"") && !text.contains("<section id=\"channels\""));
+}
