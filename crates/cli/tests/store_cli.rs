@@ -101,3 +101,31 @@ fn a_scenario_report_has_every_section_and_keeps_them_in_the_store() {
     let text = std::fs::read_to_string(&lean).unwrap();
     assert!(text.contains("<section id=\"models\"") && !text.contains("<section id=\"channels\""));
 }
+
+#[test]
+fn kill_9_during_a_long_simulation_leaves_the_store_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    demarche(&store).args(["forecast", "@seed", "--model", "compromise"]).assert().success();
+    demarche(&store).args(["simulate", "@seed", "--runs", "20", "--escalation-runs", "0"]).assert().success();
+    // A simulation far too long to finish, killed while it runs.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("demarche"))
+        .args(["simulate", "@seed", "--runs", "1000000", "-f", "json"])
+        .env("DEMARCHE_STORE", &store)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert!(child.try_wait().unwrap().is_none(), "the long simulation ended on its own");
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+
+    let listed = runs(&store);
+    let kinds: Vec<&str> = listed.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["simulate", "forecast"], "the earlier runs are intact and nothing half-written appears");
+    let s = demarche_store::Store::open(&store).unwrap();
+    assert!(s.integrity_check().unwrap());
+    // And the store takes new runs.
+    demarche(&store).args(["forecast", "@seed", "--model", "nash"]).assert().success();
+    assert_eq!(runs(&store).len(), 3);
+}

@@ -329,7 +329,10 @@ fn a_cancelled_simulation_stops_and_is_not_stored() {
     let runs_done = done["progress"]["round"].as_u64().unwrap_or_else(|| panic!("no progress: {done}"));
     assert!(runs_done < 20_000, "the loop ran to the end ({runs_done} runs) instead of stopping");
     let runs = get(addr, "/api/runs").json();
-    assert!(runs["runs"].as_array().unwrap().iter().all(|r| r["kind"] != "simulate"), "a cancelled run was stored: {runs}");
+    assert!(
+        runs["runs"].as_array().unwrap().iter().all(|r| r["kind"] != "simulate"),
+        "a cancelled run was stored: {runs}"
+    );
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! (the `demarche-bdm` engine) run on every issue of one draw, and each dyad
 //! marked when, in the last round of the run on some issue, either side's
 //! exchange with the other is classified as *conflict* (both expect to gain
-//! by challenging the other). It is a model indicator of where interests
+//! by challenging the other) and the two are materially apart
+//! ([`MATERIAL_GAP`]) both where they started and where they ended. It is a model indicator of where interests
 //! collide, not a prediction of war.
 //!
 //! Without a deal the draw's positions are used as they are; with a deal the
@@ -17,8 +18,8 @@ use demarche_scenario::Scenario;
 use crate::draw::Draw;
 use crate::plan::Plan;
 
-/// Smallest gap between two final positions, as a fraction of the issue's
-/// range, for their conflict classification to count.
+/// Smallest gap between two positions (stated, and final), as a fraction of
+/// the issue's range, for their conflict classification to count.
 pub const MATERIAL_GAP: f64 = 0.1;
 
 /// Bit index of the dyad of `plan.bdm_actors[i]` and `[j]` (i < j).
@@ -75,7 +76,11 @@ pub fn confrontations(sc: &Scenario, plan: &Plan, d: &Draw, deal: Option<&[Optio
         let gap = MATERIAL_GAP * iss.range();
         for x in 0..n {
             for y in 0..n {
-                if x != y && last[x * n + y] == code::CONFLICT && (end[x] - end[y]).abs() >= gap {
+                // Both the stated and the final positions must be materially apart: the model's
+                // low-salience actors can swap places round after round, and a "conflict" between
+                // two who started together is that churn, not colliding interests.
+                let apart = (end[x] - end[y]).abs() >= gap && (pos[x] - pos[y]).abs() >= gap;
+                if x != y && last[x * n + y] == code::CONFLICT && apart {
                     let bit = dyad_bit(m, who[x], who[y]);
                     bits[bit / 64] |= 1 << (bit % 64);
                 }
