@@ -61,6 +61,12 @@ fn simulate_negotiate_and_tournament_are_recorded() {
     assert!(text.contains("id=\"pareto\"") && text.contains("Nash solution"), "no frontier chart");
     assert!(!text.contains("id=\"inputs\""), "a domain run has no scenario inputs to list");
 
+    // The tournament's report compares the strategies.
+    let html = dir.path().join("tournament.html");
+    demarche(&store).args(["report", &tournament["id"].to_string(), "-o"]).arg(&html).assert().success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("Strategies compared") && text.contains("Agreement rate by strategy"), "no strategy chart");
+
     // The simulation's report shows the channel comparison.
     let html = dir.path().join("simulation.html");
     demarche(&store).args(["report", &simulation["id"].to_string(), "-o"]).arg(&html).assert().success();

@@ -145,5 +145,8 @@ pub struct IntervalChart {
     /// A vertical reference line, e.g. the status quo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<(String, f64)>,
+    /// What a series is, in the singular (default: `channel of talks`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_kind: Option<String>,
     pub rows: Vec<IntervalRow>,
 }

@@ -164,10 +164,15 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
     let mut channel_charts: Vec<Chart> = data.channels.as_ref().and_then(charts::bands::bands).into_iter().collect();
     channel_charts.extend(data.intervals.iter().filter_map(charts::intervals::intervals));
     if !channel_charts.is_empty() {
+        let tournament = data.run.as_ref().is_some_and(|r| r.kind == "tournament");
         out.push(Section {
             id: "channels",
-            heading: "Mediated or direct talks",
-            intro: "The channels of talks compared under uncertainty.".into(),
+            heading: if tournament { "Strategies compared" } else { "Mediated or direct talks" },
+            intro: if tournament {
+                "Each strategy's results over every pairing of the tournament.".into()
+            } else {
+                "The channels of talks compared under uncertainty.".into()
+            },
             charts: channel_charts,
         });
     }

@@ -327,6 +327,7 @@ fn intervals() -> IntervalChart {
         range: Some([0.0, 100.0]),
         ends: Some(["no tariff".into(), "prohibitive tariff".into()]),
         reference: Some(("status quo".into(), 80.0)),
+        series_kind: None,
         rows: vec![row("terms", "direct", 40.0), row("terms", "mediated", 45.0), row("other", "direct", f64::NAN)],
     }
 }

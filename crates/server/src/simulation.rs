@@ -104,6 +104,7 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
         range: Some([0.0, 1.0]),
         ends: Some(["no run ends in a deal".into(), "every run ends in a deal".into()]),
         reference: None,
+        series_kind: None,
         rows,
     });
     for issue_id in &r.agenda {
@@ -135,6 +136,7 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
             range: Some([issue.min, issue.max]),
             ends: Some([issue.low.clone(), issue.high.clone()]),
             reference: issue.status_quo.map(|s| ("status quo".to_string(), s)),
+            series_kind: None,
             rows,
         });
     }

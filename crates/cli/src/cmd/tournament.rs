@@ -54,6 +54,48 @@ pub struct TournamentArgs {
     pub store: super::runs::StoreArgs,
 }
 
+/// The report's charts of a tournament: each strategy's agreement rate (with
+/// its 95 % Wilson interval) and mean utility.
+fn charts(report: &TournamentReport) -> Vec<demarche_report::data::IntervalChart> {
+    use demarche_report::data::{IntervalChart, IntervalRow};
+    let rows = |group: &str, value: &dyn Fn(&demarche_negotiation::tournament::StrategySummary) -> [f64; 3]| {
+        report
+            .summary
+            .iter()
+            .map(|s| {
+                let [mean, low, high] = value(s);
+                IntervalRow { group: group.to_string(), series: s.strategy.clone(), mean, low, high }
+            })
+            .collect()
+    };
+    vec![
+        IntervalChart {
+            title: "Agreement rate by strategy".into(),
+            axis: format!("share of its negotiations ending in agreement ({} in all)", report.negotiations),
+            interval: "the 95% (Wilson) interval".into(),
+            range: Some([0.0, 1.0]),
+            ends: Some(["never agrees".into(), "always agrees".into()]),
+            reference: None,
+            series_kind: Some("strategy".into()),
+            rows: rows("agreement", &|s| {
+                let agreed = (s.agreement_rate * s.negotiations as f64).round() as u64;
+                let [low, high] = demarche_sim::report::wilson(agreed, s.negotiations);
+                [s.agreement_rate, low, high]
+            }),
+        },
+        IntervalChart {
+            title: "Mean utility by strategy".into(),
+            axis: "its own utility (its reservation value without agreement)".into(),
+            interval: "the mean over its negotiations (no interval)".into(),
+            range: Some([0.0, 1.0]),
+            ends: Some(["worst outcome for it".into(), "best outcome for it".into()]),
+            reference: None,
+            series_kind: Some("strategy".into()),
+            rows: rows("utility", &|s| [s.mean_utility, s.mean_utility, s.mean_utility]),
+        },
+    ]
+}
+
 fn opt(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.4}")).unwrap_or_else(|| "-".into())
 }
@@ -158,8 +200,9 @@ pub fn run(args: &TournamentArgs) -> Result<ExitCode, String> {
             "seed": args.seed,
             "self_play": !args.no_self_play,
         });
-        let documents: Vec<demarche_store::Document> =
+        let mut documents: Vec<demarche_store::Document> =
             demarche_store::Document::of("tournament", &report).into_iter().collect();
+        documents.extend(demarche_store::Document::of(demarche_report::data::DOC_INTERVALS, &charts(&report)));
         let engines = config.strategies.iter().map(|s| s.to_string()).collect();
         let run = super::runs::new_run(
             demarche_store::RunKind::Tournament,

@@ -91,9 +91,13 @@ pub fn intervals(data: &IntervalChart) -> Option<Chart> {
     let y0 = area.bottom + if ends.is_some() { 76.0 } else { 60.0 };
     let bottom = axis::legend(&mut svg, area.left - 190.0, y0, WIDTH - 40.0, &legend);
     svg.set_height(bottom + 8.0);
+    let (one, many) = match data.series_kind.as_deref() {
+        Some(k) => (k.to_string(), format!("{k}s")),
+        None => ("channel of talks".to_string(), "channels".to_string()),
+    };
     let caption = format!(
-        "Each dot is the estimate for one channel of talks and the bar around it spans {}. Bars that overlap \
-         much mean the channels are hard to tell apart on this measure.",
+        "Each dot is the estimate for one {one} and the bar around it spans {}. Bars that overlap much mean the \
+         {many} are hard to tell apart on this measure.",
         if data.interval.is_empty() { "its interval" } else { &data.interval }
     );
     let svg = svg.finish(&data.title, &caption);
