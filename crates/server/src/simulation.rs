@@ -213,6 +213,13 @@ pub fn report_documents(
                 ran = r;
                 &ran
             }
+            Err(e) if sc.simulation.is_none() => {
+                // A scenario written without the simulation in mind: one line, not a diagnosis.
+                let why = e.to_string();
+                let why = why.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+                notes.push(format!("no channel simulation in the report (no [simulation] section; {why})"));
+                return (Vec::new(), notes);
+            }
             Err(e) => {
                 notes.push(format!("no channel comparison: {e}"));
                 return (Vec::new(), notes);
