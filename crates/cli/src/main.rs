@@ -35,7 +35,7 @@ enum Command {
     Schema,
     /// Convert a scenario (TOML, JSON, BDM CSV, KTAB CSV/XML) to TOML or JSON.
     Convert(cmd::convert::ConvertArgs),
-    /// Forecast the built-in seed scenario (Iran–US nuclear talks) and print it.
+    /// The built-in seed scenario (Iran–US nuclear talks): every model, the channel comparison, and an HTML report.
     Demo(cmd::demo::DemoArgs),
     /// List, show, compare and export recorded runs.
     Runs(cmd::runs::RunsArgs),
