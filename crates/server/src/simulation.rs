@@ -271,7 +271,7 @@ pub fn pareto_data(sc: &Scenario, p: &demarche_sim::picture::Picture) -> Vec<Par
                 x_party: name(&p.principals[0]),
                 y_party: name(&p.principals[1]),
                 frontier: p.frontier.clone(),
-                outcomes: Vec::new(),
+                outcomes: p.outcomes.clone(),
                 disagreement: Some(p.reservation),
                 nash: p.nash,
                 kalai_smorodinsky: p.kalai_smorodinsky,

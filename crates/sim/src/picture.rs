@@ -36,6 +36,8 @@ pub struct Picture {
     pub mediator: Option<String>,
     /// Pareto-optimal candidate deals, first principal's utility ascending.
     pub frontier: Vec<[f64; 2]>,
+    /// Other candidate deals (at most [`MAX_OUTCOMES`], evenly thinned).
+    pub outcomes: Vec<[f64; 2]>,
     /// No-deal (reservation) utilities: the disagreement point.
     pub reservation: [f64; 2],
     pub nash: Option<[f64; 2]>,
@@ -45,6 +47,9 @@ pub struct Picture {
     /// is no frontier of acceptable deals to draw).
     pub no_zone: Option<String>,
 }
+
+/// Candidate deals kept for drawing.
+pub const MAX_OUTCOMES: usize = 2_000;
 
 /// The picture of `sc` under `overrides` (channel, seed).
 pub fn picture(sc: &Scenario, overrides: &Overrides) -> Result<Picture, SimError> {
@@ -59,6 +64,7 @@ pub fn picture(sc: &Scenario, overrides: &Overrides) -> Result<Picture, SimError
                 principals,
                 mediator,
                 frontier: Vec::new(),
+                outcomes: Vec::new(),
                 reservation: [f64::NAN; 2],
                 nash: None,
                 kalai_smorodinsky: None,
@@ -76,6 +82,9 @@ pub fn picture(sc: &Scenario, overrides: &Overrides) -> Result<Picture, SimError
         &TableOptions { max_outcomes: plan.settings.resolution as usize, continuous_grid: 2, seed },
     )?;
     let (mut frontier, nash) = run::frontier(&table);
+    let step = table.len().div_ceil(MAX_OUTCOMES).max(1);
+    let outcomes: Vec<[f64; 2]> =
+        table.own(0).ranked().step_by(step).map(|(id, u0)| [u0, table.utility(1, id)]).collect();
     frontier.sort_by(|a, b| a[0].total_cmp(&b[0]));
     let r = b.reservation;
     let outcome = run::run(sc, &plan, &d, RunOptions { seed, escalation: false })?;
@@ -97,6 +106,7 @@ pub fn picture(sc: &Scenario, overrides: &Overrides) -> Result<Picture, SimError
         mediator,
         kalai_smorodinsky: kalai_smorodinsky(&frontier, r),
         frontier,
+        outcomes,
         reservation: r,
         nash,
         channels,

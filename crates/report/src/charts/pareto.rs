@@ -23,8 +23,20 @@ pub fn pareto(data: &ParetoData) -> Option<Chart> {
     let outcomes: Vec<&[f64; 2]> = data.outcomes.iter().filter(ok).take(MAX_OUTCOMES).collect();
     let marks = [data.disagreement, data.nash, data.kalai_smorodinsky, data.agreement];
     let all = || frontier.iter().chain(outcomes.iter().copied()).chain(marks.iter().flatten()).filter(|p| ok(p));
-    let lo = |i: usize| all().map(|p| p[i]).fold(f64::INFINITY, f64::min).min(0.0);
-    let hi = |i: usize| all().map(|p| p[i]).fold(f64::NEG_INFINITY, f64::max);
+    // Each axis spans the points drawn, padded a little, so a frontier that
+    // sits in a corner of the utility square is still readable; it starts at
+    // 0 unless everything lies in the upper half.
+    let top = |i: usize| all().map(|p| p[i]).fold(f64::NEG_INFINITY, f64::max);
+    let lo = |i: usize| {
+        let (min, max) = (all().map(|p| p[i]).fold(f64::INFINITY, f64::min), top(i));
+        if min >= 0.0 && min < 0.5 * max {
+            0.0
+        } else {
+            min - 0.05 * (max - min).max(1e-9)
+        }
+    };
+    // A little room above the highest point, so its marker is not cut.
+    let hi = |i: usize| top(i) + 0.03 * (top(i) - lo(i)).max(1e-9);
     let title = format!("{}: bargaining frontier", data.title);
     let side = 380.0;
     let area = Area { left: 90.0, top: 48.0, right: 90.0 + side, bottom: 48.0 + side };
@@ -46,8 +58,11 @@ pub fn pareto(data: &ParetoData) -> Option<Chart> {
         &ys,
         &axis::ticks(ys.d0, ys.d1, 5),
         &format!("utility of {}", axis::clip(&data.y_party, 40)),
-        Some(("worse for it", "better for it")),
+        None,
     );
+    // Only the top end is spelled out: below the plot the x axis's own notes
+    // and title take the room.
+    svg.text(area.left, area.top - 8.0, Anchor::Start, "end", "▲ better for it");
     for p in &outcomes {
         svg.circle(xs.map(p[0]), ys.map(p[1]), 1.6, r##"fill="#adb5bd""##, None);
     }
