@@ -54,6 +54,12 @@ fn simulate_negotiate_and_tournament_are_recorded() {
     let docs: Vec<&str> = rec["documents"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
     assert!(docs.contains(&"negotiation") && docs.contains(&"pareto"), "{docs:?}");
 
+    // It exports as JSON; as a table it is a clear error, not an empty file.
+    demarche(&store).args(["runs", "export", &id, "--format", "json"]).assert().success();
+    let out = demarche(&store).args(["runs", "export", &id, "--format", "csv"]).assert().failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("negotiate run") && err.contains("--format json"), "{err}");
+
     // Its report draws the bargaining frontier, and lists no empty scenario inputs.
     let html = dir.path().join("negotiation.html");
     demarche(&store).args(["report", &id, "-o"]).arg(&html).assert().success();

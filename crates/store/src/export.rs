@@ -38,7 +38,7 @@ impl Store {
                 writeln!(out).map_err(|e| io(e.to_string()))?;
             }
             ExportFormat::Csv => {
-                self.get(id)?; // a missing run is an error, not an empty file
+                self.tabular(id)?; // a missing run is an error, not an empty file
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(["run_id", "engine", "issue", "round", "actor", "position"])
                     .map_err(|e| io(e.to_string()))?;
@@ -49,10 +49,28 @@ impl Store {
                 w.flush().map_err(|e| io(e.to_string()))?;
             }
             ExportFormat::Parquet => {
-                self.get(id)?;
+                self.tabular(id)?;
                 let bytes = parquet_positions(&self.positions(id)?).map_err(io)?;
                 out.write_all(&bytes).map_err(|e| io(e.to_string()))?;
             }
+        }
+        Ok(())
+    }
+
+    /// Checks that run `id` exists and has per-round positions to export as
+    /// a table: runs of other kinds (a simulation, a negotiation, a
+    /// tournament) hold documents only, exported as JSON.
+    fn tabular(&self, id: i64) -> Result<(), StoreError> {
+        let run = self.get(id)?;
+        if run.summary.kind != crate::RunKind::Forecast {
+            return Err(StoreError::Invalid {
+                path: self.path().display().to_string(),
+                message: format!(
+                    "run {id} is a {} run: it has no per-round positions to export as a table; use --format json \
+                     for everything it holds",
+                    run.summary.kind.as_str()
+                ),
+            });
         }
         Ok(())
     }
