@@ -182,15 +182,17 @@ async fn simulate(
         let started = SystemTime::now();
         job.set_step(0, 1, "simulation");
         let report = crate::simulation::run(&parsed.scenario, &req, &|done| job.set_round(done), &|| job.cancelled())?;
+        let pareto = crate::simulation::pictures(&parsed.scenario, &req);
         let (id, note) = crate::simulation::record(
             state.config.store.as_deref(),
             &parsed.scenario,
             &req,
             &report,
+            &pareto,
             &state.config.version,
             started,
         );
-        Ok(crate::simulation::answer(&parsed.scenario, &report, id, note))
+        Ok(crate::simulation::answer(&parsed.scenario, &report, &pareto, id, note))
     })?;
     Ok((
         StatusCode::ACCEPTED,

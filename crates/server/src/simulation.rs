@@ -346,6 +346,13 @@ pub fn tornadoes(
     scored.into_iter().take(max_outputs).map(|(_, s)| s).collect()
 }
 
+/// The principals' bargaining pictures for a request (empty when the
+/// scenario's bargaining problem cannot be set up; the simulation says why).
+pub fn pictures(sc: &Scenario, req: &SimulateRequest) -> Vec<ParetoData> {
+    let Ok(opts) = req.options() else { return Vec::new() };
+    demarche_sim::picture::picture(sc, &opts.overrides).map(|p| pareto_data(sc, &p)).unwrap_or_default()
+}
+
 /// Run the simulation; `progress(done, total)` after each chunk of runs.
 pub fn run(
     sc: &Scenario,
@@ -367,6 +374,7 @@ pub fn record(
     sc: &Scenario,
     req: &SimulateRequest,
     report: &Report,
+    pareto: &[ParetoData],
     version: &str,
     started: SystemTime,
 ) -> (Option<i64>, Option<String>) {
@@ -382,7 +390,13 @@ pub fn record(
         started_at: started,
         finished_at: SystemTime::now(),
         status: RunStatus::Ok,
-        documents: documents(sc, report),
+        documents: {
+            let mut docs = documents(sc, report);
+            if let Ok(v) = serde_json::to_value(pareto) {
+                docs.push(Document::new(demarche_report::data::DOC_PARETO, v));
+            }
+            docs
+        },
         forecasts: &[],
     };
     match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
@@ -392,9 +406,16 @@ pub fn record(
 }
 
 /// The answer to a simulation: the simulation's report, and charts.
-pub fn answer(sc: &Scenario, report: &Report, run_id: Option<i64>, store_note: Option<String>) -> serde_json::Value {
+pub fn answer(
+    sc: &Scenario,
+    report: &Report,
+    pareto: &[ParetoData],
+    run_id: Option<i64>,
+    store_note: Option<String>,
+) -> serde_json::Value {
     let (intervals, escalation) = charts_data(sc, report);
-    let data = ReportData { scenario: sc.clone(), intervals, escalation, ..Default::default() };
+    let data =
+        ReportData { scenario: sc.clone(), intervals, escalation, pareto: pareto.to_vec(), ..Default::default() };
     let charts: Vec<serde_json::Value> = demarche_report::sections(&data)
         .into_iter()
         .flat_map(|s| {
@@ -416,51 +437,55 @@ pub fn answer(sc: &Scenario, report: &Report, run_id: Option<i64>, store_note: O
                         "outcomes": outcomes, "charts": charts, "warnings": [] })
 }
 
-/// Tornado data from the sensitivity analysis: one chart per output, inputs
-/// with their one-at-a-time low and high means (for `demarche sensitivity`
-/// runs; store it as the `sensitivity` document).
-pub fn sensitivity_charts(outputs: &[demarche_sim::RankedOutput]) -> Vec<demarche_report::data::Sensitivity> {
-    outputs
-        .iter()
-        .map(|o| demarche_report::data::Sensitivity {
-            output: o.output.clone(),
-            base: o.baseline,
-            ends: None,
-            bars: o
-                .rows
-                .iter()
-                .map(|r| demarche_report::data::TornadoBar {
-                    parameter: r.input.clone(),
-                    low: r.low,
-                    high: r.high,
-                    settings: Some(["input at its low quantile".into(), "input at its high quantile".into()]),
-                })
-                .collect(),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn sensitivity_rows_become_tornado_bars() {
-        let out = demarche_sim::RankedOutput {
-            output: "agreement (mediated)".into(),
-            baseline: 0.6,
-            variance: 0.01,
-            rows: vec![demarche_sim::RankedInput {
-                input: "iran_gov.enrichment_level.position".into(),
-                first_order: Some(0.4),
-                total: Some(0.5),
-                low: 0.4,
-                high: 0.8,
-            }],
+    fn tornadoes_rank_inputs_by_reach_and_keep_the_outputs_that_vary() {
+        let row = |input: &str, low: f64, high: f64| demarche_sim::RankedInput {
+            input: input.into(),
+            first_order: Some(0.1),
+            total: Some(0.2),
+            low,
+            high,
         };
-        let s = sensitivity_charts(&[out]);
-        assert_eq!(s[0].base, 0.6);
-        assert_eq!((s[0].bars[0].low, s[0].bars[0].high), (0.4, 0.8));
-        assert!(demarche_report::charts::tornado::tornado(&s[0]).is_some());
+        let sc: Scenario = demarche_scenario::load_str(
+            include_str!("../../../scenarios/iran-us-nuclear.toml"),
+            Some(demarche_scenario::Format::Toml),
+            None,
+        )
+        .unwrap()
+        .scenario;
+        let output = |name: &str, variance: f64, rows| demarche_sim::RankedOutput {
+            output: name.into(),
+            baseline: 50.0,
+            variance,
+            rows,
+        };
+        let r = demarche_sim::SensitivityReport {
+            title: String::new(),
+            seed: 0,
+            outputs: Vec::new(),
+            inputs: Vec::new(),
+            sobol: Default::default(),
+            oat: Default::default(),
+            ranked: vec![
+                // Both settings push the same way: its reach from the base is 30, the largest.
+                output(
+                    "direct: E[inspections]",
+                    4.0,
+                    vec![row("a", 45.0, 55.0), row("b", 70.0, 80.0), row("flat", 50.0, 50.0)],
+                ),
+                output("direct: P(agreement)", 0.0, vec![row("a", 1.0, 1.0)]),
+                output("direct: E[no_such_issue]", 9.0, vec![row("a", 1.0, 2.0)]),
+            ],
+        };
+        let t = tornadoes(&sc, &r, 6, 10);
+        assert_eq!(t.len(), 1, "only the issue output varies and exists");
+        assert_eq!(t[0].output, "expected term on Inspections and verification (direct talks)");
+        let names: Vec<&str> = t[0].bars.iter().map(|b| b.parameter.as_str()).collect();
+        assert_eq!(names, ["b", "a"], "ranked by reach; an input that moves nothing is left out");
+        assert!(demarche_report::charts::tornado::tornado(&t[0]).is_some());
     }
 }

@@ -304,6 +304,7 @@ fn simulate_runs_as_a_job_with_channel_charts_and_is_stored() {
     assert_eq!(result["simulation"]["runs"], 40);
     let charts = result["charts"].as_array().unwrap();
     assert!(charts.iter().any(|c| c["id"].as_str().unwrap().starts_with("intervals-chance-of-a-deal")));
+    assert!(charts.iter().any(|c| c["section"] == "pareto"), "no bargaining frontier among the charts");
     let id = result["run_id"].as_i64().unwrap();
     let rec = get(addr, &format!("/api/runs/{id}")).json();
     assert_eq!(rec["kind"], "simulate");

@@ -25,7 +25,7 @@ use serde::Serialize;
 
 /// Variance-based indices: `first[o][g]`, `total[o][g]` for output `o` and
 /// group `g`; `None` where an output does not vary.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SobolIndices {
     pub samples: usize,
     pub evaluations: usize,
@@ -36,7 +36,7 @@ pub struct SobolIndices {
 
 /// Tornado data: per output `o` and group `g`, the mean output with the group
 /// at its low and high quantile (`low[o][g]`, `high[o][g]`), and the baseline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct OatEffects {
     pub runs: usize,
     pub low_quantile: f64,
