@@ -78,6 +78,7 @@ fn simulate_negotiate_and_tournament_are_recorded() {
     demarche(&store).args(["report", &simulation["id"].to_string(), "-o"]).arg(&html).assert().success();
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(text.contains("Chance of a deal by channel"), "no channel chart");
+    assert!(text.contains("<section id=\"pareto\""), "no bargaining frontier in the simulation's report");
 }
 
 #[test]

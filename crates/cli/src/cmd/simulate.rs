@@ -118,7 +118,15 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         params,
         Some(report.seed),
         started,
-        demarche_server::simulation::documents(&sc, &report),
+        {
+            let mut docs = demarche_server::simulation::documents(&sc, &report);
+            // The bargaining picture at the stated values: cheap, and what a report of the run draws.
+            if let Ok(p) = demarche_sim::picture::picture(&sc, &opts.overrides) {
+                let charts = demarche_server::simulation::pareto_data(&sc, &p);
+                docs.extend(demarche_store::Document::of(demarche_report::data::DOC_PARETO, &charts));
+            }
+            docs
+        },
     );
     super::runs::record(&args.store, &run);
     Ok(ExitCode::SUCCESS)
