@@ -33,13 +33,17 @@ fn simulate_negotiate_and_tournament_are_recorded() {
         .args(["tournament", &domain, "--strategies", "boulware,linear", "--steps", "100"])
         .assert()
         .success();
+    demarche(&store)
+        .args(["sensitivity", "@seed", "--samples", "4", "--oat-runs", "4", "-f", "json"])
+        .assert()
+        .success();
     // --no-store keeps nothing.
     demarche(&store).args(["negotiate", &domain, "--strategies", "linear", "--no-store"]).assert().success();
 
     let listed = runs(&store);
     let kinds: Vec<&str> = listed.iter().map(|r| r["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["tournament", "negotiate", "simulate"], "newest first: {listed:?}");
-    let (tournament, negotiation, simulation) = (&listed[0], &listed[1], &listed[2]);
+    assert_eq!(kinds, ["sensitivity", "tournament", "negotiate", "simulate"], "newest first: {listed:?}");
+    let (sensitivity, tournament, negotiation, simulation) = (&listed[0], &listed[1], &listed[2], &listed[3]);
     assert_eq!(simulation["seed"], 5);
     assert_eq!(negotiation["scenario_title"], "domain domain00");
     assert_eq!(negotiation["engines"], serde_json::json!(["sao:boulware", "sao:conceder"]));
@@ -72,6 +76,12 @@ fn simulate_negotiate_and_tournament_are_recorded() {
     demarche(&store).args(["report", &tournament["id"].to_string(), "-o"]).arg(&html).assert().success();
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(text.contains("Strategies compared") && text.contains("Agreement rate by strategy"), "no strategy chart");
+
+    // The sensitivity analysis's report draws its tornadoes.
+    let html = dir.path().join("sensitivity.html");
+    demarche(&store).args(["report", &sensitivity["id"].to_string(), "-o"]).arg(&html).assert().success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("<section id=\"sensitivity\""), "no tornado");
 
     // The simulation's report shows the channel comparison.
     let html = dir.path().join("simulation.html");

@@ -18,10 +18,11 @@ pub enum RunKind {
     Simulate,
     Negotiate,
     Tournament,
+    Sensitivity,
 }
 
 impl RunKind {
-    pub const NAMES: [&'static str; 4] = ["forecast", "simulate", "negotiate", "tournament"];
+    pub const NAMES: [&'static str; 5] = ["forecast", "simulate", "negotiate", "tournament", "sensitivity"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -33,6 +34,7 @@ impl RunKind {
             "simulate" => RunKind::Simulate,
             "negotiate" => RunKind::Negotiate,
             "tournament" => RunKind::Tournament,
+            "sensitivity" => RunKind::Sensitivity,
             _ => return None,
         })
     }

@@ -42,7 +42,7 @@ impl StoreArgs {
             )?;
         if !path.exists() {
             return Err(
-                format!("no run store at {} yet; runs are recorded by `demarche forecast`, `simulate`, `negotiate` and `tournament`", path.display()).into()
+                format!("no run store at {} yet; runs are recorded by `demarche forecast`, `simulate`, `sensitivity`, `negotiate` and `tournament`", path.display()).into()
             );
         }
         Ok(Store::open(&path)?)
@@ -125,7 +125,7 @@ pub struct RunsArgs {
 pub enum RunsCommand {
     /// List recorded runs, newest first.
     List {
-        /// Only runs of this kind (forecast, simulate, negotiate, tournament).
+        /// Only runs of this kind (forecast, simulate, negotiate, tournament, sensitivity).
         #[arg(long, value_parser = parse_kind)]
         kind: Option<RunKind>,
         /// At most this many.

@@ -35,9 +35,12 @@ pub struct SensitivityArgs {
     pub top: usize,
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
+    #[command(flatten)]
+    pub store: super::runs::StoreArgs,
 }
 
 pub fn run(args: &SensitivityArgs) -> CmdResult {
+    let started = std::time::SystemTime::now();
     let sc = load_patched(&args.scenario)?;
     let opts = SensitivityOptions {
         overrides: Overrides { channel: args.channel.map(Into::into), runs: None, seed: args.seed },
@@ -50,5 +53,32 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
         SimFormat::Table => print!("{}", demarche_sim::render::sensitivity(&report, args.top)),
         SimFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
     }
+    let params = serde_json::json!({
+        "channel": args.channel.map(|c| format!("{c:?}").to_lowercase()),
+        "samples": opts.samples,
+        "oat_runs": opts.oat_runs,
+        "seed": report.seed,
+        "set": args.scenario.sets,
+        "overlays": args.scenario.overlays,
+    });
+    // Every output that varies gets its tornado in the stored run's report.
+    let tornadoes = demarche_server::simulation::tornadoes(&sc, &report, usize::MAX, 12);
+    let documents = [
+        demarche_store::Document::of("sensitivity_analysis", &report),
+        demarche_store::Document::of(demarche_report::data::DOC_SENSITIVITY, &tornadoes),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let run = super::runs::new_run(
+        demarche_store::RunKind::Sensitivity,
+        demarche_store::RunInput::Scenario(&sc),
+        vec!["sobol".into(), "one-at-a-time".into()],
+        params,
+        Some(report.seed),
+        started,
+        documents,
+    );
+    super::runs::record(&args.store, &run);
     Ok(ExitCode::SUCCESS)
 }
