@@ -59,7 +59,9 @@ pub fn record_forecast(
     params: serde_json::Value,
     started: SystemTime,
 ) -> Option<(i64, PathBuf)> {
-    record_forecast_with(store, sc, forecasts, params, started, Vec::new())
+    let recorded = record_forecast_with(store, sc, forecasts, params, started, Vec::new());
+    announce(recorded.as_ref());
+    recorded
 }
 
 /// [`record_forecast`] with more documents (e.g. a report's simulation parts).
@@ -73,11 +75,29 @@ pub fn record_forecast_with(
 ) -> Option<(i64, PathBuf)> {
     let mut run = demarche_store::NewRun::forecast(sc, forecasts, params, env!("CARGO_PKG_VERSION"), started);
     run.documents.extend(documents);
-    record(store, &run)
+    record_quietly(store, &run)
 }
 
-/// Record any run (see [`record_forecast`]).
+/// Record any run (see [`record_forecast`]), saying where on a terminal.
 pub fn record(store: &StoreArgs, run: &demarche_store::NewRun<'_>) -> Option<(i64, PathBuf)> {
+    let recorded = record_quietly(store, run);
+    announce(recorded.as_ref());
+    recorded
+}
+
+/// On a terminal, where the run went and how to see it (never in pipes, so
+/// piped output stays exactly the command's own).
+fn announce(recorded: Option<&(i64, PathBuf)>) {
+    use std::io::IsTerminal;
+    if let Some((id, _)) = recorded.filter(|_| std::io::stderr().is_terminal()) {
+        eprintln!(
+            "stored as run {id}; `demarche report {id} -o report.html` draws it, `demarche runs show {id}` lists it"
+        );
+    }
+}
+
+/// Record a run without a word on success.
+pub fn record_quietly(store: &StoreArgs, run: &demarche_store::NewRun<'_>) -> Option<(i64, PathBuf)> {
     let path = store.path()?;
     match Store::open(&path).and_then(|mut s| s.record(run)) {
         Ok(id) => Some((id, path)),
