@@ -141,3 +141,39 @@ fn forecast_applies_overrides_and_rejects_bad_ones() {
         .failure()
         .stderr(predicate::str::contains("outside the scale"));
 }
+
+#[test]
+fn forecast_runs_gives_bands_that_do_not_depend_on_threads() {
+    let json = |threads: &str| {
+        let out = demarche()
+            .args(["forecast", "@seed", "--model", "compromise,bdm", "--runs", "40", "--seed", "3", "-f", "json"])
+            .args(["--threads", threads])
+            .assert()
+            .success();
+        out.get_output().stdout.clone()
+    };
+    let one = json("1");
+    assert_eq!(one, json("2"), "the bands depend on the thread count");
+    let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    let u = &v["uncertainty"];
+    assert_eq!(u["runs"], 40);
+    let bands = u["bands"].as_array().unwrap();
+    assert_eq!(bands.len(), 2 * 8, "two models × eight issues");
+    for b in bands {
+        let s = &b["summary"];
+        let (lo, med, hi) = (s["p10"].as_f64().unwrap(), s["median"].as_f64().unwrap(), s["p90"].as_f64().unwrap());
+        assert!(lo <= med && med <= hi, "{b}");
+    }
+    // The table says how sure; CSV is the trajectory and refuses --runs.
+    demarche()
+        .args(["forecast", "@seed", "--model", "compromise", "--runs", "10"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("How sure: every model on 10 draws"));
+    demarche()
+        .args(["forecast", "@seed", "--runs", "10", "-f", "csv"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--runs reports bands"));
+    demarche().args(["forecast", "@seed", "--seed", "3"]).assert().failure();
+}

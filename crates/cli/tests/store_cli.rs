@@ -118,6 +118,14 @@ fn a_scenario_report_has_every_section_and_keeps_them_in_the_store() {
         assert!(stored.contains(&format!("<section id=\"{section}\"")), "stored run lost its {section} section");
     }
 
+    // A forecast under uncertainty draws each issue's bands.
+    demarche(&store).args(["forecast", "@seed", "--model", "compromise", "--runs", "20"]).assert().success();
+    let id = runs(&store)[0]["id"].to_string();
+    let bands = dir.path().join("bands.html");
+    demarche(&store).args(["report", &id, "-o"]).arg(&bands).assert().success();
+    let text = std::fs::read_to_string(&bands).unwrap();
+    assert!(text.contains("How sure the forecasts are") && text.contains("forecasts under uncertainty"));
+
     // --no-simulation: forecasts only.
     let lean = dir.path().join("lean.html");
     demarche(&store).args(["report", "@seed", "--no-simulation", "-o"]).arg(&lean).assert().success();

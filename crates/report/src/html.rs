@@ -165,16 +165,19 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
     channel_charts.extend(data.intervals.iter().filter_map(charts::intervals::intervals));
     if !channel_charts.is_empty() {
         let tournament = data.run.as_ref().is_some_and(|r| r.kind == "tournament");
-        out.push(Section {
-            id: "channels",
-            heading: if tournament { "Strategies compared" } else { "Mediated or direct talks" },
-            intro: if tournament {
-                "Each strategy's results over every pairing of the tournament.".into()
-            } else {
-                "The channels of talks compared under uncertainty.".into()
-            },
-            charts: channel_charts,
-        });
+        let models =
+            data.channels.is_none() && data.intervals.iter().all(|c| c.series_kind.as_deref() == Some("model"));
+        let (heading, intro) = if tournament {
+            ("Strategies compared", "Each strategy's results over every pairing of the tournament.")
+        } else if models {
+            (
+                "How sure the forecasts are",
+                "Each model's outcome per issue when every stance is drawn from its stated uncertainty.",
+            )
+        } else {
+            ("Mediated or direct talks", "The channels of talks compared under uncertainty.")
+        };
+        out.push(Section { id: "channels", heading, intro: intro.into(), charts: channel_charts });
     }
     let pareto: Vec<Chart> = data.pareto.iter().filter_map(charts::pareto::pareto).collect();
     if !pareto.is_empty() {

@@ -38,6 +38,7 @@ pub mod render;
 pub mod report;
 pub mod run;
 pub mod sensitivity;
+pub mod uncertainty;
 
 use demarche_negotiation::protocol::derive_seed;
 use demarche_scenario::{Diagnostics, Scenario};

@@ -46,6 +46,16 @@ pub struct ForecastArgs {
     /// Set an engine option, e.g. `nash.disagreement=worst` (repeatable; overrides the scenario's [engines.*]).
     #[arg(long = "option", short = 'o', value_name = "ENGINE.KEY=VALUE")]
     pub options: Vec<String>,
+    /// Also run every model on N draws of the stances' stated uncertainty
+    /// (position_sd, salience_sd) and report each outcome's median and 10–90 % band.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub runs: Option<u32>,
+    /// Seed of the draws for --runs (same seed, same bands).
+    #[arg(long, value_name = "S", default_value_t = 1, requires = "runs")]
+    pub seed: u64,
+    /// Worker threads for --runs (default: one per core); the output does not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024), requires = "runs")]
+    pub threads: Option<u16>,
     #[command(flatten)]
     pub store: super::runs::StoreArgs,
 }
@@ -68,9 +78,26 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
         return Err("--probability-out needs the smp model (win probabilities are an smp output)".into());
     }
     let request = Request { issues: (!args.issues.is_empty()).then(|| args.issues.clone()), max_rounds: args.rounds };
+    if args.runs.is_some() && args.format == OutputFormat::Csv {
+        return Err("--runs reports bands in the table or JSON output; --format csv is the per-round trajectory".into());
+    }
     let forecasts = run_models(&sc, &models, &overrides, &request, args.model == "all")?;
-    let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues, "rounds": args.rounds });
-    super::runs::record_forecast(&args.store, &sc, &forecasts, params, started);
+    let uncertainty = match args.runs {
+        None => None,
+        Some(runs) => {
+            // The models that ran on the stated scenario, run again on every draw.
+            let ran: Vec<&str> = forecasts.iter().map(|f| f.engine.as_str()).collect();
+            let run = |draw: &Scenario| run_models(draw, &ran, &overrides, &request, false).map_err(|e| e.to_string());
+            Some(super::simulate::with_threads(args.threads, || {
+                demarche_sim::uncertainty::forecast_uncertainty(&sc, &forecasts, runs, args.seed, run)
+            })?)
+        }
+    };
+    let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues,
+                                     "rounds": args.rounds, "runs": args.runs, "seed": args.runs.map(|_| args.seed) });
+    let documents = uncertainty.as_ref().map(|u| uncertainty_documents(&sc, u)).unwrap_or_default();
+    let recorded = super::runs::record_forecast_with(&args.store, &sc, &forecasts, params, started, documents);
+    super::runs::announce(recorded.as_ref());
     if let Some(path) = &args.trajectory_out {
         write_trajectories(path, &sc, &forecasts)?;
     }
@@ -80,11 +107,73 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
         }
     }
     match args.format {
-        OutputFormat::Table => print!("{}", render::table::forecasts(&sc, &forecasts)),
-        OutputFormat::Json => println!("{}", render::json::forecasts(&sc, &forecasts)?),
+        OutputFormat::Table => {
+            print!("{}", render::table::forecasts(&sc, &forecasts));
+            if let Some(u) = &uncertainty {
+                print!("{}", render::table::uncertainty(&sc, u));
+            }
+        }
+        OutputFormat::Json => match &uncertainty {
+            None => println!("{}", render::json::forecasts(&sc, &forecasts)?),
+            Some(u) => {
+                let mut v: serde_json::Value = serde_json::from_str(&render::json::forecasts(&sc, &forecasts)?)?;
+                v["uncertainty"] = serde_json::to_value(u)?;
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            }
+        },
         OutputFormat::Csv => render::csv::trajectories(std::io::stdout().lock(), &sc, &forecasts, true)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Report documents of a forecast under uncertainty: the bands themselves,
+/// and one chart per issue with every model's median and 10–90 % band.
+fn uncertainty_documents(
+    sc: &Scenario,
+    u: &demarche_sim::uncertainty::ForecastUncertainty,
+) -> Vec<demarche_store::Document> {
+    use demarche_report::data::{IntervalChart, IntervalRow, DOC_INTERVALS};
+    let charts: Vec<IntervalChart> = sc
+        .issues
+        .iter()
+        .filter_map(|issue| {
+            let rows: Vec<IntervalRow> = u
+                .bands
+                .iter()
+                .filter(|b| b.issue == issue.id)
+                .filter_map(|b| {
+                    let s = b.summary.as_ref()?;
+                    Some(IntervalRow {
+                        group: "forecast".into(),
+                        series: b.engine.clone(),
+                        mean: s.median,
+                        low: s.p10,
+                        high: s.p90,
+                    })
+                })
+                .collect();
+            (!rows.is_empty()).then(|| IntervalChart {
+                title: format!("{}: forecasts under uncertainty", issue.name),
+                axis: match &issue.unit {
+                    Some(unit) => format!("{} ({unit})", issue.name),
+                    None => issue.name.clone(),
+                },
+                interval: format!(
+                    "the 10th–90th percentile over {} draws of the stated uncertainty (dot: median)",
+                    u.runs
+                ),
+                range: Some([issue.min, issue.max]),
+                ends: Some([issue.low.clone(), issue.high.clone()]),
+                reference: issue.status_quo.map(|x| ("status quo".to_string(), x)),
+                series_kind: Some("model".into()),
+                rows,
+            })
+        })
+        .collect();
+    [demarche_store::Document::of("forecast_uncertainty", u), demarche_store::Document::of(DOC_INTERVALS, &charts)]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Run each model in turn. With `skip_unsupported` (`--model all`), a model that

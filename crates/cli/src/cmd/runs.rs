@@ -49,22 +49,9 @@ impl StoreArgs {
     }
 }
 
-/// Record a forecast run. Recording never fails the command: a store that
-/// cannot be written gets a warning on standard error. Returns the run id and
-/// the store path.
-pub fn record_forecast(
-    store: &StoreArgs,
-    sc: &Scenario,
-    forecasts: &[Forecast],
-    params: serde_json::Value,
-    started: SystemTime,
-) -> Option<(i64, PathBuf)> {
-    let recorded = record_forecast_with(store, sc, forecasts, params, started, Vec::new());
-    announce(recorded.as_ref());
-    recorded
-}
-
-/// [`record_forecast`] with more documents (e.g. a report's simulation parts).
+/// Record a forecast run with more documents (e.g. a report's simulation
+/// parts). Recording never fails the command: a store that cannot be written
+/// gets a warning on standard error. Returns the run id and the store path.
 pub fn record_forecast_with(
     store: &StoreArgs,
     sc: &Scenario,
@@ -78,7 +65,7 @@ pub fn record_forecast_with(
     record_quietly(store, &run)
 }
 
-/// Record any run (see [`record_forecast`]), saying where on a terminal.
+/// Record any run (see [`record_forecast_with`]), saying where on a terminal.
 pub fn record(store: &StoreArgs, run: &demarche_store::NewRun<'_>) -> Option<(i64, PathBuf)> {
     let recorded = record_quietly(store, run);
     announce(recorded.as_ref());
@@ -87,7 +74,7 @@ pub fn record(store: &StoreArgs, run: &demarche_store::NewRun<'_>) -> Option<(i6
 
 /// On a terminal, where the run went and how to see it (never in pipes, so
 /// piped output stays exactly the command's own).
-fn announce(recorded: Option<&(i64, PathBuf)>) {
+pub fn announce(recorded: Option<&(i64, PathBuf)>) {
     use std::io::IsTerminal;
     if let Some((id, _)) = recorded.filter(|_| std::io::stderr().is_terminal()) {
         eprintln!(
@@ -341,12 +328,15 @@ mod tests {
         let args = StoreArgs { store: Some(dir.path().join("runs.sqlite")), no_store: false };
         let sc = crate::input::load("@seed", None).unwrap().scenario;
         let forecasts = super::super::report::forecast_all(&sc, &["compromise"], false).unwrap();
-        let (id, path) = record_forecast(&args, &sc, &forecasts, serde_json::json!({}), SystemTime::now()).unwrap();
+        let (id, path) =
+            record_forecast_with(&args, &sc, &forecasts, serde_json::json!({}), SystemTime::now(), Vec::new()).unwrap();
         assert_eq!(path, dir.path().join("runs.sqlite"));
         let rec = args.open().unwrap().get(id).unwrap();
         assert_eq!(rec.summary.engines, vec!["compromise"]);
         // A store that cannot be written warns and returns None rather than failing the command.
         let bad = StoreArgs { store: Some(dir.path().join("runs.sqlite/inside-a-file")), no_store: false };
-        assert!(record_forecast(&bad, &sc, &forecasts, serde_json::json!({}), SystemTime::now()).is_none());
+        assert!(
+            record_forecast_with(&bad, &sc, &forecasts, serde_json::json!({}), SystemTime::now(), Vec::new()).is_none()
+        );
     }
 }

@@ -129,3 +129,61 @@ fn conflicts(o: &mut String, sc: &Scenario, per_model: &[(&str, &IssueForecast)]
         let _ = writeln!(o, "  conflict ({model}): {text}");
     }
 }
+
+/// Each model's outcome per issue over draws of the stated uncertainty.
+pub fn uncertainty(sc: &Scenario, u: &demarche_sim::uncertainty::ForecastUncertainty) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "How sure: every model on {} draws of the stated uncertainty ({} of {} stances have a spread), seed {}",
+        u.runs,
+        u.uncertain_stances,
+        sc.stances.len(),
+        u.seed
+    );
+    if u.uncertain_stances == 0 {
+        let _ = writeln!(o, "  no stance has position_sd or salience_sd: every draw is the stated scenario");
+    }
+    let width = u.bands.iter().map(|b| b.engine.len()).max().unwrap_or(4).max(10);
+    for iss in &sc.issues {
+        let bands: Vec<_> = u.bands.iter().filter(|b| b.issue == iss.id).collect();
+        if bands.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "{}", iss.name);
+        let _ = writeln!(
+            o,
+            "  {:<w$} {:>9} {:>9}  {:<21} reads (median)",
+            "model",
+            "stated",
+            "median",
+            "10–90 %",
+            w = width
+        );
+        for b in bands {
+            match &b.summary {
+                Some(s) => {
+                    let band = format!("{} – {}", num(s.p10, 2), num(s.p90, 2));
+                    let _ = writeln!(
+                        o,
+                        "  {:<w$} {:>9} {:>9}  {:<21} {}",
+                        b.engine,
+                        num(b.stated, 2),
+                        num(s.median, 2),
+                        band,
+                        iss.describe(s.median),
+                        w = width
+                    );
+                }
+                None => {
+                    let _ =
+                        writeln!(o, "  {:<w$} {:>9}  no outcome in any draw", b.engine, num(b.stated, 2), w = width);
+                }
+            }
+        }
+    }
+    for n in &u.notes {
+        let _ = writeln!(o, "note: {n}");
+    }
+    o
+}
