@@ -117,6 +117,17 @@ test("the charts of a run are drawn as pixels, not a blank page", async () => {
   assert.ok(ink > 0.01, `charts area is blank (ink ${ink})`);
 });
 
+test("with draws, the forecast comes with its uncertainty bands", async () => {
+  await page.selectOption("#model", "compromise");
+  await page.fill("#draws", "20");
+  await runAndWait();
+  const headings = await page.locator("#charts h3").allTextContents();
+  assert.ok(headings.includes("How sure the forecasts are"), headings.join(", "));
+  const ids = await page.locator("#charts figure").evaluateAll((fs) => fs.map((f) => f.id));
+  assert.ok(ids.some((id) => id.includes("forecasts-under-uncertainty")), ids.join(", "));
+  await page.fill("#draws", "0");
+});
+
 test("the channel simulation runs from the page and draws the mediated-vs-direct charts", async () => {
   await runAndWait("#simulate");
   const ids = await page.locator("#charts figure").evaluateAll((fs) => fs.map((f) => f.id));

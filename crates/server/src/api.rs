@@ -160,9 +160,17 @@ async fn forecast(
         let started = SystemTime::now();
         let p = req.input.load()?;
         let forecasts = work::forecast(&req, &p.scenario, |_, _, _| {}, &mut demarche_forecast::NoObserver)?;
-        let (id, note) =
-            work::record(st.config.store.as_deref(), &req, &p.scenario, &forecasts, &st.config.version, started);
-        Ok(work::forecast_answer(&p.scenario, forecasts, &p.warnings, id, note, req.charts))
+        let u = work::uncertainty(&req, &p.scenario, &forecasts, &|| false)?;
+        let (id, note) = work::record(
+            st.config.store.as_deref(),
+            &req,
+            &p.scenario,
+            &forecasts,
+            u.as_ref(),
+            &st.config.version,
+            started,
+        );
+        Ok(work::forecast_answer(&p.scenario, forecasts, &p.warnings, u.as_ref(), id, note, req.charts))
     })
     .await
     .map_err(|e| ApiError::internal(format!("the forecast failed: {e}")))??;
@@ -206,20 +214,28 @@ async fn start_job(State(st): State<Shared>, JsonBody(req): JsonBody<ForecastReq
     // Reject a bad scenario now rather than in a job nobody polls.
     let parsed = req.input.load()?;
     req.models.expand()?;
+    if req.runs.is_some_and(|r| r == 0 || r > work::MAX_UNCERTAINTY_RUNS) {
+        return Err(ApiError::bad_request(format!("`runs` must be between 1 and {}", work::MAX_UNCERTAINTY_RUNS)));
+    }
     let state = st.clone();
     let id = st.jobs.start(move |job| {
         let started = SystemTime::now();
         let mut obs = job.observer();
         let forecasts = work::forecast(&req, &parsed.scenario, |k, n, m| job.set_step(k, n, m), &mut obs)?;
+        if req.runs.is_some() {
+            job.set_step(1, 1, "forecasts under uncertainty");
+        }
+        let u = work::uncertainty(&req, &parsed.scenario, &forecasts, &|| job.cancelled())?;
         let (id, note) = work::record(
             state.config.store.as_deref(),
             &req,
             &parsed.scenario,
             &forecasts,
+            u.as_ref(),
             &state.config.version,
             started,
         );
-        Ok(work::forecast_answer(&parsed.scenario, forecasts, &parsed.warnings, id, note, req.charts))
+        Ok(work::forecast_answer(&parsed.scenario, forecasts, &parsed.warnings, u.as_ref(), id, note, req.charts))
     })?;
     Ok((
         StatusCode::ACCEPTED,

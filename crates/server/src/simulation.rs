@@ -175,6 +175,55 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
     (intervals, escalation)
 }
 
+/// One chart per issue with every model's median and 10–90 % band over the
+/// draws of a forecast under uncertainty.
+pub fn uncertainty_charts(sc: &Scenario, u: &demarche_sim::uncertainty::ForecastUncertainty) -> Vec<IntervalChart> {
+    sc.issues
+        .iter()
+        .filter_map(|issue| {
+            let rows: Vec<IntervalRow> = u
+                .bands
+                .iter()
+                .filter(|b| b.issue == issue.id)
+                .filter_map(|b| {
+                    let s = b.summary.as_ref()?;
+                    Some(IntervalRow {
+                        group: "forecast".into(),
+                        series: b.engine.clone(),
+                        mean: s.median,
+                        low: s.p10,
+                        high: s.p90,
+                    })
+                })
+                .collect();
+            (!rows.is_empty()).then(|| IntervalChart {
+                title: format!("{}: forecasts under uncertainty", issue.name),
+                axis: match &issue.unit {
+                    Some(unit) => format!("{} ({unit})", issue.name),
+                    None => issue.name.clone(),
+                },
+                interval: format!(
+                    "the 10th–90th percentile over {} draws of the stated uncertainty (dot: median)",
+                    u.runs
+                ),
+                range: Some([issue.min, issue.max]),
+                ends: Some([issue.low.clone(), issue.high.clone()]),
+                reference: issue.status_quo.map(|x| ("status quo".to_string(), x)),
+                series_kind: Some("model".into()),
+                rows,
+            })
+        })
+        .collect()
+}
+
+/// Report documents of a forecast under uncertainty: the bands, and their charts.
+pub fn uncertainty_documents(sc: &Scenario, u: &demarche_sim::uncertainty::ForecastUncertainty) -> Vec<Document> {
+    [Document::of("forecast_uncertainty", u), Document::of(DOC_INTERVALS, &uncertainty_charts(sc, u))]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// How much work a scenario report's simulation parts may take.
 #[derive(Clone, Copy, Debug)]
 pub struct ReportBudget {

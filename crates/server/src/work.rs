@@ -99,6 +99,13 @@ pub struct ForecastRequest {
     /// Maximum rounds for iterative models.
     #[serde(default)]
     pub rounds: Option<u32>,
+    /// Also run the models on this many draws of the stated uncertainty
+    /// (at most [`MAX_UNCERTAINTY_RUNS`]) and report each outcome's band.
+    #[serde(default)]
+    pub runs: Option<u32>,
+    /// Seed of those draws (default 1).
+    #[serde(default)]
+    pub seed: Option<u64>,
     /// Keep a record in the run store (default true).
     #[serde(default = "yes")]
     pub store: bool,
@@ -109,6 +116,45 @@ pub struct ForecastRequest {
 
 fn yes() -> bool {
     true
+}
+
+/// Most draws one forecast request may ask for.
+pub const MAX_UNCERTAINTY_RUNS: u32 = 2_000;
+
+/// The request's models on `req.runs` draws of the stated uncertainty (None
+/// when it asks for none); `cancelled` is asked before each draw.
+pub fn uncertainty(
+    req: &ForecastRequest,
+    sc: &Scenario,
+    stated: &[Forecast],
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<demarche_sim::uncertainty::ForecastUncertainty>, ApiError> {
+    let Some(runs) = req.runs else { return Ok(None) };
+    if runs == 0 || runs > MAX_UNCERTAINTY_RUNS {
+        return Err(ApiError::bad_request(format!("`runs` must be between 1 and {MAX_UNCERTAINTY_RUNS}")));
+    }
+    let mut overrides = Overrides::default();
+    for o in &req.options {
+        overrides.push_str(o).map_err(ApiError::bad_request)?;
+    }
+    let request = Request { issues: req.issues.clone(), max_rounds: req.rounds };
+    let run = |draw: &Scenario| -> Result<Vec<Forecast>, String> {
+        if cancelled() {
+            return Err("cancelled".into());
+        }
+        stated
+            .iter()
+            .map(|f| {
+                let engine = demarche_engines::build(&f.engine, &draw.engines, &overrides)?;
+                demarche_forecast::run(engine.as_ref(), draw, &request).map_err(|e| e.to_string())
+            })
+            .collect()
+    };
+    let u = demarche_sim::uncertainty::forecast_uncertainty(sc, stated, runs, req.seed.unwrap_or(1), run);
+    if cancelled() {
+        return Err(ApiError::new(axum::http::StatusCode::CONFLICT, "the run was cancelled"));
+    }
+    Ok(Some(u))
 }
 
 /// Run every requested model; `observer_for(step, model)` watches each.
@@ -149,6 +195,7 @@ pub fn record(
     req: &ForecastRequest,
     sc: &Scenario,
     forecasts: &[Forecast],
+    uncertainty: Option<&demarche_sim::uncertainty::ForecastUncertainty>,
     version: &str,
     started: SystemTime,
 ) -> (Option<i64>, Option<String>) {
@@ -156,8 +203,12 @@ pub fn record(
     let params = serde_json::json!({
         "models": forecasts.iter().map(|f| f.engine.clone()).collect::<Vec<_>>(),
         "options": req.options, "issues": req.issues, "rounds": req.rounds, "via": "api",
+        "runs": uncertainty.map(|u| u.runs), "seed": uncertainty.map(|u| u.seed),
     });
-    let run = demarche_store::NewRun::forecast(sc, forecasts, params, version, started);
+    let mut run = demarche_store::NewRun::forecast(sc, forecasts, params, version, started);
+    if let Some(u) = uncertainty {
+        run.documents.extend(crate::simulation::uncertainty_documents(sc, u));
+    }
     match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
         Ok(id) => (Some(id), None),
         Err(e) => (None, Some(format!("the run was not stored: {e}"))),
@@ -169,6 +220,7 @@ pub fn forecast_answer(
     sc: &Scenario,
     forecasts: Vec<Forecast>,
     warnings: &demarche_scenario::Diagnostics,
+    uncertainty: Option<&demarche_sim::uncertainty::ForecastUncertainty>,
     run_id: Option<i64>,
     store_note: Option<String>,
     with_charts: bool,
@@ -188,7 +240,10 @@ pub fn forecast_answer(
             })
         })
         .collect();
-    let data = ReportData::new(sc.clone(), forecasts);
+    let mut data = ReportData::new(sc.clone(), forecasts);
+    if let Some(u) = uncertainty {
+        data.intervals = crate::simulation::uncertainty_charts(sc, u);
+    }
     let charts: Vec<serde_json::Value> = if with_charts {
         demarche_report::sections(&data)
             .into_iter()
@@ -208,6 +263,7 @@ pub fn forecast_answer(
         "warnings": warnings,
         "outcomes": outcomes,
         "forecasts": data.forecasts,
+        "uncertainty": uncertainty,
         "charts": charts,
     })
 }

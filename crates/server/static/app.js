@@ -208,7 +208,12 @@ async function runJob(path, body) {
   }
 }
 
-const run = () => runJob("/api/jobs", { scenario: state.scenario, models: $("model").value });
+function run() {
+  const body = { scenario: state.scenario, models: $("model").value };
+  const draws = Math.round(Number($("draws").value));
+  if (draws > 0) body.runs = Math.min(draws, 2000);
+  return runJob("/api/jobs", body);
+}
 const simulate = () => runJob("/api/simulate", { scenario: state.scenario, runs: 500 });
 
 async function loadSeed() {

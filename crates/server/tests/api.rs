@@ -315,6 +315,29 @@ fn simulate_runs_as_a_job_with_channel_charts_and_is_stored() {
 }
 
 #[test]
+fn forecasts_under_uncertainty_come_with_bands_and_their_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = spawn(config(Some(dir.path().join("runs.sqlite")))).unwrap();
+    let body = serde_json::json!({ "text": IRAN_US, "name": "s.toml", "models": "compromise", "runs": 30, "seed": 2 });
+    let a = post(addr, "/api/forecast", &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let v = a.json();
+    let bands = v["uncertainty"]["bands"].as_array().unwrap();
+    assert_eq!(bands.len(), 8, "one band per issue for the one model");
+    assert_eq!(v["uncertainty"]["runs"], 30);
+    let charts = v["charts"].as_array().unwrap();
+    assert!(charts.iter().any(|c| c["heading"] == "How sure the forecasts are"), "no uncertainty chart");
+    // The same request gives the same bands.
+    assert_eq!(post(addr, "/api/forecast", &body).json()["uncertainty"], v["uncertainty"]);
+    // Out of bounds: a clear 400, from the job endpoint before any job starts too.
+    for path in ["/api/forecast", "/api/jobs"] {
+        let bad = post(addr, path, &serde_json::json!({ "text": IRAN_US, "name": "s.toml", "runs": 0 }));
+        assert_eq!(bad.status, 400, "{path}: {}", bad.body);
+        assert!(bad.json()["error"].as_str().unwrap().contains("runs"));
+    }
+}
+
+#[test]
 fn a_cancelled_simulation_stops_and_is_not_stored() {
     let dir = tempfile::tempdir().unwrap();
     let addr = spawn(config(Some(dir.path().join("runs.sqlite")))).unwrap();

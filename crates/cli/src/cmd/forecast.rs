@@ -95,7 +95,8 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     };
     let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues,
                                      "rounds": args.rounds, "runs": args.runs, "seed": args.runs.map(|_| args.seed) });
-    let documents = uncertainty.as_ref().map(|u| uncertainty_documents(&sc, u)).unwrap_or_default();
+    let documents =
+        uncertainty.as_ref().map(|u| demarche_server::simulation::uncertainty_documents(&sc, u)).unwrap_or_default();
     let recorded = super::runs::record_forecast_with(&args.store, &sc, &forecasts, params, started, documents);
     super::runs::announce(recorded.as_ref());
     if let Some(path) = &args.trajectory_out {
@@ -124,56 +125,6 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
         OutputFormat::Csv => render::csv::trajectories(std::io::stdout().lock(), &sc, &forecasts, true)?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Report documents of a forecast under uncertainty: the bands themselves,
-/// and one chart per issue with every model's median and 10–90 % band.
-fn uncertainty_documents(
-    sc: &Scenario,
-    u: &demarche_sim::uncertainty::ForecastUncertainty,
-) -> Vec<demarche_store::Document> {
-    use demarche_report::data::{IntervalChart, IntervalRow, DOC_INTERVALS};
-    let charts: Vec<IntervalChart> = sc
-        .issues
-        .iter()
-        .filter_map(|issue| {
-            let rows: Vec<IntervalRow> = u
-                .bands
-                .iter()
-                .filter(|b| b.issue == issue.id)
-                .filter_map(|b| {
-                    let s = b.summary.as_ref()?;
-                    Some(IntervalRow {
-                        group: "forecast".into(),
-                        series: b.engine.clone(),
-                        mean: s.median,
-                        low: s.p10,
-                        high: s.p90,
-                    })
-                })
-                .collect();
-            (!rows.is_empty()).then(|| IntervalChart {
-                title: format!("{}: forecasts under uncertainty", issue.name),
-                axis: match &issue.unit {
-                    Some(unit) => format!("{} ({unit})", issue.name),
-                    None => issue.name.clone(),
-                },
-                interval: format!(
-                    "the 10th–90th percentile over {} draws of the stated uncertainty (dot: median)",
-                    u.runs
-                ),
-                range: Some([issue.min, issue.max]),
-                ends: Some([issue.low.clone(), issue.high.clone()]),
-                reference: issue.status_quo.map(|x| ("status quo".to_string(), x)),
-                series_kind: Some("model".into()),
-                rows,
-            })
-        })
-        .collect();
-    [demarche_store::Document::of("forecast_uncertainty", u), demarche_store::Document::of(DOC_INTERVALS, &charts)]
-        .into_iter()
-        .flatten()
-        .collect()
 }
 
 /// Run each model in turn. With `skip_unsupported` (`--model all`), a model that
