@@ -161,16 +161,7 @@ async fn forecast(
         let p = req.input.load()?;
         let forecasts = work::forecast(&req, &p.scenario, |_, _, _| {}, &mut demarche_forecast::NoObserver)?;
         let u = work::uncertainty(&req, &p.scenario, &forecasts, &|| false)?;
-        let (id, note) = work::record(
-            st.config.store.as_deref(),
-            &req,
-            &p.scenario,
-            &forecasts,
-            u.as_ref(),
-            &st.config.version,
-            started,
-        );
-        Ok(work::forecast_answer(&p.scenario, forecasts, &p.warnings, u.as_ref(), id, note, req.charts))
+        Ok(work::finish(&st.config, &req, &p, forecasts, u, started))
     })
     .await
     .map_err(|e| ApiError::internal(format!("the forecast failed: {e}")))??;
@@ -226,16 +217,7 @@ async fn start_job(State(st): State<Shared>, JsonBody(req): JsonBody<ForecastReq
             job.set_step(1, 1, "forecasts under uncertainty");
         }
         let u = work::uncertainty(&req, &parsed.scenario, &forecasts, &|| job.cancelled())?;
-        let (id, note) = work::record(
-            state.config.store.as_deref(),
-            &req,
-            &parsed.scenario,
-            &forecasts,
-            u.as_ref(),
-            &state.config.version,
-            started,
-        );
-        Ok(work::forecast_answer(&parsed.scenario, forecasts, &parsed.warnings, u.as_ref(), id, note, req.charts))
+        Ok(work::finish(&state.config, &req, &parsed, forecasts, u, started))
     })?;
     Ok((
         StatusCode::ACCEPTED,

@@ -215,6 +215,20 @@ pub fn record(
     }
 }
 
+/// Record a finished forecast (with its bands, if any) and build the answer.
+pub fn finish(
+    config: &crate::Config,
+    req: &ForecastRequest,
+    p: &Parsed,
+    forecasts: Vec<Forecast>,
+    uncertainty: Option<demarche_sim::uncertainty::ForecastUncertainty>,
+    started: SystemTime,
+) -> serde_json::Value {
+    let u = uncertainty.as_ref();
+    let (id, note) = record(config.store.as_deref(), req, &p.scenario, &forecasts, u, &config.version, started);
+    forecast_answer(&p.scenario, forecasts, &p.warnings, u, id, note, req.charts)
+}
+
 /// The answer to a forecast: forecasts, a table of outcomes and the charts.
 pub fn forecast_answer(
     sc: &Scenario,
