@@ -6,6 +6,9 @@
 //! cancel a run. This crate also holds the two closed-form engines,
 //! [`Compromise`] and [`Nash`]; iterative ones live in their own crates.
 
+// `!(x > 0.0)` is how this crate says "not a positive number, NaN included".
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 pub mod compromise;
 pub mod engine;
 pub mod forecast;

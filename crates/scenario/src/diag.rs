@@ -185,7 +185,7 @@ impl Diagnostics {
 
     /// Errors first (stable within each severity), so the worst is read first.
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| b.severity.cmp(&a.severity));
+        self.0.sort_by_key(|d| std::cmp::Reverse(d.severity));
     }
 }
 
@@ -248,7 +248,7 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// "did you mean `x`?" or a list of what is allowed.
-pub fn suggest<'a>(word: &str, candidates: &[&'a str]) -> String {
+pub fn suggest(word: &str, candidates: &[&str]) -> String {
     match nearest(word, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None if candidates.len() <= 12 => {

@@ -11,6 +11,9 @@
 //! each with file, line and column where the format has them, the field path,
 //! and a hint.
 
+// `!(x > 0.0)` is how this crate says "not a positive number, NaN included".
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 pub mod decode;
 pub mod diag;
 pub mod import;

@@ -29,6 +29,10 @@
 //! its `[simulation]` table checked), so a patch can never produce a scenario
 //! that a file could not.
 
+// Errors here are diagnostics collected for the user on the error path only;
+// boxing them would complicate every caller for no measurable gain.
+#![allow(clippy::result_large_err)]
+
 use serde_json::{Map, Value as Json};
 
 use crate::diag::{nearest, suggest, Diagnostic, Diagnostics};

@@ -62,10 +62,16 @@ pub struct Bargain {
 }
 
 /// Either a problem to negotiate or the first agenda issue with no zone.
+// Built once per run and matched at once: boxing the large variant buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Setup {
     NoZone { issue: usize },
     Ready(Bargain),
 }
+
+/// An influencer's pull on one issue: (influence × its salience, its ideal,
+/// its salience, its red line, red-line weight λ).
+type Pull = (f64, f64, f64, Option<[f64; 2]>, f64);
 
 fn normalise(w: &mut [f64]) {
     let s: f64 = w.iter().sum();
@@ -95,7 +101,7 @@ pub fn setup(sc: &Scenario, plan: &Plan, d: &Draw) -> Setup {
             let own_red = plan.stance_of[a][i].and_then(|st| sc.stances[st].red_line).unwrap_or([iss.min, iss.max]);
             let (mut lo, mut hi) = (own_red[0], own_red[1]);
             // Pulls towards the influencers, scaled to sum to at most 1.
-            let pulls: Vec<(f64, f64, f64, Option<[f64; 2]>, f64)> = plan.influencers[p]
+            let pulls: Vec<Pull> = plan.influencers[p]
                 .iter()
                 .filter_map(|inf| {
                     let (tk, sk) = d.stance(plan, inf.actor, i)?;

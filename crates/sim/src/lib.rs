@@ -27,6 +27,9 @@
 //! number of threads. Every modelling choice is in docs/models.md
 //! (`## simulation`).
 
+// `!(x > 0.0)` is how this crate says "not a positive number, NaN included".
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 pub mod bargain;
 pub mod dist;
 pub mod draw;
@@ -242,8 +245,8 @@ pub fn analyse(sc: &Scenario, opts: &SensitivityOptions) -> Result<SensitivityRe
                     let agreed = ch.is_some_and(|x| x.end == run::End::Agreement);
                     y.push(f64::from(u8::from(agreed)));
                     y.push(f64::from(u8::from(agreed && ch.is_some_and(|x| x.ratified))));
-                    for k in 0..plan.agenda.len() {
-                        y.push(if agreed { ch.map(|x| x.terms[k]).unwrap_or(fallback[k]) } else { fallback[k] });
+                    for (k, &none) in fallback.iter().enumerate() {
+                        y.push(if agreed { ch.map(|x| x.terms[k]).unwrap_or(none) } else { none });
                     }
                 }
                 y

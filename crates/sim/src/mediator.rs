@@ -110,10 +110,10 @@ impl SingleText {
     fn score(&self, u: [f64; 2]) -> (f64, f64) {
         let mut short = 0.0;
         let mut nash = 0.0;
-        for p in 0..2 {
-            let gain = u[p] - self.belief.reservation[p];
-            short += self.alpha[p] * gain.min(0.0);
-            nash += self.alpha[p] * gain.max(1e-12).ln();
+        for ((&u, &r), &alpha) in u.iter().zip(&self.belief.reservation).zip(&self.alpha) {
+            let gain = u - r;
+            short += alpha * gain.min(0.0);
+            nash += alpha * gain.max(1e-12).ln();
         }
         (short, nash)
     }

@@ -327,9 +327,9 @@ impl Plan {
                 );
             }
         }
-        for k in 0..2 {
+        for (k, &principal) in principals.iter().enumerate() {
             let p = party(k);
-            let id = &sc.actors[principals[k]].id;
+            let id = &sc.actors[principal].id;
             if p.stall_probability > 0.0 && p.stall_probability < 1.0 {
                 push(&mut inputs, &mut groups, Input::Stall { party: k }, format!("{id} stalls"), true);
             }

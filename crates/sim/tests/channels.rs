@@ -97,7 +97,10 @@ fn median_term(c: &ChannelReport, issue: &str) -> f64 {
     c.terms.iter().find(|t| t.issue == issue).unwrap().summary.median
 }
 
-const OPPOSED: ([(f64, f64); 2], [(f64, f64); 2]) = ([(0.0, 0.8), (0.0, 0.4)], [(100.0, 0.4), (100.0, 0.8)]);
+/// One principal's (position, salience) on each of the two issues.
+type Stances = [(f64, f64); 2];
+
+const OPPOSED: (Stances, Stances) = ([(0.0, 0.8), (0.0, 0.4)], [(100.0, 0.4), (100.0, 0.8)]);
 
 #[test]
 fn no_zone_of_agreement_means_no_deal_in_either_channel() {

@@ -507,9 +507,11 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
 
 pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<SimulationSettings> {
     let mut t = Table::new(n, path, cx)?;
-    let mut s = SimulationSettings::default();
-    s.principals = t.opt_str_list("principals", cx);
-    s.agenda = t.opt_str_list("agenda", cx);
+    let mut s = SimulationSettings {
+        principals: t.opt_str_list("principals", cx),
+        agenda: t.opt_str_list("agenda", cx),
+        ..Default::default()
+    };
     if let Some(c) = t.opt_keyword("channel", &Channel::NAMES, Channel::parse, cx) {
         s.channel = c;
     }
