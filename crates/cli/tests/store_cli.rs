@@ -98,7 +98,7 @@ fn a_scenario_report_has_every_section_and_keeps_them_in_the_store() {
     let html = dir.path().join("seed.html");
     demarche(&store).args(["report", "@seed", "-o"]).arg(&html).assert().success();
     let text = std::fs::read_to_string(&html).unwrap();
-    for section in ["models", "positions", "channels", "pareto", "escalation", "sensitivity", "inputs"] {
+    for section in ["models", "positions", "uncertainty", "channels", "pareto", "escalation", "sensitivity", "inputs"] {
         assert!(text.contains(&format!("<section id=\"{section}\"")), "no {section} section");
     }
     // Figure ids are unique (two channels' confrontation matrices share a section).
@@ -114,7 +114,7 @@ fn a_scenario_report_has_every_section_and_keeps_them_in_the_store() {
     let again = dir.path().join("again.html");
     demarche(&store).args(["report", &id, "-o"]).arg(&again).assert().success();
     let stored = std::fs::read_to_string(&again).unwrap();
-    for section in ["channels", "pareto", "sensitivity"] {
+    for section in ["uncertainty", "channels", "pareto", "sensitivity"] {
         assert!(stored.contains(&format!("<section id=\"{section}\"")), "stored run lost its {section} section");
     }
 

@@ -114,6 +114,9 @@ pub struct Sensitivity {
 }
 
 pub const DOC_INTERVALS: &str = "intervals";
+/// Interval charts of the models' forecasts under uncertainty (read into the
+/// same list as [`DOC_INTERVALS`]; a separate name so a run can hold both).
+pub const DOC_BANDS: &str = "bands";
 
 /// One estimate with its interval, for one series (e.g. a channel) in one group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 
 use crate::charts::{self, axis::label, Chart};
 use crate::data::{
-    ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity, DOC_CHANNELS, DOC_ESCALATION,
-    DOC_INTERVALS, DOC_PARETO, DOC_SENSITIVITY,
+    ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity, DOC_BANDS, DOC_CHANNELS,
+    DOC_ESCALATION, DOC_INTERVALS, DOC_PARETO, DOC_SENSITIVITY,
 };
 use crate::svg::esc;
 
@@ -102,7 +102,11 @@ impl ReportData {
             forecasts,
             run: None,
             channels: doc(docs, DOC_CHANNELS)?,
-            intervals: one_or_many(docs, DOC_INTERVALS)?,
+            intervals: {
+                let mut v: Vec<IntervalChart> = one_or_many(docs, DOC_INTERVALS)?;
+                v.extend(one_or_many::<IntervalChart>(docs, DOC_BANDS)?);
+                v
+            },
             pareto: one_or_many(docs, DOC_PARETO)?,
             escalation: one_or_many(docs, DOC_ESCALATION)?,
             sensitivity: one_or_many(docs, DOC_SENSITIVITY)?,
@@ -161,19 +165,23 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             out.push(Section { id: "positions", heading: "Positions over rounds", intro, charts });
         }
     }
+    // Bands of the models' forecasts under uncertainty get their own section.
+    let is_model = |c: &&crate::data::IntervalChart| c.series_kind.as_deref() == Some("model");
+    let bands: Vec<Chart> = data.intervals.iter().filter(is_model).filter_map(charts::intervals::intervals).collect();
+    if !bands.is_empty() {
+        out.push(Section {
+            id: "uncertainty",
+            heading: "How sure the forecasts are",
+            intro: "Each model's outcome per issue when every stance is drawn from its stated uncertainty.".into(),
+            charts: bands,
+        });
+    }
     let mut channel_charts: Vec<Chart> = data.channels.as_ref().and_then(charts::bands::bands).into_iter().collect();
-    channel_charts.extend(data.intervals.iter().filter_map(charts::intervals::intervals));
+    channel_charts.extend(data.intervals.iter().filter(|c| !is_model(c)).filter_map(charts::intervals::intervals));
     if !channel_charts.is_empty() {
         let tournament = data.run.as_ref().is_some_and(|r| r.kind == "tournament");
-        let models =
-            data.channels.is_none() && data.intervals.iter().all(|c| c.series_kind.as_deref() == Some("model"));
         let (heading, intro) = if tournament {
             ("Strategies compared", "Each strategy's results over every pairing of the tournament.")
-        } else if models {
-            (
-                "How sure the forecasts are",
-                "Each model's outcome per issue when every stance is drawn from its stated uncertainty.",
-            )
         } else {
             ("Mediated or direct talks", "The channels of talks compared under uncertainty.")
         };

@@ -218,7 +218,8 @@ pub fn uncertainty_charts(sc: &Scenario, u: &demarche_sim::uncertainty::Forecast
 
 /// Report documents of a forecast under uncertainty: the bands, and their charts.
 pub fn uncertainty_documents(sc: &Scenario, u: &demarche_sim::uncertainty::ForecastUncertainty) -> Vec<Document> {
-    [Document::of("forecast_uncertainty", u), Document::of(DOC_INTERVALS, &uncertainty_charts(sc, u))]
+    let bands = uncertainty_charts(sc, u);
+    [Document::of("forecast_uncertainty", u), Document::of(demarche_report::data::DOC_BANDS, &bands)]
         .into_iter()
         .flatten()
         .collect()

@@ -53,7 +53,17 @@ pub fn run(args: &DemoArgs) -> CmdResult {
             Err(e) => println!("\nsimulation unavailable: {e}"),
         }
     }
-    let (documents, notes) = demarche_server::simulation::report_documents(&sc, &budget, simulated.as_ref().ok());
+    let (mut documents, notes) = demarche_server::simulation::report_documents(&sc, &budget, simulated.as_ref().ok());
+    // How sure each model's forecast is, for the report (`forecast FILE --runs N` prints it).
+    let u = super::forecast::bands(
+        &sc,
+        &forecasts,
+        &Overrides::default(),
+        &Request::default(),
+        super::forecast::REPORT_DRAWS,
+        1,
+    );
+    documents.extend(demarche_server::simulation::uncertainty_documents(&sc, &u));
     for n in notes {
         eprintln!("note: {n}");
     }

@@ -84,14 +84,9 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     let forecasts = run_models(&sc, &models, &overrides, &request, args.model == "all")?;
     let uncertainty = match args.runs {
         None => None,
-        Some(runs) => {
-            // The models that ran on the stated scenario, run again on every draw.
-            let ran: Vec<&str> = forecasts.iter().map(|f| f.engine.as_str()).collect();
-            let run = |draw: &Scenario| run_models(draw, &ran, &overrides, &request, false).map_err(|e| e.to_string());
-            Some(super::simulate::with_threads(args.threads, || {
-                demarche_sim::uncertainty::forecast_uncertainty(&sc, &forecasts, runs, args.seed, run)
-            })?)
-        }
+        Some(runs) => Some(super::simulate::with_threads(args.threads, || {
+            bands(&sc, &forecasts, &overrides, &request, runs, args.seed)
+        })?),
     };
     let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues,
                                      "rounds": args.rounds, "runs": args.runs, "seed": args.runs.map(|_| args.seed) });
@@ -126,6 +121,24 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The models that ran on the stated scenario, run again on `runs` draws of
+/// its stated uncertainty.
+pub fn bands(
+    sc: &Scenario,
+    forecasts: &[Forecast],
+    overrides: &Overrides,
+    request: &Request,
+    runs: u32,
+    seed: u64,
+) -> demarche_sim::uncertainty::ForecastUncertainty {
+    let ran: Vec<&str> = forecasts.iter().map(|f| f.engine.as_str()).collect();
+    let run = |draw: &Scenario| run_models(draw, &ran, overrides, request, false).map_err(|e| e.to_string());
+    demarche_sim::uncertainty::forecast_uncertainty(sc, forecasts, runs, seed, run)
+}
+
+/// Draws of the stated uncertainty in a scenario's report (`demo`, `report FILE`).
+pub const REPORT_DRAWS: u32 = 100;
 
 /// Run each model in turn. With `skip_unsupported` (`--model all`), a model that
 /// cannot run this scenario is reported on standard error and left out rather

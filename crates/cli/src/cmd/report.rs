@@ -27,8 +27,8 @@ pub struct ReportArgs {
     /// Read the scenario in this format instead of guessing from its name.
     #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
     pub input_format: Option<demarche_scenario::Format>,
-    /// Forecasts only: leave out the channel simulation, the bargaining
-    /// picture and the sensitivity tornado.
+    /// Forecasts only: leave out the models' uncertainty bands, the channel
+    /// simulation, the bargaining picture and the sensitivity tornado.
     #[arg(long)]
     pub no_simulation: bool,
     #[command(flatten)]
@@ -54,10 +54,13 @@ pub fn run(args: &ReportArgs) -> CmdResult {
                 Vec::new()
             } else {
                 let budget = demarche_server::simulation::ReportBudget::default();
-                let (documents, notes) = demarche_server::simulation::report_documents(&sc, &budget, None);
+                let (mut documents, notes) = demarche_server::simulation::report_documents(&sc, &budget, None);
                 for n in notes {
                     eprintln!("note: {n}");
                 }
+                let draws = super::forecast::REPORT_DRAWS;
+                let u = super::forecast::bands(&sc, &forecasts, &Overrides::default(), &Request::default(), draws, 1);
+                documents.extend(demarche_server::simulation::uncertainty_documents(&sc, &u));
                 documents
             };
             let recorded = record_forecast_with(&args.store, &sc, &forecasts, params, started, documents.clone());
