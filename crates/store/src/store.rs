@@ -95,6 +95,15 @@ impl Store {
 
     /// Record a run in one transaction; returns its id.
     pub fn record(&mut self, run: &NewRun<'_>) -> Result<i64, StoreError> {
+        // Documents are keyed by name: a second one of a name would silently replace the first.
+        let mut names: Vec<&str> = run.documents.iter().map(|d| d.name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(StoreError::Invalid {
+                path: self.path.display().to_string(),
+                message: format!("a run cannot hold two documents named `{}`", w[0]),
+            });
+        }
         let (scenario_text, hash) = run.input.canonical();
         let params_text = canonical_json(&run.params);
         let engines = run.engines.join(",");

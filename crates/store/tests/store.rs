@@ -2,7 +2,7 @@
 
 mod common;
 
-use demarche_store::{diff, ExportFormat, ListFilter, RunKind, Store, DOC_FORECASTS, SCHEMA_VERSION};
+use demarche_store::{diff, Document, ExportFormat, ListFilter, RunKind, Store, DOC_FORECASTS, SCHEMA_VERSION};
 
 #[test]
 fn a_recorded_run_reads_back_whole() {
@@ -123,4 +123,18 @@ fn a_file_that_is_not_a_database_is_an_error_not_a_panic() {
     let path = dir.path().join("runs.sqlite");
     std::fs::write(&path, b"this is not sqlite, just some text that is long enough to look like a header....").unwrap();
     assert!(Store::open(&path).is_err());
+}
+
+#[test]
+fn two_documents_of_one_name_are_refused_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("runs.sqlite")).unwrap();
+    let sc = common::scenario();
+    let fs = common::forecasts(&sc);
+    let mut run = common::new_run(&sc, &fs);
+    run.documents.push(Document::new("intervals", serde_json::json!([1])));
+    run.documents.push(Document::new("intervals", serde_json::json!([2])));
+    let err = store.record(&run).unwrap_err().to_string();
+    assert!(err.contains("two documents named `intervals`"), "{err}");
+    assert_eq!(store.count().unwrap(), 0, "nothing half-written");
 }
