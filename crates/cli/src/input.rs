@@ -6,8 +6,7 @@ use std::path::Path;
 use demarche_scenario::{load_path_as, load_str, Format, LoadError, Loaded};
 
 /// The built-in seed scenario (also what `demarche demo` runs).
-pub const SEED_SCENARIO: &str = include_str!("../../../scenarios/iran-us-nuclear.toml");
-pub const SEED_LABEL: &str = "<built-in>/iran-us-nuclear.toml";
+pub use demarche_scenario::{SEED_LABEL, SEED_TOML as SEED_SCENARIO};
 
 /// Parse a `--input-format` value.
 pub fn parse_format(s: &str) -> Result<Format, String> {

@@ -34,3 +34,13 @@ pub fn json_schema() -> serde_json::Value {
     let schema = schemars::schema_for!(Scenario);
     serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
 }
+
+/// The built-in seed scenario (`scenarios/iran-us-nuclear.toml`), as written.
+pub const SEED_TOML: &str = include_str!("../../../scenarios/iran-us-nuclear.toml");
+/// How messages name the built-in seed scenario.
+pub const SEED_LABEL: &str = "<built-in>/iran-us-nuclear.toml";
+
+/// The built-in seed scenario, loaded.
+pub fn seed() -> Result<Loaded, LoadError> {
+    load_str(SEED_TOML, Some(Format::Toml), Some(SEED_LABEL))
+}

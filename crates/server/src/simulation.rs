@@ -354,22 +354,25 @@ pub fn tornadoes(
 ) -> Vec<Sensitivity> {
     let mut scored: Vec<(f64, Sensitivity)> = Vec::new();
     for out in &r.ranked {
-        let Some((channel, what)) = out.output.split_once(": ") else { continue };
-        let (label, ends, score) = if what == "P(agreement)" || what == "P(ratified deal)" {
-            let thing = if what == "P(agreement)" { "deal at the table" } else { "deal that survives ratification" };
-            (
-                format!("chance of a {thing} ({channel} talks)"),
-                Some(["no run ends in one".to_string(), "every run does".to_string()]),
-                out.variance + 1.0,
-            )
-        } else {
-            let Some(issue) = what.strip_prefix("E[").and_then(|w| w.strip_suffix(']')) else { continue };
-            let Some(iss) = sc.issues.iter().find(|i| i.id == issue) else { continue };
+        let channel = &out.channel;
+        let (label, ends, score) = if let demarche_sim::Measure::Term(issue) = &out.measure {
+            let Some(iss) = sc.issues.iter().find(|i| &i.id == issue) else { continue };
             let range = iss.range().max(f64::MIN_POSITIVE);
             (
                 format!("expected term on {} ({channel} talks)", iss.name),
                 Some([iss.low.clone(), iss.high.clone()]),
                 out.variance / (range * range),
+            )
+        } else {
+            let thing = if out.measure == demarche_sim::Measure::Agreement {
+                "deal at the table"
+            } else {
+                "deal that survives ratification"
+            };
+            (
+                format!("chance of a {thing} ({channel} talks)"),
+                Some(["no run ends in one".to_string(), "every run does".to_string()]),
+                out.variance + 1.0,
             )
         };
         let mut bars: Vec<TornadoBar> = out
@@ -500,15 +503,11 @@ mod tests {
             low,
             high,
         };
-        let sc: Scenario = demarche_scenario::load_str(
-            include_str!("../../../scenarios/iran-us-nuclear.toml"),
-            Some(demarche_scenario::Format::Toml),
-            None,
-        )
-        .unwrap()
-        .scenario;
-        let output = |name: &str, variance: f64, rows| demarche_sim::RankedOutput {
-            output: name.into(),
+        let sc: Scenario = demarche_scenario::seed().unwrap().scenario;
+        let output = |measure: demarche_sim::Measure, variance: f64, rows| demarche_sim::RankedOutput {
+            output: String::new(),
+            channel: "direct".into(),
+            measure,
             baseline: 50.0,
             variance,
             rows,
@@ -523,12 +522,12 @@ mod tests {
             ranked: vec![
                 // Both settings push the same way: its reach from the base is 30, the largest.
                 output(
-                    "direct: E[inspections]",
+                    demarche_sim::Measure::Term("inspections".into()),
                     4.0,
                     vec![row("a", 45.0, 55.0), row("b", 70.0, 80.0), row("flat", 50.0, 50.0)],
                 ),
-                output("direct: P(agreement)", 0.0, vec![row("a", 1.0, 1.0)]),
-                output("direct: E[no_such_issue]", 9.0, vec![row("a", 1.0, 2.0)]),
+                output(demarche_sim::Measure::Agreement, 0.0, vec![row("a", 1.0, 1.0)]),
+                output(demarche_sim::Measure::Term("no_such_issue".into()), 9.0, vec![row("a", 1.0, 2.0)]),
             ],
         };
         let t = tornadoes(&sc, &r, 6, 10);

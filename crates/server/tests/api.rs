@@ -269,7 +269,7 @@ fn oversized_and_malformed_bodies_get_clear_4xx() {
 }
 
 /// The repository's seed scenario, which has a mediator and a [simulation] section.
-const IRAN_US: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iran-us-nuclear.toml"));
+const IRAN_US: &str = demarche_scenario::SEED_TOML;
 
 fn wait_for_job(addr: SocketAddr, id: u64) -> serde_json::Value {
     let t = Instant::now();

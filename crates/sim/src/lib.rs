@@ -174,9 +174,35 @@ pub struct SensitivityReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct RankedOutput {
     pub output: String,
+    /// The channel and measure `output` names (for callers, who need not parse it).
+    #[serde(skip)]
+    pub channel: String,
+    #[serde(skip)]
+    pub measure: Measure,
     pub baseline: f64,
     pub variance: f64,
     pub rows: Vec<RankedInput>,
+}
+
+/// What a sensitivity output measures, per channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// P(deal at the table).
+    Agreement,
+    /// P(deal that survives ratification).
+    Ratified,
+    /// The expected term on an agenda issue (by id).
+    Term(String),
+}
+
+impl Measure {
+    fn label(&self, channel: &str) -> String {
+        match self {
+            Measure::Agreement => format!("{channel}: P(agreement)"),
+            Measure::Ratified => format!("{channel}: P(ratified deal)"),
+            Measure::Term(issue) => format!("{channel}: E[{issue}]"),
+        }
+    }
 }
 
 /// One row of tornado data.
@@ -217,18 +243,19 @@ pub fn analyse(sc: &Scenario, opts: &SensitivityOptions) -> Result<SensitivityRe
     let seed = plan.settings.seed;
     let groups: Vec<&plan::Group> = plan.groups.iter().filter(|g| g.affects_talks).collect();
     let columns: Vec<Vec<usize>> = groups.iter().map(|g| g.columns.clone()).collect();
-    let mut outputs = Vec::new();
+    let mut measured: Vec<(&str, Measure)> = Vec::new();
     let channels: Vec<(usize, &str)> = [(0, "direct"), (1, "mediated")]
         .into_iter()
         .filter(|(c, _)| [plan.channel.direct(), plan.channel.mediated()][*c])
         .collect();
     for &(_, name) in &channels {
-        outputs.push(format!("{name}: P(agreement)"));
-        outputs.push(format!("{name}: P(ratified deal)"));
+        measured.push((name, Measure::Agreement));
+        measured.push((name, Measure::Ratified));
         for &i in &plan.agenda {
-            outputs.push(format!("{name}: E[{}]", sc.issues[i].id));
+            measured.push((name, Measure::Term(sc.issues[i].id.clone())));
         }
     }
+    let outputs: Vec<String> = measured.iter().map(|(c, m)| m.label(c)).collect();
     let fallback: Vec<f64> = plan
         .agenda
         .iter()
@@ -292,7 +319,14 @@ pub fn analyse(sc: &Scenario, opts: &SensitivityOptions) -> Result<SensitivityRe
                     .then((b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()))
                     .then(a.input.cmp(&b.input))
             });
-            RankedOutput { output: outputs[o].clone(), baseline: oat.baseline[o], variance: sobol.variance[o], rows }
+            RankedOutput {
+                output: outputs[o].clone(),
+                channel: measured[o].0.to_string(),
+                measure: measured[o].1.clone(),
+                baseline: oat.baseline[o],
+                variance: sobol.variance[o],
+                rows,
+            }
         })
         .collect();
     Ok(SensitivityReport { title: sc.meta.title.clone(), seed, outputs, inputs: names, sobol, oat, ranked })

@@ -145,13 +145,7 @@ mod tests {
 
     #[test]
     fn the_seed_picture_has_a_frontier_with_its_solutions_on_it() {
-        let sc = demarche_scenario::load_str(
-            include_str!("../../../scenarios/iran-us-nuclear.toml"),
-            Some(demarche_scenario::Format::Toml),
-            None,
-        )
-        .unwrap()
-        .scenario;
+        let sc = demarche_scenario::seed().unwrap().scenario;
         let p = picture(&sc, &Overrides::default()).unwrap();
         assert_eq!(p.principals, ["iran_gov".to_string(), "us_admin".to_string()]);
         assert!(!p.frontier.is_empty());

@@ -51,8 +51,13 @@ pub fn prob_edu(m: &Model, a: &Assessed, h: usize, k: usize, i: usize, j: usize)
 #[inline(always)]
 fn principals(m: &Model, i: usize, j: usize, uii: f64, uij: f64, uji: f64, ujj: f64) -> (f64, f64) {
     let vr = m.params.vr;
-    let ci = vote(vr, m.w_eff[i], uii, uij);
-    let cj = vote(vr, m.w_eff[j], uji, ujj);
+    coalitions(vote(vr, m.w_eff[i], uii, uij), vote(vr, m.w_eff[j], uji, ujj))
+}
+
+/// The two sides' coalitions from the principals' own votes `ci`, `cj`: each
+/// vote goes to the side it favours, on top of the minimal coalition.
+#[inline(always)]
+fn coalitions(ci: f64, cj: f64) -> (f64, f64) {
     let mut chij = MIN_CHALLENGE_COALITION;
     let mut chji = MIN_CHALLENGE_COALITION;
     if ci > 0.0 {
@@ -535,23 +540,7 @@ impl<'a, R: Rule> View<'a, R> {
 
 #[inline(always)]
 fn principals_of<R: Rule>(wi: f64, wj: f64, uii: f64, uij: f64, uji: f64, ujj: f64) -> (f64, f64) {
-    let ci = R::vote(wi, uii, uij);
-    let cj = R::vote(wj, uji, ujj);
-    let mut chij = MIN_CHALLENGE_COALITION;
-    let mut chji = MIN_CHALLENGE_COALITION;
-    if ci > 0.0 {
-        chij += ci;
-    }
-    if ci < 0.0 {
-        chji -= ci;
-    }
-    if cj > 0.0 {
-        chij += cj;
-    }
-    if cj < 0.0 {
-        chji -= cj;
-    }
-    (chij, chji)
+    coalitions(R::vote(wi, uii, uij), R::vote(wj, uji, ujj))
 }
 
 /// The straightforward per-pair computation, kept as the reference the fast

@@ -7,10 +7,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use demarche_forecast::{Compromise, Nash, PerIssue, Request};
 use demarche_store::{NewRun, Store};
 
-const SEED: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iran-us-nuclear.toml"));
-
 fn bench(c: &mut Criterion) {
-    let sc = demarche_scenario::load_str(SEED, Some(demarche_scenario::Format::Toml), None).unwrap().scenario;
+    let sc = demarche_scenario::seed().unwrap().scenario;
     let forecasts = vec![
         demarche_forecast::run(&PerIssue(Compromise), &sc, &Request::default()).unwrap(),
         demarche_forecast::run(&PerIssue(Nash { settings: Default::default() }), &sc, &Request::default()).unwrap(),
