@@ -6,9 +6,9 @@ cd "$(dirname "$0")/.."
 export DEMARCHE_STORE="${DEMARCHE_STORE:-$(mktemp -d)/runs.sqlite}"
 cargo test --workspace --locked
 if [ -f tests/browser/run.sh ]; then
-  # The browser tests drive the binary the test build already made (no second,
-  # release build); set DEMARCHE_BIN to test another one.
-  cargo build --locked -p demarche-cli --bin demarche
+  # The browser tests drive the binary `cargo test` just built for the CLI tests
+  # (a separate `cargo build` would recompile the workspace with other feature
+  # sets); set DEMARCHE_BIN to test another one.
   export DEMARCHE_BIN="${DEMARCHE_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/debug/demarche}"
   bash tests/browser/run.sh
 fi
