@@ -250,6 +250,27 @@ fn pareto_chart_marks_the_solutions_and_the_agreement() {
 }
 
 #[test]
+fn pareto_chart_zooms_in_on_deals_crowded_far_from_no_deal() {
+    // The seed's picture: every deal within a few hundredths of each other,
+    // no deal far below and to the left.
+    let mut data = pareto();
+    data.frontier = (0..=10).map(|i| [0.93 + 0.002 * f64::from(i), 0.95 - 0.0015 * f64::from(i)]).collect();
+    data.outcomes = vec![[0.935, 0.94]];
+    data.nash = Some([0.941, 0.943]);
+    data.kalai_smorodinsky = Some([0.94, 0.944]);
+    data.agreement = Some([0.938, 0.944]);
+    data.disagreement = Some([0.59, 0.53]);
+    let c = charts::pareto::pareto(&data).unwrap();
+    assert!(c.svg.contains("no deal (0.59, 0.53), off the zoomed axes"), "{}", c.svg);
+    assert!(c.caption.contains("zoomed in"));
+    // The zoomed axes label their ticks with the decimals their step needs.
+    assert!(c.svg.contains(">0.935<") && c.svg.contains(">0.945<"), "{}", c.svg);
+    // Deals spread over the square keep the plain axes.
+    let plain = charts::pareto::pareto(&pareto()).unwrap();
+    assert!(!plain.svg.contains("zoomed") && !plain.caption.contains("zoomed"));
+}
+
+#[test]
 fn heat_map_colours_by_risk() {
     let c = charts::heatmap::heatmap(&escalation()).unwrap();
     assert_eq!(charts::heatmap::heat(0.0), "#ffffff");

@@ -65,6 +65,35 @@ pub fn label(x: f64) -> String {
     }
 }
 
+/// Labels for a run of ticks: as `label`, but with as many decimals as the
+/// step between ticks needs, so a zoomed axis (0.931, 0.932, …) never shows
+/// the same label twice.
+pub fn tick_labels(tick_values: &[f64]) -> Vec<String> {
+    let step = tick_values.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
+    let decimals = (0..=8)
+        .find(|&d| {
+            let scaled = step * 10f64.powi(d);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
+        })
+        .unwrap_or(8);
+    if !(step.is_finite() && step > 0.0) || decimals <= 2 {
+        return tick_values.iter().map(|&t| label(t)).collect();
+    }
+    let d = decimals as usize;
+    tick_values
+        .iter()
+        .map(|&t| {
+            let s = format!("{t:.d$}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" {
+                "0".to_string()
+            } else {
+                s.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The plotting area inside a chart.
 #[derive(Clone, Copy, Debug)]
 pub struct Area {
@@ -103,11 +132,11 @@ pub fn x_axis(
     ends: Option<(&str, &str)>,
 ) {
     svg.line(area.left, area.bottom, area.right, area.bottom, AXIS);
-    for &t in tick_values {
+    for (&t, text) in tick_values.iter().zip(tick_labels(tick_values)) {
         let x = scale.map(t);
         svg.line(x, area.top, x, area.bottom, GRID);
         svg.line(x, area.bottom, x, area.bottom + 4.0, AXIS);
-        svg.text(x, area.bottom + 16.0, Anchor::Middle, "tk", &label(t));
+        svg.text(x, area.bottom + 16.0, Anchor::Middle, "tk", &text);
     }
     let mut y = area.bottom + 32.0;
     if let Some((low, high)) = ends {
@@ -131,11 +160,11 @@ pub fn y_axis(
     ends: Option<(&str, &str)>,
 ) {
     svg.line(area.left, area.top, area.left, area.bottom, AXIS);
-    for &t in tick_values {
+    for (&t, text) in tick_values.iter().zip(tick_labels(tick_values)) {
         let y = scale.map(t);
         svg.line(area.left, y, area.right, y, GRID);
         svg.line(area.left - 4.0, y, area.left, y, AXIS);
-        svg.text(area.left - 7.0, y + 4.0, Anchor::End, "tk", &label(t));
+        svg.text(area.left - 7.0, y + 4.0, Anchor::End, "tk", &text);
     }
     svg.text_vertical(area.left - 44.0, (area.top + area.bottom) / 2.0, "ax", axis_title);
     if let Some((low, high)) = ends {
@@ -206,6 +235,16 @@ mod tests {
         assert_eq!(ticks(0.0, 1.0, 4), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
         assert_eq!(ticks(5.0, 5.0, 4), vec![5.0]);
         assert!(ticks(0.0, 1e300, 5).len() <= 50);
+    }
+
+    #[test]
+    fn tick_labels_carry_the_decimals_their_step_needs() {
+        assert_eq!(tick_labels(&[0.0, 0.5, 1.0]), ["0", "0.5", "1"]);
+        assert_eq!(tick_labels(&[0.93, 0.935, 0.94]), ["0.93", "0.935", "0.94"]);
+        assert_eq!(tick_labels(&[0.9312, 0.9314, 0.9316]), ["0.9312", "0.9314", "0.9316"]);
+        assert_eq!(tick_labels(&[1000.0, 2000.0]), ["1000", "2000"]);
+        assert_eq!(tick_labels(&[-0.0001, 0.0, 0.0001]), ["-0.0001", "0", "0.0001"]);
+        assert_eq!(tick_labels(&[0.25]), ["0.25"]);
     }
 
     #[test]

@@ -21,29 +21,18 @@ pub fn pareto(data: &ParetoData) -> Option<Chart> {
     }
     frontier.sort_by(|a, b| a[0].total_cmp(&b[0]).then(b[1].total_cmp(&a[1])));
     let outcomes: Vec<&[f64; 2]> = data.outcomes.iter().filter(ok).take(MAX_OUTCOMES).collect();
-    let marks = [data.disagreement, data.nash, data.kalai_smorodinsky, data.agreement];
-    let all = || frontier.iter().chain(outcomes.iter().copied()).chain(marks.iter().flatten()).filter(|p| ok(p));
-    // Each axis spans the points drawn, padded a little, so a frontier that
-    // sits in a corner of the utility square is still readable; it starts at
-    // 0 unless everything lies in the upper half.
-    let top = |i: usize| all().map(|p| p[i]).fold(f64::NEG_INFINITY, f64::max);
-    let lo = |i: usize| {
-        let (min, max) = (all().map(|p| p[i]).fold(f64::INFINITY, f64::min), top(i));
-        if min >= 0.0 && min < 0.5 * max {
-            0.0
-        } else {
-            min - 0.05 * (max - min).max(1e-9)
-        }
-    };
-    // A little room above the highest point, so its marker is not cut.
-    let hi = |i: usize| top(i) + 0.03 * (top(i) - lo(i)).max(1e-9);
+    let deal_marks = [data.nash, data.kalai_smorodinsky, data.agreement];
+    let deals = || frontier.iter().chain(outcomes.iter().copied()).chain(deal_marks.iter().flatten()).filter(|p| ok(p));
+    let no_deal = data.disagreement.filter(|p| ok(&p));
+    let (x_range, y_range) = (axis_range(deals(), no_deal, 0), axis_range(deals(), no_deal, 1));
+    let zoomed = x_range.zoomed || y_range.zoomed;
     let title = format!("{}: bargaining frontier", data.title);
     let side = 380.0;
     let area = Area { left: 90.0, top: 48.0, right: 90.0 + side, bottom: 48.0 + side };
     let mut svg = Svg::new(WIDTH, 0.0);
     axis::title(&mut svg, &title);
-    let xs = Scale::new(lo(0), hi(0), area.left, area.right);
-    let ys = Scale::new(lo(1), hi(1), area.bottom, area.top);
+    let xs = Scale::new(x_range.lo, x_range.hi, area.left, area.right);
+    let ys = Scale::new(y_range.lo, y_range.hi, area.bottom, area.top);
     axis::x_axis(
         &mut svg,
         area,
@@ -76,17 +65,26 @@ pub fn pareto(data: &ParetoData) -> Option<Chart> {
         format!("{name}: {} {}, {} {}", data.x_party, axis::label(p[0]), data.y_party, axis::label(p[1]))
     };
     let lx = area.right + 14.0;
-    if let Some(d) = data.disagreement.filter(|p| ok(&p)) {
-        let (x, y) = (xs.map(d[0]), ys.map(d[1]));
-        svg.rect_titled(
-            x - 5.0,
-            y - 5.0,
-            10.0,
-            10.0,
-            r##"fill="#fff" stroke="#495057" stroke-width="2""##,
-            &tip("no deal", d),
-        );
-        svg.text(x + 9.0, y - 6.0, Anchor::Start, "lb", "no deal");
+    if let Some(d) = no_deal {
+        // Off a zoomed axis, the square is pinned to the plot's edge, dashed,
+        // and says where it really is.
+        let x = xs.map(d[0]).clamp(area.left, area.right);
+        let y = ys.map(d[1]).clamp(area.top, area.bottom);
+        let style = if zoomed {
+            r##"fill="#fff" stroke="#495057" stroke-width="2" stroke-dasharray="3 2""##
+        } else {
+            r##"fill="#fff" stroke="#495057" stroke-width="2""##
+        };
+        svg.rect_titled(x - 5.0, y - 5.0, 10.0, 10.0, style, &tip("no deal", d));
+        let text = if zoomed {
+            format!("no deal ({}, {}), off the zoomed axes", axis::label(d[0]), axis::label(d[1]))
+        } else {
+            "no deal".to_string()
+        };
+        let (tx, anchor) =
+            if x > (area.left + area.right) / 2.0 { (x - 9.0, Anchor::End) } else { (x + 9.0, Anchor::Start) };
+        let ty = if y < area.top + 20.0 { y + 16.0 } else { y - 6.0 };
+        svg.text(tx, ty, anchor, "lb", &text);
         legend.push(("no deal (disagreement point)".to_string(), "#495057", LegendMark::Dot));
     }
     if let Some(p) = data.nash.filter(|p| ok(&p)) {
@@ -128,9 +126,44 @@ pub fn pareto(data: &ParetoData) -> Option<Chart> {
          (the Pareto frontier) neither side can gain without the other losing. The blue diamond is the Nash \
          bargaining solution (the deal maximising the product of both sides' gains over no deal), the green \
          triangle the Kalai–Smorodinsky solution (gains in proportion to each side's best hope), and the orange \
-         ring the agreement the negotiation actually reached.",
-        data.x_party, data.y_party
+         ring the agreement the negotiation actually reached.{}",
+        data.x_party,
+        data.y_party,
+        if zoomed {
+            " The axes are zoomed in on the possible deals, which all lie far from no deal: its square sits at the \
+             edge of the plot, dashed, with its true utilities."
+        } else {
+            ""
+        }
     );
     let svg = svg.finish(&title, &caption);
     Some(Chart { id: format!("pareto-{}", slug(&data.title)), title, caption, svg })
+}
+
+/// Deals that span less than this share of the range the no-deal point adds
+/// get an axis of their own (zoomed in); the no-deal point is pinned to its edge.
+const ZOOM_BELOW: f64 = 0.3;
+
+struct AxisRange {
+    lo: f64,
+    hi: f64,
+    zoomed: bool,
+}
+
+/// One axis's span: every point drawn, padded a little, starting at 0 unless
+/// everything lies in the upper half — or, when the deals would be crowded into
+/// a corner by the no-deal point, the deals alone.
+fn axis_range<'a>(deals: impl Iterator<Item = &'a [f64; 2]>, no_deal: Option<[f64; 2]>, i: usize) -> AxisRange {
+    let (dmin, dmax) = deals.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p[i]), b.max(p[i])));
+    let (amin, amax) = match no_deal {
+        Some(d) => (dmin.min(d[i]), dmax.max(d[i])),
+        None => (dmin, dmax),
+    };
+    if dmax - dmin < ZOOM_BELOW * (amax - amin) {
+        let pad = (0.08 * (dmax - dmin)).max(0.01 * (amax - amin));
+        return AxisRange { lo: dmin - pad, hi: dmax + pad, zoomed: true };
+    }
+    let lo = if amin >= 0.0 && amin < 0.5 * amax { 0.0 } else { amin - 0.05 * (amax - amin).max(1e-9) };
+    // A little room above the highest point, so its marker is not cut.
+    AxisRange { lo, hi: amax + 0.03 * (amax - lo).max(1e-9), zoomed: false }
 }
