@@ -197,7 +197,7 @@ impl Svg {
 
 /// Styles inside each SVG so a chart also reads right when saved on its own.
 const STYLE: &str = "<style>text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;\
-fill:#222}.t{font-size:15px;font-weight:600}.ax{font-size:12px;fill:#333}.tk{font-size:11px;fill:#555}\
+fill:#222}.t{font-size:15px;font-weight:600}.ts{font-size:12.5px;font-weight:600}.ax{font-size:12px;fill:#333}.tk{font-size:11px;fill:#555}\
 .lb{font-size:11px}.lbw{font-size:11px;fill:#fff}.end{font-size:11px;fill:#555;font-style:italic}</style>\n";
 
 /// Ten distinguishable colours for series.

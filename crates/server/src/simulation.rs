@@ -172,7 +172,22 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
             ),
         });
     }
-    (intervals, escalation)
+    (intervals, one_matrix_if_alike(escalation))
+}
+
+/// The indicator depends on the channel only through the deal each run
+/// reaches; where that changes nothing (as when no deal survives
+/// ratification), one matrix says it all.
+fn one_matrix_if_alike(matrices: Vec<EscalationMatrix>) -> Vec<EscalationMatrix> {
+    match matrices.as_slice() {
+        [a, b] if a.actors == b.actors && a.values == b.values => {
+            let mut one = a.clone();
+            one.metric = "share of runs ending in confrontation (either channel)".to_string();
+            one.source = format!("Both channels give this same matrix. {}", one.source);
+            vec![one]
+        }
+        _ => matrices,
+    }
 }
 
 /// One chart per issue with every model's median and 10–90 % band over the
@@ -536,5 +551,20 @@ mod tests {
         let names: Vec<&str> = t[0].bars.iter().map(|b| b.parameter.as_str()).collect();
         assert_eq!(names, ["b", "a"], "ranked by reach; an input that moves nothing is left out");
         assert!(demarche_report::charts::tornado::tornado(&t[0]).is_some());
+    }
+
+    #[test]
+    fn channels_with_the_same_confrontations_share_one_matrix() {
+        let matrix = |channel: &str, risk: f64| EscalationMatrix {
+            metric: format!("share of runs ending in confrontation ({channel} talks)"),
+            actors: vec!["A".into(), "B".into()],
+            values: vec![vec![None, Some(risk)], vec![Some(risk), None]],
+            source: "Estimated on 200 runs.".into(),
+        };
+        let one = one_matrix_if_alike(vec![matrix("mediated", 0.2), matrix("direct", 0.2)]);
+        assert_eq!(one.len(), 1);
+        assert!(one[0].metric.contains("either channel") && one[0].source.starts_with("Both channels"));
+        let two = one_matrix_if_alike(vec![matrix("mediated", 0.2), matrix("direct", 0.3)]);
+        assert_eq!(two, vec![matrix("mediated", 0.2), matrix("direct", 0.3)]);
     }
 }

@@ -116,9 +116,15 @@ impl Area {
 pub const GRID: &str = r##"stroke="#e3e3e3" stroke-width="1""##;
 pub const AXIS: &str = r##"stroke="#555" stroke-width="1""##;
 
-/// The chart title, top left.
+/// The chart title, top left. A long one is set smaller, and cut only past
+/// what the chart's width holds even then (about 8.5 and 7 px a character).
 pub fn title(svg: &mut Svg, text: &str) {
-    svg.text(12.0, 22.0, Anchor::Start, "t", text);
+    let room = svg.width() - 24.0;
+    if text.chars().count() as f64 * 8.5 <= room {
+        svg.text(12.0, 22.0, Anchor::Start, "t", text);
+    } else {
+        svg.text(12.0, 22.0, Anchor::Start, "ts", &clip(text, (room / 7.0) as usize));
+    }
 }
 
 /// A horizontal axis at the bottom of `area` with ticks, a title and, when
@@ -166,7 +172,9 @@ pub fn y_axis(
         svg.line(area.left - 4.0, y, area.left, y, AXIS);
         svg.text(area.left - 7.0, y + 4.0, Anchor::End, "tk", &text);
     }
-    svg.text_vertical(area.left - 44.0, (area.top + area.bottom) / 2.0, "ax", axis_title);
+    // Cut to the axis's height (about 6.5 px a character), so it never runs over the title.
+    let room = (area.height() / 6.5) as usize;
+    svg.text_vertical(area.left - 44.0, (area.top + area.bottom) / 2.0, "ax", &clip(axis_title, room.max(8)));
     if let Some((low, high)) = ends {
         svg.text(area.left, area.top - 8.0, Anchor::Start, "end", &format!("▲ {}", clip(high, 90)));
         svg.text(area.left, area.bottom + 52.0, Anchor::Start, "end", &format!("▼ {}", clip(low, 90)));
@@ -198,6 +206,16 @@ pub fn legend(svg: &mut Svg, x0: f64, y: f64, width: f64, entries: &[(String, &s
             LegendMark::Dot => svg.circle(x + 8.0, y - 4.0, 4.5, &format!(r#"fill="{colour}""#), None),
             LegendMark::Diamond => svg.diamond(x + 8.0, y - 4.0, 5.5, &format!(r#"fill="{colour}""#), None),
             LegendMark::Band => svg.rect(x, y - 9.0, 16.0, 10.0, &format!(r#"fill="{colour}" fill-opacity="0.25""#)),
+            LegendMark::Triangle => svg.polygon(
+                &[(x + 8.0, y - 10.0), (x + 14.0, y + 1.0), (x + 2.0, y + 1.0)],
+                &format!(r#"fill="{colour}""#),
+            ),
+            LegendMark::Ring => {
+                svg.circle(x + 8.0, y - 4.0, 4.5, &format!(r#"fill="none" stroke="{colour}" stroke-width="2.5""#), None)
+            }
+            LegendMark::Square => {
+                svg.rect(x + 3.0, y - 9.0, 10.0, 10.0, &format!(r##"fill="#fff" stroke="{colour}" stroke-width="2""##))
+            }
         }
         svg.text(x + 21.0, y, Anchor::Start, "lb", &clip(name, 40));
         x += w;
@@ -212,6 +230,11 @@ pub enum LegendMark {
     Dot,
     Diamond,
     Band,
+    Triangle,
+    /// A hollow circle.
+    Ring,
+    /// A hollow square.
+    Square,
 }
 
 /// A short text cut to `max` characters with an ellipsis.
@@ -245,6 +268,21 @@ mod tests {
         assert_eq!(tick_labels(&[1000.0, 2000.0]), ["1000", "2000"]);
         assert_eq!(tick_labels(&[-0.0001, 0.0, 0.0001]), ["-0.0001", "0", "0.0001"]);
         assert_eq!(tick_labels(&[0.25]), ["0.25"]);
+    }
+
+    #[test]
+    fn long_titles_are_set_smaller_then_cut() {
+        let render = |t: &str| {
+            let mut svg = Svg::new(760.0, 100.0);
+            title(&mut svg, t);
+            svg.finish("", "")
+        };
+        assert!(render("Tariff level: bargaining frontier").contains(r#"class="t">Tariff level"#));
+        let long = "What moves expected term on Stockpile of enriched uranium kept in Iran (mediated talks)";
+        assert!(render(long).contains(&format!(r#"class="ts">{long}<"#)));
+        let longer = long.repeat(2);
+        let out = render(&longer);
+        assert!(out.contains(r#"class="ts">"#) && out.contains('…') && !out.contains(&longer));
     }
 
     #[test]

@@ -93,7 +93,15 @@ pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Opti
     if let Some(sq) = issue.status_quo {
         let x = xs.map(sq);
         svg.line(x, area.top - 4.0, x, area.bottom, r##"stroke="#c92a2a" stroke-width="1.5" stroke-dasharray="4 3""##);
-        svg.text(x, area.top - 8.0, Anchor::Middle, "tk", &format!("status quo {}", axis::label(sq)));
+        // Near an end the label turns inward, clear of the "stated positions" heading.
+        let anchor = if x - area.left < 50.0 {
+            Anchor::Start
+        } else if area.right - x < 50.0 {
+            Anchor::End
+        } else {
+            Anchor::Middle
+        };
+        svg.text(x, area.top - 8.0, anchor, "tk", &format!("status quo {}", axis::label(sq)));
         legend.push(("status quo".to_string(), "#c92a2a", LegendMark::Dashed));
     }
     let bottom = axis::legend(&mut svg, area.left - 170.0, area.bottom + 76.0, WIDTH - 40.0, &legend);

@@ -85,7 +85,7 @@ pub fn pareto(data: &ParetoData) -> Option<Chart> {
             if x > (area.left + area.right) / 2.0 { (x - 9.0, Anchor::End) } else { (x + 9.0, Anchor::Start) };
         let ty = if y < area.top + 20.0 { y + 16.0 } else { y - 6.0 };
         svg.text(tx, ty, anchor, "lb", &text);
-        legend.push(("no deal (disagreement point)".to_string(), "#495057", LegendMark::Dot));
+        legend.push(("no deal (disagreement point)".to_string(), "#495057", LegendMark::Square));
     }
     if let Some(p) = data.nash.filter(|p| ok(&p)) {
         svg.diamond(
@@ -101,7 +101,7 @@ pub fn pareto(data: &ParetoData) -> Option<Chart> {
         let (x, y) = (xs.map(p[0]), ys.map(p[1]));
         svg.polygon(&[(x, y - 7.0), (x + 7.0, y + 6.0), (x - 7.0, y + 6.0)], &format!(r#"fill="{KS}""#));
         svg.circle(x, y, 9.0, r#"fill="none" stroke="none""#, Some(&tip("Kalai–Smorodinsky solution", p)));
-        legend.push(("Kalai–Smorodinsky solution".to_string(), KS, LegendMark::Line));
+        legend.push(("Kalai–Smorodinsky solution".to_string(), KS, LegendMark::Triangle));
     }
     if let Some(p) = data.agreement.filter(|p| ok(&p)) {
         let label = data.agreement_label.as_deref().unwrap_or("agreement reached");
@@ -112,7 +112,7 @@ pub fn pareto(data: &ParetoData) -> Option<Chart> {
             &format!(r#"fill="none" stroke="{AGREEMENT}" stroke-width="3""#),
             Some(&tip(label, p)),
         );
-        legend.push((format!("agreement: {}", axis::clip(label, 40)), AGREEMENT, LegendMark::Dot));
+        legend.push((format!("agreement: {}", axis::clip(label, 40)), AGREEMENT, LegendMark::Ring));
     }
     // The legend sits to the right of the square plot.
     let mut y = area.top + 10.0;
