@@ -359,6 +359,8 @@ fn interval_chart_draws_one_bar_per_finite_row() {
     assert_eq!(c.svg.matches("<circle").count(), 2);
     assert!(c.svg.contains("← no tariff") && c.svg.contains("status quo"));
     assert!(c.caption.contains("10th–90th"));
+    // One group: every row is named by its series.
+    assert!(c.svg.contains(">direct</text>") && c.svg.contains(">mediated</text>"));
     let mut empty = intervals();
     empty.rows.clear();
     assert!(charts::intervals::intervals(&empty).is_none());

@@ -49,10 +49,18 @@ pub fn intervals(data: &IntervalChart) -> Option<Chart> {
     let xs = Scale::new(lo, hi, area.left, area.right);
     let ends = data.ends.as_ref().map(|[a, b]| (a.as_str(), b.as_str()));
     axis::x_axis(&mut svg, area, &xs, &axis::ticks(xs.d0, xs.d1, 8), &axis::clip(&data.axis, 70), ends);
+    // With one group, each row is named by its series (a model, a channel)
+    // rather than the group's one name being left to the legend.
+    let name_rows = groups.len() == 1 && series.len() > 1;
     let mut y = top + ROW / 2.0;
     for g in &groups {
-        svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(g, 30));
+        if !name_rows {
+            svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(g, 30));
+        }
         for (k, s) in series.iter().enumerate() {
+            if name_rows {
+                svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(s, 30));
+            }
             if let Some(r) = rows.iter().find(|r| r.group == *g && r.series == *s) {
                 let c = colour(k);
                 svg.line(xs.map(r.low), y, xs.map(r.high), y, &format!(r#"stroke="{c}" stroke-width="3""#));
