@@ -206,6 +206,7 @@ pub fn legend(svg: &mut Svg, x0: f64, y: f64, width: f64, entries: &[(String, &s
             LegendMark::Dot => svg.circle(x + 8.0, y - 4.0, 4.5, &format!(r#"fill="{colour}""#), None),
             LegendMark::Diamond => svg.diamond(x + 8.0, y - 4.0, 5.5, &format!(r#"fill="{colour}""#), None),
             LegendMark::Band => svg.rect(x, y - 9.0, 16.0, 10.0, &format!(r#"fill="{colour}" fill-opacity="0.25""#)),
+            LegendMark::Block => svg.rect(x, y - 9.0, 16.0, 10.0, &format!(r#"fill="{colour}""#)),
             LegendMark::Triangle => svg.polygon(
                 &[(x + 8.0, y - 10.0), (x + 14.0, y + 1.0), (x + 2.0, y + 1.0)],
                 &format!(r#"fill="{colour}""#),
@@ -229,7 +230,10 @@ pub enum LegendMark {
     Dashed,
     Dot,
     Diamond,
+    /// A pale swatch, for shaded ranges.
     Band,
+    /// A solid swatch, for bars.
+    Block,
     Triangle,
     /// A hollow circle.
     Ring,

@@ -47,8 +47,8 @@ pub fn tornado(data: &Sensitivity) -> Option<Chart> {
     svg.line(base_x, area.top - 4.0, base_x, area.bottom, r##"stroke="#111" stroke-width="1.5""##);
     svg.text(base_x, area.top - 8.0, Anchor::Middle, "tk", &format!("base {}", axis::label(data.base)));
     let legend = [
-        ("input at its low setting".to_string(), LOW, LegendMark::Band),
-        ("input at its high setting".to_string(), HIGH, LegendMark::Band),
+        ("input at its low setting".to_string(), LOW, LegendMark::Block),
+        ("input at its high setting".to_string(), HIGH, LegendMark::Block),
     ];
     let y0 = area.bottom + if ends.is_some() { 76.0 } else { 60.0 };
     let bottom = axis::legend(&mut svg, area.left, y0, area.width(), &legend);
