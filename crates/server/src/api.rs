@@ -227,7 +227,10 @@ async fn start_job(State(st): State<Shared>, JsonBody(req): JsonBody<ForecastReq
 }
 
 fn job_id(raw: &str) -> Result<u64, ApiError> {
-    raw.parse().map_err(|_| ApiError::bad_request(format!("`{raw}` is not a job id (a positive number)")))
+    raw.parse()
+        .ok()
+        .filter(|&id| id >= 1)
+        .ok_or_else(|| ApiError::bad_request(format!("`{raw}` is not a job id (a positive whole number)")))
 }
 
 async fn job(State(st): State<Shared>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
@@ -248,7 +251,10 @@ fn open_store(st: &AppState) -> Result<demarche_store::Store, ApiError> {
 }
 
 fn run_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::bad_request(format!("`{raw}` is not a run id (a number)")))
+    raw.parse()
+        .ok()
+        .filter(|&id| id >= 1)
+        .ok_or_else(|| ApiError::bad_request(format!("`{raw}` is not a run id (a positive whole number)")))
 }
 
 fn store_error(e: demarche_store::StoreError) -> ApiError {
@@ -263,7 +269,14 @@ async fn runs(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let limit = match q.get("limit") {
-        Some(l) => Some(l.parse::<usize>().map_err(|_| ApiError::bad_request("`limit` must be a number"))?),
+        Some(l) => {
+            Some(l.parse::<usize>().ok().filter(|n| (1..=demarche_store::MAX_LIST).contains(n)).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "`limit` must be a whole number from 1 to {}, got `{l}`",
+                    demarche_store::MAX_LIST
+                ))
+            })?)
+        }
         None => None,
     };
     let kind = match q.get("kind") {

@@ -194,6 +194,13 @@ fn forecast_moves_when_a_position_moves_and_is_stored() {
     assert_eq!(get(addr, "/api/runs/9999").status, 404);
     assert_eq!(get(addr, "/api/runs/abc").status, 400);
     assert_eq!(get(addr, "/api/runs?kind=bogus").status, 400);
+    assert_eq!(get(addr, "/api/runs/-3").status, 400);
+    assert_eq!(get(addr, "/api/runs?limit=1").json()["runs"].as_array().unwrap().len(), 1);
+    for bad in ["0", "-5", "10001", "x"] {
+        let r = get(addr, &format!("/api/runs?limit={bad}"));
+        assert_eq!(r.status, 400, "limit={bad}");
+        assert!(r.body.contains("from 1 to 10000"), "{}", r.body);
+    }
 }
 
 #[test]

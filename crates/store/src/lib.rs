@@ -29,5 +29,5 @@ pub use record::{
     DOC_FORECASTS,
 };
 pub use schema::SCHEMA_VERSION;
-pub use store::{default_path, ListFilter, Store, StoreError, ENV_STORE};
+pub use store::{default_path, ListFilter, Store, StoreError, ENV_STORE, MAX_LIST};
 pub use time::rfc3339;

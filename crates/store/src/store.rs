@@ -20,7 +20,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Whole-transaction retries on top of the busy timeout.
 const WRITE_ATTEMPTS: u32 = 20;
 /// Upper bound on a listing, whatever is asked.
-const MAX_LIST: usize = 10_000;
+/// The most runs one listing returns.
+pub const MAX_LIST: usize = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
