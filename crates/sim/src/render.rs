@@ -32,8 +32,17 @@ fn band(s: &Option<Summary>) -> String {
     }
 }
 
+const LABEL: usize = 38;
+
 fn row(out: &mut String, label: &str, cells: &[String]) {
-    let _ = write!(out, "  {label:<38}");
+    // A label too long for its column gets a line of its own, so the cells
+    // stay under their channel's heading.
+    if label.chars().count() > LABEL {
+        let _ = writeln!(out, "  {label}");
+        let _ = write!(out, "  {:<LABEL$}", "");
+    } else {
+        let _ = write!(out, "  {label:<LABEL$}");
+    }
     for c in cells {
         let _ = write!(out, " {c:<26}");
     }
@@ -159,13 +168,15 @@ pub fn report(r: &Report) -> String {
     }
 
     if r.channels.iter().any(|c| !c.blockers.is_empty()) {
-        out.push_str("\nRatification (share of deals at the table the ratifier objects to / blocks):\n");
+        out.push_str(
+            "\nRatification (share of deals at the table the ratifier objects to / blocks; p: chance its veto binds):\n",
+        );
         let blockers: Vec<String> = r.channels[0].blockers.iter().map(|b| b.actor.clone()).collect();
         for (k, b) in blockers.iter().enumerate() {
             let binding = r.channels[0].blockers[k].binding;
             row(
                 &mut out,
-                &format!("{b} (veto binds with p={binding})"),
+                &format!("{b} (p={binding})"),
                 &cells(r, |c| {
                     let x = &c.blockers[k];
                     format!("{} / {}", pct(x.objects), pct(x.blocks))
@@ -188,18 +199,28 @@ pub fn report(r: &Report) -> String {
             row(
                 &mut out,
                 a,
-                &cells(r, |c| {
-                    let x = c.actors.iter().find(|x| x.actor == a);
-                    match x.and_then(|x| x.red_line_crossed.map(|s| (s, x))) {
-                        Some((s, x)) if s > 0.0 => {
-                            let on: Vec<&str> = x.crossed_on.iter().map(|i| i.issue.as_str()).collect();
-                            format!("{} ({})", pct(s), on.join(", "))
-                        }
-                        Some((s, _)) => pct(s),
-                        None => "–".into(),
-                    }
+                &cells(r, |c| match c.actors.iter().find(|x| x.actor == a).and_then(|x| x.red_line_crossed) {
+                    Some(s) => pct(s),
+                    None => "–".into(),
                 }),
             );
+            // The issues crossed, under the row: once if every channel crosses the same.
+            let on: Vec<(String, String)> = r
+                .channels
+                .iter()
+                .filter_map(|c| {
+                    let x = c.actors.iter().find(|x| x.actor == a)?;
+                    let issues: Vec<&str> = x.crossed_on.iter().map(|i| i.issue.as_str()).collect();
+                    (!issues.is_empty()).then(|| (c.channel.clone(), issues.join(", ")))
+                })
+                .collect();
+            if !on.is_empty() && on.len() == r.channels.len() && on.iter().all(|(_, i)| *i == on[0].1) {
+                let _ = writeln!(out, "      on: {}", on[0].1);
+            } else {
+                for (channel, issues) in on {
+                    let _ = writeln!(out, "      {channel:<9} on: {issues}");
+                }
+            }
         }
     }
 

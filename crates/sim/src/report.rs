@@ -361,7 +361,9 @@ impl<'a> Accumulator<'a> {
                     reservation: (acc.reservation_runs > 0).then(|| acc.reservation[p] / acc.reservation_runs as f64),
                 })
                 .collect();
+            // An actor with no stance (a mediator, say) has no utility to report.
             let actors = (0..sc.actors.len())
+                .filter(|&a| plan.stance_of[a].iter().flatten().next().is_some())
                 .map(|a| {
                     let has_red = plan.stance_of[a].iter().flatten().any(|&k| sc.stances[k].red_line.is_some());
                     let crossed_on = acc

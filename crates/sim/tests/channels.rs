@@ -190,6 +190,12 @@ fn a_ratifier_whose_red_line_excludes_every_acceptable_deal_blocks_every_deal() 
         let crossed = c.actors.iter().find(|a| a.actor == "c").unwrap().red_line_crossed;
         assert_eq!(crossed, Some(1.0));
     }
+    // The mediator states no stance: it has no utility to report.
+    assert!(r.channels.iter().all(|c| c.actors.iter().all(|a| a.actor != "m")));
+    assert!(r.channels.iter().all(|c| c.actors.iter().any(|a| a.actor == "a")));
+    // The text names the issue crossed under the ratifier's row, once for both channels.
+    let text = demarche_sim::render::report(&r);
+    assert!(text.contains("\n      on: x\n"), "{text}");
     // A veto that never binds blocks nothing.
     sc.simulation.get_or_insert_with(Default::default).ratifiers.insert("c".into(), 0.0);
     let r = run(&sc, 30);
