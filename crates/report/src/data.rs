@@ -128,6 +128,10 @@ pub struct IntervalRow {
     pub mean: f64,
     pub low: f64,
     pub high: f64,
+    /// A reference value drawn as a hollow diamond on the row, e.g. a model's
+    /// forecast at the stated values beside its median over draws.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point: Option<f64>,
 }
 
 /// Estimates with intervals side by side: the mediated-vs-direct comparison

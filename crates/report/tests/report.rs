@@ -340,6 +340,7 @@ fn intervals() -> IntervalChart {
         mean,
         low: mean - 5.0,
         high: mean + 5.0,
+        point: None,
     };
     IntervalChart {
         title: "Tariff level: terms of the deal by channel".into(),
@@ -361,6 +362,12 @@ fn interval_chart_draws_one_bar_per_finite_row() {
     assert!(c.caption.contains("10th–90th"));
     // One group: every row is named by its series.
     assert!(c.svg.contains(">direct</text>") && c.svg.contains(">mediated</text>"));
+    assert!(!c.svg.contains("at the stated values"), "no point, no legend entry");
+    // A reference point on a row: a hollow diamond with its value, and a legend entry.
+    let mut with_point = intervals();
+    with_point.rows[0].point = Some(30.0);
+    let p = charts::intervals::intervals(&with_point).unwrap();
+    assert!(p.svg.contains("at the stated values") && p.svg.contains("<title>terms, direct: 30</title>"), "{}", p.svg);
     let mut empty = intervals();
     empty.rows.clear();
     assert!(charts::intervals::intervals(&empty).is_none());

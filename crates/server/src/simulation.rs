@@ -88,6 +88,7 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
             mean: c.agreement,
             low: c.agreement_interval[0],
             high: c.agreement_interval[1],
+            point: None,
         });
         rows.push(IntervalRow {
             group: "deal that survives ratification".into(),
@@ -95,6 +96,7 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
             mean: c.ratified,
             low: c.ratified,
             high: c.ratified,
+            point: None,
         });
     }
     intervals.push(IntervalChart {
@@ -120,6 +122,7 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
                     mean: t.summary.median,
                     low: t.summary.p10,
                     high: t.summary.p90,
+                    point: None,
                 })
             })
             .collect();
@@ -208,6 +211,7 @@ pub fn uncertainty_charts(sc: &Scenario, u: &demarche_sim::uncertainty::Forecast
                         mean: s.median,
                         low: s.p10,
                         high: s.p90,
+                        point: Some(b.stated).filter(|x| x.is_finite()),
                     })
                 })
                 .collect();
@@ -218,7 +222,8 @@ pub fn uncertainty_charts(sc: &Scenario, u: &demarche_sim::uncertainty::Forecast
                     None => issue.name.clone(),
                 },
                 interval: format!(
-                    "the 10th–90th percentile over {} draws of the stated uncertainty (dot: median)",
+                    "the 10th–90th percentile over {} draws of the stated uncertainty (dot: median; hollow \
+                     diamond: the forecast at the stated values)",
                     u.runs
                 ),
                 range: Some([issue.min, issue.max]),

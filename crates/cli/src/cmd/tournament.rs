@@ -64,7 +64,7 @@ fn charts(report: &TournamentReport) -> Vec<demarche_report::data::IntervalChart
             .iter()
             .map(|s| {
                 let [mean, low, high] = value(s);
-                IntervalRow { group: group.to_string(), series: s.strategy.clone(), mean, low, high }
+                IntervalRow { group: group.to_string(), series: s.strategy.clone(), mean, low, high, point: None }
             })
             .collect()
     };

@@ -187,7 +187,7 @@ pub fn legend(svg: &mut Svg, x0: f64, y: f64, width: f64, entries: &[(String, &s
     let mut x = x0;
     let mut y = y;
     for (name, colour, mark) in entries {
-        let w = 26.0 + 6.5 * name.chars().count().min(40) as f64;
+        let w = 34.0 + 6.5 * name.chars().count().min(40) as f64;
         if x + w > x0 + width && x > x0 {
             x = x0;
             y += 18.0;
@@ -206,6 +206,13 @@ pub fn legend(svg: &mut Svg, x0: f64, y: f64, width: f64, entries: &[(String, &s
             LegendMark::Dot => svg.circle(x + 8.0, y - 4.0, 4.5, &format!(r#"fill="{colour}""#), None),
             LegendMark::Diamond => svg.diamond(x + 8.0, y - 4.0, 5.5, &format!(r#"fill="{colour}""#), None),
             LegendMark::Band => svg.rect(x, y - 9.0, 16.0, 10.0, &format!(r#"fill="{colour}" fill-opacity="0.25""#)),
+            LegendMark::HollowDiamond => svg.diamond(
+                x + 8.0,
+                y - 4.0,
+                5.0,
+                &format!(r##"fill="#fff" stroke="{colour}" stroke-width="1.8""##),
+                None,
+            ),
             LegendMark::Block => svg.rect(x, y - 9.0, 16.0, 10.0, &format!(r#"fill="{colour}""#)),
             LegendMark::Triangle => svg.polygon(
                 &[(x + 8.0, y - 10.0), (x + 14.0, y + 1.0), (x + 2.0, y + 1.0)],
@@ -230,6 +237,7 @@ pub enum LegendMark {
     Dashed,
     Dot,
     Diamond,
+    HollowDiamond,
     /// A pale swatch, for shaded ranges.
     Band,
     /// A solid swatch, for bars.

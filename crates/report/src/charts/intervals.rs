@@ -76,6 +76,15 @@ pub fn intervals(data: &IntervalChart) -> Option<Chart> {
                         axis::label(r.high)
                     )),
                 );
+                if let Some(p) = r.point.filter(|p| p.is_finite()) {
+                    svg.diamond(
+                        xs.map(p),
+                        y,
+                        5.5,
+                        &format!(r##"fill="#fff" stroke="{c}" stroke-width="2""##),
+                        Some(&format!("{g}, {s}: {}", axis::label(p))),
+                    );
+                }
             }
             y += ROW;
         }
@@ -83,6 +92,9 @@ pub fn intervals(data: &IntervalChart) -> Option<Chart> {
     }
     let mut legend: Vec<(String, &str, LegendMark)> =
         series.iter().enumerate().map(|(k, s)| (s.to_string(), colour(k), LegendMark::Line)).collect();
+    if rows.iter().any(|r| r.point.is_some_and(f64::is_finite)) {
+        legend.push(("at the stated values".to_string(), "#555", LegendMark::HollowDiamond));
+    }
     if let Some((label, x)) = &data.reference {
         if x.is_finite() {
             let px = xs.map(*x);
