@@ -94,15 +94,15 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
             group: "deal that survives ratification".into(),
             series: c.channel.clone(),
             mean: c.ratified,
-            low: c.ratified,
-            high: c.ratified,
+            low: c.ratified_interval[0],
+            high: c.ratified_interval[1],
             point: None,
         });
     }
     intervals.push(IntervalChart {
         title: "Chance of a deal by channel".into(),
         axis: format!("share of {} Monte Carlo runs", r.runs),
-        interval: "the 95% (Wilson) interval of the share at the table".into(),
+        interval: "its 95% (Wilson) interval".into(),
         range: Some([0.0, 1.0]),
         ends: Some(["no run ends in a deal".into(), "every run ends in a deal".into()]),
         reference: None,

@@ -110,7 +110,11 @@ pub fn report(r: &Report) -> String {
             format!("{} [{}–{}]", pct(c.agreement), pct(c.agreement_interval[0]), pct(c.agreement_interval[1]))
         }),
     );
-    row(&mut out, "deal that survives ratification", &cells(r, |c| pct(c.ratified)));
+    row(
+        &mut out,
+        "deal that survives ratification",
+        &cells(r, |c| format!("{} [{}–{}]", pct(c.ratified), pct(c.ratified_interval[0]), pct(c.ratified_interval[1]))),
+    );
     row(&mut out, "rounds to a deal: median (10–90%)", &cells(r, |c| band(&c.rounds)));
     row(
         &mut out,

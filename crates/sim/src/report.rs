@@ -145,8 +145,9 @@ pub struct ChannelReport {
     /// Share of runs with a deal at the table, and its 95 % (Wilson) interval.
     pub agreement: f64,
     pub agreement_interval: [f64; 2],
-    /// Share of runs whose deal also survives ratification.
+    /// Share of runs whose deal also survives ratification, and its 95 % (Wilson) interval.
     pub ratified: f64,
+    pub ratified_interval: [f64; 2],
     pub end_reasons: BTreeMap<String, f64>,
     /// Rounds to a deal (runs with a deal at the table).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -422,6 +423,7 @@ impl<'a> Accumulator<'a> {
                 agreement: acc.agreed as f64 / runs,
                 agreement_interval: wilson(acc.agreed, acc.runs),
                 ratified: acc.ratified as f64 / runs,
+                ratified_interval: wilson(acc.ratified, acc.runs),
                 end_reasons: acc.ends.iter().map(|(k, v)| (k.to_string(), *v as f64 / runs)).collect(),
                 rounds: summarise(&acc.rounds),
                 terms,
