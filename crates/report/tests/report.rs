@@ -227,6 +227,21 @@ fn positions_chart_draws_a_line_per_actor_and_the_outcome_path() {
 }
 
 #[test]
+fn positions_chart_dashes_the_lines_past_the_palette() {
+    let sc = demarche_scenario::seed().unwrap().scenario;
+    let mut f = demarche_forecast::run(&PerIssue(Compromise), &sc, &Request::default()).unwrap();
+    // Every one of the seed's 13 actors on the first issue, as smp reports them.
+    let n = f.actors.len();
+    assert!(n > 10);
+    let iss = &mut f.issues[0];
+    iss.participants = (0..n).collect();
+    iss.trajectory = vec![vec![10.0; n], vec![20.0; n]];
+    let c = charts::positions::positions(&sc, &f, &f.issues[0]).unwrap();
+    let dashed = c.svg.lines().filter(|l| l.starts_with("<polyline") && l.contains("stroke-dasharray=\"5 3\"")).count();
+    assert_eq!(dashed, n - 10, "one dashed line per actor past the ten colours");
+}
+
+#[test]
 fn band_chart_on_synthetic_data() {
     let c = charts::bands::bands(&channels()).unwrap();
     assert_eq!(c.svg.matches("<polygon").count(), 2, "one band per channel");

@@ -5,7 +5,7 @@ use demarche_scenario::Scenario;
 
 use super::axis::{self, Area, LegendMark, Scale};
 use super::{slug, Chart, WIDTH};
-use crate::svg::{colour, Svg};
+use crate::svg::{colour, Svg, PALETTE};
 
 /// Most actors drawn in one chart; the caption says when more were left out.
 pub const MAX_ACTORS: usize = 40;
@@ -49,12 +49,15 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
     for (k, &a) in iss.participants.iter().enumerate().take(shown) {
         let name = forecast.actors.get(a).map(|r| r.name.as_str()).unwrap_or("?");
         let c = colour(k);
+        // Past the palette's ten colours, lines are dashed so no two actors look alike.
+        let dashed = k >= PALETTE.len();
+        let dash = if dashed { r#" stroke-dasharray="5 3""# } else { "" };
         let pts: Vec<(f64, f64)> = rows
             .iter()
             .filter_map(|&t| iss.trajectory[t].get(k).filter(|p| p.is_finite()).map(|&p| (xs.map(t as f64), ys.map(p))))
             .collect();
         if pts.len() > 1 {
-            svg.polyline(&pts, &format!(r#"fill="none" stroke="{c}" stroke-width="2""#));
+            svg.polyline(&pts, &format!(r#"fill="none" stroke="{c}" stroke-width="2"{dash}"#));
         }
         if let (Some(first), Some(last)) = (pts.first(), pts.last()) {
             let start = iss.trajectory[0].get(k).copied().unwrap_or(f64::NAN);
@@ -74,7 +77,7 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
                 Some(&format!("{name}: ends at {}", axis::label(end))),
             );
         }
-        legend.push((name.to_string(), c, LegendMark::Line));
+        legend.push((name.to_string(), c, if dashed { LegendMark::Dashed } else { LegendMark::Line }));
     }
     if iss.outcome_path.len() > 1 {
         let pts: Vec<(f64, f64)> = rows
