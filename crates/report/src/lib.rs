@@ -7,12 +7,15 @@
 //! comparison, bargaining frontiers, the escalation-risk matrix and the
 //! sensitivity tornado. The charts are written by a small SVG builder
 //! ([`svg`]) from plain data ([`data`]); the web workbench draws the same ones.
+//! [`simulation`] turns a channel simulation, its bargaining picture and its
+//! sensitivity analysis into that data, as named documents a stored run keeps.
 //! All text from a scenario is escaped.
 
 pub mod charts;
 pub mod data;
 pub mod escalation;
 mod html;
+pub mod simulation;
 pub mod svg;
 
 pub use charts::Chart;

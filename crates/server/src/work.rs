@@ -207,7 +207,7 @@ pub fn record(
     });
     let mut run = demarche_store::NewRun::forecast(sc, forecasts, params, version, started);
     if let Some(u) = uncertainty {
-        run.documents.extend(crate::simulation::uncertainty_documents(sc, u));
+        run.documents.extend(demarche_report::simulation::uncertainty_documents(sc, u));
     }
     match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
         Ok(id) => (Some(id), None),
@@ -256,7 +256,7 @@ pub fn forecast_answer(
         .collect();
     let mut data = ReportData::new(sc.clone(), forecasts);
     if let Some(u) = uncertainty {
-        data.intervals = crate::simulation::uncertainty_charts(sc, u);
+        data.intervals = demarche_report::simulation::uncertainty_charts(sc, u);
     }
     let charts: Vec<serde_json::Value> = if with_charts {
         demarche_report::sections(&data)

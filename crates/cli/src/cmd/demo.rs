@@ -37,7 +37,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     }
     // The seed's question, direct or mediated talks, at a modest run count so the demo stays quick;
     // its results, the bargaining picture and a sensitivity tornado go into the report.
-    let budget = demarche_server::simulation::ReportBudget::default();
+    let budget = demarche_report::simulation::ReportBudget::default();
     let opts = demarche_sim::Options {
         overrides: demarche_sim::Overrides { runs: Some(budget.runs), ..Default::default() },
         escalation_runs: budget.escalation_runs,
@@ -53,7 +53,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
             Err(e) => println!("\nsimulation unavailable: {e}"),
         }
     }
-    let (mut documents, notes) = demarche_server::simulation::report_documents(&sc, &budget, simulated.as_ref().ok());
+    let (mut documents, notes) = demarche_report::simulation::report_documents(&sc, &budget, simulated.as_ref().ok());
     // How sure each model's forecast is, for the report (`forecast FILE --runs N` prints it).
     let u = super::forecast::bands(
         &sc,
@@ -63,7 +63,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
         super::forecast::REPORT_DRAWS,
         1,
     );
-    documents.extend(demarche_server::simulation::uncertainty_documents(&sc, &u));
+    documents.extend(demarche_report::simulation::uncertainty_documents(&sc, &u));
     for n in notes {
         eprintln!("note: {n}");
     }

@@ -91,7 +91,7 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues,
                                      "rounds": args.rounds, "runs": args.runs, "seed": args.runs.map(|_| args.seed) });
     let documents =
-        uncertainty.as_ref().map(|u| demarche_server::simulation::uncertainty_documents(&sc, u)).unwrap_or_default();
+        uncertainty.as_ref().map(|u| demarche_report::simulation::uncertainty_documents(&sc, u)).unwrap_or_default();
     let recorded = super::runs::record_forecast_with(&args.store, &sc, &forecasts, params, started, documents);
     super::runs::announce(recorded.as_ref());
     if let Some(path) = &args.trajectory_out {

@@ -53,14 +53,14 @@ pub fn run(args: &ReportArgs) -> CmdResult {
             let documents = if args.no_simulation {
                 Vec::new()
             } else {
-                let budget = demarche_server::simulation::ReportBudget::default();
-                let (mut documents, notes) = demarche_server::simulation::report_documents(&sc, &budget, None);
+                let budget = demarche_report::simulation::ReportBudget::default();
+                let (mut documents, notes) = demarche_report::simulation::report_documents(&sc, &budget, None);
                 for n in notes {
                     eprintln!("note: {n}");
                 }
                 let draws = super::forecast::REPORT_DRAWS;
                 let u = super::forecast::bands(&sc, &forecasts, &Overrides::default(), &Request::default(), draws, 1);
-                documents.extend(demarche_server::simulation::uncertainty_documents(&sc, &u));
+                documents.extend(demarche_report::simulation::uncertainty_documents(&sc, &u));
                 documents
             };
             let recorded = record_forecast_with(&args.store, &sc, &forecasts, params, started, documents.clone());

@@ -119,10 +119,10 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         Some(report.seed),
         started,
         {
-            let mut docs = demarche_server::simulation::documents(&sc, &report);
+            let mut docs = demarche_report::simulation::documents(&sc, &report);
             // The bargaining picture at the stated values: cheap, and what a report of the run draws.
             if let Ok(p) = demarche_sim::picture::picture(&sc, &opts.overrides) {
-                let charts = demarche_server::simulation::pareto_data(&sc, &p);
+                let charts = demarche_report::simulation::pareto_data(&sc, &p);
                 docs.extend(demarche_store::Document::of(demarche_report::data::DOC_PARETO, &charts));
             }
             docs

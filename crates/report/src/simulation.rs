@@ -1,0 +1,436 @@
+//! A simulation's results as report documents and chart data, and the
+//! simulation parts of a scenario report (channel comparison, bargaining
+//! pictures, sensitivity tornadoes). The CLI and the workbench record and draw
+//! the same documents, so a stored run redraws the same report.
+
+use demarche_scenario::Scenario;
+use demarche_sim::Report;
+use demarche_store::Document;
+
+use crate::data::{
+    EscalationMatrix, IntervalChart, IntervalRow, ParetoData, Sensitivity, TornadoBar, DOC_BANDS, DOC_ESCALATION,
+    DOC_INTERVALS, DOC_PARETO, DOC_SENSITIVITY,
+};
+
+/// The name of the document holding the simulation's own report.
+pub const DOC_SIMULATION: &str = "simulation";
+
+/// Report documents for a simulation: agreement and terms by channel with
+/// their intervals, and each channel's confrontation matrix.
+pub fn documents(sc: &Scenario, r: &Report) -> Vec<Document> {
+    let (intervals, escalation) = charts_data(sc, r);
+    let mut docs = Vec::new();
+    if let Ok(v) = serde_json::to_value(r) {
+        docs.push(Document::new(DOC_SIMULATION, v));
+    }
+    if let Ok(v) = serde_json::to_value(&intervals) {
+        docs.push(Document::new(DOC_INTERVALS, v));
+    }
+    if let Ok(v) = serde_json::to_value(&escalation) {
+        docs.push(Document::new(DOC_ESCALATION, v));
+    }
+    docs
+}
+
+/// The chart data of a simulation report.
+pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<EscalationMatrix>) {
+    let mut intervals = Vec::new();
+    let mut rows = Vec::new();
+    for c in &r.channels {
+        rows.push(IntervalRow {
+            group: "deal at the table".into(),
+            series: c.channel.clone(),
+            mean: c.agreement,
+            low: c.agreement_interval[0],
+            high: c.agreement_interval[1],
+            point: None,
+        });
+        rows.push(IntervalRow {
+            group: "deal that survives ratification".into(),
+            series: c.channel.clone(),
+            mean: c.ratified,
+            low: c.ratified_interval[0],
+            high: c.ratified_interval[1],
+            point: None,
+        });
+    }
+    intervals.push(IntervalChart {
+        title: "Chance of a deal by channel".into(),
+        axis: format!("share of {} Monte Carlo runs", r.runs),
+        interval: "its 95% (Wilson) interval".into(),
+        range: Some([0.0, 1.0]),
+        ends: Some(["no run ends in a deal".into(), "every run ends in a deal".into()]),
+        reference: None,
+        series_kind: None,
+        rows,
+    });
+    for issue_id in &r.agenda {
+        let Some(issue) = sc.issues.iter().find(|i| &i.id == issue_id) else { continue };
+        let rows: Vec<IntervalRow> = r
+            .channels
+            .iter()
+            .filter_map(|c| {
+                let t = c.terms.iter().find(|t| &t.issue == issue_id)?;
+                Some(IntervalRow {
+                    group: "terms of the deal".into(),
+                    series: c.channel.clone(),
+                    mean: t.summary.median,
+                    low: t.summary.p10,
+                    high: t.summary.p90,
+                    point: None,
+                })
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        intervals.push(IntervalChart {
+            title: format!("{}: terms by channel", issue.name),
+            axis: match &issue.unit {
+                Some(u) => format!("{} ({u})", issue.name),
+                None => issue.name.clone(),
+            },
+            interval: "the 10th–90th percentile of the deals reached (dot: median)".into(),
+            range: Some([issue.min, issue.max]),
+            ends: Some([issue.low.clone(), issue.high.clone()]),
+            reference: issue.status_quo.map(|s| ("status quo".to_string(), s)),
+            series_kind: None,
+            rows,
+        });
+    }
+    let mut escalation = Vec::new();
+    for c in r.channels.iter().filter(|c| !c.escalation.is_empty()) {
+        let mut ids: Vec<&str> = Vec::new();
+        for d in &c.escalation {
+            for id in [d.a.as_str(), d.b.as_str()] {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        // Scenario order reads better than first-seen order.
+        ids.sort_by_key(|id| sc.actor_index(id).unwrap_or(usize::MAX));
+        let n = ids.len();
+        let mut values = vec![vec![None; n]; n];
+        for d in &c.escalation {
+            if let (Some(i), Some(j)) = (ids.iter().position(|x| *x == d.a), ids.iter().position(|x| *x == d.b)) {
+                values[i][j] = Some(d.overall);
+                values[j][i] = Some(d.overall);
+            }
+        }
+        let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or(id.to_string());
+        escalation.push(EscalationMatrix {
+            metric: format!("share of runs ending in confrontation ({} talks)", c.channel),
+            actors: ids.iter().map(|id| name(id)).collect(),
+            values,
+            source: format!(
+                "Estimated on the first {} runs from the expected-utility model's confrontation indicator; the \
+                 matrix is symmetric. Pairs never in confrontation are left grey.",
+                r.escalation_runs
+            ),
+        });
+    }
+    (intervals, one_matrix_if_alike(escalation))
+}
+
+/// The indicator depends on the channel only through the deal each run
+/// reaches; where that changes nothing (as when no deal survives
+/// ratification), one matrix says it all.
+fn one_matrix_if_alike(matrices: Vec<EscalationMatrix>) -> Vec<EscalationMatrix> {
+    match matrices.as_slice() {
+        [a, b] if a.actors == b.actors && a.values == b.values => {
+            let mut one = a.clone();
+            one.metric = "share of runs ending in confrontation (either channel)".to_string();
+            one.source = format!("Both channels give this same matrix. {}", one.source);
+            vec![one]
+        }
+        _ => matrices,
+    }
+}
+
+/// One chart per issue with every model's median and 10–90 % band over the
+/// draws of a forecast under uncertainty.
+pub fn uncertainty_charts(sc: &Scenario, u: &demarche_sim::uncertainty::ForecastUncertainty) -> Vec<IntervalChart> {
+    sc.issues
+        .iter()
+        .filter_map(|issue| {
+            let rows: Vec<IntervalRow> = u
+                .bands
+                .iter()
+                .filter(|b| b.issue == issue.id)
+                .filter_map(|b| {
+                    let s = b.summary.as_ref()?;
+                    Some(IntervalRow {
+                        group: "forecast".into(),
+                        series: b.engine.clone(),
+                        mean: s.median,
+                        low: s.p10,
+                        high: s.p90,
+                        point: Some(b.stated).filter(|x| x.is_finite()),
+                    })
+                })
+                .collect();
+            (!rows.is_empty()).then(|| IntervalChart {
+                title: format!("{}: forecasts under uncertainty", issue.name),
+                axis: match &issue.unit {
+                    Some(unit) => format!("{} ({unit})", issue.name),
+                    None => issue.name.clone(),
+                },
+                interval: format!(
+                    "the 10th–90th percentile over {} draws of the stated uncertainty (dot: median; hollow \
+                     diamond: the forecast at the stated values)",
+                    u.runs
+                ),
+                range: Some([issue.min, issue.max]),
+                ends: Some([issue.low.clone(), issue.high.clone()]),
+                reference: issue.status_quo.map(|x| ("status quo".to_string(), x)),
+                series_kind: Some("model".into()),
+                rows,
+            })
+        })
+        .collect()
+}
+
+/// Report documents of a forecast under uncertainty: the bands, and their charts.
+pub fn uncertainty_documents(sc: &Scenario, u: &demarche_sim::uncertainty::ForecastUncertainty) -> Vec<Document> {
+    let bands = uncertainty_charts(sc, u);
+    [Document::of("forecast_uncertainty", u), Document::of(DOC_BANDS, &bands)].into_iter().flatten().collect()
+}
+
+/// How much work a scenario report's simulation parts may take.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportBudget {
+    pub runs: u32,
+    pub escalation_runs: u64,
+    /// Sobol base samples and one-at-a-time runs per setting of the tornado.
+    pub samples: usize,
+    pub oat_runs: usize,
+}
+
+impl Default for ReportBudget {
+    /// About a second on one core for the seed scenario.
+    fn default() -> Self {
+        ReportBudget { runs: 1000, escalation_runs: 200, samples: 4, oat_runs: 16 }
+    }
+}
+
+/// Report documents beyond the forecasts for a scenario with two principals:
+/// the channel comparison with its intervals, the confrontation matrices, the
+/// principals' bargaining picture per channel and the sensitivity tornadoes.
+/// A part that cannot be computed is left out and its reason returned.
+/// `simulated` is a simulation of `sc` already at hand (else one is run).
+pub fn report_documents(
+    sc: &Scenario,
+    budget: &ReportBudget,
+    simulated: Option<&Report>,
+) -> (Vec<Document>, Vec<String>) {
+    let mut notes = Vec::new();
+    let overrides = demarche_sim::Overrides { runs: Some(budget.runs), ..Default::default() };
+    let opts = demarche_sim::Options { overrides: overrides.clone(), escalation_runs: budget.escalation_runs };
+    let ran;
+    let report = match simulated {
+        Some(r) => r,
+        None => match demarche_sim::simulate(sc, &opts, &|_| {}) {
+            Ok(r) => {
+                ran = r;
+                &ran
+            }
+            Err(e) if sc.simulation.is_none() => {
+                // A scenario written without the simulation in mind: one line, not a diagnosis.
+                let why = e.to_string();
+                let why = why.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+                notes.push(format!("no channel simulation in the report (no [simulation] section; {why})"));
+                return (Vec::new(), notes);
+            }
+            Err(e) => {
+                notes.push(format!("no channel comparison: {e}"));
+                return (Vec::new(), notes);
+            }
+        },
+    };
+    let mut docs = documents(sc, report);
+    match demarche_sim::picture::picture(sc, &overrides) {
+        Ok(p) => {
+            let charts = pareto_data(sc, &p);
+            if let Ok(v) = serde_json::to_value(&charts) {
+                docs.push(Document::new(DOC_PARETO, v));
+            }
+        }
+        Err(e) => notes.push(format!("no bargaining picture: {e}")),
+    }
+    let sens = demarche_sim::SensitivityOptions {
+        overrides,
+        samples: budget.samples,
+        oat_runs: budget.oat_runs,
+        ..Default::default()
+    };
+    match demarche_sim::analyse(sc, &sens) {
+        Ok(r) => {
+            if let Ok(v) = serde_json::to_value(tornadoes(sc, &r, 6, 10)) {
+                docs.push(Document::new(DOC_SENSITIVITY, v));
+            }
+        }
+        Err(e) => notes.push(format!("no sensitivity: {e}")),
+    }
+    (docs, notes)
+}
+
+/// The principals' bargaining picture, one chart per channel (its deal marked).
+pub fn pareto_data(sc: &Scenario, p: &demarche_sim::picture::Picture) -> Vec<ParetoData> {
+    if p.frontier.is_empty() {
+        return Vec::new();
+    }
+    let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or(id.to_string());
+    p.channels
+        .iter()
+        .map(|c| {
+            let how = match (c.channel.as_str(), &p.mediator) {
+                ("mediated", Some(m)) => format!("talks mediated by {}", name(m)),
+                (ch, _) => format!("{ch} talks"),
+            };
+            ParetoData {
+                title: format!("{}, at the stated positions", capitalised(&how)),
+                x_party: name(&p.principals[0]),
+                y_party: name(&p.principals[1]),
+                frontier: p.frontier.clone(),
+                outcomes: p.outcomes.clone(),
+                disagreement: Some(p.reservation),
+                nash: p.nash,
+                kalai_smorodinsky: p.kalai_smorodinsky,
+                agreement: c.agreement,
+                agreement_label: c.agreement.map(|_| {
+                    format!(
+                        "{how}: deal after {} rounds{}",
+                        c.rounds,
+                        if c.ratified { "" } else { ", blocked at ratification" }
+                    )
+                }),
+            }
+        })
+        .collect()
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// Tornado data from a sensitivity analysis: the outputs that vary most (the
+/// chance of a deal first, then the issues whose expected term varies most
+/// relative to the scale), each with its inputs by one-at-a-time swing.
+pub fn tornadoes(
+    sc: &Scenario,
+    r: &demarche_sim::SensitivityReport,
+    max_outputs: usize,
+    max_bars: usize,
+) -> Vec<Sensitivity> {
+    let mut scored: Vec<(f64, Sensitivity)> = Vec::new();
+    for out in &r.ranked {
+        let channel = &out.channel;
+        let (label, ends, score) = if let demarche_sim::Measure::Term(issue) = &out.measure {
+            let Some(iss) = sc.issues.iter().find(|i| &i.id == issue) else { continue };
+            let range = iss.range().max(f64::MIN_POSITIVE);
+            (
+                format!("expected term on {} ({channel} talks)", iss.name),
+                Some([iss.low.clone(), iss.high.clone()]),
+                out.variance / (range * range),
+            )
+        } else {
+            let thing = if out.measure == demarche_sim::Measure::Agreement {
+                "deal at the table"
+            } else {
+                "deal that survives ratification"
+            };
+            (
+                format!("chance of a {thing} ({channel} talks)"),
+                Some(["no run ends in one".to_string(), "every run does".to_string()]),
+                out.variance + 1.0,
+            )
+        };
+        let mut bars: Vec<TornadoBar> = out
+            .rows
+            .iter()
+            .filter(|row| row.low.is_finite() && row.high.is_finite() && row.low != row.high)
+            .map(|row| TornadoBar {
+                parameter: row.input.clone(),
+                low: row.low,
+                high: row.high,
+                settings: Some(["10th percentile".into(), "90th percentile".into()]),
+            })
+            .collect();
+        if bars.is_empty() || out.variance.is_nan() || out.variance <= 0.0 {
+            continue;
+        }
+        // By reach from the base: an input may push the output the same way at both settings.
+        let reach = |b: &TornadoBar| b.low.max(b.high).max(out.baseline) - b.low.min(b.high).min(out.baseline);
+        bars.sort_by(|a, b| reach(b).total_cmp(&reach(a)));
+        bars.truncate(max_bars);
+        scored.push((score, Sensitivity { output: label, base: out.baseline, ends, bars }));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(max_outputs).map(|(_, s)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tornadoes_rank_inputs_by_reach_and_keep_the_outputs_that_vary() {
+        let row = |input: &str, low: f64, high: f64| demarche_sim::RankedInput {
+            input: input.into(),
+            first_order: Some(0.1),
+            total: Some(0.2),
+            low,
+            high,
+        };
+        let sc: Scenario = demarche_scenario::seed().unwrap().scenario;
+        let output = |measure: demarche_sim::Measure, variance: f64, rows| demarche_sim::RankedOutput {
+            output: String::new(),
+            channel: "direct".into(),
+            measure,
+            baseline: 50.0,
+            variance,
+            rows,
+        };
+        let r = demarche_sim::SensitivityReport {
+            title: String::new(),
+            seed: 0,
+            outputs: Vec::new(),
+            inputs: Vec::new(),
+            sobol: Default::default(),
+            oat: Default::default(),
+            ranked: vec![
+                // Both settings push the same way: its reach from the base is 30, the largest.
+                output(
+                    demarche_sim::Measure::Term("inspections".into()),
+                    4.0,
+                    vec![row("a", 45.0, 55.0), row("b", 70.0, 80.0), row("flat", 50.0, 50.0)],
+                ),
+                output(demarche_sim::Measure::Agreement, 0.0, vec![row("a", 1.0, 1.0)]),
+                output(demarche_sim::Measure::Term("no_such_issue".into()), 9.0, vec![row("a", 1.0, 2.0)]),
+            ],
+        };
+        let t = tornadoes(&sc, &r, 6, 10);
+        assert_eq!(t.len(), 1, "only the issue output varies and exists");
+        assert_eq!(t[0].output, "expected term on Inspections and verification (direct talks)");
+        let names: Vec<&str> = t[0].bars.iter().map(|b| b.parameter.as_str()).collect();
+        assert_eq!(names, ["b", "a"], "ranked by reach; an input that moves nothing is left out");
+        assert!(crate::charts::tornado::tornado(&t[0]).is_some());
+    }
+
+    #[test]
+    fn channels_with_the_same_confrontations_share_one_matrix() {
+        let matrix = |channel: &str, risk: f64| EscalationMatrix {
+            metric: format!("share of runs ending in confrontation ({channel} talks)"),
+            actors: vec!["A".into(), "B".into()],
+            values: vec![vec![None, Some(risk)], vec![Some(risk), None]],
+            source: "Estimated on 200 runs.".into(),
+        };
+        let one = one_matrix_if_alike(vec![matrix("mediated", 0.2), matrix("direct", 0.2)]);
+        assert_eq!(one.len(), 1);
+        assert!(one[0].metric.contains("either channel") && one[0].source.starts_with("Both channels"));
+        let two = one_matrix_if_alike(vec![matrix("mediated", 0.2), matrix("direct", 0.3)]);
+        assert_eq!(two, vec![matrix("mediated", 0.2), matrix("direct", 0.3)]);
+    }
+}
