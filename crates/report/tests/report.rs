@@ -303,7 +303,13 @@ fn tornado_puts_the_largest_swing_on_top() {
     let beta = c.svg.find(">Beta&#39;s salience<").unwrap();
     let gamma = c.svg.find(">Gamma&#39;s capability<").unwrap();
     assert!(alpha < beta && beta < gamma);
+    assert!(!c.caption.contains("--set"), "plain names need no key");
     insta::assert_snapshot!("tornado_chart", c.svg);
+    // Inputs named by their --set path get a key in the caption.
+    let mut by_path = sensitivity();
+    by_path.bars[0].parameter = "alpha.tariff.position".into();
+    let keyed = charts::tornado::tornado(&by_path).unwrap();
+    assert!(keyed.caption.contains("as `--set` names it"), "{}", keyed.caption);
 }
 
 #[test]

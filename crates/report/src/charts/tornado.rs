@@ -61,6 +61,12 @@ pub fn tornado(data: &Sensitivity) -> Option<Chart> {
     if shown < bars.len() {
         caption.push_str(&format!(" The {shown} largest of {} inputs are shown.", bars.len()));
     }
+    if bars.iter().take(shown).any(|b| b.parameter.split('.').count() == 3) {
+        caption.push_str(
+            " An input written actor.issue.field is that actor's stated position or salience on that issue, as \
+             `--set` names it.",
+        );
+    }
     let svg = svg.finish(&title, &caption);
     Some(Chart { id: format!("sensitivity-{}", slug(&data.output)), title, caption, svg })
 }
