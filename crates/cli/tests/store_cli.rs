@@ -48,6 +48,18 @@ fn simulate_negotiate_and_tournament_are_recorded() {
     assert_eq!(negotiation["scenario_title"], "domain domain00");
     assert_eq!(negotiation["engines"], serde_json::json!(["sao:boulware", "sao:conceder"]));
     assert_eq!(tournament["engines"], serde_json::json!(["boulware", "linear"]));
+    // The text listing keeps its columns straight whatever the kinds and engines.
+    let out = demarche(&store).args(["runs", "list"]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // Where the start time begins: "started" in the header, the year (four digits before the first '-') below.
+    let starts: Vec<usize> = text.lines().map(|l| l.find("started").or(l.find('-').map(|i| i - 4)).unwrap()).collect();
+    assert!(starts.windows(2).all(|w| w[0] == w[1]), "{text}");
+    let titles: Vec<usize> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.find("domain domain00").or(l.find("tournament on")).or(l.find("Iran")).unwrap())
+        .collect();
+    assert!(titles.windows(2).all(|w| w[0] == w[1]), "{text}");
 
     // The negotiation's record holds its domain, its settings and its result.
     let id = negotiation["id"].to_string();

@@ -188,15 +188,23 @@ pub fn run(args: &RunsArgs) -> CmdResult {
             } else if runs.is_empty() {
                 writeln!(out, "no runs in {}", store.path().display())?;
             } else {
-                writeln!(out, "{:>5}  {:<10} {:<24} {:<24} scenario", "id", "kind", "started (UTC)", "engines")?;
-                for r in runs {
+                // Columns as wide as their widest entry; a long engine list is cut.
+                let engines: Vec<String> = runs.iter().map(|r| clip(&r.engines.join(","), 40)).collect();
+                let kind_w = runs.iter().map(|r| r.kind.as_str().len()).max().unwrap_or(0).max(4);
+                let eng_w = engines.iter().map(|e| e.chars().count()).max().unwrap_or(0).max(7);
+                writeln!(
+                    out,
+                    "{:>5}  {:<kind_w$} {:<24} {:<eng_w$} scenario",
+                    "id", "kind", "started (UTC)", "engines"
+                )?;
+                for (r, engines) in runs.iter().zip(&engines) {
                     writeln!(
                         out,
-                        "{:>5}  {:<10} {:<24} {:<24} {}{}",
+                        "{:>5}  {:<kind_w$} {:<24} {:<eng_w$} {}{}",
                         r.id,
                         r.kind.as_str(),
                         r.started_at,
-                        r.engines.join(","),
+                        engines,
                         r.scenario_title,
                         if r.status == demarche_store::RunStatus::Ok {
                             String::new()
@@ -338,5 +346,14 @@ mod tests {
         assert!(
             record_forecast_with(&bad, &sc, &forecasts, serde_json::json!({}), SystemTime::now(), Vec::new()).is_none()
         );
+    }
+}
+
+/// At most `max` characters, the last an ellipsis when cut.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        s.chars().take(max - 1).chain(['…']).collect()
     }
 }

@@ -112,7 +112,7 @@ pub fn intervals(data: &IntervalChart) -> Option<Chart> {
     let bottom = axis::legend(&mut svg, area.left - 190.0, y0, WIDTH - 40.0, &legend);
     svg.set_height(bottom + 8.0);
     let (one, many) = match data.series_kind.as_deref() {
-        Some(k) => (k.to_string(), format!("{k}s")),
+        Some(k) => (k.to_string(), plural(k)),
         None => ("channel of talks".to_string(), "channels".to_string()),
     };
     let caption = format!(
@@ -122,4 +122,22 @@ pub fn intervals(data: &IntervalChart) -> Option<Chart> {
     );
     let svg = svg.finish(&data.title, &caption);
     Some(Chart { id: format!("intervals-{}", slug(&data.title)), title: data.title.clone(), caption, svg })
+}
+
+/// `model` → `models`, `strategy` → `strategies`.
+fn plural(noun: &str) -> String {
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{noun}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plurals() {
+        assert_eq!(super::plural("model"), "models");
+        assert_eq!(super::plural("strategy"), "strategies");
+        assert_eq!(super::plural("day"), "days");
+    }
 }
