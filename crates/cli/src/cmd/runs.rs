@@ -318,6 +318,15 @@ fn show(v: &Option<serde_json::Value>) -> String {
     }
 }
 
+/// At most `max` characters, the last an ellipsis when cut.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        s.chars().take(max - 1).chain(['…']).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,14 +355,5 @@ mod tests {
         assert!(
             record_forecast_with(&bad, &sc, &forecasts, serde_json::json!({}), SystemTime::now(), Vec::new()).is_none()
         );
-    }
-}
-
-/// At most `max` characters, the last an ellipsis when cut.
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        s.chars().take(max - 1).chain(['…']).collect()
     }
 }
