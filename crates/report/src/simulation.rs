@@ -37,22 +37,13 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
     let mut intervals = Vec::new();
     let mut rows = Vec::new();
     for c in &r.channels {
-        rows.push(IntervalRow {
-            group: "deal at the table".into(),
-            series: c.channel.clone(),
-            mean: c.agreement,
-            low: c.agreement_interval[0],
-            high: c.agreement_interval[1],
-            point: None,
-        });
-        rows.push(IntervalRow {
-            group: "deal that survives ratification".into(),
-            series: c.channel.clone(),
-            mean: c.ratified,
-            low: c.ratified_interval[0],
-            high: c.ratified_interval[1],
-            point: None,
-        });
+        let shares = [
+            ("deal at the table", c.agreement, c.agreement_interval),
+            ("deal that survives ratification", c.ratified, c.ratified_interval),
+        ];
+        for (group, mean, [low, high]) in shares {
+            rows.push(IntervalRow { group: group.into(), series: c.channel.clone(), mean, low, high, point: None });
+        }
     }
     intervals.push(IntervalChart {
         title: "Chance of a deal by channel".into(),
