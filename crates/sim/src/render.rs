@@ -13,6 +13,11 @@ fn pct(x: f64) -> String {
     }
 }
 
+/// A share with its interval: `62.0% [58.1%–65.7%]`.
+fn share(x: f64, [low, high]: [f64; 2]) -> String {
+    format!("{} [{}–{}]", pct(x), pct(low), pct(high))
+}
+
 fn num(x: f64) -> String {
     if !x.is_finite() {
         "–".into()
@@ -103,18 +108,8 @@ pub fn report(r: &Report) -> String {
     out.push('\n');
     let heads: Vec<String> = r.channels.iter().map(|c| c.channel.clone()).collect();
     row(&mut out, "", &heads);
-    row(
-        &mut out,
-        "deal at the table",
-        &cells(r, |c| {
-            format!("{} [{}–{}]", pct(c.agreement), pct(c.agreement_interval[0]), pct(c.agreement_interval[1]))
-        }),
-    );
-    row(
-        &mut out,
-        "deal that survives ratification",
-        &cells(r, |c| format!("{} [{}–{}]", pct(c.ratified), pct(c.ratified_interval[0]), pct(c.ratified_interval[1]))),
-    );
+    row(&mut out, "deal at the table", &cells(r, |c| share(c.agreement, c.agreement_interval)));
+    row(&mut out, "deal that survives ratification", &cells(r, |c| share(c.ratified, c.ratified_interval)));
     row(&mut out, "rounds to a deal: median (10–90%)", &cells(r, |c| band(&c.rounds)));
     row(
         &mut out,
@@ -140,11 +135,9 @@ pub fn report(r: &Report) -> String {
             }),
         );
     }
-    let ends: Vec<String> = r.channels.first().map(|c| c.end_reasons.keys().cloned().collect()).unwrap_or_default();
     let mut all_ends: Vec<String> = r.channels.iter().flat_map(|c| c.end_reasons.keys().cloned()).collect();
     all_ends.sort();
     all_ends.dedup();
-    let _ = ends;
     for e in all_ends.iter().filter(|e| *e != "agreement") {
         row(
             &mut out,

@@ -57,11 +57,16 @@ pub fn label(x: f64) -> String {
         return "—".into();
     }
     let s = if x.abs() >= 1000.0 || x == x.trunc() { format!("{x:.0}") } else { format!("{x:.2}") };
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    trimmed(&s)
+}
+
+/// A formatted number without trailing zeros after its point, and `-0` as `0`.
+fn trimmed(s: &str) -> String {
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { s };
     if s == "-0" {
         "0".into()
     } else {
-        s
+        s.to_string()
     }
 }
 
@@ -80,18 +85,7 @@ pub fn tick_labels(tick_values: &[f64]) -> Vec<String> {
         return tick_values.iter().map(|&t| label(t)).collect();
     }
     let d = decimals as usize;
-    tick_values
-        .iter()
-        .map(|&t| {
-            let s = format!("{t:.d$}");
-            let s = s.trim_end_matches('0').trim_end_matches('.');
-            if s == "-0" {
-                "0".to_string()
-            } else {
-                s.to_string()
-            }
-        })
-        .collect()
+    tick_values.iter().map(|&t| trimmed(&format!("{t:.d$}"))).collect()
 }
 
 /// The plotting area inside a chart.
