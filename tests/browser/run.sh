@@ -63,6 +63,13 @@ case "$url" in
   *) echo "the server is not on loopback: $url" >&2; exit 1 ;;
 esac
 export DEMARCHE_URL="$url"
+DEMARCHE_TOKEN="$(sed -n 's|^demarche workbench on http://[^ ]*?token=\([0-9a-f]*\).*$|\1|p' "$work/server.log" | head -n 1)"
+if [ -z "$DEMARCHE_TOKEN" ]; then
+  echo "the server printed no access token:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+fi
+export DEMARCHE_TOKEN
 
 cd "$here"
 node --test --test-concurrency=1 workbench.test.mjs report.test.mjs

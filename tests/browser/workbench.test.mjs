@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { inkShare, openBrowser, required } from "./browser.mjs";
 
 const base = required("DEMARCHE_URL");
+// The per-launch access token `demarche serve` printed in its URL.
+const token = required("DEMARCHE_TOKEN");
 const artifacts = process.env.DEMARCHE_ARTIFACTS;
 let browser;
 let page;
@@ -14,8 +16,14 @@ before(async () => {
   browser = await openBrowser();
   page = await browser.context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
-  await page.goto(base + "/");
+  await page.goto(base + "/?token=" + token);
   await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+});
+
+test("the page cleans the token from its URL and works on from its cookie", async () => {
+  assert.equal(new URL(page.url()).search, "", "the token stayed in the address bar");
+  const health = await page.evaluate(async () => (await fetch("/api/health")).status);
+  assert.equal(health, 200, "the page's own requests are not authorised by the cookie");
 });
 
 after(async () => {
@@ -60,7 +68,7 @@ test("editing a position and running moves the displayed forecast, and the chart
 
   // Move the weightiest stance on the first forecast issue as far as its own red line allows.
   const issue = await page.locator('#outcomes tr[data-engine="compromise"]').first().getAttribute("data-issue");
-  const seed = await (await fetch(base + "/api/scenario/seed")).json();
+  const seed = await (await fetch(base + "/api/scenario/seed", { headers: { Authorization: "Bearer " + token } })).json();
   const sc = seed.scenario;
   const iss = sc.issues.find((i) => i.id === issue);
   const weight = (s) => s.salience * sc.actors.find((a) => a.id === s.actor).capability;

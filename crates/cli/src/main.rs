@@ -5,6 +5,7 @@
 
 mod cmd;
 mod input;
+mod output;
 mod render;
 
 use std::process::ExitCode;

@@ -177,3 +177,117 @@ fn forecast_runs_gives_bands_that_do_not_depend_on_threads() {
         .stderr(predicate::str::contains("--runs reports bands"));
     demarche().args(["forecast", "@seed", "--seed", "3"]).assert().failure();
 }
+
+#[cfg(unix)]
+#[test]
+fn files_that_never_end_are_refused() {
+    let within = std::time::Duration::from_secs(60);
+    demarche()
+        .args(["check", "/dev/zero"])
+        .timeout(within)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("/dev/zero"))
+        .stderr(predicate::str::contains("limit"));
+    demarche()
+        .args(["forecast", FIXTURE, "--model", "compromise", "--overlay", "/dev/zero"])
+        .timeout(within)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("/dev/zero"))
+        .stderr(predicate::str::contains("limit"));
+    let dir = tempfile::tempdir().unwrap();
+    let domain = dir.path().join("d.json");
+    std::fs::write(&domain, r#"{"name":"d","issuesValues":{"a":{"values":["p","q"]}}}"#).unwrap();
+    demarche()
+        .arg("frontier")
+        .arg(&domain)
+        .arg("/dev/zero")
+        .timeout(within)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("/dev/zero"))
+        .stderr(predicate::str::contains("bytes"));
+}
+
+#[test]
+fn the_format_hint_names_the_flag_the_cli_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("scenario");
+    std::fs::write(&odd, "just some words\n").unwrap();
+    demarche()
+        .arg("check")
+        .arg(&odd)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot tell the format"))
+        .stderr(predicate::str::contains("--input-format"))
+        .stderr(predicate::str::contains("pass --format").not());
+    // The flag named is the one that works.
+    demarche()
+        .args(["check", "--input-format", "toml"])
+        .arg(&odd)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot tell the format").not());
+}
+
+#[test]
+fn magnitudes_that_would_overflow_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.toml");
+    let text = std::fs::read_to_string(FIXTURE).unwrap().replace("capability = 2.0", "capability = 1e308");
+    std::fs::write(&huge, text).unwrap();
+    demarche().arg("check").arg(&huge).assert().failure().stderr(predicate::str::contains("actors[1].capability"));
+    demarche()
+        .args(["forecast", "--model", "bdm"])
+        .arg(&huge)
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("inf").not());
+    let wide = dir.path().join("wide.toml");
+    let text = std::fs::read_to_string(FIXTURE)
+        .unwrap()
+        .replace("min = 0\nmax = 100", "min = -1e308\nmax = 1e308")
+        .replace("status_quo = 80\nanchors = [{ at = 50, label = \"half\" }]\n", "");
+    std::fs::write(&wide, text).unwrap();
+    demarche().arg("check").arg(&wide).assert().failure().stderr(predicate::str::contains("issues[0]."));
+}
+
+/// The JSON outputs the application-layer refactor (issue 11) must leave
+/// byte-identical: SHA-256 digests recorded from the binary before it began
+/// (`tests/snapshots/outputs.sha256`). On a mismatch the new output is written
+/// to the target folder to diff.
+#[test]
+fn json_outputs_are_byte_identical_to_the_recorded_ones() {
+    use sha2::Digest;
+    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference");
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iran-us-nuclear.toml");
+    let recorded = include_str!("snapshots/outputs.sha256");
+    let cases: Vec<(&str, Vec<String>, bool)> = vec![
+        ("forecast-ec-emissions.json", vec!["forecast".into(), format!("{shared}/bdm/ec-emissions-actors.csv"), "--model".into(), "all".into(), "--format".into(), "json".into()], true),
+        ("forecast-ktab-soe.json", vec!["forecast".into(), format!("{shared}/ktab/inputs/SOE-Policy.csv"), "--model".into(), "all".into(), "--format".into(), "json".into()], true),
+        ("forecast-seed.json", vec!["forecast".into(), seed.into(), "--model".into(), "all".into(), "--format".into(), "json".into()], false),
+        ("frontier-anl-domain00.json", vec!["frontier".into(), format!("{shared}/negotiation/anl2023/domain00"), "--format".into(), "json".into()], true),
+        ("simulate-seed-2000-7.json", vec!["simulate".into(), seed.into(), "--runs".into(), "2000".into(), "--seed".into(), "7".into(), "--format".into(), "json".into()], false),
+    ];
+    let mut mismatched = Vec::new();
+    for (name, args, needs_shared) in cases {
+        if needs_shared && !std::path::Path::new(shared).is_dir() {
+            eprintln!("SKIPPED {name}: ../shared/reference is absent (CI has it)");
+            continue;
+        }
+        let out = demarche().args(&args).assert().success().get_output().stdout.clone();
+        let digest: String = sha2::Sha256::digest(&out).iter().map(|b| format!("{b:02x}")).collect();
+        let want = recorded
+            .lines()
+            .find_map(|l| l.split_once("  ").filter(|(_, f)| *f == name).map(|(h, _)| h))
+            .unwrap_or_else(|| panic!("{name} is not recorded"));
+        if digest != want {
+            let path = std::env::temp_dir().join(name);
+            std::fs::write(&path, &out).unwrap();
+            mismatched.push(format!("{name}: now {digest}, recorded {want} (new output in {})", path.display()));
+        }
+    }
+    assert!(mismatched.is_empty(), "outputs changed:\n{}", mismatched.join("\n"));
+}

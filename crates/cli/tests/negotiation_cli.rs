@@ -112,3 +112,19 @@ fn malformed_domain_is_a_clear_error() {
     std::fs::write(&d, "<negotiation_template><utility_space><objective>").unwrap();
     demarche().arg("frontier").arg(&d).assert().failure().stderr(predicate::str::is_empty().not());
 }
+
+#[test]
+fn frontier_of_a_folder_with_a_broken_profile_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["domain00.json", "profileA.json"] {
+        std::fs::copy(format!("{ANL}/domain00/{f}"), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("profileB.json"), "{\"LinearAdditiveUtilitySpace\": {").unwrap();
+    demarche()
+        .arg("frontier")
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("profileB.json"))
+        .stdout(predicates::str::is_empty());
+}

@@ -122,3 +122,72 @@ fn sensitivity_ranks_inputs() {
         .stdout(predicate::str::contains("P(agreement)"))
         .stdout(predicate::str::contains("first"));
 }
+
+/// `demarche serve` stops within a second of SIGTERM even while a long
+/// simulation runs, and leaves its store intact (issue 10).
+#[cfg(unix)]
+#[test]
+fn serve_stops_on_sigterm_during_a_long_simulation_with_its_store_intact() {
+    use std::io::{BufRead, Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let bin = assert_cmd::cargo::cargo_bin("demarche");
+    let mut child = std::process::Command::new(&bin)
+        .args(["serve", "--port", "0", "--no-token", "--store"])
+        .arg(&store)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no URL in {first:?}"))
+        .to_string();
+    let seed = std::fs::read_to_string(SEED).unwrap();
+    let post = |path: &str, body: serde_json::Value| {
+        let body = body.to_string();
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    // One stored run to keep intact, then the long simulation.
+    let answer = post("/api/forecast", serde_json::json!({ "text": seed, "name": "s.toml", "models": "compromise" }));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let answer = post("/api/simulate", serde_json::json!({ "text": seed, "name": "s.toml", "runs": 20000 }));
+    assert!(answer.starts_with("HTTP/1.1 202"), "{answer}");
+    std::thread::sleep(Duration::from_millis(500));
+    let t = Instant::now();
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let code = loop {
+        if let Some(code) = child.try_wait().unwrap() {
+            break code;
+        }
+        if t.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("the server was still running 10 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let took = t.elapsed();
+    eprintln!("serve stopped {took:?} after SIGTERM during a 20,000-run simulation");
+    assert!(code.success(), "{code:?}");
+    // The issue's target is under a second; a loaded test machine gets some slack.
+    assert!(took < Duration::from_secs(3), "stopping took {took:?}");
+    let listed = demarche().args(["runs", "list", "--store"]).arg(&store).env_remove("DEMARCHE_STORE").assert().success();
+    let text = String::from_utf8_lossy(&listed.get_output().stdout).to_string();
+    assert!(text.contains("forecast") && !text.contains("simulate"), "{text}");
+}

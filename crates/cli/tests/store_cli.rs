@@ -172,3 +172,24 @@ fn kill_9_during_a_long_simulation_leaves_the_store_whole() {
     demarche(&store).args(["forecast", "@seed", "--model", "nash"]).assert().success();
     assert_eq!(runs(&store).len(), 3);
 }
+
+#[test]
+fn a_failed_export_leaves_an_existing_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/three-party.toml");
+    demarche(&store).args(["forecast", fixture, "--model", "compromise"]).assert().success();
+    let out = dir.path().join("k.csv");
+    std::fs::write(&out, "keep me\n").unwrap();
+    demarche(&store).args(["runs", "export", "999", "-o"]).arg(&out).assert().failure();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me\n", "a failed export emptied the file");
+    // A successful one replaces it, and leaves no temporary file behind.
+    demarche(&store).args(["runs", "export", "1", "-o"]).arg(&out).assert().success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("run_id,engine,issue,round,actor,position\n"), "{text}");
+    assert_ne!(text, "keep me\n");
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.retain(|n| !n.starts_with("runs.sqlite"));
+    assert_eq!(names, ["k.csv"]);
+}

@@ -5,6 +5,8 @@
 //! scenario's `[engines.*]` tables first, then from `overrides` (command line
 //! or API), which win.
 
+#![forbid(unsafe_code)]
+
 use demarche_bdm::Bdm;
 use demarche_forecast::{Compromise, Engine, Nash, PerIssue};
 use demarche_scenario::settings::nash::Disagreement;

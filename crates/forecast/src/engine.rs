@@ -75,6 +75,37 @@ pub enum EngineError {
     Unsupported { engine: &'static str, reason: String },
     #[error("the run was cancelled")]
     Cancelled,
+    /// The engine's arithmetic left the finite numbers (validation bounds the
+    /// inputs so that this should not happen; reported rather than printed).
+    #[error(
+        "{engine} produced a number that is not finite ({what}) on issue `{issue}`; \
+         the inputs are probably too extreme for it (rescale capabilities or the scale)"
+    )]
+    NonFinite { engine: String, issue: String, what: String },
+}
+
+/// `Err(NonFinite)` naming the first outcome, position or ideal point of `f`
+/// that is NaN or infinite.
+pub fn check_finite(engine: &str, f: &IssueForecast) -> Result<(), EngineError> {
+    let bad = |what: String| EngineError::NonFinite { engine: engine.to_string(), issue: f.issue.clone(), what };
+    if !f.outcome.is_finite() {
+        return Err(bad(format!("outcome {}", f.outcome)));
+    }
+    if let Some((t, x)) = f.outcome_path.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+        return Err(bad(format!("outcome {x} after round {t}")));
+    }
+    for (name, rounds) in [("position", &f.trajectory), ("ideal point", &f.ideals)] {
+        for (t, row) in rounds.iter().enumerate() {
+            if let Some((k, x)) = row.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+                let who = f.participants.get(k).map(|a| format!("actor {a}")).unwrap_or_else(|| format!("entry {k}"));
+                return Err(bad(format!("{name} {x} of {who} after round {t}")));
+            }
+        }
+    }
+    if let Some(i) = f.interactions.iter().find(|i| i.new_position.is_some_and(|x| !x.is_finite())) {
+        return Err(bad(format!("an offer of {} in round {}", i.new_position.unwrap_or(f64::NAN), i.round)));
+    }
+    Ok(())
 }
 
 /// A forecasting engine: scenario in, [`Forecast`] out.
@@ -132,6 +163,7 @@ impl<E: IssueEngine> Engine for PerIssue<E> {
             }
             let f =
                 if view.is_empty() { empty_issue(&view) } else { self.0.forecast_issue(&view, request, observer)? };
+            check_finite(self.0.name(), &f)?;
             if observer.observe(&Event::IssueFinished { issue: id, outcome: f.outcome }) == Control::Stop {
                 return Err(EngineError::Cancelled);
             }
@@ -196,4 +228,74 @@ pub fn select_issues(scenario: &Scenario, request: &Request) -> Result<Vec<usize
 /// Run an engine without observing it.
 pub fn run(engine: &dyn Engine, scenario: &Scenario, request: &Request) -> Result<Forecast, EngineError> {
     engine.forecast(scenario, request, &mut NoObserver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use demarche_scenario::{Actor, Issue, Meta, Stance};
+
+    /// An engine whose arithmetic has gone wrong.
+    struct Broken(f64);
+
+    impl IssueEngine for Broken {
+        fn name(&self) -> &'static str {
+            "broken"
+        }
+        fn settings(&self) -> BTreeMap<String, String> {
+            BTreeMap::new()
+        }
+        fn forecast_issue(
+            &self,
+            view: &IssueView<'_>,
+            _: &Request,
+            _: &mut dyn Observer,
+        ) -> Result<IssueForecast, EngineError> {
+            let mut f = IssueForecast::closed_form(view, 0.5, BTreeMap::new(), Vec::new());
+            f.trajectory.push(vec![self.0; view.len()]);
+            f.outcome_path.push(0.5);
+            Ok(f)
+        }
+    }
+
+    fn scenario() -> Scenario {
+        Scenario {
+            meta: Meta { title: "t".into(), ..Default::default() },
+            actors: (0..2)
+                .map(|i| Actor { id: format!("a{i}"), name: format!("A{i}"), capability: 1.0, ..Default::default() })
+                .collect(),
+            issues: vec![Issue {
+                id: "tariff".into(),
+                name: "Tariff".into(),
+                min: 0.0,
+                max: 1.0,
+                low: "l".into(),
+                high: "h".into(),
+                ..Default::default()
+            }],
+            stances: (0..2)
+                .map(|i| Stance {
+                    actor: format!("a{i}"),
+                    issue: "tariff".into(),
+                    position: 0.5,
+                    salience: 0.5,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_non_finite_position_is_an_error_naming_the_issue() {
+        let sc = scenario();
+        assert!(run(&PerIssue(Broken(0.25)), &sc, &Request::default()).is_ok());
+        for bad in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            let err = match run(&PerIssue(Broken(bad)), &sc, &Request::default()) {
+                Ok(f) => panic!("{bad} accepted: {:?}", f.issues[0].trajectory),
+                Err(e) => e.to_string(),
+            };
+            assert!(err.contains("broken") && err.contains("`tariff`") && err.contains("not finite"), "{err}");
+        }
+    }
 }

@@ -6,6 +6,7 @@
 //! cancel a run. This crate also holds the two closed-form engines,
 //! [`Compromise`] and [`Nash`]; iterative ones live in their own crates.
 
+#![forbid(unsafe_code)]
 // `!(x > 0.0)` is how this crate says "not a positive number, NaN included".
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
@@ -16,7 +17,8 @@ pub mod nash;
 
 pub use compromise::Compromise;
 pub use engine::{
-    run, select_issues, Control, Engine, EngineError, Event, IssueEngine, NoObserver, Observer, PerIssue, Request,
+    check_finite, run, select_issues, Control, Engine, EngineError, Event, IssueEngine, NoObserver, Observer, PerIssue,
+    Request,
 };
 pub use forecast::{ActorRef, Forecast, Interaction, InteractionKind, IssueForecast};
 pub use nash::Nash;

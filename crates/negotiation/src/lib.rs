@@ -20,6 +20,8 @@
 //!   stalling strategies behind an information-hiding [`strategy::View`];
 //! * [`tournament`] — every pairing of strategies over domains, in parallel, deterministic.
 
+#![forbid(unsafe_code)]
+
 pub mod domain;
 pub mod error;
 pub mod generate;

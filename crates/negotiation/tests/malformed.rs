@@ -242,3 +242,64 @@ fn byte_order_mark_and_numeric_geniusweb_issues() {
     let err = geniusweb::parse_profile(&nan, &space, "p").unwrap_err();
     assert!(err.to_string().contains("weight of issue 'price' is not a number"), "{err}");
 }
+
+const WEB_DOMAIN: &str = r#"{"name":"d","issuesValues":{"a":{"values":["p","q"]},"b":{"values":["x","y"]}}}"#;
+const WEB_PROFILE: &str = r#"{"LinearAdditiveUtilitySpace":{"issueUtilities":{
+    "a":{"DiscreteValueSetUtilities":{"valueUtilities":{"p":0.5,"q":1.0}}},
+    "b":{"DiscreteValueSetUtilities":{"valueUtilities":{"x":1.0,"y":0.0}}}},
+    "issueWeights":{"a":0.4,"b":0.6}}}"#;
+
+#[test]
+fn a_folder_with_a_profile_that_does_not_parse_is_an_error_naming_it() {
+    let dir = scratch("broken-profile");
+    std::fs::write(dir.join("domain00.json"), WEB_DOMAIN).unwrap();
+    std::fs::write(dir.join("profileA.json"), WEB_PROFILE).unwrap();
+    // Cut short: not JSON any more.
+    std::fs::write(dir.join("profileB.json"), &WEB_PROFILE[..WEB_PROFILE.len() / 2]).unwrap();
+    // A well-formed JSON file that is neither domain nor profile is still ignored.
+    std::fs::write(dir.join("specials.json"), r#"{"nash": {}}"#).unwrap();
+    // So is one that is no JSON document at all and names nothing of a profile
+    // (as Genius ships `pareto.xml`), with a note.
+    std::fs::write(dir.join("pareto.json"), "0.5, 0.75\n1.0, 0.25\n").unwrap();
+    let err = load_domain(&dir).expect_err("a broken profile is not skipped");
+    let msg = err.to_string();
+    assert!(msg.contains("profileB.json"), "{msg}");
+    assert!(!msg.contains("profileA.json") && !msg.contains("specials.json") && !msg.contains("pareto"), "{msg}");
+
+    // Every bad file is listed at once.
+    std::fs::write(dir.join("profileC.json"), "{").unwrap();
+    let msg = load_domain(&dir).expect_err("two broken profiles").to_string();
+    assert!(msg.contains("profileB.json") && msg.contains("profileC.json"), "{msg}");
+    // Also when the domain file is named and its profiles are found beside it.
+    let msg = load_domain(&dir.join("domain00.json")).expect_err("siblings are checked too").to_string();
+    assert!(msg.contains("profileB.json") && msg.contains("profileC.json"), "{msg}");
+
+    // Without the broken files the folder loads.
+    std::fs::remove_file(dir.join("profileB.json")).unwrap();
+    std::fs::remove_file(dir.join("profileC.json")).unwrap();
+    let good = load_domain(&dir).expect("good folder");
+    assert_eq!(good.profiles.len(), 1);
+    assert!(good.notes.iter().any(|n| n.contains("pareto.json")), "{:?}", good.notes);
+}
+
+#[test]
+fn profiles_that_fail_to_load_are_all_named() {
+    let dir = scratch("bad-profiles");
+    std::fs::write(dir.join("d_domain.xml"), DOMAIN).unwrap();
+    std::fs::write(dir.join("d_a.xml"), profile(GOOD_COLOUR, "0.5", "0.7")).unwrap();
+    std::fs::write(dir.join("d_b.xml"), profile(GOOD_COLOUR, "0.5", "0.5")).unwrap();
+    std::fs::write(dir.join("d_c.xml"), profile(GOOD_COLOUR, "0.9", "0.5")).unwrap();
+    let msg = load_domain(&dir).unwrap_err().to_string();
+    assert!(msg.contains("d_a.xml") && msg.contains("d_c.xml") && !msg.contains("d_b.xml"), "{msg}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_profile_that_never_ends_is_refused() {
+    let dir = scratch("dev-zero");
+    std::fs::write(dir.join("d_domain.xml"), DOMAIN).unwrap();
+    let err = load_domain_with_profiles(&dir.join("d_domain.xml"), &[PathBuf::from("/dev/zero")])
+        .expect_err("an endless file is refused");
+    let msg = err.to_string();
+    assert!(msg.contains("/dev/zero") && msg.contains("bytes"), "{msg}");
+}

@@ -11,6 +11,8 @@
 //! sensitivity analysis into that data, as named documents a stored run keeps.
 //! All text from a scenario is escaped.
 
+#![forbid(unsafe_code)]
+
 pub mod charts;
 pub mod data;
 pub mod escalation;

@@ -11,6 +11,7 @@
 //! each with file, line and column where the format has them, the field path,
 //! and a hint.
 
+#![forbid(unsafe_code)]
 // `!(x > 0.0)` is how this crate says "not a positive number, NaN included".
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
@@ -25,7 +26,9 @@ pub mod settings;
 pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
-pub use load::{check, load_path, load_path_as, load_str, to_json, to_toml, Format, LoadError, Loaded};
+pub use load::{
+    check, load_path, load_path_as, load_str, read_bounded, to_json, to_toml, Format, LoadError, Loaded, ReadError,
+};
 pub use model::*;
 pub use settings::EngineSettings;
 

@@ -90,6 +90,54 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
     load_path_as(path, None)
 }
 
+/// Why [`read_bounded`] gave up on a file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path} is a folder")]
+    Folder { path: String },
+    #[error("{path} holds more than {limit} bytes, the limit for an input file")]
+    TooLarge { path: String, limit: u64 },
+}
+
+impl ReadError {
+    /// What to do about it, in a few words.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            ReadError::Io { .. } => "check the path and permissions",
+            ReadError::Folder { .. } => "give a file, not a folder",
+            ReadError::TooLarge { .. } => "input files are small; is this the right file?",
+        }
+    }
+}
+
+/// The bytes of the file at `path`, refusing it once more than `limit` bytes
+/// arrive. Files that are not regular files (`/dev/zero`, pipes, sockets) report
+/// no size, so the limit is enforced on what is read, never on what the file
+/// says; regular files over the limit are refused before reading.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let label = || path.display().to_string();
+    let io = |source| ReadError::Io { path: label(), source };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Folder { path: label() });
+    }
+    if meta.is_file() && meta.len() > limit {
+        return Err(ReadError::TooLarge { path: label(), limit });
+    }
+    // What a regular file says it holds is only a first guess at the buffer.
+    let guess = if meta.is_file() { meta.len().min(limit) } else { 0 };
+    let mut bytes = Vec::with_capacity(usize::try_from(guess).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { path: label(), limit });
+    }
+    Ok(bytes)
+}
+
 pub fn load_path_as(path: &Path, format: Option<Format>) -> Result<Loaded, LoadError> {
     let label = path.display().to_string();
     let fail = |msg: String, hint: &str| {
@@ -97,18 +145,13 @@ pub fn load_path_as(path: &Path, format: Option<Format>) -> Result<Loaded, LoadE
         d.file = Some(label.clone());
         LoadError::single(d)
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read {label}: {e}"), "check the path"))?;
-    if meta.is_dir() {
-        return Err(fail(format!("{label} is a folder"), "give a scenario file (.toml, .json, .csv, .xml)"));
-    }
-    if meta.len() > limits::MAX_FILE_BYTES {
-        return Err(fail(
-            format!("{label} is {} bytes; the limit is {}", meta.len(), limits::MAX_FILE_BYTES),
-            "scenario files are small; is this the right file?",
-        ));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| fail(format!("cannot read {label}: {e}"), "check the path and permissions"))?;
+    let bytes = read_bounded(path, limits::MAX_FILE_BYTES).map_err(|e| {
+        let hint = match e {
+            ReadError::Folder { .. } => "give a scenario file (.toml, .json, .csv, .xml)",
+            _ => e.hint(),
+        };
+        fail(e.to_string(), hint)
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         fail(
             format!("{label} is not UTF-8 text (bad byte at offset {})", e.utf8_error().valid_up_to()),
@@ -124,8 +167,11 @@ pub fn load_str(text: &str, format: Option<Format>, label: Option<&str>) -> Resu
     let format = match format.or_else(|| Format::detect(name, text)) {
         Some(f) => f,
         None => {
-            let mut d = Diagnostic::error("", "cannot tell the format of this input")
-                .with_hint("name the file .toml, .json, .csv or .xml, or pass --format");
+            let mut d = Diagnostic::error("", "cannot tell the format of this input").with_hint(
+                "name the file .toml, .json, .csv or .xml, or say which format it is \
+                     (--input-format on the command line, `format` in the API): one of toml, json, bdm-csv, \
+                     ktab-csv, ktab-xml",
+            );
             d.file = label.map(str::to_owned);
             return Err(LoadError::single(d));
         }
@@ -166,9 +212,14 @@ pub fn load_str(text: &str, format: Option<Format>, label: Option<&str>) -> Resu
     if let Some(sc) = &scenario {
         // Semantic checks, minus echoes of structural errors already reported
         // for the same field.
-        let structural: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.path.clone()).collect();
+        let structural: std::collections::HashSet<String> =
+            diags.iter().filter(|d| d.is_error() && !d.path.is_empty()).map(|d| d.path.clone()).collect();
+        // `d.path` itself, or any prefix of it that ends before a `.`.
+        let echoes = |path: &str| {
+            structural.contains(path) || path.match_indices('.').any(|(i, _)| structural.contains(&path[..i]))
+        };
         for mut d in validate(sc) {
-            if structural.iter().any(|p| !p.is_empty() && (d.path == *p || d.path.starts_with(&format!("{p}.")))) {
+            if !structural.is_empty() && echoes(&d.path) {
                 continue;
             }
             if d.span.is_none() {

@@ -33,9 +33,11 @@
 // boxing them would complicate every caller for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Map, Value as Json};
 
-use crate::diag::{nearest, suggest, Diagnostic, Diagnostics};
+use crate::diag::{suggest, Diagnostic, Diagnostics, Hints};
 use crate::load::{load_str, Format, LoadError, Loaded};
 use crate::model::{ActorKind, Issue, RelationKind, Scenario};
 use crate::node::{self, Node, Value};
@@ -51,8 +53,9 @@ pub const RELATION_FIELDS: [&str; 1] = ["weight"];
 /// the result. Every bad override is reported, each naming itself.
 pub fn apply_overrides(sc: &mut Scenario, overrides: &[String]) -> Result<Diagnostics, Diagnostics> {
     let mut errors = Diagnostics::new();
+    let mut ix = Index::new(sc);
     for text in overrides {
-        if let Err(d) = apply_one(sc, text) {
+        if let Err(d) = apply_one(sc, &mut ix, text) {
             errors.push(d);
         }
     }
@@ -75,11 +78,65 @@ pub fn revalidate(sc: &Scenario) -> Result<Diagnostics, Diagnostics> {
     }
 }
 
+/// Where each id sits, built once for a batch of overrides (they change
+/// values, never ids), so that a long list of them stays linear.
+struct Index {
+    /// The first actor, issue and stance of each id (as a linear search finds).
+    actors: HashMap<String, usize>,
+    issues: HashMap<String, usize>,
+    stances: HashMap<(String, String), usize>,
+    /// Relations by (from, to), in scenario order.
+    relations: HashMap<(String, String), Vec<usize>>,
+    /// Ids in scenario order, for hints.
+    actor_ids: Vec<String>,
+    issue_ids: Vec<String>,
+    hints: Hints,
+}
+
+impl Index {
+    fn new(sc: &Scenario) -> Self {
+        let mut ix = Index {
+            actors: HashMap::with_capacity(sc.actors.len()),
+            issues: HashMap::with_capacity(sc.issues.len()),
+            stances: HashMap::with_capacity(sc.stances.len()),
+            relations: HashMap::new(),
+            actor_ids: sc.actors.iter().map(|a| a.id.clone()).collect(),
+            issue_ids: sc.issues.iter().map(|i| i.id.clone()).collect(),
+            hints: Hints::default(),
+        };
+        for (k, id) in ix.actor_ids.iter().enumerate() {
+            ix.actors.entry(id.clone()).or_insert(k);
+        }
+        for (k, id) in ix.issue_ids.iter().enumerate() {
+            ix.issues.entry(id.clone()).or_insert(k);
+        }
+        for (k, s) in sc.stances.iter().enumerate() {
+            ix.stances.entry((s.actor.clone(), s.issue.clone())).or_insert(k);
+        }
+        for (k, r) in sc.relations.iter().enumerate() {
+            ix.relations.entry((r.from.clone(), r.to.clone())).or_default().push(k);
+        }
+        ix
+    }
+
+    fn actor(&self, id: &str) -> Option<usize> {
+        self.actors.get(id).copied()
+    }
+
+    fn issue(&self, id: &str) -> Option<usize> {
+        self.issues.get(id).copied()
+    }
+
+    fn relations(&self, from: &str, to: &str) -> &[usize] {
+        self.relations.get(&(from.to_string(), to.to_string())).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
 fn err(text: &str, message: impl Into<String>) -> Diagnostic {
     Diagnostic::error(format!("--set {text}"), message)
 }
 
-fn apply_one(sc: &mut Scenario, text: &str) -> Result<(), Diagnostic> {
+fn apply_one(sc: &mut Scenario, ix: &mut Index, text: &str) -> Result<(), Diagnostic> {
     let Some((key, value)) = text.split_once('=') else {
         return Err(err(text, "an override is KEY=VALUE").with_hint("e.g. iran_gov.enrichment_level.position=3.67"));
     };
@@ -89,40 +146,41 @@ fn apply_one(sc: &mut Scenario, text: &str) -> Result<(), Diagnostic> {
         return settings.set(rest, value).map_err(|m| err(text, m));
     }
     if let Some((from, rest)) = key.split_once("->") {
-        return set_relation(sc, text, from.trim(), rest.trim(), value);
+        return set_relation(sc, ix, text, from.trim(), rest.trim(), value);
     }
     let parts: Vec<&str> = key.split('.').map(str::trim).collect();
     match parts.as_slice() {
         [id, field] => {
-            if let Some(a) = sc.actor_index(id) {
-                if ACTOR_FIELDS.contains(field) || sc.issue_index(id).is_none() {
-                    return set_actor(sc, text, a, field, value);
+            if let Some(a) = ix.actor(id) {
+                if ACTOR_FIELDS.contains(field) || ix.issue(id).is_none() {
+                    return set_actor(sc, ix, text, a, field, value);
                 }
             }
-            if let Some(i) = sc.issue_index(id) {
+            if let Some(i) = ix.issue(id) {
                 return set_issue(sc, text, i, field, value);
             }
-            Err(unknown_id(sc, text, id))
+            Err(unknown_id(ix, text, id))
         }
-        [actor, issue, field] => set_stance(sc, text, actor, issue, field, value),
+        [actor, issue, field] => set_stance(sc, ix, text, actor, issue, field, value),
         _ => Err(err(text, format!("cannot read the key `{key}`"))
             .with_hint("use actor.issue.field, actor.field, issue.field, from->to.weight or simulation.option")),
     }
 }
 
-fn unknown_id(sc: &Scenario, text: &str, id: &str) -> Diagnostic {
-    let ids = sc.actors.iter().map(|a| a.id.as_str()).chain(sc.issues.iter().map(|i| i.id.as_str()));
-    let hint = match nearest(id, ids) {
+fn unknown_id(ix: &mut Index, text: &str, id: &str) -> Diagnostic {
+    let ids = ix.actor_ids.iter().chain(&ix.issue_ids).map(String::as_str);
+    let hint = match ix.hints.nearest(id, ids) {
         Some(c) => format!("did you mean `{c}`?"),
         None => "the first part is an actor or issue id from the scenario".into(),
     };
     err(text, format!("no actor or issue `{id}`")).with_hint(hint)
 }
 
-fn unknown(sc_ids: Vec<&str>, text: &str, what: &str, id: &str) -> Diagnostic {
-    let hint = match nearest(id, sc_ids.iter().copied()) {
+fn unknown(ix: &mut Index, text: &str, what: &str, id: &str) -> Diagnostic {
+    let ids = if what == "issue" { &ix.issue_ids } else { &ix.actor_ids };
+    let hint = match ix.hints.nearest(id, ids.iter().map(String::as_str)) {
         Some(c) => format!("did you mean `{c}`?"),
-        None => format!("known {what}s: {}", sc_ids.iter().take(12).copied().collect::<Vec<_>>().join(", ")),
+        None => format!("known {what}s: {}", ids.iter().take(12).map(String::as_str).collect::<Vec<_>>().join(", ")),
     };
     err(text, format!("unknown {what} `{id}`")).with_hint(hint)
 }
@@ -173,23 +231,24 @@ pub fn parse_interval(value: &str) -> Result<Option<[f64; 2]>, String> {
 
 fn set_stance(
     sc: &mut Scenario,
+    ix: &mut Index,
     text: &str,
     actor: &str,
     issue: &str,
     field: &str,
     value: &str,
 ) -> Result<(), Diagnostic> {
-    if sc.actor_index(actor).is_none() {
-        return Err(unknown(sc.actors.iter().map(|a| a.id.as_str()).collect(), text, "actor", actor));
+    if ix.actor(actor).is_none() {
+        return Err(unknown(ix, text, "actor", actor));
     }
-    let Some(ii) = sc.issue_index(issue) else {
-        return Err(unknown(sc.issues.iter().map(|i| i.id.as_str()).collect(), text, "issue", issue));
+    let Some(ii) = ix.issue(issue) else {
+        return Err(unknown(ix, text, "issue", issue));
     };
     if !STANCE_FIELDS.contains(&field) {
         return Err(err(text, format!("unknown stance field `{field}`")).with_hint(suggest(field, &STANCE_FIELDS)));
     }
     let iss = sc.issues[ii].clone();
-    let Some(s) = sc.stances.iter_mut().find(|s| s.actor == actor && s.issue == issue) else {
+    let Some(s) = ix.stances.get(&(actor.to_string(), issue.to_string())).map(|&k| &mut sc.stances[k]) else {
         return Err(err(text, format!("`{actor}` takes no stance on `{issue}`"))
             .with_hint("add the stance (with position and salience) in an overlay file"));
     };
@@ -216,7 +275,7 @@ fn set_stance(
     Ok(())
 }
 
-fn set_actor(sc: &mut Scenario, text: &str, a: usize, field: &str, value: &str) -> Result<(), Diagnostic> {
+fn set_actor(sc: &mut Scenario, ix: &Index, text: &str, a: usize, field: &str, value: &str) -> Result<(), Diagnostic> {
     match field {
         "capability" => {
             let x = number(text, value)?;
@@ -232,7 +291,7 @@ fn set_actor(sc: &mut Scenario, text: &str, a: usize, field: &str, value: &str) 
         }
         other => {
             let mut hint = suggest(other, &ACTOR_FIELDS);
-            if sc.issue_index(other).is_some() {
+            if ix.issue(other).is_some() {
                 hint = format!("`{other}` is an issue: write {}.{other}.position=…", sc.actors[a].id);
             }
             return Err(err(text, format!("unknown actor field `{other}`")).with_hint(hint));
@@ -259,8 +318,14 @@ fn set_issue(sc: &mut Scenario, text: &str, i: usize, field: &str, value: &str) 
     Ok(())
 }
 
-fn set_relation(sc: &mut Scenario, text: &str, from: &str, rest: &str, value: &str) -> Result<(), Diagnostic> {
-    let actor_ids = || sc.actors.iter().map(|a| a.id.as_str()).collect::<Vec<_>>();
+fn set_relation(
+    sc: &mut Scenario,
+    ix: &mut Index,
+    text: &str,
+    from: &str,
+    rest: &str,
+    value: &str,
+) -> Result<(), Diagnostic> {
     let parts: Vec<&str> = rest.split('.').map(str::trim).collect();
     let (to, kind, field) = match parts.as_slice() {
         [to, field] => (*to, None, *field),
@@ -272,26 +337,27 @@ fn set_relation(sc: &mut Scenario, text: &str, from: &str, rest: &str, value: &s
         }
         _ => return Err(err(text, "write a relation override as from->to.weight or from->to.KIND.weight")),
     };
-    if sc.actor_index(from).is_none() {
-        return Err(unknown(actor_ids(), text, "actor", from));
+    if ix.actor(from).is_none() {
+        return Err(unknown(ix, text, "actor", from));
     }
-    if sc.actor_index(to).is_none() {
-        return Err(unknown(actor_ids(), text, "actor", to));
+    if ix.actor(to).is_none() {
+        return Err(unknown(ix, text, "actor", to));
     }
     if !RELATION_FIELDS.contains(&field) {
         return Err(err(text, format!("unknown relation field `{field}`")).with_hint(suggest(field, &RELATION_FIELDS)));
     }
-    let matches: Vec<usize> = sc
-        .relations
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            let same = r.from == from && r.to == to;
-            let mirrored = r.kind.is_symmetric() && r.from == to && r.to == from;
-            (same || mirrored) && kind.is_none_or(|k| r.kind == k)
-        })
-        .map(|(k, _)| k)
-        .collect();
+    // Relations from `from` to `to`, and symmetric ones the other way, in scenario order.
+    let mirrored = if from == to { &[][..] } else { ix.relations(to, from) };
+    let mut matches: Vec<usize> =
+        ix.relations(from, to)
+            .iter()
+            .copied()
+            .filter(|&k| kind.is_none_or(|want| sc.relations[k].kind == want))
+            .chain(mirrored.iter().copied().filter(|&k| {
+                sc.relations[k].kind.is_symmetric() && kind.is_none_or(|want| sc.relations[k].kind == want)
+            }))
+            .collect();
+    matches.sort_unstable();
     let chosen = match matches.as_slice() {
         [] => {
             return Err(err(
@@ -341,16 +407,29 @@ const REMOVE_KEYS: [&str; 5] = ["actors", "issues", "stances", "relations", "sou
 /// Reads an overlay file and applies it to `base` (see the module docs).
 pub fn overlay_path(base: &Scenario, path: &std::path::Path) -> Result<Loaded, LoadError> {
     let label = path.display().to_string();
-    let limit = crate::validate::limits::MAX_FILE_BYTES;
-    let too_big = std::fs::metadata(path).map(|m| m.len() > limit).unwrap_or(false);
-    let text = if too_big {
-        Err(format!("{label} is larger than {limit} bytes"))
-    } else {
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read overlay {label}: {e}"))
-    };
+    let text = crate::load::read_bounded(path, crate::validate::limits::MAX_FILE_BYTES)
+        .map_err(|e| {
+            let hint = match e {
+                crate::load::ReadError::Io { .. } => "check the overlay's path",
+                _ => e.hint(),
+            };
+            (format!("overlay: {e}"), hint)
+        })
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| {
+                (
+                    format!("overlay {label} is not UTF-8 text (bad byte at offset {})", e.utf8_error().valid_up_to()),
+                    "save the file as UTF-8",
+                )
+            })
+        });
     match text {
         Ok(t) => overlay_str(base, &t, &label),
-        Err(m) => Err(LoadError::single(Diagnostic::error("", m).with_hint("check the overlay's path"))),
+        Err((m, hint)) => {
+            let mut d = Diagnostic::error("", m).with_hint(hint);
+            d.file = Some(label);
+            Err(LoadError::single(d))
+        }
     }
 }
 
@@ -488,6 +567,14 @@ fn merge_list(
         *list = Json::Array(Vec::new());
     }
     let Some(list) = list.as_array_mut() else { return };
+    // Entries by their ids (the first of equals, as a linear search finds it).
+    let key_of = |e: &Json| -> Option<Vec<String>> { id_keys.iter().map(|k| e.get(*k).map(Json::to_string)).collect() };
+    let mut index: HashMap<Vec<String>, usize> = HashMap::with_capacity(list.len());
+    for (k, e) in list.iter().enumerate() {
+        if let Some(key) = key_of(e) {
+            index.entry(key).or_insert(k);
+        }
+    }
     for (i, item) in items.iter().enumerate() {
         let p = format!("{path}[{i}]");
         let entry = to_json(item);
@@ -506,12 +593,13 @@ fn merge_list(
             );
             continue;
         };
-        let found = list.iter_mut().find(|e| id_keys.iter().zip(&ids).all(|(k, v)| e.get(*k) == Some(*v)));
-        match found {
-            Some(existing) => deep_merge(existing, entry),
+        let key: Vec<String> = ids.iter().map(|v| v.to_string()).collect();
+        match index.get(&key) {
+            Some(&k) => deep_merge(&mut list[k], entry),
             None => {
                 let missing: Vec<&str> = required.iter().copied().filter(|k| !obj.contains_key(*k)).collect();
                 if missing.is_empty() {
+                    index.insert(key, list.len());
                     list.push(entry);
                 } else {
                     let name = ids.iter().map(|v| v.as_str().unwrap_or("?")).collect::<Vec<_>>().join(" / ");
@@ -559,6 +647,7 @@ fn remove(doc: &mut Map<String, Json>, n: &Node, diags: &mut Diagnostics) {
             _ => Vec::new(),
         }
     };
+    let mut hints = Hints::default();
     let keep = |doc: &mut Map<String, Json>, key: &str, f: &dyn Fn(&Json) -> bool| {
         if let Some(Json::Array(list)) = doc.get_mut(key) {
             list.retain(|e| f(e));
@@ -569,30 +658,36 @@ fn remove(doc: &mut Map<String, Json>, n: &Node, diags: &mut Diagnostics) {
         match key.as_str() {
             "actors" => {
                 let ids = strings(v);
-                require_known(doc.get("actors"), "id", &ids, "remove.actors", v, diags);
+                require_known(doc.get("actors"), "id", &ids, "remove.actors", v, diags, &mut hints);
+                let ids: HashSet<String> = ids.into_iter().collect();
                 keep(doc, "actors", &|e| !ids.contains(&field(e, "id")));
                 keep(doc, "stances", &|e| !ids.contains(&field(e, "actor")));
                 keep(doc, "relations", &|e| !ids.contains(&field(e, "from")) && !ids.contains(&field(e, "to")));
             }
             "issues" => {
                 let ids = strings(v);
-                require_known(doc.get("issues"), "id", &ids, "remove.issues", v, diags);
+                require_known(doc.get("issues"), "id", &ids, "remove.issues", v, diags, &mut hints);
+                let ids: HashSet<String> = ids.into_iter().collect();
                 keep(doc, "issues", &|e| !ids.contains(&field(e, "id")));
                 keep(doc, "stances", &|e| !ids.contains(&field(e, "issue")));
             }
             "sources" => {
-                let ids = strings(v);
+                let ids: HashSet<String> = strings(v).into_iter().collect();
                 if let Some(Json::Array(list)) = doc.get_mut("meta").and_then(|m| m.get_mut("sources")) {
                     list.retain(|e| !ids.contains(&field(e, "id")));
                 }
             }
             "stances" | "relations" => {
                 let keys: &[&str] = if key == "stances" { &["actor", "issue"] } else { &["kind", "from", "to"] };
-                let targets: Vec<Json> = match &v.value {
-                    Value::Array(items) => items.iter().map(to_json).collect(),
-                    _ => Vec::new(),
+                // An entry goes when every key agrees with a target's (a key
+                // absent from both agrees), so compare them as text.
+                let key_of =
+                    |e: &Json| -> Vec<Option<String>> { keys.iter().map(|k| e.get(*k).map(Json::to_string)).collect() };
+                let targets: HashSet<Vec<Option<String>>> = match &v.value {
+                    Value::Array(items) => items.iter().map(|t| key_of(&to_json(t))).collect(),
+                    _ => HashSet::new(),
                 };
-                keep(doc, key, &|e| !targets.iter().any(|t| keys.iter().all(|k| t.get(*k) == e.get(*k))));
+                keep(doc, key, &|e| !targets.contains(&key_of(e)));
             }
             other => diags.push(
                 Diagnostic::error(format!("remove.{other}"), format!("cannot remove `{other}`"))
@@ -603,14 +698,24 @@ fn remove(doc: &mut Map<String, Json>, n: &Node, diags: &mut Diagnostics) {
     }
 }
 
-fn require_known(list: Option<&Json>, key: &str, ids: &[String], path: &str, n: &Node, diags: &mut Diagnostics) {
+fn require_known(
+    list: Option<&Json>,
+    key: &str,
+    ids: &[String],
+    path: &str,
+    n: &Node,
+    diags: &mut Diagnostics,
+    hints: &mut Hints,
+) {
     let known: Vec<&str> = list
         .and_then(Json::as_array)
         .map(|l| l.iter().filter_map(|e| e.get(key).and_then(Json::as_str)).collect())
         .unwrap_or_default();
+    let set: HashSet<&str> = known.iter().copied().collect();
     for id in ids {
-        if !known.contains(&id.as_str()) {
-            let hint = nearest(id, known.iter().copied()).map(|c| format!("did you mean `{c}`?")).unwrap_or_default();
+        if !set.contains(id.as_str()) {
+            let hint =
+                hints.nearest(id, known.iter().copied()).map(|c| format!("did you mean `{c}`?")).unwrap_or_default();
             diags.push(
                 Diagnostic::error(path, format!("nothing to remove: no `{id}`"))
                     .with_hint(hint)

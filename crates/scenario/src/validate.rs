@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diag::{nearest, Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Hints};
 use crate::model::*;
 
 /// Upper bounds that keep a hostile file from making us allocate without bound.
@@ -14,12 +14,22 @@ pub mod limits {
     pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
     pub const MAX_ACTORS: usize = 100_000;
     pub const MAX_ISSUES: usize = 10_000;
+    /// Largest capability. Engines add capability × salience over up to
+    /// [`MAX_ACTORS`] actors and raise such sums to the eighth power (smp's
+    /// octic victory model): (1e15 × 1e5)⁸ = 1e160, far below f64's 1.8e308.
+    /// Capabilities are relative, so any data can be rescaled under it.
+    pub const MAX_CAPABILITY: f64 = 1e15;
+    /// Largest magnitude of an issue scale's ends: scales are at most 2e15
+    /// wide, so distances, their squares and sums of them over every actor
+    /// stay finite.
+    pub const MAX_SCALE: f64 = 1e15;
 }
 
 /// Every semantic problem in `sc`; an empty list with no errors means engines
 /// may rely on the invariants listed in ARCHITECTURE.md.
 pub fn validate(sc: &Scenario) -> Diagnostics {
     let mut d = Diagnostics::new();
+    let mut hints = Hints::default();
     if sc.meta.title.trim().is_empty() {
         d.push(
             Diagnostic::error("meta.title", "the scenario has no title")
@@ -80,8 +90,23 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 )
                 .with_hint("capability is relative power on any positive scale, e.g. 0.3 or 120"),
             );
+        } else if a.capability > limits::MAX_CAPABILITY {
+            d.push(
+                Diagnostic::error(
+                    format!("{p}.capability"),
+                    format!(
+                        "capability of `{}` is {:e}, above the limit of {:e} (the models' sums would overflow)",
+                        a.id,
+                        a.capability,
+                        limits::MAX_CAPABILITY
+                    ),
+                )
+                .with_hint(
+                    "capabilities are relative: rescale them all (e.g. in millions) so the largest is at most 1e15",
+                ),
+            );
         }
-        check_refs(&a.sources, &source_ids, &format!("{p}.sources"), "source", &mut d);
+        check_refs(&a.sources, &source_ids, &format!("{p}.sources"), "source", &mut d, &mut hints);
     }
 
     for (i, iss) in sc.issues.iter().enumerate() {
@@ -96,6 +121,22 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 )
                 .with_hint("`min` must be a finite number below `max`, e.g. min = 0, max = 100"),
             );
+        } else {
+            for (field, x) in [("min", iss.min), ("max", iss.max)] {
+                if x.abs() > limits::MAX_SCALE {
+                    d.push(
+                        Diagnostic::error(
+                            format!("{p}.{field}"),
+                            format!(
+                                "the scale of `{}` reaches {x:e}, beyond ±{:e} (the models' arithmetic would overflow)",
+                                iss.id,
+                                limits::MAX_SCALE
+                            ),
+                        )
+                        .with_hint("rescale the issue, e.g. to 0–100 or to millions instead of units"),
+                    );
+                }
+            }
         }
         for (side, text) in [("low", &iss.low), ("high", &iss.high)] {
             if text.trim().is_empty() {
@@ -120,13 +161,18 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
         }
     }
 
-    let issues_by_id: HashMap<&str, &Issue> = sc.issues.iter().map(|i| (i.id.as_str(), i)).collect();
+    let mut issues_by_id: HashMap<&str, &Issue> = HashMap::with_capacity(sc.issues.len());
+    for i in &sc.issues {
+        issues_by_id.entry(i.id.as_str()).or_insert(i);
+    }
+    let mut stances_per_issue: HashMap<&str, usize> = HashMap::with_capacity(sc.issues.len());
     let mut seen_pairs: HashMap<(&str, &str), usize> = HashMap::new();
     let mut actors_with_stance: HashSet<&str> = HashSet::new();
     for (k, s) in sc.stances.iter().enumerate() {
         let p = format!("stances[{k}]");
-        let actor_known = check_ref(&s.actor, &actor_ids, &format!("{p}.actor"), "actor", &mut d);
-        let issue = check_ref(&s.issue, &issue_ids, &format!("{p}.issue"), "issue", &mut d)
+        *stances_per_issue.entry(s.issue.as_str()).or_insert(0) += 1;
+        let actor_known = check_ref(&s.actor, &actor_ids, &format!("{p}.actor"), "actor", &mut d, &mut hints);
+        let issue = check_ref(&s.issue, &issue_ids, &format!("{p}.issue"), "issue", &mut d, &mut hints)
             .then(|| issues_by_id.get(s.issue.as_str()).copied())
             .flatten();
         if actor_known {
@@ -203,7 +249,7 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 ));
             }
         }
-        check_refs(&s.sources, &source_ids, &format!("{p}.sources"), "source", &mut d);
+        check_refs(&s.sources, &source_ids, &format!("{p}.sources"), "source", &mut d, &mut hints);
     }
 
     for (i, a) in sc.actors.iter().enumerate() {
@@ -214,10 +260,9 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
             );
         }
     }
-    for iss in &sc.issues {
-        let n = sc.stances.iter().filter(|s| s.issue == iss.id).count();
+    for (i, iss) in sc.issues.iter().enumerate() {
+        let n = stances_per_issue.get(iss.id.as_str()).copied().unwrap_or(0);
         if n < 2 && !iss.id.is_empty() {
-            let i = sc.issue_index(&iss.id).unwrap_or(0);
             d.push(
                 Diagnostic::warning(
                     format!("issues[{i}]"),
@@ -232,10 +277,17 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
         }
     }
 
+    let mut actors_by_id: HashMap<&str, &Actor> = HashMap::new();
+    if sc.relations.iter().any(|r| r.kind == RelationKind::Mediates) {
+        actors_by_id.reserve(sc.actors.len());
+        for a in &sc.actors {
+            actors_by_id.entry(a.id.as_str()).or_insert(a);
+        }
+    }
     for (k, r) in sc.relations.iter().enumerate() {
         let p = format!("relations[{k}]");
-        let from_ok = check_ref(&r.from, &actor_ids, &format!("{p}.from"), "actor", &mut d);
-        let to_ok = check_ref(&r.to, &actor_ids, &format!("{p}.to"), "actor", &mut d);
+        let from_ok = check_ref(&r.from, &actor_ids, &format!("{p}.from"), "actor", &mut d, &mut hints);
+        let to_ok = check_ref(&r.to, &actor_ids, &format!("{p}.to"), "actor", &mut d, &mut hints);
         if from_ok && to_ok && r.from == r.to {
             d.push(Diagnostic::error(
                 p.clone(),
@@ -254,7 +306,7 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
             _ => {}
         }
         if r.kind == RelationKind::Mediates && from_ok {
-            if let Some(a) = sc.actors.iter().find(|a| a.id == r.from) {
+            if let Some(a) = actors_by_id.get(r.from.as_str()) {
                 if a.kind != ActorKind::Mediator {
                     d.push(
                         Diagnostic::warning(
@@ -266,12 +318,18 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 }
             }
         }
-        check_refs(&r.sources, &source_ids, &format!("{p}.sources"), "source", &mut d);
+        check_refs(&r.sources, &source_ids, &format!("{p}.sources"), "source", &mut d, &mut hints);
     }
     d
 }
 
-fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, path: &str, what: &str, d: &mut Diagnostics) -> Vec<&'a str> {
+/// The ids of one kind, in order (for hints) and hashed (for look-ups).
+struct Known<'a> {
+    list: Vec<&'a str>,
+    set: HashSet<&'a str>,
+}
+
+fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, path: &str, what: &str, d: &mut Diagnostics) -> Known<'a> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut out = Vec::new();
     for (i, id) in ids.enumerate() {
@@ -298,28 +356,30 @@ fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>, path: &str, what: &str, d:
             out.push(id);
         }
     }
-    out
+    let set = out.iter().copied().collect();
+    Known { list: out, set }
 }
 
-fn check_ref(id: &str, known: &[&str], path: &str, what: &str, d: &mut Diagnostics) -> bool {
-    if known.contains(&id) {
+fn check_ref(id: &str, known: &Known<'_>, path: &str, what: &str, d: &mut Diagnostics, hints: &mut Hints) -> bool {
+    if known.set.contains(id) {
         return true;
     }
     if id.is_empty() {
         return false; // already reported as missing by the decoder
     }
-    let hint = match nearest(id, known.iter().copied()) {
+    let list = &known.list;
+    let hint = match hints.nearest(id, list.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
-        None if known.is_empty() => format!("no {what}s are defined"),
-        None => format!("known {what}s: {}", known.iter().take(12).copied().collect::<Vec<_>>().join(", ")),
+        None if list.is_empty() => format!("no {what}s are defined"),
+        None => format!("known {what}s: {}", list.iter().take(12).copied().collect::<Vec<_>>().join(", ")),
     };
     d.push(Diagnostic::error(path, format!("unknown {what} `{id}`")).with_hint(hint));
     false
 }
 
-fn check_refs(ids: &[String], known: &[&str], path: &str, what: &str, d: &mut Diagnostics) {
+fn check_refs(ids: &[String], known: &Known<'_>, path: &str, what: &str, d: &mut Diagnostics, hints: &mut Hints) {
     for (i, id) in ids.iter().enumerate() {
-        check_ref(id, known, &format!("{path}[{i}]"), what, d);
+        check_ref(id, known, &format!("{path}[{i}]"), what, d, hints);
     }
 }
 

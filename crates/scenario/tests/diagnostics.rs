@@ -151,3 +151,27 @@ fn relations_are_checked() {
     assert!(e.iter().any(|x| x.1.contains("needs a weight")), "{e:?}");
     assert!(e.iter().any(|x| x.1.contains("unknown value `befriends`")), "{e:?}");
 }
+
+#[test]
+fn capabilities_that_would_overflow_the_engines_are_errors() {
+    let e = errors(&GOOD.replace("capability = 2.0", "capability = 1e308"));
+    let cap = e.iter().find(|x| x.0 == "actors[1].capability").unwrap_or_else(|| panic!("{e:?}"));
+    assert!(cap.1.contains("1e15") || cap.1.contains("1000000000000000"), "{cap:?}");
+    assert!(cap.3.as_deref().unwrap_or("").contains("rescale"), "{cap:?}");
+    assert!(cap.2.is_some(), "located: {cap:?}");
+    // The bound itself is fine.
+    assert!(errors(&GOOD.replace("capability = 2.0", "capability = 1e15")).is_empty());
+}
+
+#[test]
+fn scales_that_would_overflow_the_engines_are_errors() {
+    let huge = GOOD.replace("min = 0\nmax = 90", "min = -1e308\nmax = 1e308").replace("status_quo = 60", "");
+    let e = errors(&huge);
+    let scale: Vec<_> = e.iter().filter(|x| x.0.starts_with("issues[0].m")).collect();
+    assert!(!scale.is_empty(), "{e:?}");
+    assert!(scale.iter().all(|x| x.3.as_deref().unwrap_or("").contains("rescale")), "{scale:?}");
+    // Width alone: both ends in range but far apart is still fine up to the bound.
+    assert!(errors(&GOOD.replace("max = 90", "max = 1e15")).is_empty());
+    let e = errors(&GOOD.replace("max = 90", "max = 1e16"));
+    assert!(e.iter().any(|x| x.0 == "issues[0].max"), "{e:?}");
+}

@@ -4,31 +4,57 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use crate::config::Config;
 use crate::error::{ApiError, JsonBody};
-use crate::jobs::Jobs;
+use crate::guard::HostAllowList;
+use crate::jobs::{Jobs, Outcome};
 use crate::work::{self, ForecastRequest, ScenarioInput};
 
 pub struct AppState {
     pub config: Config,
-    pub jobs: Jobs,
+    pub jobs: Arc<Jobs>,
+    /// The address the server is bound to (with the port it really got).
+    pub bound: std::net::SocketAddr,
+    pub hosts: HostAllowList,
+    /// Light blocking work (loading, validating, reading the store) at once;
+    /// more waits its turn without holding a thread.
+    light: tokio::sync::Semaphore,
     page: String,
 }
 
 impl AppState {
-    pub fn new(config: Config) -> Self {
-        AppState { page: crate::assets::page(), config, jobs: Jobs::default() }
+    pub fn new(config: Config, bound: std::net::SocketAddr) -> Self {
+        AppState {
+            page: crate::assets::page(),
+            jobs: Arc::new(Jobs::new(config.limits.clone())),
+            hosts: HostAllowList::new(bound, config.public, &config.allow_hosts),
+            bound,
+            light: tokio::sync::Semaphore::new(LIGHT_WORK),
+            config,
+        }
+    }
+
+    /// Run `f` on a blocking thread (never on the async workers), a few at a time.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = self.light.acquire().await.map_err(|_| ApiError::internal("the server is shutting down"))?;
+        tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::internal(format!("the request failed: {e}")))?
     }
 }
 
-type Shared = Arc<AppState>;
+/// Pieces of light blocking work at once.
+const LIGHT_WORK: usize = 4;
+
+pub type Shared = Arc<AppState>;
 
 pub fn router(state: Shared) -> Router {
     Router::new()
@@ -47,45 +73,8 @@ pub fn router(state: Shared) -> Router {
         .route("/api/runs/{id}", get(run))
         .route("/api/runs/{id}/report", get(run_report))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::guard::guard))
         .with_state(state)
-}
-
-/// Token check (when the server is public) and safe headers on every answer.
-async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
-    if let Some(token) = &st.config.token {
-        if !has_token(&req, token) {
-            return ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "this server requires its access token: send `Authorization: Bearer TOKEN` or add ?token=TOKEN to the URL",
-            )
-            .into_response();
-        }
-    }
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    res
-}
-
-fn has_token(req: &Request, token: &str) -> bool {
-    let eq = |given: &str| constant_time_eq(given.as_bytes(), token.as_bytes());
-    let headers = req.headers();
-    if let Some(v) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        if v.strip_prefix("Bearer ").is_some_and(eq) {
-            return true;
-        }
-    }
-    if headers.get("x-demarche-token").and_then(|v| v.to_str().ok()).is_some_and(eq) {
-        return true;
-    }
-    req.uri().query().unwrap_or("").split('&').any(|kv| kv.strip_prefix("token=").is_some_and(eq))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn index(State(st): State<Shared>) -> Response {
@@ -104,7 +93,16 @@ async fn not_found() -> ApiError {
 }
 
 async fn health(State(st): State<Shared>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "ok": true, "version": st.config.version, "store": st.config.store.is_some() }))
+    Json(serde_json::json!({
+        "ok": true, "version": st.config.version, "store": st.config.store.is_some(),
+        "busy": st.jobs.busy(), "kept_result_bytes": st.jobs.kept_bytes(),
+        "limits": {
+            "max_rounds": st.config.limits.max_rounds, "max_draws": st.config.limits.max_draws,
+            "max_sim_runs": st.config.limits.max_sim_runs, "max_running": st.config.limits.max_running,
+            "max_waiting": st.config.limits.max_waiting, "max_answer_bytes": st.config.limits.max_answer_bytes,
+            "results_budget_bytes": st.config.limits.results_budget_bytes,
+        },
+    }))
 }
 
 async fn openapi() -> Response {
@@ -116,32 +114,48 @@ async fn models() -> Json<serde_json::Value> {
 }
 
 async fn seed(State(st): State<Shared>) -> Result<Json<serde_json::Value>, ApiError> {
-    let l = demarche_scenario::load_str(
-        &st.config.seed_scenario,
-        Some(demarche_scenario::Format::Toml),
-        Some(&st.config.seed_label),
-    )
-    .map_err(|e| ApiError::internal(format!("the built-in scenario does not load: {e}")))?;
-    Ok(Json(serde_json::json!({ "label": st.config.seed_label, "scenario": l.scenario })))
+    let s = st.clone();
+    let value = st
+        .blocking(move || {
+            let l = demarche_scenario::load_str(
+                &s.config.seed_scenario,
+                Some(demarche_scenario::Format::Toml),
+                Some(&s.config.seed_label),
+            )
+            .map_err(|e| ApiError::internal(format!("the built-in scenario does not load: {e}")))?;
+            Ok(serde_json::json!({ "label": s.config.seed_label, "scenario": l.scenario }))
+        })
+        .await?;
+    Ok(Json(value))
 }
 
 /// 200 either way: `ok` says whether the scenario loads; `diagnostics` lists
 /// every problem as the CLI's `check --json` does.
-async fn validate(JsonBody(input): JsonBody<ScenarioInput>) -> Result<Json<serde_json::Value>, ApiError> {
-    match input.load() {
-        Ok(p) => Ok(Json(serde_json::json!({
-            "ok": true, "diagnostics": p.warnings, "scenario": p.scenario,
-            "actors": p.scenario.actors.len(), "issues": p.scenario.issues.len(), "stances": p.scenario.stances.len(),
-        }))),
-        Err(ApiError { diagnostics: Some(d), .. }) => Ok(Json(serde_json::json!({ "ok": false, "diagnostics": d }))),
-        Err(e) => Err(e),
-    }
+async fn validate(
+    State(st): State<Shared>,
+    JsonBody(input): JsonBody<ScenarioInput>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let value = st
+        .blocking(move || match input.load() {
+            Ok(p) => Ok(serde_json::json!({
+                "ok": true, "diagnostics": p.warnings, "scenario": p.scenario,
+                "actors": p.scenario.actors.len(), "issues": p.scenario.issues.len(), "stances": p.scenario.stances.len(),
+            })),
+            Err(ApiError { diagnostics: Some(d), .. }) => Ok(serde_json::json!({ "ok": false, "diagnostics": d })),
+            Err(e) => Err(e),
+        })
+        .await?;
+    Ok(Json(value))
 }
 
-async fn to_toml(JsonBody(input): JsonBody<ScenarioInput>) -> Result<Response, ApiError> {
-    let p = input.load()?;
-    let text = demarche_scenario::to_toml(&p.scenario)
-        .map_err(|e| ApiError::internal(format!("cannot write the scenario as TOML: {e}")))?;
+async fn to_toml(State(st): State<Shared>, JsonBody(input): JsonBody<ScenarioInput>) -> Result<Response, ApiError> {
+    let text = st
+        .blocking(move || {
+            let p = input.load()?;
+            demarche_scenario::to_toml(&p.scenario)
+                .map_err(|e| ApiError::internal(format!("cannot write the scenario as TOML: {e}")))
+        })
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/toml; charset=utf-8"),
@@ -152,20 +166,67 @@ async fn to_toml(JsonBody(input): JsonBody<ScenarioInput>) -> Result<Response, A
         .into_response())
 }
 
-async fn forecast(
-    State(st): State<Shared>,
-    JsonBody(req): JsonBody<ForecastRequest>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let answer = tokio::task::spawn_blocking(move || -> Result<serde_json::Value, ApiError> {
-        let started = SystemTime::now();
-        let p = req.input.load()?;
-        let forecasts = work::forecast(&req, &p.scenario, |_, _, _| {}, &mut demarche_forecast::NoObserver)?;
-        let u = work::uncertainty(&req, &p.scenario, &forecasts, &|| false)?;
-        Ok(work::finish(&st.config, &req, &p, forecasts, u, started))
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("the forecast failed: {e}")))??;
-    Ok(Json(answer))
+/// A JSON answer from text already measured against the answer ceiling.
+fn json_text(status: StatusCode, text: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], text).into_response()
+}
+
+/// Check a forecast request against the server's ceilings, before any work.
+fn check_forecast(st: &AppState, req: &ForecastRequest, sc: &demarche_scenario::Scenario) -> Result<(), ApiError> {
+    let models = req.models.expand()?;
+    let overrides = work::overrides(&req.options)?;
+    if req.rounds == Some(0) {
+        return Err(ApiError::bad_request("`rounds` must be at least 1"));
+    }
+    if req.runs == Some(0) {
+        return Err(ApiError::bad_request(format!("`runs` must be between 1 and {}", st.config.limits.max_draws)));
+    }
+    let plan = crate::limits::ForecastPlan {
+        models: &models,
+        rounds: req.rounds,
+        draws: req.runs.unwrap_or(0),
+        overrides: &overrides,
+    };
+    crate::limits::check_forecast(&st.config.limits, sc, &plan)
+}
+
+/// The forecast itself, on a worker: the models, their bands, the record, the answer.
+fn run_forecast(
+    st: &AppState,
+    job: &crate::jobs::Job,
+    req: &ForecastRequest,
+    parsed: &work::Parsed,
+) -> Result<Outcome, ApiError> {
+    let started = SystemTime::now();
+    let mut obs = job.observer();
+    let forecasts = work::forecast(req, &parsed.scenario, |k, n, m| job.set_step(k, n, m), &mut obs)?;
+    if req.runs.is_some() {
+        job.set_step(1, 1, "forecasts under uncertainty");
+    }
+    let u = work::uncertainty(req, &parsed.scenario, &forecasts, &|| job.cancelled())?;
+    Ok(work::finish(&st.config, req, parsed, forecasts, u, started).into())
+}
+
+async fn forecast(State(st): State<Shared>, JsonBody(req): JsonBody<ForecastRequest>) -> Result<Response, ApiError> {
+    let state = st.clone();
+    let outcome = st
+        .jobs
+        .run_now(move |job| {
+            let parsed = req.input.load()?;
+            check_forecast(&state, &req, &parsed.scenario)?;
+            run_forecast(&state, job, &req, &parsed)
+        })
+        .await?;
+    let text = crate::limits::answer_text(&st.config.limits, &outcome.answer)?;
+    Ok(json_text(StatusCode::OK, text))
+}
+
+fn accepted(id: u64) -> Response {
+    (
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({ "id": id, "state": "queued", "poll": format!("/api/jobs/{id}") })),
+    )
+        .into_response()
 }
 
 /// Start the channel simulation as a job: 202 with its id. Cancelling stops the
@@ -174,14 +235,29 @@ async fn simulate(
     State(st): State<Shared>,
     JsonBody(req): JsonBody<crate::simulation::SimulateRequest>,
 ) -> Result<Response, ApiError> {
-    let parsed = req.input.load()?;
-    req.options()?;
+    let limits = st.config.limits.clone();
+    let (parsed, req) = st
+        .blocking(move || {
+            let parsed = req.input.load()?;
+            let opts = req.options(&limits)?;
+            let plan = demarche_sim::Plan::new(&parsed.scenario, &opts.overrides).map_err(ApiError::scenario)?;
+            crate::limits::check_simulation(&limits, &parsed.scenario, &plan.settings, req.runs.is_some())?;
+            Ok((parsed, req))
+        })
+        .await?;
     let state = st.clone();
     let id = st.jobs.start(move |job| {
         let started = SystemTime::now();
         job.set_step(0, 1, "simulation");
-        let report = crate::simulation::run(&parsed.scenario, &req, &|done| job.set_round(done), &|| job.cancelled())?;
-        let pareto = crate::simulation::pictures(&parsed.scenario, &req);
+        let limits = &state.config.limits;
+        let report = crate::simulation::run(
+            &parsed.scenario,
+            &req,
+            limits,
+            &|done, total| job.set_runs(done, total),
+            &|| job.cancelled(),
+        )?;
+        let pareto = crate::simulation::pictures(&parsed.scenario, &req, limits);
         let (id, note) = crate::simulation::record(
             state.config.store.as_deref(),
             &parsed.scenario,
@@ -191,39 +267,25 @@ async fn simulate(
             &state.config.version,
             started,
         );
-        Ok(crate::simulation::answer(&parsed.scenario, &report, &pareto, id, note))
+        Ok(crate::simulation::answer(&parsed.scenario, &report, &pareto, id, note).into())
     })?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({ "id": id, "state": "running", "poll": format!("/api/jobs/{id}") })),
-    )
-        .into_response())
+    Ok(accepted(id))
 }
 
 /// Start a forecast as a job: 202 with its id; poll GET /api/jobs/{id}.
 async fn start_job(State(st): State<Shared>, JsonBody(req): JsonBody<ForecastRequest>) -> Result<Response, ApiError> {
-    // Reject a bad scenario now rather than in a job nobody polls.
-    let parsed = req.input.load()?;
-    req.models.expand()?;
-    if req.runs.is_some_and(|r| r == 0 || r > work::MAX_UNCERTAINTY_RUNS) {
-        return Err(ApiError::bad_request(format!("`runs` must be between 1 and {}", work::MAX_UNCERTAINTY_RUNS)));
-    }
+    // Reject a bad scenario or an oversized request now rather than in a job nobody polls.
     let state = st.clone();
-    let id = st.jobs.start(move |job| {
-        let started = SystemTime::now();
-        let mut obs = job.observer();
-        let forecasts = work::forecast(&req, &parsed.scenario, |k, n, m| job.set_step(k, n, m), &mut obs)?;
-        if req.runs.is_some() {
-            job.set_step(1, 1, "forecasts under uncertainty");
-        }
-        let u = work::uncertainty(&req, &parsed.scenario, &forecasts, &|| job.cancelled())?;
-        Ok(work::finish(&state.config, &req, &parsed, forecasts, u, started))
-    })?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({ "id": id, "state": "running", "poll": format!("/api/jobs/{id}") })),
-    )
-        .into_response())
+    let (parsed, req) = st
+        .blocking(move || {
+            let parsed = req.input.load()?;
+            check_forecast(&state, &req, &parsed.scenario)?;
+            Ok((parsed, req))
+        })
+        .await?;
+    let state = st.clone();
+    let id = st.jobs.start(move |job| run_forecast(&state, job, &req, &parsed))?;
+    Ok(accepted(id))
 }
 
 fn job_id(raw: &str) -> Result<u64, ApiError> {
@@ -233,14 +295,16 @@ fn job_id(raw: &str) -> Result<u64, ApiError> {
         .ok_or_else(|| ApiError::bad_request(format!("`{raw}` is not a job id (a positive whole number)")))
 }
 
-async fn job(State(st): State<Shared>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn job(State(st): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id = job_id(&id)?;
-    st.jobs.get(id).map(Json).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no job {id}")))
+    let text = st.jobs.get(id).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no job {id}")))?;
+    Ok(json_text(StatusCode::OK, text))
 }
 
-async fn cancel_job(State(st): State<Shared>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn cancel_job(State(st): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id = job_id(&id)?;
-    st.jobs.cancel(id).map(Json).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no job {id}")))
+    let text = st.jobs.cancel(id).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("no job {id}")))?;
+    Ok(json_text(StatusCode::OK, text))
 }
 
 fn open_store(st: &AppState) -> Result<demarche_store::Store, ApiError> {
@@ -288,30 +352,29 @@ async fn runs(
         })?),
         None => None,
     };
-    let list = tokio::task::spawn_blocking(move || {
-        open_store(&st)?.list(&demarche_store::ListFilter { kind, limit }).map_err(store_error)
-    })
-    .await
-    .map_err(|e| ApiError::internal(e.to_string()))??;
+    let s = st.clone();
+    let list = st
+        .blocking(move || open_store(&s)?.list(&demarche_store::ListFilter { kind, limit }).map_err(store_error))
+        .await?;
     Ok(Json(serde_json::json!({ "runs": list })))
 }
 
 async fn run(State(st): State<Shared>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     let id = run_id(&id)?;
-    let rec = tokio::task::spawn_blocking(move || open_store(&st)?.get(id).map_err(store_error))
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))??;
+    let s = st.clone();
+    let rec = st.blocking(move || open_store(&s)?.get(id).map_err(store_error)).await?;
     Ok(Json(serde_json::to_value(rec).map_err(|e| ApiError::internal(e.to_string()))?))
 }
 
 async fn run_report(State(st): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id = run_id(&id)?;
-    let html = tokio::task::spawn_blocking(move || -> Result<String, ApiError> {
-        let rec = open_store(&st)?.get(id).map_err(store_error)?;
-        let data = demarche_report::ReportData::from_record(&rec).map_err(ApiError::internal)?;
-        Ok(demarche_report::render_html(&data))
-    })
-    .await
-    .map_err(|e| ApiError::internal(e.to_string()))??;
+    let s = st.clone();
+    let html = st
+        .blocking(move || {
+            let rec = open_store(&s)?.get(id).map_err(store_error)?;
+            let data = demarche_report::ReportData::from_record(&rec).map_err(ApiError::internal)?;
+            Ok(demarche_report::render_html(&data))
+        })
+        .await?;
     Ok(Html(html).into_response())
 }

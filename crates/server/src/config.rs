@@ -12,8 +12,15 @@ pub struct Config {
     /// Allow a non-loopback address. Requires `token`.
     pub public: bool,
     /// Every request must carry this token (`Authorization: Bearer …`,
-    /// `X-Demarche-Token` or `?token=`).
+    /// `X-Demarche-Token`, `?token=`, or the session cookie the page gets when
+    /// opened with `?token=`). Required with `public`; the CLI makes one on
+    /// loopback too unless `--no-token`.
     pub token: Option<String>,
+    /// More `Host` names to answer to (beyond the bound address, `localhost`,
+    /// `127.0.0.1` and `[::1]`), e.g. behind a reverse proxy.
+    pub allow_hosts: Vec<String>,
+    /// Ceilings on work, answers, queue and memory.
+    pub limits: crate::limits::Limits,
     /// Run store; `None` keeps no record.
     pub store: Option<PathBuf>,
     /// The scenario the page opens with (TOML), and its label.
@@ -28,6 +35,16 @@ impl Config {
         check_bind(self.addr, self.public)?;
         if self.public && self.token.as_deref().is_none_or(|t| t.len() < 16) {
             return Err("a public server needs an access token of at least 16 characters".into());
+        }
+        if let Some(t) = &self.token {
+            if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+                return Err("the access token may hold only letters, digits, `-` and `_`".into());
+            }
+        }
+        for h in &self.allow_hosts {
+            if h.is_empty() || !h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b)) {
+                return Err(format!("`{h}` is not a host name for --allow-host (e.g. workbench.lan)"));
+            }
         }
         Ok(())
     }
@@ -74,6 +91,8 @@ mod tests {
             public: true,
             token: None,
             store: None,
+            allow_hosts: Vec::new(),
+            limits: Default::default(),
             seed_scenario: String::new(),
             seed_label: String::new(),
             version: String::new(),

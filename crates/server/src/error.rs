@@ -5,7 +5,31 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
+use http_body_util::BodyExt;
+
 use crate::config::MAX_BODY_BYTES;
+
+/// A refused body is read and thrown away up to this many bytes, so that a
+/// client that sends its whole body before reading (Python's urllib, most HTTP
+/// libraries) sees the 413 instead of a broken pipe. Beyond it, or after
+/// [`DRAIN_TIME`], the connection is closed.
+pub const DRAIN_LIMIT: u64 = 256 << 20;
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn drain(mut body: axum::body::Body) {
+    let read = async {
+        let mut seen = 0u64;
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Ok(data) = frame.into_data() {
+                seen += data.len() as u64;
+                if seen > DRAIN_LIMIT {
+                    break;
+                }
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, read).await;
+}
 
 /// An error answer: a status and `{"error": message, ...}`.
 #[derive(Debug)]
@@ -45,7 +69,15 @@ impl IntoResponse for ApiError {
         if let Some(d) = &self.diagnostics {
             body["diagnostics"] = serde_json::to_value(d).unwrap_or_default();
         }
-        (self.status, axum::Json(body)).into_response()
+        let mut res = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::PAYLOAD_TOO_LARGE {
+            // The rest of the body (past the drain limit) is not read: do not reuse the connection.
+            res.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+        }
+        if self.status == StatusCode::TOO_MANY_REQUESTS || self.status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+        }
+        res
     }
 }
 
@@ -68,16 +100,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .get(axum::http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
+        let mut body = req.into_body();
         if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+            drain(body).await;
             return Err(too_large());
         }
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(|e| {
-            if e.to_string().contains("length limit") {
-                too_large()
-            } else {
-                ApiError::bad_request(format!("cannot read the request body: {e}"))
+        let mut bytes = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| ApiError::bad_request(format!("cannot read the request body: {e}")))?;
+            if let Ok(data) = frame.into_data() {
+                if bytes.len() + data.len() > MAX_BODY_BYTES {
+                    drain(body).await;
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&data);
             }
-        })?;
+        }
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad_request("the request body is empty; send a JSON object"));
         }

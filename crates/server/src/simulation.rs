@@ -15,8 +15,6 @@ use serde::Deserialize;
 use crate::error::ApiError;
 use crate::work::ScenarioInput;
 
-/// Most Monte Carlo runs one API request may ask for.
-pub const MAX_RUNS: u32 = 20_000;
 /// Runs on which the API estimates the confrontation indicator (it is costly).
 pub const ESCALATION_RUNS: u64 = 500;
 
@@ -40,15 +38,18 @@ fn yes() -> bool {
 }
 
 impl SimulateRequest {
-    pub fn options(&self) -> Result<demarche_sim::Options, ApiError> {
+    /// The simulation's options; `runs` is checked against the server's ceiling
+    /// (the scenario's own `[simulation] runs` is checked once it is resolved:
+    /// `limits::check_simulation`).
+    pub fn options(&self, limits: &crate::limits::Limits) -> Result<demarche_sim::Options, ApiError> {
         let channel = match self.channel.as_deref() {
             None => None,
             Some(c) => Some(demarche_scenario::settings::simulation::Channel::parse(c).ok_or_else(|| {
                 ApiError::bad_request(format!("unknown channel `{c}`; one of direct, mediated, both"))
             })?),
         };
-        if self.runs.is_some_and(|r| r == 0 || r > MAX_RUNS) {
-            return Err(ApiError::bad_request(format!("`runs` must be between 1 and {MAX_RUNS}")));
+        if self.runs.is_some_and(|r| r == 0 || r > limits.max_sim_runs) {
+            return Err(ApiError::bad_request(format!("`runs` must be between 1 and {}", limits.max_sim_runs)));
         }
         Ok(demarche_sim::Options {
             overrides: demarche_sim::Overrides { channel, runs: self.runs, seed: self.seed },
@@ -59,8 +60,8 @@ impl SimulateRequest {
 
 /// The principals' bargaining pictures for a request (empty when the
 /// scenario's bargaining problem cannot be set up; the simulation says why).
-pub fn pictures(sc: &Scenario, req: &SimulateRequest) -> Vec<ParetoData> {
-    let Ok(opts) = req.options() else { return Vec::new() };
+pub fn pictures(sc: &Scenario, req: &SimulateRequest, limits: &crate::limits::Limits) -> Vec<ParetoData> {
+    let Ok(opts) = req.options(limits) else { return Vec::new() };
     demarche_sim::picture::picture(sc, &opts.overrides).map(|p| pareto_data(sc, &p)).unwrap_or_default()
 }
 
@@ -68,11 +69,13 @@ pub fn pictures(sc: &Scenario, req: &SimulateRequest) -> Vec<ParetoData> {
 pub fn run(
     sc: &Scenario,
     req: &SimulateRequest,
-    progress: &(dyn Fn(u64) + Sync),
+    limits: &crate::limits::Limits,
+    progress: &(dyn Fn(u64, u64) + Sync),
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Report, ApiError> {
-    let opts = req.options()?;
-    demarche_sim::simulate_until(sc, &opts, progress, stop).map_err(|e| match e {
+    let opts = req.options(limits)?;
+    let total = demarche_sim::Plan::new(sc, &opts.overrides).map(|p| u64::from(p.settings.runs)).unwrap_or(0);
+    demarche_sim::simulate_until(sc, &opts, &|done| progress(done, total), stop).map_err(|e| match e {
         demarche_sim::SimError::Invalid(d) => ApiError::scenario(d),
         e @ demarche_sim::SimError::Cancelled { .. } => ApiError::new(axum::http::StatusCode::CONFLICT, e.to_string()),
         other => ApiError::bad_request(other.to_string()),

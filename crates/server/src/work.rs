@@ -118,6 +118,15 @@ fn yes() -> bool {
     true
 }
 
+/// Engine options given as `engine.key=value`.
+pub fn overrides(options: &[String]) -> Result<Overrides, ApiError> {
+    let mut overrides = Overrides::default();
+    for o in options {
+        overrides.push_str(o).map_err(ApiError::bad_request)?;
+    }
+    Ok(overrides)
+}
+
 /// Most draws one forecast request may ask for.
 pub const MAX_UNCERTAINTY_RUNS: u32 = 2_000;
 
@@ -133,10 +142,7 @@ pub fn uncertainty(
     if runs == 0 || runs > MAX_UNCERTAINTY_RUNS {
         return Err(ApiError::bad_request(format!("`runs` must be between 1 and {MAX_UNCERTAINTY_RUNS}")));
     }
-    let mut overrides = Overrides::default();
-    for o in &req.options {
-        overrides.push_str(o).map_err(ApiError::bad_request)?;
-    }
+    let overrides = overrides(&req.options)?;
     let request = Request { issues: req.issues.clone(), max_rounds: req.rounds };
     let run = |draw: &Scenario| -> Result<Vec<Forecast>, String> {
         if cancelled() {
@@ -165,10 +171,7 @@ pub fn forecast(
     observer: &mut dyn Observer,
 ) -> Result<Vec<Forecast>, ApiError> {
     let models = req.models.expand()?;
-    let mut overrides = Overrides::default();
-    for o in &req.options {
-        overrides.push_str(o).map_err(ApiError::bad_request)?;
-    }
+    let overrides = overrides(&req.options)?;
     if req.rounds.is_some_and(|r| r == 0 || r > 100_000) {
         return Err(ApiError::bad_request("`rounds` must be between 1 and 100000"));
     }

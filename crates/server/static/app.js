@@ -4,7 +4,11 @@
 "use strict";
 
 const params = new URLSearchParams(location.search);
+// The access token came once in the printed URL; the server also set it in an
+// HttpOnly cookie, so take it out of the address bar (history, screenshots,
+// shoulder-surfing) and let the cookie carry it from now on.
 const token = params.get("token");
+if (token) history.replaceState(null, "", location.pathname + location.hash);
 const state = { scenario: null, label: "", previous: new Map(), job: null, runId: null };
 const $ = (id) => document.getElementById(id);
 
@@ -163,7 +167,7 @@ function showResult(result) {
   state.runId = result.run_id;
   const link = $("report");
   link.hidden = !result.run_id;
-  if (result.run_id) link.href = `/api/runs/${result.run_id}/report` + (token ? `?token=${encodeURIComponent(token)}` : "");
+  if (result.run_id) link.href = `/api/runs/${result.run_id}/report`;
 }
 
 // Start a job (a forecast or the channel simulation), follow its progress,
@@ -179,10 +183,14 @@ async function runJob(path, body) {
     for (;;) {
       await new Promise((r) => setTimeout(r, 120));
       const j = await api("GET", `/api/jobs/${started.id}`);
+      if (j.state === "queued") {
+        setStatus("Waiting for a free worker (other runs are in progress)…");
+        continue;
+      }
       if (j.state === "running") {
         const p = j.progress;
         setStatus(p.label === "simulation"
-          ? `Simulating — ${p.round} runs done`
+          ? `Simulating — ${p.round}${p.total ? ` of ${p.total}` : ""} runs done`
           : `Running ${p.label || ""} — issue ${p.issue + 1} of ${p.issues || "?"}, round ${p.round}`);
         continue;
       }
@@ -191,6 +199,8 @@ async function runJob(path, body) {
         setStatus(`Done${j.result.run_id ? ` — stored as run ${j.result.run_id}` : ""}.`);
       } else if (j.state === "cancelled") {
         setStatus("Cancelled.");
+      } else if (j.state === "expired") {
+        setStatus(j.note, true);
       } else {
         showDiagnostics(j.diagnostics);
         setStatus(j.error, true);

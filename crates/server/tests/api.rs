@@ -110,6 +110,8 @@ fn config(store: Option<std::path::PathBuf>) -> Config {
         public: false,
         token: None,
         store,
+        allow_hosts: Vec::new(),
+        limits: Default::default(),
         seed_scenario: SEED.to_string(),
         seed_label: "<test>".into(),
         version: "0.0.0-test".into(),
@@ -242,7 +244,11 @@ fn oversized_and_malformed_bodies_get_clear_4xx() {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     s.write_all(
-        b"POST /api/scenario/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n",
+        format!(
+            "POST /api/scenario/validate HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: \
+             application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        .as_bytes(),
     )
     .unwrap();
     let chunk = vec![b'['; 256 * 1024];
@@ -397,4 +403,369 @@ fn a_non_loopback_address_is_refused_without_public() {
     c.public = true;
     let err = spawn(c).err().unwrap();
     assert!(err.contains("token"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Security: only the workbench's own page may talk to it, and no request can
+// exhaust it (issue 10). Each of these was run against the server before the
+// fix and failed there.
+
+fn post_with(addr: SocketAddr, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    request_raw(addr, "POST", path, headers, Some(body), true)
+}
+
+/// Like `request`, but the caller chooses whether a JSON content type is sent.
+fn request_raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+    json: bool,
+) -> Answer {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        if json {
+            head.push_str("Content-Type: application/json\r\n");
+        }
+        head.push_str(&format!("Content-Length: {}\r\n", b.len()));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    if let Some(b) = body {
+        let _ = s.write_all(b);
+    }
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = headers.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Answer { status, headers: headers.to_ascii_lowercase(), body: body.to_string() }
+}
+
+fn stored_runs(addr: SocketAddr) -> usize {
+    get(addr, "/api/runs").json()["runs"].as_array().unwrap().len()
+}
+
+#[test]
+fn a_foreign_host_or_origin_is_refused_and_nothing_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = spawn(config(Some(dir.path().join("runs.sqlite")))).unwrap();
+    // DNS rebinding: the page's own name resolves to loopback, but Host says so.
+    let rebound = request_raw(addr, "GET", "/api/runs", &[("Host", "evil.example")], None, false);
+    assert_eq!(rebound.status, 403, "{}", rebound.body);
+    assert!(rebound.json()["error"].as_str().unwrap().contains("evil.example"));
+    let rebound_port =
+        request_raw(addr, "GET", "/", &[("Host", &format!("evil.example:{}", addr.port()))], None, false);
+    assert_eq!(rebound_port.status, 403);
+    // The names the server does answer to.
+    for host in [format!("127.0.0.1:{}", addr.port()), format!("localhost:{}", addr.port())] {
+        assert_eq!(request_raw(addr, "GET", "/api/health", &[("Host", &host)], None, false).status, 200, "{host}");
+    }
+    let body = serde_json::json!({ "text": SEED, "name": "x.toml", "models": "compromise" }).to_string();
+    // A cross-site "simple" request: text/plain needs no preflight.
+    let plain = request_raw(
+        addr,
+        "POST",
+        "/api/forecast",
+        &[("Origin", "http://evil.example"), ("Content-Type", "text/plain")],
+        Some(body.as_bytes()),
+        false,
+    );
+    assert!((400..500).contains(&plain.status), "{} {}", plain.status, plain.body);
+    // The same with JSON (as a preflighted request would be): refused by its Origin.
+    let cross = post_with(addr, "/api/forecast", &[("Origin", "http://evil.example")], body.as_bytes());
+    assert_eq!(cross.status, 403, "{}", cross.body);
+    assert!(cross.json()["error"].as_str().unwrap().contains("cross-origin"));
+    // text/plain from the page's own origin is refused too: JSON only.
+    let own = format!("http://{addr}");
+    let same_plain = request_raw(
+        addr,
+        "POST",
+        "/api/forecast",
+        &[("Origin", &own), ("Content-Type", "text/plain")],
+        Some(body.as_bytes()),
+        false,
+    );
+    assert_eq!(same_plain.status, 415, "{}", same_plain.body);
+    // The preflight a browser would send is not granted.
+    let preflight = request(
+        addr,
+        "OPTIONS",
+        "/api/forecast",
+        &[("Origin", "http://evil.example"), ("Access-Control-Request-Method", "POST")],
+        None,
+    );
+    assert!(preflight.status >= 400 && !preflight.headers.contains("access-control-allow-origin"));
+    assert_eq!(stored_runs(addr), 0, "a refused request was run and recorded");
+    // The page's own origin works.
+    let ok = post_with(addr, "/api/forecast", &[("Origin", &own)], body.as_bytes());
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(stored_runs(addr), 1);
+}
+
+#[test]
+fn a_loopback_token_is_kept_in_a_strict_cookie() {
+    let token = demarche_server::generate_token();
+    let mut c = config(None);
+    c.token = Some(token.clone());
+    let addr = spawn(c).unwrap();
+    assert_eq!(get(addr, "/").status, 401, "the page without its token");
+    assert_eq!(get(addr, "/api/runs").status, 401);
+    let page = get(addr, &format!("/?token={token}"));
+    assert_eq!(page.status, 200);
+    let cookie_line = page.headers.lines().find(|l| l.starts_with("set-cookie:")).expect("no cookie set");
+    assert!(cookie_line.contains("httponly") && cookie_line.contains("samesite=strict"), "{cookie_line}");
+    let cookie = format!("demarche-{}={token}", addr.port());
+    assert!(cookie_line.contains(&cookie), "{cookie_line}");
+    assert_eq!(request(addr, "GET", "/api/health", &[("Cookie", &cookie)], None).status, 200);
+    let wrong = format!("demarche-{}=nope", addr.port());
+    assert_eq!(request(addr, "GET", "/api/health", &[("Cookie", &wrong)], None).status, 401);
+}
+
+#[test]
+fn work_over_the_ceilings_is_refused_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = spawn(config(Some(dir.path().join("runs.sqlite")))).unwrap();
+    // 100,000 rounds of bdm on the seed: 74 s of CPU and a 145 MB answer before.
+    let heavy = serde_json::json!({ "text": IRAN_US, "name": "s.toml", "models": "bdm", "rounds": 100_000 });
+    for path in ["/api/forecast", "/api/jobs"] {
+        let t = Instant::now();
+        let a = post(addr, path, &heavy);
+        assert_eq!(a.status, 400, "{path}: {}", a.body);
+        assert!(a.json()["error"].as_str().unwrap().contains("rounds"), "{}", a.body);
+        assert!(t.elapsed() < Duration::from_secs(20), "{path} ran the work before refusing it");
+    }
+    // The same number of rounds set in the scenario's own engine settings.
+    let own_rounds = format!("{IRAN_US}\n[engines.bdm]\nrounds = 100000\n");
+    let a = post(addr, "/api/forecast", &serde_json::json!({ "text": own_rounds, "name": "s.toml", "models": "bdm" }));
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.json()["error"].as_str().unwrap().contains("[engines.bdm] rounds"), "{}", a.body);
+    // A scenario's own [simulation] runs = 1000000 no longer slips past the run cap.
+    let million = IRAN_US.replacen("\nruns = 2000\n", "\nruns = 1000000\n", 1);
+    assert!(million.contains("runs = 1000000"));
+    let s = post(addr, "/api/simulate", &serde_json::json!({ "text": million, "name": "s.toml" }));
+    assert_eq!(s.status, 400, "{}", s.body);
+    assert!(s.json()["error"].as_str().unwrap().contains("[simulation] runs"), "{}", s.body);
+    // ... unless the request asks for fewer runs itself.
+    let fewer = post(addr, "/api/simulate", &serde_json::json!({ "text": million, "name": "s.toml", "runs": 20 }));
+    assert_eq!(fewer.status, 202, "{}", fewer.body);
+    assert_eq!(wait_for_job(addr, fewer.json()["id"].as_u64().unwrap())["state"], "done");
+    // Draws are bounded too, and the estimate covers draws × rounds.
+    let many = serde_json::json!({ "text": IRAN_US, "name": "s.toml", "models": "all", "rounds": 1000, "runs": 2000 });
+    let a = post(addr, "/api/forecast", &many);
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.json()["error"].as_str().unwrap().contains("too large"), "{}", a.body);
+    assert_eq!(stored_runs(addr), 1, "only the small simulation ran");
+}
+
+#[test]
+fn two_hundred_concurrent_heavy_requests_are_answered_or_refused_at_once() {
+    let mut c = config(None);
+    c.limits.max_running = 2;
+    c.limits.max_waiting = 4;
+    let addr = spawn(c).unwrap();
+    // A heavy forecast within the ceilings: 300 rounds of bdm on every issue of the seed.
+    let body = serde_json::json!({ "text": IRAN_US, "name": "s.toml", "models": "bdm", "rounds": 300,
+                                   "store": false, "charts": false })
+    .to_string();
+    let started = Instant::now();
+    let answers: Vec<(u16, String, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..200)
+            .map(|_| {
+                let body = body.clone();
+                s.spawn(move || {
+                    let a = post_with(addr, "/api/forecast", &[], body.as_bytes());
+                    (a.status, a.headers, a.body)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let elapsed = started.elapsed();
+    let ok = answers.iter().filter(|a| a.0 == 200).count();
+    // Refused by the work queue (429) or, past the connection cap, by a short 503.
+    let busy: Vec<_> = answers.iter().filter(|a| a.0 == 429 || a.0 == 503).collect();
+    let other: Vec<_> = answers.iter().filter(|a| a.0 != 200 && a.0 != 429 && a.0 != 503).collect();
+    assert!(other.is_empty(), "other answers: {:?}", other.first());
+    assert!(ok >= 2 && ok <= 200 - busy.len());
+    assert!(!busy.is_empty(), "nothing was refused: the queue is not bounded");
+    assert!(busy.iter().all(|a| a.1.contains("retry-after") && (a.2.contains("busy") || a.2.contains("too many"))));
+    // Everyone has an answer within seconds (most at once), not after minutes.
+    assert!(elapsed < Duration::from_secs(120), "{elapsed:?}");
+    eprintln!("200 concurrent heavy forecasts: {ok} answered, {} refused, in {elapsed:?}", busy.len());
+    assert_eq!(get(addr, "/api/health").json()["busy"], 0);
+}
+
+#[test]
+fn finished_jobs_keep_within_the_memory_budget() {
+    let mut c = config(None);
+    c.limits.results_budget_bytes = 300_000;
+    let addr = spawn(c).unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..10 {
+        let a = post(addr, "/api/jobs", &serde_json::json!({ "text": IRAN_US, "name": "s.toml", "models": "compromise" }));
+        assert_eq!(a.status, 202, "{}", a.body);
+        let id = a.json()["id"].as_u64().unwrap();
+        assert_eq!(wait_for_job(addr, id)["state"], "done");
+        ids.push(id);
+        let kept = get(addr, "/api/health").json()["kept_result_bytes"].as_u64().unwrap();
+        assert!(kept <= 300_000, "{kept} bytes of results kept, over the budget");
+    }
+    let oldest = get(addr, &format!("/api/jobs/{}", ids[0])).json();
+    assert_eq!(oldest["state"], "expired", "{oldest}");
+    assert!(oldest["note"].as_str().unwrap().contains("memory"));
+    assert_eq!(get(addr, &format!("/api/jobs/{}", ids[9])).json()["state"], "done");
+}
+
+#[test]
+fn a_hostile_validation_body_is_answered_quickly_and_health_keeps_answering() {
+    let addr = spawn(config(None)).unwrap();
+    // 100 actors and 100 stances naming unknown actors, each id 10,000 characters:
+    // a full edit distance of each unknown id against each known one held about
+    // two hours of CPU on an async worker.
+    let long = |c: char, k: usize| format!("{}{k}", c.to_string().repeat(10_000));
+    let actors: Vec<_> =
+        (0..100).map(|k| serde_json::json!({"id": long('a', k), "name": "A", "capability": 1.0})).collect();
+    let stances: Vec<_> = (0..100)
+        .map(|k| serde_json::json!({"actor": long('b', k), "issue": "x", "position": 1.0, "salience": 0.5}))
+        .collect();
+    let sc = serde_json::json!({
+        "meta": {"title": "hostile"},
+        "issues": [{"id": "x", "name": "X", "min": 0, "max": 10, "low": "l", "high": "h"}],
+        "actors": actors, "stances": stances,
+    });
+    let body = serde_json::json!({ "scenario": sc }).to_string();
+    assert!(body.len() < demarche_server::MAX_BODY_BYTES);
+    let (a, health) = std::thread::scope(|s| {
+        let two: Vec<_> = (0..2)
+            .map(|_| {
+                let body = body.clone();
+                s.spawn(move || {
+                    let t = Instant::now();
+                    let a = post_with(addr, "/api/scenario/validate", &[], body.as_bytes());
+                    (a.status, a.body, t.elapsed())
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(20));
+        let t = Instant::now();
+        let h = get(addr, "/api/health");
+        let health = (h.status, t.elapsed());
+        (two.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>(), health)
+    });
+    assert_eq!(health.0, 200);
+    assert!(health.1 < Duration::from_secs(2), "health took {:?} while validating", health.1);
+    for (status, body, took) in a {
+        assert_eq!(status, 200);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["ok"], false);
+        // 100 ms is the target on a release build; this is a test build, on a busy machine.
+        assert!(took < Duration::from_secs(5), "validation took {took:?}");
+        eprintln!("hostile validation body answered in {took:?}");
+    }
+}
+
+#[test]
+fn slow_headers_time_out_and_idle_connections_cannot_exhaust_the_server() {
+    let mut c = config(None);
+    c.limits.header_timeout = Duration::from_millis(300);
+    c.limits.max_connections = 8;
+    let addr = spawn(c).unwrap();
+    // Half-open connections: a request line and no end of headers.
+    let idle: Vec<TcpStream> = (0..40)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            let _ = s.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n");
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(900));
+    // The server dropped them; it answers a real client.
+    assert_eq!(get(addr, "/api/health").status, 200);
+    for mut s in idle {
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let mut buf = [0u8; 256];
+        // The server closed it (0 bytes or a reset) or answered (a 4xx once the header timeout
+        // passed, a 503 past the connection cap); it did not leave it open.
+        match s.read(&mut buf) {
+            Ok(0) => {}
+            Ok(n) => {
+                let text = String::from_utf8_lossy(&buf[..n]);
+                assert!(text.starts_with("HTTP/1.1 4") || text.starts_with("HTTP/1.1 503"), "{text}");
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) => panic!("a half-open connection was still held open: {e}"),
+        }
+    }
+}
+
+#[test]
+fn a_body_first_client_sees_the_413_and_its_message() {
+    let Ok(python) = which_python() else {
+        eprintln!("SKIPPED a_body_first_client_sees_the_413: no python3 on PATH");
+        return;
+    };
+    let addr = spawn(config(None)).unwrap();
+    // urllib sends the whole body before it reads the answer.
+    let script = format!(
+        r#"
+import urllib.request, urllib.error
+body = b"x" * (64 * 1024 * 1024)
+req = urllib.request.Request("http://{addr}/api/forecast", data=body, method="POST",
+                             headers={{"Content-Type": "application/json"}})
+try:
+    urllib.request.urlopen(req, timeout=60)
+    print("no error")
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+"#
+    );
+    let out = std::process::Command::new(python).arg("-c").arg(script).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("413 "), "{stdout}");
+    assert!(stdout.contains("larger than the limit of 2 MiB"), "{stdout}");
+}
+
+fn which_python() -> Result<&'static str, ()> {
+    for p in ["python3", "python"] {
+        if std::process::Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            return Ok(p);
+        }
+    }
+    Err(())
+}
+
+#[test]
+fn stopping_the_server_cancels_a_long_simulation_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let (addr, stop) = demarche_server::spawn_stoppable(config(Some(store.clone()))).unwrap();
+    // One stored run first, so there is something to keep intact.
+    assert_eq!(post(addr, "/api/forecast", &serde_json::json!({ "text": SEED, "name": "x.toml" })).status, 200);
+    let body = serde_json::json!({ "text": IRAN_US, "name": "s.toml", "runs": 20_000, "seed": 3 });
+    let started = post(addr, "/api/simulate", &body);
+    assert_eq!(started.status, 202);
+    std::thread::sleep(Duration::from_millis(300));
+    let t = Instant::now();
+    stop.send(()).unwrap();
+    // The server stops accepting; wait for the port to close.
+    while TcpStream::connect(addr).is_ok() && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let stopped = t.elapsed();
+    assert!(stopped < Duration::from_secs(3), "stopping took {stopped:?}");
+    eprintln!("stopped during a 20,000-run simulation in {stopped:?}");
+    let s = demarche_store::Store::open(&store).unwrap();
+    let runs = s.list(&demarche_store::ListFilter::default()).unwrap();
+    assert_eq!(runs.len(), 1, "the cancelled simulation must not be stored");
 }

@@ -27,6 +27,8 @@
 //! number of threads. Every modelling choice is in docs/models.md
 //! (`## simulation`).
 
+#![forbid(unsafe_code)]
+
 // `!(x > 0.0)` is how this crate says "not a positive number, NaN included".
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 

@@ -123,7 +123,11 @@ impl Engine for Smp {
         observer: &mut dyn Observer,
     ) -> Result<Forecast, EngineError> {
         let (prepared, h) = self.history(scenario, request, observer)?;
-        Ok(to_forecast(self, scenario, &prepared, &h))
+        let f = to_forecast(self, scenario, &prepared, &h);
+        for issue in &f.issues {
+            demarche_forecast::check_finite("smp", issue)?;
+        }
+        Ok(f)
     }
 }
 

@@ -12,6 +12,14 @@
 //! `BEGIN IMMEDIATE` transaction, so a process killed mid-write loses only the
 //! run it was writing; concurrent writers wait (`busy_timeout`) and retry.
 //! Schema changes are versioned migrations keyed on `PRAGMA user_version`.
+//!
+//! A store is marked with `PRAGMA application_id` = [`APPLICATION_ID`]
+//! (0x444D5243, "DMRC"). Opening refuses any other SQLite database — one with
+//! another id, or with id 0 and tables that are not a store's — without
+//! writing to it; a new, empty database becomes a store, and a store made
+//! before the mark existed is recognised by its tables and marked.
+
+#![forbid(unsafe_code)]
 
 mod canonical;
 mod diff;
@@ -28,6 +36,6 @@ pub use record::{
     decode_forecasts, Document, NewRun, OutcomeRow, PositionRow, RunInput, RunKind, RunRecord, RunStatus, RunSummary,
     DOC_FORECASTS,
 };
-pub use schema::SCHEMA_VERSION;
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::{default_path, ListFilter, Store, StoreError, ENV_STORE, MAX_LIST};
 pub use time::rfc3339;

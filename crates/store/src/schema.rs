@@ -1,8 +1,15 @@
-//! Versioned schema migrations, keyed on `PRAGMA user_version`.
+//! Versioned schema migrations, keyed on `PRAGMA user_version`, and the
+//! store's mark, `PRAGMA application_id` = [`APPLICATION_ID`].
 //!
 //! Each migration runs in its own immediate transaction together with the
 //! version bump, so a database is always at exactly one version, and two
 //! processes opening an old database at once migrate it once.
+//!
+//! A database is only ever made a store if it is one already (it carries the
+//! mark, or — written before the mark existed — has id 0 and nothing but a
+//! store's tables) or is new (no tables, `user_version` 0). Any other SQLite
+//! file, such as another program's database named by mistake with `--store`,
+//! is refused before anything is written to it.
 
 use rusqlite::{params, Connection, TransactionBehavior};
 
@@ -10,6 +17,65 @@ use crate::record::forecast_rows;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 2;
+
+/// `PRAGMA application_id` of a demarche run store: "DMRC" in ASCII
+/// (0x444D5243), set when a store is created and checked on every open.
+pub const APPLICATION_ID: i32 = 0x444D_5243;
+
+/// Every table a store of any schema version holds (SQLite's own `sqlite_*` tables
+/// are not counted).
+const STORE_TABLES: [&str; 5] = ["runs", "documents", "scenarios", "positions", "outcomes"];
+
+/// Whose database `conn` is.
+pub(crate) enum Identity {
+    /// Marked as a run store.
+    Store,
+    /// No tables and `user_version` 0: free to become one.
+    New,
+    /// A store written before the mark existed: id 0, a store's tables only.
+    Unmarked,
+}
+
+/// Reads the mark, the tables and the version; `Ok(Err(message))` for a
+/// database that belongs to another program. Writes nothing.
+pub(crate) fn identify(conn: &Connection) -> rusqlite::Result<Result<Identity, String>> {
+    let id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(Ok(Identity::Store));
+    }
+    let refuse = |what: String| {
+        format!(
+            "this is a SQLite database of another program ({what}); demarche will not add its tables to it: \
+             choose another --store path (or DEMARCHE_STORE)"
+        )
+    };
+    if id != 0 {
+        return Ok(Err(refuse(format!("application_id {:#010x}", id as u32))));
+    }
+    let tables: Vec<String> = {
+        let mut st = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND substr(name, 1, 7) != 'sqlite_' \
+             ORDER BY name",
+        )?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if tables.is_empty() && version == 0 {
+        return Ok(Ok(Identity::New));
+    }
+    let ours = |t: &String| STORE_TABLES.contains(&t.as_str());
+    if version >= 1 && tables.iter().all(ours) && ["runs", "documents"].iter().all(|t| tables.iter().any(|x| x == t)) {
+        return Ok(Ok(Identity::Unmarked));
+    }
+    let shown: Vec<&str> = tables.iter().take(5).map(String::as_str).collect();
+    let more = if tables.len() > shown.len() { ", …" } else { "" };
+    Ok(Err(refuse(if tables.is_empty() {
+        format!("user_version {version}, no tables")
+    } else {
+        format!("tables {}{more}", shown.join(", "))
+    })))
+}
 
 /// Version 1: runs with the scenario inline, documents without a layout version.
 pub(crate) const V1: &str = "
@@ -66,9 +132,20 @@ CREATE TABLE outcomes (
 ";
 
 /// Bring `conn` up to [`SCHEMA_VERSION`]. Refuses a database from a newer build.
+/// Marks a new or unmarked store with [`APPLICATION_ID`] in the same
+/// transaction, after checking again whose it is.
 pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), String>> {
     loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut marked = false;
+        match identify(&tx)? {
+            Err(message) => return Ok(Err(message)),
+            Ok(Identity::Store) => {}
+            Ok(Identity::New | Identity::Unmarked) => {
+                tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+                marked = true;
+            }
+        }
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Ok(Err(format!(
@@ -82,7 +159,12 @@ pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), Stri
                 tx.execute_batch(V2)?;
                 backfill_rows(&tx)?;
             }
-            _ => return Ok(Ok(())),
+            _ => {
+                if marked {
+                    tx.commit()?;
+                }
+                return Ok(Ok(()));
+            }
         }
         tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;

@@ -77,6 +77,11 @@ impl Store {
         let sql = |source| StoreError::Sqlite { path: label.clone(), source };
         let mut conn = Connection::open(path).map_err(sql)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        // Whose database this is, before anything (even the journal mode) is
+        // written to it.
+        retry(|| schema::identify(&conn))
+            .map_err(sql)?
+            .map_err(|message| StoreError::Invalid { path: label.clone(), message })?;
         // Switching to WAL needs a moment of exclusive access; retry while
         // another process holds the database.
         retry(|| conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))).map_err(sql)?;

@@ -88,3 +88,69 @@ fn v1_database_migrates_and_keeps_its_runs() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.count().unwrap(), 4);
 }
+
+/// `PRAGMA application_id` of a demarche store ("DMRC").
+const DEMARCHE_APPLICATION_ID: i64 = 0x444D_5243;
+
+fn pragma(path: &std::path::Path, name: &str) -> i64 {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn another_programs_database_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    // A database with its own table, application id 0 and user_version 0: what
+    // most programs leave.
+    let plain = dir.path().join("other.sqlite");
+    {
+        let c = rusqlite::Connection::open(&plain).unwrap();
+        c.execute_batch("CREATE TABLE t(x TEXT); INSERT INTO t VALUES ('precious');").unwrap();
+    }
+    // One that says whose it is.
+    let tagged = dir.path().join("tagged.sqlite");
+    {
+        let c = rusqlite::Connection::open(&tagged).unwrap();
+        c.execute_batch("PRAGMA application_id = 1234; PRAGMA user_version = 3; CREATE TABLE u(y);").unwrap();
+    }
+    for (path, version) in [(&plain, 0), (&tagged, 3)] {
+        let before = std::fs::read(path).unwrap();
+        let err = match Store::open(path) {
+            Ok(_) => panic!("{} was taken over as a run store", path.display()),
+            Err(e) => e.to_string(),
+        };
+        assert!(err.contains("another program") && err.contains("--store"), "{err}");
+        assert_eq!(std::fs::read(path).unwrap(), before, "{} is byte for byte as it was", path.display());
+        assert_eq!(pragma(path, "user_version"), version);
+    }
+    assert_eq!(pragma(&tagged, "application_id"), 1234);
+}
+
+#[test]
+fn new_and_old_demarche_stores_carry_the_application_id() {
+    let dir = tempfile::tempdir().unwrap();
+    // A new store (also: an empty file, as `touch` leaves it).
+    let new = dir.path().join("new.sqlite");
+    drop(Store::open(&new).unwrap());
+    assert_eq!(pragma(&new, "application_id"), DEMARCHE_APPLICATION_ID);
+    let empty = dir.path().join("empty.sqlite");
+    std::fs::write(&empty, b"").unwrap();
+    drop(Store::open(&empty).unwrap());
+    assert_eq!(pragma(&empty, "application_id"), DEMARCHE_APPLICATION_ID);
+    // A store written before application ids (v1 schema, id 0) is adopted.
+    let old = dir.path().join("old.sqlite");
+    rusqlite::Connection::open(&old).unwrap().execute_batch(V1_SCHEMA).unwrap();
+    assert_eq!(pragma(&old, "application_id"), 0);
+    let store = Store::open(&old).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    drop(store);
+    assert_eq!(pragma(&old, "application_id"), DEMARCHE_APPLICATION_ID);
+    // And so is a current-schema store without the id.
+    let current = dir.path().join("current.sqlite");
+    drop(Store::open(&current).unwrap());
+    rusqlite::Connection::open(&current).unwrap().execute_batch("PRAGMA application_id = 0").unwrap();
+    let store = Store::open(&current).unwrap();
+    assert_eq!(store.count().unwrap(), 0);
+    drop(store);
+    assert_eq!(pragma(&current, "application_id"), DEMARCHE_APPLICATION_ID);
+}

@@ -110,7 +110,9 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("runs.sqlite");
     {
+        // What a later build writes: marked as a store, at a version this one does not know.
         let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "application_id", demarche_store::APPLICATION_ID).unwrap();
         c.pragma_update(None, "user_version", SCHEMA_VERSION + 5).unwrap();
     }
     let err = Store::open(&path).err().unwrap().to_string();

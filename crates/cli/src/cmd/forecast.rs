@@ -99,7 +99,9 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     }
     if let Some(path) = &args.probability_out {
         if let Some(f) = forecasts.iter().find(|f| f.engine == "smp") {
-            demarche_smp::write_probability_csv(f, std::io::BufWriter::new(create(path)?))?;
+            let mut w = crate::output::create(path)?;
+            demarche_smp::write_probability_csv(f, &mut w)?;
+            w.commit()?;
         }
     }
     match args.format {
@@ -167,10 +169,6 @@ pub fn run_models(
     Ok(out)
 }
 
-fn create(p: &Path) -> Result<std::fs::File, String> {
-    std::fs::File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()))
-}
-
 /// One file for one model; with several models, one file each (`PATH-<model>.csv`).
 /// smp writes KTAB's layout (`turn,actor,name,dim,pos,ideal`, 0–100 scale).
 fn write_trajectories(path: &Path, sc: &Scenario, forecasts: &[Forecast]) -> Result<(), Box<dyn std::error::Error>> {
@@ -182,12 +180,13 @@ fn write_trajectories(path: &Path, sc: &Scenario, forecasts: &[Forecast]) -> Res
             let ext = path.extension().and_then(|s| s.to_str()).unwrap_or("csv");
             path.with_file_name(format!("{stem}-{}.{ext}", f.engine))
         };
-        let w = std::io::BufWriter::new(create(&p)?);
+        let mut w = crate::output::create(&p)?;
         if f.engine == "smp" {
-            demarche_smp::write_trajectory_csv(f, sc, w)?;
+            demarche_smp::write_trajectory_csv(f, sc, &mut w)?;
         } else {
-            render::csv::trajectories(w, sc, std::slice::from_ref(f), false)?;
+            render::csv::trajectories(&mut w, sc, std::slice::from_ref(f), false)?;
         }
+        w.commit()?;
     }
     Ok(())
 }

@@ -190,7 +190,7 @@ pub fn run(args: &NegotiateArgs) -> Result<ExitCode, String> {
         }
     };
     if let (Some(path), Some(text)) = (&args.trace, &trace_text_out) {
-        std::fs::write(path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        crate::output::write(path, text)?;
     }
     let protocol = match args.protocol {
         ProtocolArg::Sao => "sao",

@@ -108,7 +108,7 @@ pub fn write_report(path: &Path, data: &ReportData) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    std::fs::write(path, render_html(data)).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    crate::output::write(path, render_html(data))
 }
 
 /// Where `demarche demo` puts its report: beside the run store when there is

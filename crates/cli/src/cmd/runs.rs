@@ -290,11 +290,11 @@ pub fn run(args: &RunsArgs) -> CmdResult {
             };
             match output {
                 Some(p) => {
-                    let mut f = std::io::BufWriter::new(
-                        std::fs::File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?,
-                    );
+                    // Written beside `p` and renamed into place: a failed export
+                    // leaves an existing file as it was.
+                    let mut f = crate::output::create(p)?;
                     store.export(*id, format, &mut f)?;
-                    f.flush()?;
+                    f.commit()?;
                     eprintln!("wrote {}", p.display());
                 }
                 None => store.export(*id, format, &mut out)?,

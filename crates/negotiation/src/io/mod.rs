@@ -16,7 +16,8 @@ use crate::domain::OutcomeSpace;
 use crate::error::NegotiationError;
 use crate::utility::Profile;
 
-/// Files larger than this are refused before reading (domains are kilobytes).
+/// Files larger than this are refused (domains are kilobytes): regular files
+/// before reading, others (`/dev/zero`, pipes) once this much has arrived.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// The file formats we read.
@@ -46,16 +47,30 @@ pub struct LoadedDomain {
     pub notes: Vec<String>,
 }
 
+/// The text of `path`, refused past [`MAX_FILE_BYTES`] whatever the file
+/// says its size is. (The same bounded read as `demarche_scenario::read_bounded`;
+/// this crate does not depend on that one.)
 fn read_text(path: &Path) -> Result<String, NegotiationError> {
+    use std::io::Read;
     let io = |e: std::io::Error| NegotiationError::Io { path: path.to_path_buf(), message: e.to_string() };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(NegotiationError::Invalid {
-            file: Some(path.to_path_buf()),
-            message: format!("file is {} bytes; domain files over {MAX_FILE_BYTES} bytes are refused", meta.len()),
-        });
+    let too_large = || NegotiationError::Invalid {
+        file: Some(path.to_path_buf()),
+        message: format!("more than {MAX_FILE_BYTES} bytes; domain and profile files over that are refused"),
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(NegotiationError::Io { path: path.to_path_buf(), message: "is a folder, not a file".into() });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    let guess = if meta.is_file() { meta.len() } else { 0 };
+    let mut bytes = Vec::with_capacity(usize::try_from(guess).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
     String::from_utf8(bytes).map_err(|_| NegotiationError::Parse {
         file: Some(path.to_path_buf()),
         message: "file is not UTF-8 text".into(),
@@ -113,6 +128,15 @@ pub fn load_domain_with_profiles(path: &Path, profiles: &[PathBuf]) -> Result<Lo
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let files = list_files(dir)?;
+    // Only siblings of the domain's format can be its profiles; the domain
+    // itself is read (and reported) by `load_files`.
+    let files: Vec<(PathBuf, Kind)> = files
+        .into_iter()
+        .map(|f| {
+            let kind = if f == path || is_json(&f) != is_json(path) { Kind::Other } else { kind_of(&f) };
+            (f, kind)
+        })
+        .collect();
     let (found, notes) = sibling_profiles(path, &files)?;
     let mut loaded = load_files(path, &found)?;
     loaded.notes.splice(0..0, notes);
@@ -124,43 +148,102 @@ enum Kind {
     Domain,
     Profile,
     UncertainProfile,
+    /// Well-formed, but neither (e.g. ANL's `specials.json`): ignored.
     Other,
+    /// Not a JSON or XML document at all and naming nothing of a domain or a
+    /// profile (Genius ships its `pareto.xml` as lines of numbers): skipped,
+    /// with a note.
+    NotADocument(String),
+    /// Opens like a document of its format, or names a domain's or profile's
+    /// root, but does not parse (or cannot be read): it may be the domain or a
+    /// profile, so discovery stops rather than leave it out.
+    Broken(NegotiationError),
 }
 
-fn kind_of(path: &Path) -> Result<Kind, NegotiationError> {
-    let text = read_text(path)?;
+/// Whether text that failed to parse still looks meant as a domain or profile.
+fn meant_as_document(text: &str, json: bool) -> bool {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    let (open, markers): (char, &[&str]) = if json {
+        ('{', &["LinearAdditiveUtilitySpace", "issuesValues"])
+    } else {
+        ('<', &["utility_space", "negotiation_template"])
+    };
+    t.starts_with(open) || markers.iter().any(|m| text.contains(m))
+}
+
+fn kind_of(path: &Path) -> Kind {
+    let text = match read_text(path) {
+        Ok(t) => t,
+        Err(e) => return Kind::Broken(e),
+    };
     if is_json(path) {
-        let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else { return Ok(Kind::Other) };
-        return Ok(if geniusweb::is_profile(&doc) {
+        let doc = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(d) => d,
+            Err(e) if meant_as_document(&text, true) => {
+                return Kind::Broken(NegotiationError::Parse {
+                    file: Some(path.to_path_buf()),
+                    message: format!("not JSON: {e}"),
+                })
+            }
+            Err(e) => return Kind::NotADocument(format!("not JSON: {e}")),
+        };
+        return if geniusweb::is_profile(&doc) {
             Kind::Profile
         } else if geniusweb::is_domain(&doc) {
             Kind::Domain
         } else {
             Kind::Other
-        });
+        };
     }
-    let Ok(root) = xml::parse(&text) else { return Ok(Kind::Other) };
-    Ok(match genius::classify(&root) {
+    let root = match xml::parse(&text) {
+        Ok(r) => r,
+        Err(e) if meant_as_document(&text, false) => return Kind::Broken(e.in_file(path)),
+        Err(e) => return Kind::NotADocument(e.to_string()),
+    };
+    match genius::classify(&root) {
         Some(genius::XmlKind::Domain) => Kind::Domain,
         Some(genius::XmlKind::Profile { uncertain: false }) => Kind::Profile,
         Some(genius::XmlKind::Profile { uncertain: true }) => Kind::UncertainProfile,
         None => Kind::Other,
-    })
+    }
+}
+
+fn classify(files: &[PathBuf]) -> Vec<(PathBuf, Kind)> {
+    files.iter().map(|f| (f.clone(), kind_of(f))).collect()
+}
+
+/// One error listing every file that could not be read, or `Ok` when none.
+fn refuse_broken(where_: &Path, broken: &[&NegotiationError]) -> Result<(), NegotiationError> {
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = broken.iter().map(|e| format!("  {e}")).collect();
+    Err(NegotiationError::invalid(format!(
+        "{}: {} file{} that may be the domain or a profile could not be read:\n{}\n\
+         fix {}, or name the domain file and its profiles explicitly",
+        where_.display(),
+        broken.len(),
+        if broken.len() == 1 { "" } else { "s" },
+        list.join("\n"),
+        if broken.len() == 1 { "it" } else { "them" },
+    )))
 }
 
 fn discover_in_folder(dir: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<String>), NegotiationError> {
-    let files = list_files(dir)?;
-    let mut domains = Vec::new();
-    for f in &files {
-        if matches!(kind_of(f)?, Kind::Domain) {
-            domains.push(f.clone());
-        }
-    }
+    let files = classify(&list_files(dir)?);
+    let mut domains: Vec<PathBuf> =
+        files.iter().filter(|(_, k)| matches!(k, Kind::Domain)).map(|(f, _)| f.clone()).collect();
     match domains.len() {
-        0 => Err(NegotiationError::invalid(format!(
-            "{}: no domain file found (a Genius <negotiation_template> XML or a GeniusWeb JSON with 'issuesValues')",
-            dir.display()
-        ))),
+        0 => {
+            // A file that does not parse may be the missing domain.
+            let broken: Vec<&NegotiationError> =
+                files.iter().filter_map(|(_, k)| if let Kind::Broken(e) = k { Some(e) } else { None }).collect();
+            refuse_broken(dir, &broken)?;
+            Err(NegotiationError::invalid(format!(
+                "{}: no domain file found (a Genius <negotiation_template> XML or a GeniusWeb JSON with 'issuesValues')",
+                dir.display()
+            )))
+        }
         1 => {
             let domain = domains.remove(0);
             let (profiles, notes) = sibling_profiles(&domain, &files)?;
@@ -177,19 +260,23 @@ fn discover_in_folder(dir: &Path) -> Result<(PathBuf, Vec<PathBuf>, Vec<String>)
 
 /// Profiles beside `domain`: same format; if some share the domain file's name prefix
 /// (`Laptop-C-domain.xml` → `Laptop-C-*`), only those. Genius `type="UNCERTAIN"` variants are
-/// skipped (they are preference-elicitation copies, not extra parties).
-fn sibling_profiles(domain: &Path, files: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>), NegotiationError> {
+/// skipped (they are preference-elicitation copies, not extra parties). A file of
+/// the same format that does not parse is an error: it may be a party's profile.
+fn sibling_profiles(domain: &Path, files: &[(PathBuf, Kind)]) -> Result<(Vec<PathBuf>, Vec<String>), NegotiationError> {
     let mut profiles = Vec::new();
+    let mut broken: Vec<(&PathBuf, &NegotiationError)> = Vec::new();
     let mut notes = Vec::new();
-    for f in files {
+    for (f, kind) in files {
         if f == domain || is_json(f) != is_json(domain) {
             continue;
         }
-        match kind_of(f)? {
+        match kind {
             Kind::Profile => profiles.push(f.clone()),
             Kind::UncertainProfile => notes
                 .push(format!("skipped {} (a Genius UNCERTAIN profile; pass it explicitly to use it)", f.display())),
-            _ => {}
+            Kind::Broken(e) => broken.push((f, e)),
+            Kind::NotADocument(why) => notes.push(format!("skipped {} ({why})", f.display())),
+            Kind::Domain | Kind::Other => {}
         }
     }
     let dstem = stem(domain);
@@ -203,8 +290,12 @@ fn sibling_profiles(domain: &Path, files: &[PathBuf]) -> Result<(Vec<PathBuf>, V
             profiles.iter().filter(|p| stem(p).starts_with(prefix.as_str())).cloned().collect();
         if !matching.is_empty() {
             profiles = matching;
+            // Files of other domains in the same folder are not this one's business.
+            broken.retain(|(f, _)| stem(f).starts_with(prefix.as_str()));
         }
     }
+    let broken: Vec<&NegotiationError> = broken.into_iter().map(|(_, e)| e).collect();
+    refuse_broken(domain.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")), &broken)?;
     if profiles.is_empty() {
         return Err(NegotiationError::invalid(format!(
             "{}: no profiles found beside the domain; pass profile files explicitly",
@@ -212,6 +303,30 @@ fn sibling_profiles(domain: &Path, files: &[PathBuf]) -> Result<(Vec<PathBuf>, V
         )));
     }
     Ok((profiles, notes))
+}
+
+/// Every profile loaded, or one error naming every profile that did not load.
+fn every_profile(
+    profiles: &[PathBuf],
+    mut load: impl FnMut(&Path) -> Result<Profile, NegotiationError>,
+) -> Result<Vec<Profile>, NegotiationError> {
+    let mut out = Vec::with_capacity(profiles.len());
+    let mut errors = Vec::new();
+    for p in profiles {
+        match load(p) {
+            Ok(profile) => out.push(profile),
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => Ok(out),
+        1 => Err(errors.remove(0)),
+        n => Err(NegotiationError::invalid(format!(
+            "{n} of {} profiles did not load:\n{}",
+            profiles.len(),
+            errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+        ))),
+    }
 }
 
 fn load_files(domain: &Path, profiles: &[PathBuf]) -> Result<LoadedDomain, NegotiationError> {
@@ -230,11 +345,10 @@ fn load_files(domain: &Path, profiles: &[PathBuf]) -> Result<LoadedDomain, Negot
             geniusweb::parse_domain(&text, &stem(domain))
         }
         .map_err(|e| e.in_file(domain))?;
-        let mut out = Vec::with_capacity(profiles.len());
-        for p in profiles {
+        let out = every_profile(profiles, |p| {
             let ptext = read_text(p)?;
-            out.push(geniusweb::parse_profile(&ptext, &space, &stem(p)).map_err(|e| e.in_file(p))?);
-        }
+            geniusweb::parse_profile(&ptext, &space, &stem(p)).map_err(|e| e.in_file(p))
+        })?;
         return Ok(LoadedDomain {
             space,
             profiles: out,
@@ -246,12 +360,11 @@ fn load_files(domain: &Path, profiles: &[PathBuf]) -> Result<LoadedDomain, Negot
     }
     let root = xml::parse(&text).map_err(|e| e.in_file(domain))?;
     let gd = genius::read_domain(&root, &stem(domain)).map_err(|e| e.in_file(domain))?;
-    let mut out = Vec::with_capacity(profiles.len());
-    for p in profiles {
+    let out = every_profile(profiles, |p| {
         let ptext = read_text(p)?;
         let proot = xml::parse(&ptext).map_err(|e| e.in_file(p))?;
-        out.push(genius::read_profile(&proot, &gd, &stem(p)).map_err(|e| e.in_file(p))?);
-    }
+        genius::read_profile(&proot, &gd, &stem(p)).map_err(|e| e.in_file(p))
+    })?;
     Ok(LoadedDomain {
         space: gd.space,
         profiles: out,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::diag::{suggest, Diagnostic, Diagnostics, Span};
+use crate::diag::{Diagnostic, Diagnostics, Hints, Span};
 use crate::node::{Node, Value};
 
 /// Collects diagnostics and the span of every field path seen while decoding.
@@ -11,6 +11,8 @@ use crate::node::{Node, Value};
 pub struct Cx {
     pub diags: Diagnostics,
     pub spans: HashMap<String, Span>,
+    /// The allowance for "did you mean" hints about this input.
+    pub hints: Hints,
 }
 
 impl Cx {
@@ -211,7 +213,7 @@ impl<'n> Table<'n> {
         match parse(&s) {
             Some(v) => Some(v),
             None => {
-                let hint = suggest(&s, names);
+                let hint = cx.hints.suggest(&s, names);
                 cx.error(&path, &n.span, format!("unknown value `{s}`")).hint = Some(hint);
                 None
             }
@@ -223,7 +225,7 @@ impl<'n> Table<'n> {
         if let Value::Table(entries) = &self.node.value {
             for (k, kspan, _) in entries {
                 if !self.taken.contains(&k.as_str()) {
-                    let hint = suggest(k, &self.taken);
+                    let hint = cx.hints.suggest(k, &self.taken);
                     cx.error(&join(&self.path, k), kspan, format!("unknown field `{k}`")).hint = Some(hint);
                 }
             }

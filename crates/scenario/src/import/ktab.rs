@@ -25,7 +25,7 @@
 //! they never allocate by a count the file declares, refuse DOCTYPE
 //! declarations (so entity expansion cannot blow up) and limit nesting depth.
 
-use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::diag::{Diagnostic, Diagnostics, Hints, Span};
 use crate::model::*;
 use crate::settings::smp::{
     BargnModel, BigRAdjust, BigRRange, IdealAdjustment, InterVecBrgn, PceModel, SmpSettings, StateTransitions,
@@ -498,7 +498,7 @@ fn at(el: &Element) -> impl Fn(Diagnostic) -> Diagnostic + '_ {
 }
 
 /// Warn about children we do not read.
-fn unknown_children(el: &Element, known: &[&str], path: &str, d: &mut Diagnostics) {
+fn unknown_children(el: &Element, known: &[&str], path: &str, d: &mut Diagnostics, hints: &mut Hints) {
     for c in &el.children {
         if !known.contains(&c.name.as_str()) {
             d.push(
@@ -507,7 +507,7 @@ fn unknown_children(el: &Element, known: &[&str], path: &str, d: &mut Diagnostic
                     format!("<{}> inside <{}> is not part of KTAB's format; ignored", c.name, el.name),
                 )
                 .with_span(Some(c.span.clone()))
-                .with_hint(crate::diag::suggest(&c.name, known)),
+                .with_hint(hints.suggest(&c.name, known)),
             );
         }
     }
@@ -553,6 +553,7 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     let Some(root) = read_tree(text, &mut d) else {
         return (None, d);
     };
+    let mut hints = Hints::default();
     if root.name != "Scenario" {
         d.push(
             Diagnostic::error("", format!("the root element is <{}>, not <Scenario>", root.name))
@@ -565,6 +566,7 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
         &["name", "desc", "prngSeed", "ModelParameters", "Dimensions", "Actors", "IdealAdjustment"],
         "",
         &mut d,
+        &mut hints,
     );
     let name = root.child("name").map(|e| e.text.trim().to_string()).unwrap_or_default();
     let desc = root.child("desc").map(|e| e.text.trim().to_string()).unwrap_or_default();
@@ -587,7 +589,7 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     }
     if let Some(mp) = root.child("ModelParameters") {
         has_settings = true;
-        model_parameters(mp, &mut settings, &mut d);
+        model_parameters(mp, &mut settings, &mut d, &mut hints);
     }
 
     // Dimensions.
@@ -599,7 +601,7 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
                 .with_hint("list the dimensions as <Dimensions><dName>...</dName></Dimensions>"),
         ),
         Some(de) => {
-            unknown_children(de, &["dName"], "Dimensions", &mut d);
+            unknown_children(de, &["dName"], "Dimensions", &mut d, &mut hints);
             for (k, dn) in de.all("dName").enumerate() {
                 if dn.text.trim().is_empty() {
                     d.push(
@@ -623,7 +625,7 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     match root.child("Actors") {
         None => d.push(Diagnostic::error("Actors", "<Scenario> has no <Actors>").with_span(Some(root.span.clone()))),
         Some(ae) => {
-            unknown_children(ae, &["Actor"], "Actors", &mut d);
+            unknown_children(ae, &["Actor"], "Actors", &mut d, &mut hints);
             for (i, el) in ae.all("Actor").enumerate() {
                 if i >= limits::MAX_ACTORS {
                     d.push(
@@ -632,7 +634,7 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
                     );
                     break;
                 }
-                if let Some(a) = actor(el, i, &dims, &mut d) {
+                if let Some(a) = actor(el, i, &dims, &mut d, &mut hints) {
                     actors.push(a);
                     actor_els.push(el);
                 }
@@ -650,12 +652,18 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     // Ideal adjustment (optional, unlike in KTAB).
     let names: Vec<String> = actors.iter().map(|a: &RawActor| a.name.clone()).collect();
     let ids = unique_slugs(&names);
+    // The first actor of each name, as the look-up below always found.
+    let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(names.len());
+    for (i, n) in names.iter().enumerate() {
+        by_name.entry(n.as_str()).or_insert(i);
+    }
+    let known_names: Vec<&str> = names.iter().map(String::as_str).collect();
     if let Some(ia) = root.child("IdealAdjustment") {
         has_settings = true;
-        unknown_children(ia, &["iaPair"], "IdealAdjustment", &mut d);
+        unknown_children(ia, &["iaPair"], "IdealAdjustment", &mut d, &mut hints);
         for (k, pair) in ia.all("iaPair").enumerate() {
             let path = format!("IdealAdjustment[{k}]");
-            unknown_children(pair, &["adjustingIdeal", "referencePos", "adjust"], &path, &mut d);
+            unknown_children(pair, &["adjustingIdeal", "referencePos", "adjust"], &path, &mut d, &mut hints);
             let who = required_text(pair, "adjustingIdeal", &path, &mut d);
             let toward = required_text(pair, "referencePos", &path, &mut d);
             let rate = match pair.child("adjust") {
@@ -668,22 +676,23 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
                     None
                 }
             };
-            let find = |n: &str, d: &mut Diagnostics| -> Option<String> {
-                match names.iter().position(|x| x == n) {
-                    Some(i) => Some(ids[i].clone()),
+            let find = |n: &str, d: &mut Diagnostics, hints: &mut Hints| -> Option<String> {
+                match by_name.get(n) {
+                    Some(&i) => Some(ids[i].clone()),
                     None => {
-                        let known: Vec<&str> = names.iter().map(String::as_str).collect();
                         d.push(
                             Diagnostic::error(path.clone(), format!("<iaPair> names `{n}`, which is not an actor"))
                                 .with_span(Some(pair.span.clone()))
-                                .with_hint(crate::diag::suggest(n, &known)),
+                                .with_hint(hints.suggest(n, &known_names)),
                         );
                         None
                     }
                 }
             };
             let (Some(who), Some(toward), Some(rate)) = (who, toward, rate) else { continue };
-            let (Some(a), Some(b)) = (find(who, &mut d), find(toward, &mut d)) else { continue };
+            let (Some(a), Some(b)) = (find(who, &mut d, &mut hints), find(toward, &mut d, &mut hints)) else {
+                continue;
+            };
             if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
                 d.push(
                     Diagnostic::error(format!("{path}.adjust"), format!("adjust must be between 0 and 1, got {rate}"))
@@ -695,20 +704,26 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
         }
         // Each row starts from the identity and entries override cells (later
         // ones win), so a row's total includes its own 1 unless overridden.
+        let mut rows: std::collections::HashMap<&str, Vec<&IdealAdjustment>> = std::collections::HashMap::new();
+        for e in &settings.ideal_adjustment {
+            rows.entry(e.actor.as_str()).or_default().push(e);
+        }
         let mut totals: Vec<(String, f64)> = Vec::new();
         for id in &ids {
+            let Some(entries) = rows.get(id.as_str()) else { continue };
+            // In the order cells were first set, later entries overriding.
             let mut cells: Vec<(&str, f64)> = vec![(id.as_str(), 1.0)];
-            let mut listed = false;
-            for e in settings.ideal_adjustment.iter().filter(|e| &e.actor == id) {
-                listed = true;
-                match cells.iter_mut().find(|(t, _)| *t == e.toward) {
-                    Some(c) => c.1 = e.rate,
-                    None => cells.push((e.toward.as_str(), e.rate)),
+            let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::from([(id.as_str(), 0)]);
+            for e in entries {
+                match at.get(e.toward.as_str()) {
+                    Some(&k) => cells[k].1 = e.rate,
+                    None => {
+                        at.insert(e.toward.as_str(), cells.len());
+                        cells.push((e.toward.as_str(), e.rate));
+                    }
                 }
             }
-            if listed {
-                totals.push((id.clone(), cells.iter().map(|(_, r)| r).sum()));
-            }
+            totals.push((id.clone(), cells.iter().map(|(_, r)| r).sum()));
         }
         for (id, total) in totals {
             if total > 1.0 + 1e-10 {
@@ -727,9 +742,9 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     (Some(build(raw, label, "XML", has_settings.then_some(settings))), d)
 }
 
-fn actor(el: &Element, i: usize, dims: &[String], d: &mut Diagnostics) -> Option<RawActor> {
+fn actor(el: &Element, i: usize, dims: &[String], d: &mut Diagnostics, hints: &mut Hints) -> Option<RawActor> {
     let path = format!("actors[{i}]");
-    unknown_children(el, &["name", "description", "capability", "Position", "Salience"], &path, d);
+    unknown_children(el, &["name", "description", "capability", "Position", "Salience"], &path, d, hints);
     let before = d.error_count();
     let name = required_text(el, "name", &path, d).unwrap_or("").to_string();
     let desc = el.child("description").map(|e| e.text.trim().to_string()).unwrap_or_default();
@@ -743,7 +758,7 @@ fn actor(el: &Element, i: usize, dims: &[String], d: &mut Diagnostics) -> Option
             None
         }
     };
-    let vector = |group: &str, item: &str, d: &mut Diagnostics| -> Option<Vec<f64>> {
+    let vector = |group: &str, item: &str, d: &mut Diagnostics, hints: &mut Hints| -> Option<Vec<f64>> {
         let Some(g) = el.child(group) else {
             d.push(
                 Diagnostic::error(format!("{path}.{group}"), format!("<Actor> has no <{group}>"))
@@ -751,7 +766,7 @@ fn actor(el: &Element, i: usize, dims: &[String], d: &mut Diagnostics) -> Option
             );
             return None;
         };
-        unknown_children(g, &[item], &format!("{path}.{group}"), d);
+        unknown_children(g, &[item], &format!("{path}.{group}"), d, hints);
         let mut out = Vec::new();
         let mut ok = true;
         for (k, c) in g.all(item).enumerate() {
@@ -772,8 +787,8 @@ fn actor(el: &Element, i: usize, dims: &[String], d: &mut Diagnostics) -> Option
         }
         ok.then_some(out)
     };
-    let pos = vector("Position", "dCoord", d);
-    let sal = vector("Salience", "dSal", d);
+    let pos = vector("Position", "dCoord", d, hints);
+    let sal = vector("Salience", "dSal", d, hints);
     let (Some(cap), Some(pos), Some(sal)) = (cap, pos, sal) else {
         return None;
     };
@@ -784,7 +799,7 @@ fn actor(el: &Element, i: usize, dims: &[String], d: &mut Diagnostics) -> Option
     Some(a)
 }
 
-fn model_parameters(mp: &Element, s: &mut SmpSettings, d: &mut Diagnostics) {
+fn model_parameters(mp: &Element, s: &mut SmpSettings, d: &mut Diagnostics, hints: &mut Hints) {
     macro_rules! param {
         ($field:ident, $ty:ty) => {{
             let tag = <$ty>::KTAB_NAME;
@@ -804,7 +819,7 @@ fn model_parameters(mp: &Element, s: &mut SmpSettings, d: &mut Diagnostics) {
                             format!("unknown {tag} `{}`", el.text.trim()),
                         )
                         .with_span(Some(el.span.clone()))
-                        .with_hint(crate::diag::suggest(el.text.trim(), <$ty>::NAMES)),
+                        .with_hint(hints.suggest(el.text.trim(), <$ty>::NAMES)),
                     ),
                 },
             }
@@ -819,7 +834,7 @@ fn model_parameters(mp: &Element, s: &mut SmpSettings, d: &mut Diagnostics) {
     param!(third_party_commit, ThirdPartyCommit);
     param!(inter_vec_brgn, InterVecBrgn);
     param!(bargn_model, BargnModel);
-    unknown_children(mp, &crate::settings::smp::KTAB_ORDER, "ModelParameters", d);
+    unknown_children(mp, &crate::settings::smp::KTAB_ORDER, "ModelParameters", d, hints);
     for p in s.problems() {
         d.push(Diagnostic::error("ModelParameters", p).with_span(Some(mp.span.clone())));
     }

@@ -18,7 +18,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::decode::{Cx, Table};
-use crate::diag::{nearest, suggest, Diagnostic, Diagnostics};
+use crate::diag::{suggest, Diagnostic, Diagnostics, Hints};
 use crate::model::{ActorKind, RelationKind, Scenario};
 use crate::node::{Node, Value};
 
@@ -412,13 +412,19 @@ impl SimulationSettings {
 pub fn validate(sc: &Scenario) -> Diagnostics {
     let mut d = Diagnostics::new();
     let Some(s) = &sc.simulation else { return d };
-    let actors: Vec<&str> = sc.actors.iter().map(|a| a.id.as_str()).collect();
-    let issues: Vec<&str> = sc.issues.iter().map(|i| i.id.as_str()).collect();
-    let known = |id: &str, list: &[&str], path: String, what: &str, d: &mut Diagnostics| -> bool {
-        if list.contains(&id) {
+    // Each kind of id hashed (for look-ups) and in order (for hints).
+    type Ids<'a> = (std::collections::HashSet<&'a str>, Vec<&'a str>);
+    fn ids(list: Vec<&str>) -> Ids<'_> {
+        (list.iter().copied().collect(), list)
+    }
+    let actors = ids(sc.actors.iter().map(|a| a.id.as_str()).collect());
+    let issues = ids(sc.issues.iter().map(|i| i.id.as_str()).collect());
+    let mut hints = Hints::default();
+    let mut known = |id: &str, (set, list): &Ids<'_>, path: String, what: &str, d: &mut Diagnostics| -> bool {
+        if set.contains(id) {
             return true;
         }
-        let hint = match nearest(id, list.iter().copied()) {
+        let hint = match hints.nearest(id, list.iter().copied()) {
             Some(c) => format!("did you mean `{c}`?"),
             None => format!("known {what}s: {}", list.iter().take(12).copied().collect::<Vec<_>>().join(", ")),
         };
@@ -491,11 +497,11 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
             );
         }
     }
+    let vetoes: std::collections::HashSet<&str> =
+        sc.relations.iter().filter(|r| r.kind == RelationKind::Veto).map(|r| r.from.as_str()).collect();
     for id in s.ratifiers.keys() {
         let path = format!("simulation.ratifiers.{id}");
-        if known(id, &actors, path.clone(), "actor", &mut d)
-            && !sc.relations.iter().any(|r| r.kind == RelationKind::Veto && r.from == *id)
-        {
+        if known(id, &actors, path.clone(), "actor", &mut d) && !vetoes.contains(id.as_str()) {
             d.push(
                 Diagnostic::warning(path, format!("`{id}` holds no `veto` relation, so it ratifies nothing"))
                     .with_hint("add a `veto` relation from it to a principal, or remove the entry"),

@@ -632,7 +632,8 @@ fn decode_param<T: Copy>(
         Value::String(s) => match parse(s) {
             Some(v) => Some(v),
             None => {
-                cx.error(&path, &n.span, format!("unknown value `{s}`")).hint = Some(suggest(s, names));
+                let hint = cx.hints.suggest(s, names);
+                cx.error(&path, &n.span, format!("unknown value `{s}`")).hint = Some(hint);
                 None
             }
         },
