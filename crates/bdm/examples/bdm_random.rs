@@ -42,11 +42,12 @@ fn main() {
     if let Some(k) = repeat {
         let mut best = f64::INFINITY;
         let mut total = 0.0;
-        let simd = match args.iter().position(|a| a == "--simd").and_then(|k| args.get(k + 1)).map(String::as_str) {
-            Some("portable") => Simd::Portable,
-            Some("avx2") => Simd::Avx2,
-            Some("avx512") => Simd::Avx512,
-            _ => Simd::detect(),
+        let simd = match args.iter().position(|a| a == "--simd").and_then(|k| args.get(k + 1)) {
+            Some(name) => Simd::named(name).unwrap_or_else(|| {
+                eprintln!("--simd {name}: this processor has no such path; using {}", Simd::detect().name());
+                Simd::detect()
+            }),
+            None => Simd::detect(),
         };
         let settings = BdmSettings::default();
         let mut used = simd;

@@ -7,6 +7,7 @@ use demarche_scenario::settings::bdm::{BdmSettings, Interactions, Outcome, Scale
 use demarche_scenario::IssueView;
 
 use crate::model::{Dyad, Inputs, Model};
+use crate::run::{drive, Next, Termination};
 
 /// `interactions = all` refuses runs that would record more dyads than this.
 pub const MAX_RECORDED_DYADS: u64 = 5_000_000;
@@ -46,6 +47,17 @@ pub fn scale_for(view: &IssueView<'_>, scale: Scale) -> (f64, Option<String>) {
             (r, Some(format!("the chosen scale has no length; distances are divided by {r}")))
         }
     }
+}
+
+/// What the engine keeps of a run, round by round.
+#[derive(Default)]
+struct Recording {
+    trajectory: Vec<Vec<f64>>,
+    outcome_path: Vec<f64>,
+    interactions: Vec<Interaction>,
+    /// Where each actor's dyads start in `interactions` this round (`interactions = all` only).
+    row_start: Vec<usize>,
+    last_moves: usize,
 }
 
 impl IssueEngine for Bdm {
@@ -94,18 +106,24 @@ impl IssueEngine for Bdm {
         };
 
         let who = &view.actors;
-        let mut trajectory = vec![model.positions().to_vec()];
-        let mut outcome_path = vec![model.outcome()];
-        let mut interactions: Vec<Interaction> = Vec::new();
-        let mut converged = false;
-        let mut last_moves = 0usize;
-        for _ in 0..rounds {
-            let previous = model.outcome();
-            let round = model.round() + 1;
-            let start = interactions.len();
-            let mut row_start = vec![usize::MAX; if record == Interactions::All { n } else { 0 }];
-            let report = if record == Interactions::All {
-                model.step(|d: Dyad| {
+        let mut rec = Recording {
+            trajectory: vec![model.positions().to_vec()],
+            outcome_path: vec![model.outcome()],
+            ..Recording::default()
+        };
+        let end = drive(
+            &mut model,
+            rounds,
+            &mut rec,
+            |rec, m| {
+                let Recording { interactions, row_start, .. } = rec;
+                if record != Interactions::All {
+                    return m.advance();
+                }
+                let round = m.round() + 1;
+                row_start.clear();
+                row_start.resize(n, usize::MAX);
+                m.step(|d: Dyad| {
                     if row_start[d.actor] == usize::MAX {
                         row_start[d.actor] = interactions.len();
                     }
@@ -120,49 +138,54 @@ impl IssueEngine for Bdm {
                         mover: None,
                     });
                 })
-            } else {
-                model.advance()
-            };
-            last_moves = report.moves.iter().flatten().count();
-            for (i, mv) in report.moves.iter().enumerate() {
-                let Some(mv) = mv else { continue };
-                match record {
-                    Interactions::All => {
-                        let from = row_start[i].min(interactions.len());
-                        if let Some(e) = interactions[from..]
-                            .iter_mut()
-                            .take_while(|e| e.actor == who[i])
-                            .find(|e| e.other == who[mv.other])
-                        {
-                            e.new_position = Some(mv.new_position);
-                            e.mover = Some(who[i]);
+            },
+            |rec, m, report| {
+                let Recording { interactions, row_start, trajectory, outcome_path, last_moves } = rec;
+                let round = m.round();
+                *last_moves = report.moves.iter().flatten().count();
+                for (i, mv) in report.moves.iter().enumerate() {
+                    let Some(mv) = mv else { continue };
+                    match record {
+                        Interactions::All => {
+                            let from = row_start[i].min(interactions.len());
+                            if let Some(e) = interactions[from..]
+                                .iter_mut()
+                                .take_while(|e| e.actor == who[i])
+                                .find(|e| e.other == who[mv.other])
+                            {
+                                e.new_position = Some(mv.new_position);
+                                e.mover = Some(who[i]);
+                            }
                         }
+                        Interactions::Moves => interactions.push(Interaction {
+                            round,
+                            actor: who[i],
+                            other: who[mv.other],
+                            kind: mv.kind,
+                            actor_eu: mv.own_eu,
+                            other_eu: mv.other_eu,
+                            new_position: Some(mv.new_position),
+                            mover: Some(who[i]),
+                        }),
+                        _ => {}
                     }
-                    Interactions::Moves => interactions.push(Interaction {
-                        round,
-                        actor: who[i],
-                        other: who[mv.other],
-                        kind: mv.kind,
-                        actor_eu: mv.own_eu,
-                        other_eu: mv.other_eu,
-                        new_position: Some(mv.new_position),
-                        mover: Some(who[i]),
-                    }),
-                    _ => {}
                 }
-            }
-            debug_assert!(interactions.len() >= start);
-            trajectory.push(model.positions().to_vec());
-            outcome_path.push(report.outcome);
-            let event = Event::Round { issue: &iss.id, round, positions: model.positions() };
-            if observer.observe(&event) == Control::Stop {
-                return Err(EngineError::Cancelled);
-            }
-            if model.converged(&report, previous) {
-                converged = true;
-                break;
-            }
-        }
+                trajectory.push(m.positions().to_vec());
+                outcome_path.push(report.outcome);
+                let event = Event::Round { issue: &iss.id, round, positions: m.positions() };
+                if observer.observe(&event) == Control::Stop {
+                    Next::Stop
+                } else {
+                    Next::Continue
+                }
+            },
+        );
+        let converged = match end {
+            Termination::Stopped => return Err(EngineError::Cancelled),
+            Termination::Converged => true,
+            Termination::RoundLimit => false,
+        };
+        let Recording { trajectory, outcome_path, interactions, last_moves, .. } = rec;
 
         let mut stats = BTreeMap::new();
         stats.insert("rounds".into(), model.round() as f64);

@@ -29,9 +29,23 @@
 //! Polynomials are evaluated by Estrin's scheme (short dependency chains, so
 //! vector lanes stay busy).
 
-/// Which compilation of the hot loops runs. Both give the same bits.
+/// Which compilation of the hot loops runs. Every path gives the same bits.
+///
+/// Opaque on purpose: outside this crate a `Simd` comes only from
+/// [`Simd::detect`], [`Simd::available`], [`Simd::named`] (each of which
+/// checks the processor) or [`Simd::PORTABLE`], so safe code can never hand
+/// the AVX paths to a processor without the instructions:
+///
+/// ```compile_fail
+/// // Neither the field nor the level is reachable from outside the crate.
+/// let simd = demarche_bdm::Simd(demarche_bdm::kernels::Level::Avx512);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Simd {
+pub struct Simd(pub(crate) Level);
+
+/// The paths, for the [`multiversion!`] dispatch inside this crate only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Level {
     /// Whatever the crate was compiled for (SSE2 on a default x86-64 build).
     Portable,
     /// AVX2 (4 lanes of f64).
@@ -41,18 +55,41 @@ pub enum Simd {
 }
 
 impl Simd {
+    /// The path compiled for the default target; runs everywhere.
+    pub const PORTABLE: Simd = Simd(Level::Portable);
+
     /// The best path this processor supports.
     pub fn detect() -> Simd {
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx512f") {
-                return Simd::Avx512;
+                return Simd(Level::Avx512);
             }
             if std::arch::is_x86_feature_detected!("avx2") {
-                return Simd::Avx2;
+                return Simd(Level::Avx2);
             }
         }
-        Simd::Portable
+        Simd::PORTABLE
+    }
+
+    /// Every path this processor supports, portable first (for tests and
+    /// benchmarks that compare them).
+    pub fn available() -> Vec<Simd> {
+        let best = Simd::detect().0;
+        [Level::Portable, Level::Avx2, Level::Avx512].into_iter().filter(|l| *l <= best).map(Simd).collect()
+    }
+
+    /// The path called `portable`, `avx2` or `avx512`, if this processor supports it.
+    pub fn named(name: &str) -> Option<Simd> {
+        Simd::available().into_iter().find(|s| s.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            Level::Portable => "portable",
+            Level::Avx2 => "avx2",
+            Level::Avx512 => "avx512",
+        }
     }
 }
 
@@ -81,11 +118,14 @@ macro_rules! multiversion {
             }
             #[cfg(target_arch = "x86_64")]
             match $simd {
-                // SAFETY: `Simd::detect` (or a caller that checked) chose these
-                // only when the processor has the instructions.
-                $crate::kernels::Simd::Avx2 => return unsafe { avx2($($arg),*) },
-                $crate::kernels::Simd::Avx512 => return unsafe { avx512($($arg),*) },
-                $crate::kernels::Simd::Portable => {}
+                // SAFETY: a `Simd` holding `Avx2` or `Avx512` exists only if
+                // `Simd::detect` found the instructions on this processor: the
+                // type is opaque outside this crate, and inside it only
+                // `detect` makes those values (AVX-512F implies AVX2 here).
+                $crate::kernels::Simd($crate::kernels::Level::Avx2) => return unsafe { avx2($($arg),*) },
+                // SAFETY: as above, for AVX-512F.
+                $crate::kernels::Simd($crate::kernels::Level::Avx512) => return unsafe { avx512($($arg),*) },
+                $crate::kernels::Simd($crate::kernels::Level::Portable) => {}
             }
             let _ = $simd;
             body($($arg),*)

@@ -34,4 +34,4 @@ pub use demarche_scenario::settings::bdm::{BdmSettings, Preset};
 pub use engine::Bdm;
 pub use kernels::Simd;
 pub use model::{Dyad, InputError, Inputs, Model, Move, RoundReport, MAX_ACTORS};
-pub use run::{run, Record, Run};
+pub use run::{drive, run, Next, Record, Run, Termination};

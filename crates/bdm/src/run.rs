@@ -30,6 +30,50 @@ pub struct Run {
     pub kinds: Vec<Vec<u8>>,
 }
 
+/// Why a run of rounds ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Termination {
+    /// The convergence rule (`convergence`, `tolerance`) was met.
+    Converged,
+    /// The round limit was reached first: positions may still be moving.
+    RoundLimit,
+    /// The caller stopped it (an observer asked to stop).
+    Stopped,
+}
+
+/// What the caller of [`drive`] wants after a round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    Continue,
+    Stop,
+}
+
+/// The model's one round loop, shared by [`run`] and the engine: up to
+/// `rounds` rounds; `step` plays one round (recording into `state` what its
+/// caller needs: `Model::step` with a dyad visitor, or `Model::advance`),
+/// `after` sees the model and the round's report and may stop the run.
+/// Convergence is judged right after each round, before `after`.
+pub fn drive<S>(
+    model: &mut Model,
+    rounds: u32,
+    state: &mut S,
+    mut step: impl FnMut(&mut S, &mut Model) -> RoundReport,
+    mut after: impl FnMut(&mut S, &Model, RoundReport) -> Next,
+) -> Termination {
+    for _ in 0..rounds {
+        let previous = model.outcome();
+        let report = step(state, model);
+        let converged = model.converged(&report, previous);
+        if after(state, model, report) == Next::Stop {
+            return Termination::Stopped;
+        }
+        if converged {
+            return Termination::Converged;
+        }
+    }
+    Termination::RoundLimit
+}
+
 /// Run up to `rounds` rounds, stopping early when the convergence rule is met.
 pub fn run(inputs: Inputs<'_>, settings: &BdmSettings, rounds: u32, record: Record) -> Result<Run, InputError> {
     let mut model = Model::new(inputs, settings)?;
@@ -44,26 +88,29 @@ pub fn run(inputs: Inputs<'_>, settings: &BdmSettings, rounds: u32, record: Reco
         converged: false,
         kinds: Vec::new(),
     };
-    for _ in 0..rounds {
-        let previous = model.outcome();
-        let report = if record.kinds {
-            let mut kinds = vec![0u8; n * n];
-            let report = model.step(|d| kinds[d.actor * n + d.other] = kind_code(d.kind));
-            out.kinds.push(kinds);
-            report
-        } else {
-            model.advance()
-        };
-        let converged = model.converged(&report, previous);
-        out.positions.push(model.positions().to_vec());
-        out.mean.push(report.mean);
-        out.median.push(report.median);
-        out.outcome.push(report.outcome);
-        out.rounds.push(report);
-        if converged {
-            out.converged = true;
-            break;
-        }
-    }
+    let end = drive(
+        &mut model,
+        rounds,
+        &mut out,
+        |out, m| {
+            if record.kinds {
+                let mut k = vec![0u8; n * n];
+                let report = m.step(|d| k[d.actor * n + d.other] = kind_code(d.kind));
+                out.kinds.push(k);
+                report
+            } else {
+                m.advance()
+            }
+        },
+        |out, m, report| {
+            out.positions.push(m.positions().to_vec());
+            out.mean.push(report.mean);
+            out.median.push(report.median);
+            out.outcome.push(report.outcome);
+            out.rounds.push(report);
+            Next::Continue
+        },
+    );
+    out.converged = end == Termination::Converged;
     Ok(out)
 }

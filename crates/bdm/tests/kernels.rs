@@ -24,13 +24,7 @@ fn rel(a: f64, b: f64) -> f64 {
 
 /// Every path the processor supports.
 fn paths() -> Vec<Simd> {
-    let mut p = vec![Simd::Portable];
-    match Simd::detect() {
-        Simd::Avx512 => p.extend([Simd::Avx2, Simd::Avx512]),
-        Simd::Avx2 => p.push(Simd::Avx2),
-        Simd::Portable => {}
-    }
-    p
+    Simd::available()
 }
 
 /// Seeded inputs over the ranges the model uses and beyond.
@@ -128,7 +122,7 @@ fn kernel_paths_agree_bit_for_bit() {
         (ln_inputs(), ln_model_slice as fn(Simd, &[f64], &mut [f64])),
     ] {
         let mut reference = vec![0.0; inputs.len()];
-        f(Simd::Portable, &inputs, &mut reference);
+        f(Simd::PORTABLE, &inputs, &mut reference);
         for simd in paths() {
             let mut out = vec![0.0; inputs.len()];
             f(simd, &inputs, &mut out);
@@ -220,7 +214,7 @@ fn runs_are_bit_identical_across_simd_paths_and_with_or_without_dyads() {
         let (c, x, s) = case(n, seed, grid);
         let inputs = Inputs { capability: &c, position: &x, salience: &s, scale: 100.0 };
         for set in settings_variants() {
-            let reference = trace(&mut Model::new(inputs, &set).unwrap().with_simd(Simd::Portable), 6, true);
+            let reference = trace(&mut Model::new(inputs, &set).unwrap().with_simd(Simd::PORTABLE), 6, true);
             for simd in paths() {
                 for dyads in [true, false] {
                     let mut model = Model::new(inputs, &set).unwrap().with_simd(simd);
@@ -231,7 +225,7 @@ fn runs_are_bit_identical_across_simd_paths_and_with_or_without_dyads() {
                     } else {
                         // Without dyads the trace has no dyad entries: compare
                         // with the reference run made the same way.
-                        let plain = trace(&mut Model::new(inputs, &set).unwrap().with_simd(Simd::Portable), 6, false);
+                        let plain = trace(&mut Model::new(inputs, &set).unwrap().with_simd(Simd::PORTABLE), 6, false);
                         assert!(got == plain, "n = {n}, seed {seed}, {simd:?}, {set:?} (advance)");
                     }
                 }
