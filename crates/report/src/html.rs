@@ -4,13 +4,10 @@ use std::fmt::Write;
 
 use demarche_forecast::Forecast;
 use demarche_scenario::Scenario;
-use demarche_store::{Document, RunKind, RunRecord};
-use serde::de::DeserializeOwned;
 
 use crate::charts::{self, axis::label, Chart};
 use crate::data::{
-    ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity, DOC_BANDS, DOC_CHANNELS,
-    DOC_ESCALATION, DOC_INTERVALS, DOC_PARETO, DOC_SENSITIVITY,
+    ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity,
 };
 use crate::svg::esc;
 
@@ -43,74 +40,6 @@ pub struct ReportData {
 impl ReportData {
     pub fn new(scenario: Scenario, forecasts: Vec<Forecast>) -> Self {
         ReportData { scenario, forecasts, ..Default::default() }
-    }
-
-    /// The data of a stored run: its scenario, forecasts and any documents the
-    /// report knows (`channels`, `pareto`, `escalation`, `sensitivity`).
-    pub fn from_record(rec: &RunRecord) -> Result<Self, String> {
-        let id = rec.summary.id;
-        let scenario = match rec.scenario() {
-            Ok(sc) => sc,
-            // Negotiations and tournaments run on domains, not scenarios.
-            Err(_) if matches!(rec.summary.kind, RunKind::Negotiate | RunKind::Tournament) => {
-                let mut sc = Scenario::default();
-                sc.meta.title = rec.summary.scenario_title.clone();
-                sc
-            }
-            Err(e) => return Err(format!("run {id}: the stored scenario does not read: {e}")),
-        };
-        let forecasts = match rec.forecasts() {
-            Some(Ok(f)) => f,
-            Some(Err(e)) => return Err(format!("run {id}: the stored forecasts do not read: {e}")),
-            None => Vec::new(),
-        };
-        let mut data =
-            Self::from_documents(scenario, forecasts, &rec.documents).map_err(|e| format!("run {id}: {e}"))?;
-        data.run = Some(RunInfo {
-            id,
-            kind: rec.summary.kind.as_str().to_string(),
-            started_at: rec.summary.started_at.clone(),
-            version: rec.summary.version.clone(),
-            scenario_hash: rec.summary.scenario_hash.clone(),
-        });
-        Ok(data)
-    }
-
-    /// The data of a scenario, its forecasts and any documents the report
-    /// knows (`channels`, `intervals`, `pareto`, `escalation`, `sensitivity`;
-    /// others are ignored) — the same reading as a stored run's.
-    pub fn from_documents(scenario: Scenario, forecasts: Vec<Forecast>, docs: &[Document]) -> Result<Self, String> {
-        fn doc<T: DeserializeOwned>(docs: &[Document], name: &str) -> Result<Option<T>, String> {
-            docs.iter()
-                .find(|d| d.name == name)
-                .map(|d| serde_json::from_value(d.body.clone()))
-                .transpose()
-                .map_err(|e| format!("document `{name}` does not read: {e}"))
-        }
-        // `pareto`, `intervals`, `escalation` and `sensitivity` hold one item or a list.
-        fn one_or_many<T: DeserializeOwned>(docs: &[Document], name: &str) -> Result<Vec<T>, String> {
-            match doc::<serde_json::Value>(docs, name)? {
-                None => Ok(Vec::new()),
-                Some(v @ serde_json::Value::Array(_)) => {
-                    serde_json::from_value(v).map_err(|e| format!("document `{name}`: {e}"))
-                }
-                Some(v) => serde_json::from_value(v).map(|x| vec![x]).map_err(|e| format!("document `{name}`: {e}")),
-            }
-        }
-        Ok(ReportData {
-            scenario,
-            forecasts,
-            run: None,
-            channels: doc(docs, DOC_CHANNELS)?,
-            intervals: {
-                let mut v: Vec<IntervalChart> = one_or_many(docs, DOC_INTERVALS)?;
-                v.extend(one_or_many::<IntervalChart>(docs, DOC_BANDS)?);
-                v
-            },
-            pareto: one_or_many(docs, DOC_PARETO)?,
-            escalation: one_or_many(docs, DOC_ESCALATION)?,
-            sensitivity: one_or_many(docs, DOC_SENSITIVITY)?,
-        })
     }
 }
 

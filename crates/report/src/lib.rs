@@ -17,7 +17,6 @@ pub mod charts;
 pub mod data;
 pub mod escalation;
 mod html;
-pub mod simulation;
 pub mod svg;
 
 pub use charts::Chart;

@@ -264,7 +264,6 @@ async fn simulate(
             &req,
             &report,
             &pareto,
-            &state.config.version,
             started,
         );
         Ok(crate::simulation::answer(&parsed.scenario, &report, &pareto, id, note).into())
@@ -372,7 +371,7 @@ async fn run_report(State(st): State<Shared>, Path(id): Path<String>) -> Result<
     let html = st
         .blocking(move || {
             let rec = open_store(&s)?.get(id).map_err(store_error)?;
-            let data = demarche_report::ReportData::from_record(&rec).map_err(ApiError::internal)?;
+            let data = demarche_app::reports::from_record(&rec).map_err(ApiError::internal)?;
             Ok(demarche_report::render_html(&data))
         })
         .await?;

@@ -1,22 +1,19 @@
 //! The channel simulation behind `POST /api/simulate`: the request, the run
 //! (with progress and cancellation), its record and its answer. Turning the
-//! results into report documents is `demarche_report::simulation`'s.
+//! results into report documents is `demarche_app`'s, as for the CLI.
 
 use std::time::SystemTime;
 
 use demarche_report::data::ParetoData;
-use demarche_report::simulation::{charts_data, documents, pareto_data};
+use demarche_app::documents::charts_data;
 use demarche_report::ReportData;
 use demarche_scenario::Scenario;
 use demarche_sim::Report;
-use demarche_store::{Document, NewRun, RunKind, RunStatus};
 use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::work::ScenarioInput;
 
-/// Runs on which the API estimates the confrontation indicator (it is costly).
-pub const ESCALATION_RUNS: u64 = 500;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct SimulateRequest {
@@ -53,7 +50,8 @@ impl SimulateRequest {
         }
         Ok(demarche_sim::Options {
             overrides: demarche_sim::Overrides { channel, runs: self.runs, seed: self.seed },
-            escalation_runs: ESCALATION_RUNS,
+            // The same default as the command line: one answer for one request.
+            escalation_runs: demarche_sim::ESCALATION_RUNS,
         })
     }
 }
@@ -62,7 +60,7 @@ impl SimulateRequest {
 /// scenario's bargaining problem cannot be set up; the simulation says why).
 pub fn pictures(sc: &Scenario, req: &SimulateRequest, limits: &crate::limits::Limits) -> Vec<ParetoData> {
     let Ok(opts) = req.options(limits) else { return Vec::new() };
-    demarche_sim::picture::picture(sc, &opts.overrides).map(|p| pareto_data(sc, &p)).unwrap_or_default()
+    demarche_app::record::pictures(sc, &opts.overrides)
 }
 
 /// Run the simulation; `progress(done, total)` after each chunk of runs.
@@ -89,30 +87,12 @@ pub fn record(
     req: &SimulateRequest,
     report: &Report,
     pareto: &[ParetoData],
-    version: &str,
     started: SystemTime,
 ) -> (Option<i64>, Option<String>) {
     let Some(path) = store.filter(|_| req.store) else { return (None, None) };
-    let run = NewRun {
-        kind: RunKind::Simulate,
-        input: demarche_store::RunInput::Scenario(sc),
-        engines: report.channels.iter().map(|c| c.channel.clone()).collect(),
-        params: serde_json::json!({ "channel": req.channel, "runs": report.runs, "seed": report.seed,
-                                    "escalation_runs": report.escalation_runs, "via": "api" }),
-        seed: Some(report.seed),
-        version: version.to_string(),
-        started_at: started,
-        finished_at: SystemTime::now(),
-        status: RunStatus::Ok,
-        documents: {
-            let mut docs = documents(sc, report);
-            if let Ok(v) = serde_json::to_value(pareto) {
-                docs.push(Document::new(demarche_report::data::DOC_PARETO, v));
-            }
-            docs
-        },
-        forecasts: &[],
-    };
+    let params = serde_json::json!({ "channel": req.channel, "runs": report.runs, "seed": report.seed,
+                                    "escalation_runs": report.escalation_runs, "via": "api" });
+    let run = demarche_app::record::simulation_run(sc, report, pareto, params, started);
     match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
         Ok(id) => (Some(id), None),
         Err(e) => (None, Some(format!("the run was not stored: {e}"))),

@@ -2,7 +2,6 @@
 
 use std::time::SystemTime;
 
-use demarche_engines::Overrides;
 use demarche_forecast::{Forecast, Observer, Request};
 use demarche_report::ReportData;
 use demarche_scenario::{Format, Scenario};
@@ -119,16 +118,18 @@ fn yes() -> bool {
 }
 
 /// Engine options given as `engine.key=value`.
-pub fn overrides(options: &[String]) -> Result<Overrides, ApiError> {
-    let mut overrides = Overrides::default();
-    for o in options {
-        overrides.push_str(o).map_err(ApiError::bad_request)?;
-    }
-    Ok(overrides)
+pub fn overrides(options: &[String]) -> Result<demarche_engines::Overrides, ApiError> {
+    Ok(demarche_app::ModelRun::with_options(options, Request::default()).map_err(ApiError::bad_request)?.overrides)
 }
 
 /// Most draws one forecast request may ask for.
 pub const MAX_UNCERTAINTY_RUNS: u32 = 2_000;
+
+/// How the request's models run: its options and issues, its round limit.
+fn model_run(req: &ForecastRequest) -> Result<demarche_app::ModelRun, ApiError> {
+    let request = Request { issues: req.issues.clone(), max_rounds: req.rounds };
+    demarche_app::ModelRun::with_options(&req.options, request).map_err(ApiError::bad_request)
+}
 
 /// The request's models on `req.runs` draws of the stated uncertainty (None
 /// when it asks for none); `cancelled` is asked before each draw.
@@ -142,54 +143,35 @@ pub fn uncertainty(
     if runs == 0 || runs > MAX_UNCERTAINTY_RUNS {
         return Err(ApiError::bad_request(format!("`runs` must be between 1 and {MAX_UNCERTAINTY_RUNS}")));
     }
-    let overrides = overrides(&req.options)?;
-    let request = Request { issues: req.issues.clone(), max_rounds: req.rounds };
-    let run = |draw: &Scenario| -> Result<Vec<Forecast>, String> {
-        if cancelled() {
-            return Err("cancelled".into());
-        }
-        stated
-            .iter()
-            .map(|f| {
-                let engine = demarche_engines::build(&f.engine, &draw.engines, &overrides)?;
-                demarche_forecast::run(engine.as_ref(), draw, &request).map_err(|e| e.to_string())
-            })
-            .collect()
-    };
-    let u = demarche_sim::uncertainty::forecast_uncertainty(sc, stated, runs, req.seed.unwrap_or(1), run);
+    let u = demarche_app::forecast::bands_until(sc, stated, &model_run(req)?, runs, req.seed.unwrap_or(1), cancelled);
     if cancelled() {
         return Err(ApiError::new(axum::http::StatusCode::CONFLICT, "the run was cancelled"));
     }
     Ok(Some(u))
 }
 
-/// Run every requested model; `observer_for(step, model)` watches each.
+/// Run every requested model; `before_step(step, steps, model)` is told before each.
 pub fn forecast(
     req: &ForecastRequest,
     sc: &Scenario,
-    mut before_step: impl FnMut(usize, usize, &str),
+    before_step: impl FnMut(usize, usize, &str),
     observer: &mut dyn Observer,
 ) -> Result<Vec<Forecast>, ApiError> {
     let models = req.models.expand()?;
-    let overrides = overrides(&req.options)?;
     if req.rounds.is_some_and(|r| r == 0 || r > 100_000) {
         return Err(ApiError::bad_request("`rounds` must be between 1 and 100000"));
     }
-    let request = Request { issues: req.issues.clone(), max_rounds: req.rounds };
-    let mut out = Vec::new();
-    for (k, m) in models.iter().enumerate() {
-        before_step(k, models.len(), m);
-        let engine = demarche_engines::build(m, &sc.engines, &overrides).map_err(ApiError::bad_request)?;
-        let f = engine.forecast(sc, &request, observer).map_err(|e| match e {
-            demarche_forecast::EngineError::InvalidScenario(d) => ApiError::scenario(d),
-            demarche_forecast::EngineError::Cancelled => {
-                ApiError::new(axum::http::StatusCode::CONFLICT, "the run was cancelled")
-            }
-            other => ApiError::bad_request(other.to_string()),
-        })?;
-        out.push(f);
-    }
-    Ok(out)
+    let ran = demarche_app::run_models(sc, &models, &model_run(req)?, false, before_step, observer).map_err(|e| match e {
+        demarche_app::ForecastError::Engine { source: demarche_forecast::EngineError::InvalidScenario(d), .. } => {
+            ApiError::scenario(d)
+        }
+        demarche_app::ForecastError::Engine { source: demarche_forecast::EngineError::Cancelled, .. } => {
+            ApiError::new(axum::http::StatusCode::CONFLICT, "the run was cancelled")
+        }
+        demarche_app::ForecastError::Engine { source, .. } => ApiError::bad_request(source.to_string()),
+        other => ApiError::bad_request(other.to_string()),
+    })?;
+    Ok(ran.forecasts)
 }
 
 /// Record a forecast run; returns its id, or a note on why it was not kept.
@@ -199,7 +181,6 @@ pub fn record(
     sc: &Scenario,
     forecasts: &[Forecast],
     uncertainty: Option<&demarche_sim::uncertainty::ForecastUncertainty>,
-    version: &str,
     started: SystemTime,
 ) -> (Option<i64>, Option<String>) {
     let Some(path) = store.filter(|_| req.store) else { return (None, None) };
@@ -208,10 +189,7 @@ pub fn record(
         "options": req.options, "issues": req.issues, "rounds": req.rounds, "via": "api",
         "runs": uncertainty.map(|u| u.runs), "seed": uncertainty.map(|u| u.seed),
     });
-    let mut run = demarche_store::NewRun::forecast(sc, forecasts, params, version, started);
-    if let Some(u) = uncertainty {
-        run.documents.extend(demarche_report::simulation::uncertainty_documents(sc, u));
-    }
+    let run = demarche_app::record::forecast_run(sc, forecasts, uncertainty, params, started);
     match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
         Ok(id) => (Some(id), None),
         Err(e) => (None, Some(format!("the run was not stored: {e}"))),
@@ -228,7 +206,7 @@ pub fn finish(
     started: SystemTime,
 ) -> serde_json::Value {
     let u = uncertainty.as_ref();
-    let (id, note) = record(config.store.as_deref(), req, &p.scenario, &forecasts, u, &config.version, started);
+    let (id, note) = record(config.store.as_deref(), req, &p.scenario, &forecasts, u, started);
     forecast_answer(&p.scenario, forecasts, &p.warnings, u, id, note, req.charts)
 }
 
@@ -259,7 +237,7 @@ pub fn forecast_answer(
         .collect();
     let mut data = ReportData::new(sc.clone(), forecasts);
     if let Some(u) = uncertainty {
-        data.intervals = demarche_report::simulation::uncertainty_charts(sc, u);
+        data.intervals = demarche_app::documents::uncertainty_charts(sc, u);
     }
     let charts: Vec<serde_json::Value> = if with_charts {
         demarche_report::sections(&data)

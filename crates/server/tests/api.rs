@@ -215,7 +215,7 @@ fn jobs_run_to_completion_and_unknown_ones_are_404() {
     let t = Instant::now();
     let done = loop {
         let j = get(addr, &format!("/api/jobs/{id}")).json();
-        if j["state"] != "running" || t.elapsed() > Duration::from_secs(60) {
+        if !(j["state"] == "running" || j["state"] == "queued") || t.elapsed() > Duration::from_secs(60) {
             break j;
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -288,7 +288,7 @@ fn wait_for_job(addr: SocketAddr, id: u64) -> serde_json::Value {
     let t = Instant::now();
     loop {
         let j = get(addr, &format!("/api/jobs/{id}")).json();
-        if j["state"] != "running" || t.elapsed() > Duration::from_secs(300) {
+        if !(j["state"] == "running" || j["state"] == "queued") || t.elapsed() > Duration::from_secs(300) {
             return j;
         }
         std::thread::sleep(Duration::from_millis(20));

@@ -3,8 +3,6 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use demarche_engines::Overrides;
-use demarche_forecast::Request;
 
 use super::forecast::run_models;
 use super::CmdResult;
@@ -23,7 +21,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
     let loaded = input::load("@seed", None)?;
     let sc = loaded.scenario;
-    let forecasts = run_models(&sc, demarche_engines::MODELS, &Overrides::default(), &Request::default(), true)?;
+    let forecasts = run_models(&sc, demarche_engines::MODELS, &demarche_app::ModelRun::default(), true)?;
     if args.json {
         println!("{}", render::json::forecasts(&sc, &forecasts)?);
     } else {
@@ -37,7 +35,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     }
     // The seed's question, direct or mediated talks, at a modest run count so the demo stays quick;
     // its results, the bargaining picture and a sensitivity tornado go into the report.
-    let budget = demarche_report::simulation::ReportBudget::default();
+    let budget = demarche_app::documents::ReportBudget::default();
     let opts = demarche_sim::Options {
         overrides: demarche_sim::Overrides { runs: Some(budget.runs), ..Default::default() },
         escalation_runs: budget.escalation_runs,
@@ -53,23 +51,17 @@ pub fn run(args: &DemoArgs) -> CmdResult {
             Err(e) => println!("\nsimulation unavailable: {e}"),
         }
     }
-    let (mut documents, notes) = demarche_report::simulation::report_documents(&sc, &budget, simulated.as_ref().ok());
-    // How sure each model's forecast is, for the report (`forecast FILE --runs N` prints it).
-    let u = super::forecast::bands(
-        &sc,
-        &forecasts,
-        &Overrides::default(),
-        &Request::default(),
-        super::forecast::REPORT_DRAWS,
-        1,
-    );
-    documents.extend(demarche_report::simulation::uncertainty_documents(&sc, &u));
+    // With how sure each model's forecast is (`forecast FILE --runs N` prints it).
+    let (documents, notes) =
+        demarche_app::reports::scenario_report_documents(&sc, &forecasts, &budget, simulated.as_ref().ok());
     for n in notes {
         eprintln!("note: {n}");
     }
     // Keep the run and write its report; with --json these notes go to stderr.
     let params = serde_json::json!({ "model": "all", "via": "demo", "runs": budget.runs });
-    let recorded = super::runs::record_forecast_with(&args.store, &sc, &forecasts, params, started, documents.clone());
+    let mut run = demarche_app::record::forecast_run(&sc, &forecasts, None, params, started);
+    run.documents.extend(documents.iter().cloned());
+    let recorded = super::runs::record_quietly(&args.store, &run);
     let path =
         super::report::demo_report_path(recorded.as_ref().map(|r| r.1.as_path()), recorded.as_ref().map(|r| r.0));
     let data = super::report::report_data(&sc, &forecasts, &documents, recorded.as_ref());

@@ -81,19 +81,18 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     if args.runs.is_some() && args.format == OutputFormat::Csv {
         return Err("--runs reports bands in the table or JSON output; --format csv is the per-round trajectory".into());
     }
-    let forecasts = run_models(&sc, &models, &overrides, &request, args.model == "all")?;
+    let how = demarche_app::ModelRun { overrides, request };
+    let forecasts = run_models(&sc, &models, &how, args.model == "all")?;
     let uncertainty = match args.runs {
         None => None,
         Some(runs) => Some(super::simulate::with_threads(args.threads, || {
-            bands(&sc, &forecasts, &overrides, &request, runs, args.seed)
+            demarche_app::bands(&sc, &forecasts, &how, runs, args.seed)
         })?),
     };
     let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues,
                                      "rounds": args.rounds, "runs": args.runs, "seed": args.runs.map(|_| args.seed) });
-    let documents =
-        uncertainty.as_ref().map(|u| demarche_report::simulation::uncertainty_documents(&sc, u)).unwrap_or_default();
-    let recorded = super::runs::record_forecast_with(&args.store, &sc, &forecasts, params, started, documents);
-    super::runs::announce(recorded.as_ref());
+    let run = demarche_app::record::forecast_run(&sc, &forecasts, uncertainty.as_ref(), params, started);
+    super::runs::record(&args.store, &run);
     if let Some(path) = &args.trajectory_out {
         write_trajectories(path, &sc, &forecasts)?;
     }
@@ -124,49 +123,19 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The models that ran on the stated scenario, run again on `runs` draws of
-/// its stated uncertainty.
-pub fn bands(
-    sc: &Scenario,
-    forecasts: &[Forecast],
-    overrides: &Overrides,
-    request: &Request,
-    runs: u32,
-    seed: u64,
-) -> demarche_sim::uncertainty::ForecastUncertainty {
-    let ran: Vec<&str> = forecasts.iter().map(|f| f.engine.as_str()).collect();
-    let run = |draw: &Scenario| run_models(draw, &ran, overrides, request, false).map_err(|e| e.to_string());
-    demarche_sim::uncertainty::forecast_uncertainty(sc, forecasts, runs, seed, run)
-}
-
-/// Draws of the stated uncertainty in a scenario's report (`demo`, `report FILE`).
-pub const REPORT_DRAWS: u32 = 100;
-
-/// Run each model in turn. With `skip_unsupported` (`--model all`), a model that
-/// cannot run this scenario is reported on standard error and left out rather
-/// than failing the whole command.
+/// Run each model in turn (see [`demarche_app::run_models`]); a model left
+/// out under `skip_unsupported` (`--model all`) is reported on standard error.
 pub fn run_models(
     sc: &Scenario,
-    models: &[&str],
-    overrides: &Overrides,
-    request: &Request,
+    models: &[&'static str],
+    how: &demarche_app::ModelRun,
     skip_unsupported: bool,
 ) -> Result<Vec<Forecast>, Box<dyn std::error::Error>> {
-    let mut out = Vec::new();
-    for m in models {
-        let engine = demarche_engines::build(m, &sc.engines, overrides)?;
-        match demarche_forecast::run(engine.as_ref(), sc, request) {
-            Ok(f) => out.push(f),
-            Err(e @ demarche_forecast::EngineError::Unsupported { .. }) if skip_unsupported => {
-                eprintln!("warning: {e}; leaving {m} out");
-            }
-            Err(e) => return Err(e.into()),
-        }
+    let ran = demarche_app::run_models(sc, models, how, skip_unsupported, |_, _, _| {}, &mut demarche_forecast::NoObserver)?;
+    for (m, e) in &ran.skipped {
+        eprintln!("warning: {e}; leaving {m} out");
     }
-    if out.is_empty() {
-        return Err("no model could run this scenario".into());
-    }
-    Ok(out)
+    Ok(ran.forecasts)
 }
 
 /// One file for one model; with several models, one file each (`PATH-<model>.csv`).

@@ -254,7 +254,7 @@ fn record(
         }
     }
     let engines = specs.iter().map(|s| format!("{protocol}:{s}")).collect();
-    let run = super::runs::new_run(
+    let run = demarche_app::record::finished(
         demarche_store::RunKind::Negotiate,
         domain_run::domain_input(space, profiles),
         engines,

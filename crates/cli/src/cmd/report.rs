@@ -5,12 +5,11 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use clap::Args;
-use demarche_engines::Overrides;
-use demarche_forecast::{Forecast, Request};
+use demarche_forecast::Forecast;
 use demarche_report::{render_html, ReportData};
 use demarche_scenario::Scenario;
 
-use super::runs::{record_forecast_with, StoreArgs};
+use super::runs::StoreArgs;
 use super::CmdResult;
 use crate::input;
 
@@ -40,7 +39,7 @@ pub fn run(args: &ReportArgs) -> CmdResult {
     let data = match args.source.parse::<i64>() {
         Ok(id) if !is_file => {
             let rec = args.store.open()?.get(id)?;
-            ReportData::from_record(&rec)?
+            demarche_app::reports::from_record(&rec)?
         }
         _ => {
             let loaded = input::load(&args.source, args.input_format)?;
@@ -53,17 +52,18 @@ pub fn run(args: &ReportArgs) -> CmdResult {
             let documents = if args.no_simulation {
                 Vec::new()
             } else {
-                let budget = demarche_report::simulation::ReportBudget::default();
-                let (mut documents, notes) = demarche_report::simulation::report_documents(&sc, &budget, None);
+                let budget = demarche_app::documents::ReportBudget::default();
+                let (documents, notes) =
+                    demarche_app::reports::scenario_report_documents(&sc, &forecasts, &budget, None);
                 for n in notes {
                     eprintln!("note: {n}");
                 }
-                let draws = super::forecast::REPORT_DRAWS;
-                let u = super::forecast::bands(&sc, &forecasts, &Overrides::default(), &Request::default(), draws, 1);
-                documents.extend(demarche_report::simulation::uncertainty_documents(&sc, &u));
                 documents
             };
-            let recorded = record_forecast_with(&args.store, &sc, &forecasts, params, started, documents.clone());
+            let mut run = demarche_app::record::forecast_run(&sc, &forecasts, None, params, started);
+            run.documents.extend(documents.iter().cloned());
+            let recorded = super::runs::record_quietly(&args.store, &run);
+            super::runs::announce(recorded.as_ref());
             report_data(&sc, &forecasts, &documents, recorded.as_ref())?
         }
     };
@@ -72,35 +72,23 @@ pub fn run(args: &ReportArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_info(r: &demarche_store::RunRecord) -> demarche_report::RunInfo {
-    demarche_report::RunInfo {
-        id: r.summary.id,
-        kind: r.summary.kind.as_str().to_string(),
-        started_at: r.summary.started_at.clone(),
-        version: r.summary.version.clone(),
-        scenario_hash: r.summary.scenario_hash.clone(),
-    }
-}
-
 /// Run each model with its stored options; with `skip_unsupported`, a model
 /// that cannot run this scenario is left out with a warning.
 pub fn forecast_all(
     sc: &Scenario,
-    models: &[&str],
+    models: &[&'static str],
     skip_unsupported: bool,
 ) -> Result<Vec<Forecast>, Box<dyn std::error::Error>> {
-    let mut out = Vec::new();
-    for m in models {
-        let engine = demarche_engines::build(m, &sc.engines, &Overrides::default())?;
-        match demarche_forecast::run(engine.as_ref(), sc, &Request::default()) {
-            Ok(f) => out.push(f),
-            Err(e @ demarche_forecast::EngineError::Unsupported { .. }) if skip_unsupported => {
-                eprintln!("warning: {e}; leaving {m} out of the report");
-            }
-            Err(e) => return Err(e.into()),
-        }
+    let how = demarche_app::ModelRun::default();
+    let ran = demarche_app::run_models(sc, models, &how, skip_unsupported, |_, _, _| {}, &mut demarche_forecast::NoObserver);
+    let ran = match ran {
+        Err(demarche_app::ForecastError::NothingRan) => return Ok(Vec::new()),
+        other => other?,
+    };
+    for (m, e) in &ran.skipped {
+        eprintln!("warning: {e}; leaving {m} out of the report");
     }
-    Ok(out)
+    Ok(ran.forecasts)
 }
 
 /// Write `data` as HTML to `path`, creating its folder.
@@ -131,9 +119,12 @@ pub fn report_data(
     documents: &[demarche_store::Document],
     recorded: Option<&(i64, PathBuf)>,
 ) -> Result<ReportData, String> {
-    let mut data = ReportData::from_documents(sc.clone(), forecasts.to_vec(), documents)?;
+    let mut data = demarche_app::reports::from_documents(sc.clone(), forecasts.to_vec(), documents)?;
     if let Some((id, path)) = recorded {
-        data.run = demarche_store::Store::open(path).ok().and_then(|s| s.get(*id).ok()).map(|r| run_info(&r));
+        data.run = demarche_store::Store::open(path)
+            .ok()
+            .and_then(|s| s.get(*id).ok())
+            .map(|r| demarche_app::reports::run_info(&r));
     }
     Ok(data)
 }

@@ -4,11 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::SystemTime;
 
 use clap::{Args, Subcommand, ValueEnum};
-use demarche_forecast::Forecast;
-use demarche_scenario::Scenario;
 use demarche_store::{ExportFormat, ListFilter, RunKind, Store};
 
 use super::CmdResult;
@@ -49,23 +46,8 @@ impl StoreArgs {
     }
 }
 
-/// Record a forecast run with more documents (e.g. a report's simulation
-/// parts). Recording never fails the command: a store that cannot be written
-/// gets a warning on standard error. Returns the run id and the store path.
-pub fn record_forecast_with(
-    store: &StoreArgs,
-    sc: &Scenario,
-    forecasts: &[Forecast],
-    params: serde_json::Value,
-    started: SystemTime,
-    documents: Vec<demarche_store::Document>,
-) -> Option<(i64, PathBuf)> {
-    let mut run = demarche_store::NewRun::forecast(sc, forecasts, params, env!("CARGO_PKG_VERSION"), started);
-    run.documents.extend(documents);
-    record_quietly(store, &run)
-}
-
-/// Record any run (see [`record_forecast_with`]), saying where on a terminal.
+/// Record any run, saying where on a terminal. Recording never fails the
+/// command: a store that cannot be written gets a warning on standard error.
 pub fn record(store: &StoreArgs, run: &demarche_store::NewRun<'_>) -> Option<(i64, PathBuf)> {
     let recorded = record_quietly(store, run);
     announce(recorded.as_ref());
@@ -92,31 +74,6 @@ pub fn record_quietly(store: &StoreArgs, run: &demarche_store::NewRun<'_>) -> Op
             eprintln!("warning: the run was not recorded: {e} (use --no-store to skip recording)");
             None
         }
-    }
-}
-
-/// A finished run of `kind` made now with this program's version.
-pub fn new_run<'a>(
-    kind: RunKind,
-    input: demarche_store::RunInput<'a>,
-    engines: Vec<String>,
-    params: serde_json::Value,
-    seed: Option<u64>,
-    started: SystemTime,
-    documents: Vec<demarche_store::Document>,
-) -> demarche_store::NewRun<'a> {
-    demarche_store::NewRun {
-        kind,
-        input,
-        engines,
-        params,
-        seed,
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        started_at: started,
-        finished_at: SystemTime::now(),
-        status: demarche_store::RunStatus::Ok,
-        documents,
-        forecasts: &[],
     }
 }
 
@@ -341,19 +298,18 @@ mod tests {
 
     #[test]
     fn recording_a_forecast_then_reading_it_back() {
+        use std::time::SystemTime;
         let dir = tempfile::tempdir().unwrap();
         let args = StoreArgs { store: Some(dir.path().join("runs.sqlite")), no_store: false };
         let sc = crate::input::load("@seed", None).unwrap().scenario;
         let forecasts = super::super::report::forecast_all(&sc, &["compromise"], false).unwrap();
-        let (id, path) =
-            record_forecast_with(&args, &sc, &forecasts, serde_json::json!({}), SystemTime::now(), Vec::new()).unwrap();
+        let run = demarche_app::record::forecast_run(&sc, &forecasts, None, serde_json::json!({}), SystemTime::now());
+        let (id, path) = record_quietly(&args, &run).unwrap();
         assert_eq!(path, dir.path().join("runs.sqlite"));
         let rec = args.open().unwrap().get(id).unwrap();
         assert_eq!(rec.summary.engines, vec!["compromise"]);
         // A store that cannot be written warns and returns None rather than failing the command.
         let bad = StoreArgs { store: Some(dir.path().join("runs.sqlite/inside-a-file")), no_store: false };
-        assert!(
-            record_forecast_with(&bad, &sc, &forecasts, serde_json::json!({}), SystemTime::now(), Vec::new()).is_none()
-        );
+        assert!(record_quietly(&bad, &run).is_none());
     }
 }

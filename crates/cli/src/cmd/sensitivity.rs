@@ -62,7 +62,7 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
         "overlays": args.scenario.overlays,
     });
     // Every output that varies gets its tornado in the stored run's report.
-    let tornadoes = demarche_report::simulation::tornadoes(&sc, &report, usize::MAX, 12);
+    let tornadoes = demarche_app::documents::tornadoes(&sc, &report, usize::MAX, 12);
     let documents = [
         demarche_store::Document::of("sensitivity_analysis", &report),
         demarche_store::Document::of(demarche_report::data::DOC_SENSITIVITY, &tornadoes),
@@ -70,7 +70,7 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
     .into_iter()
     .flatten()
     .collect();
-    let run = super::runs::new_run(
+    let run = demarche_app::record::finished(
         demarche_store::RunKind::Sensitivity,
         demarche_store::RunInput::Scenario(&sc),
         vec!["sobol".into(), "one-at-a-time".into()],

@@ -111,23 +111,9 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         "overlays": args.scenario.overlays,
         "via": "cli",
     });
-    let run = super::runs::new_run(
-        demarche_store::RunKind::Simulate,
-        demarche_store::RunInput::Scenario(&sc),
-        report.channels.iter().map(|c| c.channel.clone()).collect(),
-        params,
-        Some(report.seed),
-        started,
-        {
-            let mut docs = demarche_report::simulation::documents(&sc, &report);
-            // The bargaining picture at the stated values: cheap, and what a report of the run draws.
-            if let Ok(p) = demarche_sim::picture::picture(&sc, &opts.overrides) {
-                let charts = demarche_report::simulation::pareto_data(&sc, &p);
-                docs.extend(demarche_store::Document::of(demarche_report::data::DOC_PARETO, &charts));
-            }
-            docs
-        },
-    );
+    // The bargaining picture at the stated values: cheap, and what a report of the run draws.
+    let pareto = demarche_app::record::pictures(&sc, &opts.overrides);
+    let run = demarche_app::record::simulation_run(&sc, &report, &pareto, params, started);
     super::runs::record(&args.store, &run);
     Ok(ExitCode::SUCCESS)
 }

@@ -204,7 +204,7 @@ pub fn run(args: &TournamentArgs) -> Result<ExitCode, String> {
             demarche_store::Document::of("tournament", &report).into_iter().collect();
         documents.extend(demarche_store::Document::of(demarche_report::data::DOC_INTERVALS, &charts(&report)));
         let engines = config.strategies.iter().map(|s| s.to_string()).collect();
-        let run = super::runs::new_run(
+        let run = demarche_app::record::finished(
             demarche_store::RunKind::Tournament,
             input,
             engines,

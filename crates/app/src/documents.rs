@@ -1,13 +1,14 @@
 //! A simulation's results as report documents and chart data, and the
 //! simulation parts of a scenario report (channel comparison, bargaining
 //! pictures, sensitivity tornadoes). The CLI and the workbench record and draw
-//! the same documents, so a stored run redraws the same report.
+//! the same documents, so a stored run redraws the same report. (Moved here
+//! from the report crate, which now only draws the data it is given.)
 
 use demarche_scenario::Scenario;
 use demarche_sim::Report;
 use demarche_store::Document;
 
-use crate::data::{
+use demarche_report::data::{
     EscalationMatrix, IntervalChart, IntervalRow, ParetoData, Sensitivity, TornadoBar, DOC_BANDS, DOC_ESCALATION,
     DOC_INTERVALS, DOC_PARETO, DOC_SENSITIVITY,
 };
@@ -407,7 +408,7 @@ mod tests {
         assert_eq!(t[0].output, "expected term on Inspections and verification (direct talks)");
         let names: Vec<&str> = t[0].bars.iter().map(|b| b.parameter.as_str()).collect();
         assert_eq!(names, ["b", "a"], "ranked by reach; an input that moves nothing is left out");
-        assert!(crate::charts::tornado::tornado(&t[0]).is_some());
+        assert!(demarche_report::charts::tornado::tornado(&t[0]).is_some());
     }
 
     #[test]

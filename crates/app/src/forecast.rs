@@ -1,0 +1,109 @@
+//! Forecasting a scenario with any models, and their bands under the stated
+//! uncertainty: the one implementation behind `demarche forecast`, `report`,
+//! `demo` and the workbench's `/api/forecast`.
+
+use demarche_engines::Overrides;
+use demarche_forecast::{EngineError, Forecast, Observer, Request};
+use demarche_scenario::Scenario;
+use demarche_sim::uncertainty::ForecastUncertainty;
+
+/// How the models run: options on top of the scenario's `[engines.*]`, and the
+/// request (issues, round limit).
+#[derive(Clone, Debug, Default)]
+pub struct ModelRun {
+    pub overrides: Overrides,
+    pub request: Request,
+}
+
+impl ModelRun {
+    /// Options given as `engine.key=value`.
+    pub fn with_options(options: &[String], request: Request) -> Result<Self, String> {
+        let mut overrides = Overrides::default();
+        for o in options {
+            overrides.push_str(o)?;
+        }
+        Ok(ModelRun { overrides, request })
+    }
+}
+
+/// Why the models did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ForecastError {
+    /// An unknown model or option.
+    #[error("{0}")]
+    Options(String),
+    #[error("{model}: {source}")]
+    Engine {
+        model: &'static str,
+        #[source]
+        source: EngineError,
+    },
+    #[error("no model could run this scenario")]
+    NothingRan,
+}
+
+/// The forecasts, and the models left out (with why) under `skip_unsupported`.
+#[derive(Debug, Default)]
+pub struct Forecasts {
+    pub forecasts: Vec<Forecast>,
+    pub skipped: Vec<(&'static str, EngineError)>,
+}
+
+/// Run each model in turn; `before(k, n, model)` is told before each, and
+/// `observer` watches every engine (progress, cancellation). With
+/// `skip_unsupported` (`--model all`), a model that cannot run this scenario
+/// is left out and listed in `skipped` rather than failing the whole run.
+pub fn run_models(
+    sc: &Scenario,
+    models: &[&'static str],
+    how: &ModelRun,
+    skip_unsupported: bool,
+    mut before: impl FnMut(usize, usize, &str),
+    observer: &mut dyn Observer,
+) -> Result<Forecasts, ForecastError> {
+    let mut out = Forecasts::default();
+    for (k, m) in models.iter().enumerate() {
+        before(k, models.len(), m);
+        let engine = demarche_engines::build(m, &sc.engines, &how.overrides).map_err(ForecastError::Options)?;
+        match engine.forecast(sc, &how.request, observer) {
+            Ok(f) => out.forecasts.push(f),
+            Err(e @ EngineError::Unsupported { .. }) if skip_unsupported => out.skipped.push((m, e)),
+            Err(source) => return Err(ForecastError::Engine { model: m, source }),
+        }
+    }
+    if out.forecasts.is_empty() && !models.is_empty() {
+        return Err(ForecastError::NothingRan);
+    }
+    Ok(out)
+}
+
+/// The models that ran on the stated scenario (`stated`), run again on `runs`
+/// draws of its stated uncertainty (seeded; identical for any thread count).
+pub fn bands(sc: &Scenario, stated: &[Forecast], how: &ModelRun, runs: u32, seed: u64) -> ForecastUncertainty {
+    bands_until(sc, stated, how, runs, seed, &|| false)
+}
+
+/// [`bands`], asking `cancelled` before each draw (a cancelled draw fails, so
+/// the caller should check `cancelled` afterwards and drop the result).
+pub fn bands_until(
+    sc: &Scenario,
+    stated: &[Forecast],
+    how: &ModelRun,
+    runs: u32,
+    seed: u64,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> ForecastUncertainty {
+    let run = |draw: &Scenario| -> Result<Vec<Forecast>, String> {
+        if cancelled() {
+            return Err("cancelled".into());
+        }
+        stated
+            .iter()
+            .map(|f| {
+                let engine = demarche_engines::build(&f.engine, &draw.engines, &how.overrides)?;
+                demarche_forecast::run(engine.as_ref(), draw, &how.request).map_err(|e| e.to_string())
+            })
+            .collect()
+    };
+    demarche_sim::uncertainty::forecast_uncertainty(sc, stated, runs, seed, run)
+}
