@@ -17,7 +17,7 @@
 //!   aspiration / Boulware, and the veto and hill-climbing mediators (a generated domain of
 //!   the same shape as NegMAS's `gen_domain_n`, not the same instance).
 
-#[path = "../tests/proto_support/mod.rs"]
+#[path = "../tests/it/proto_support/mod.rs"]
 mod proto_support;
 
 use std::hint::black_box;

@@ -7,7 +7,7 @@
 //! protocol_throughput tournament [THREADS] [REPEATS]     # 100-negotiation tournament
 //! ```
 
-#[path = "../tests/proto_support/mod.rs"]
+#[path = "../tests/it/proto_support/mod.rs"]
 mod proto_support;
 
 use std::time::Instant;

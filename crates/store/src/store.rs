@@ -79,8 +79,16 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
         // Whose database this is, before anything (even the journal mode) is
         // written to it.
-        retry(|| schema::identify(&conn))
-            .map_err(sql)?
+        // In one read transaction: the mark, the tables and the version must come
+        // from one snapshot, or a store another process is creating right now
+        // reads as "a version but no tables" (seen with four threads opening at once).
+        retry(|| {
+            let tx = conn.unchecked_transaction()?;
+            let identity = schema::identify(&tx)?;
+            tx.rollback()?;
+            Ok(identity)
+        })
+        .map_err(sql)?
             .map_err(|message| StoreError::Invalid { path: label.clone(), message })?;
         // Switching to WAL needs a moment of exclusive access; retry while
         // another process holds the database.

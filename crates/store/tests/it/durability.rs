@@ -3,7 +3,7 @@
 //! The test binary re-runs itself as the child writer: `child_writer` does
 //! nothing unless `DEMARCHE_STORE_CHILD` names a store to write to.
 
-mod common;
+use super::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -36,7 +36,7 @@ fn child_writer() {
 
 fn spawn_writer(path: &std::path::Path, count: Option<u64>) -> std::process::Child {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
+    cmd.args(["--exact", "durability::child_writer", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, path)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
@@ -127,4 +127,26 @@ fn threads_sharing_a_file_through_separate_connections() {
         }
     });
     assert_eq!(Store::open(&path).unwrap().count().unwrap(), 40);
+}
+
+/// Several connections creating one store at the same moment: none may take the
+/// half-made store for another program's database (the mark, the tables and the
+/// version are read from one snapshot).
+#[test]
+fn connections_creating_one_store_at_once_all_open_it() {
+    for round in 0..30 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.sqlite");
+        let start = std::sync::Barrier::new(4);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    start.wait();
+                    if let Err(e) = Store::open(&path) {
+                        panic!("round {round}: {e}");
+                    }
+                });
+            }
+        });
+    }
 }

@@ -1,7 +1,7 @@
 //! Protocols on the reference domains (ANL 2023, Genius) and on spaces the outcome table
 //! has to discretise (continuous issues) or sample (too large to enumerate).
 
-mod proto_support;
+use super::proto_support;
 
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@ use demarche_scenario::{load_str, Format};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-const TOML_SEED: &str = include_str!("../../cli/tests/fixtures/three-party.toml");
+const TOML_SEED: &str = include_str!("../../../cli/tests/fixtures/three-party.toml");
 const BDM_SEED: &str =
     "Actor,Capability,Position,Salience\nNetherlands,0.08,4,0.8\nBelgium,0.08,7,0.4\nFrance,0.16,10,0.6\n";
 const KTAB_CSV_SEED: &str = "Demo,\"A test\",3,2,\nActor,Description,Power,Pstn1,Sal1,Pstn2,Sal2,\nA, a, 10, 20, 30, 40, 50,\nB, b, 20, 60, 40, 10, 20,\nC, c, 30, 80, 10, 70, 60,\n";

@@ -1,7 +1,7 @@
 //! The engine on the published cases: it runs, stays on the scale, respects
 //! the request, reports dyads, and can be cancelled.
 
-mod common;
+use super::common;
 
 use demarche_bdm::{Bdm, BdmSettings, Preset};
 use demarche_forecast::{Control, Engine, EngineError, Event, IssueEngine, NoObserver, PerIssue, Request};

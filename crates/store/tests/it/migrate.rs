@@ -1,6 +1,6 @@
 //! A database written by the version-1 schema opens, migrates and keeps its runs.
 
-mod common;
+use super::common;
 
 use demarche_store::{Store, DOC_FORECASTS, SCHEMA_VERSION};
 

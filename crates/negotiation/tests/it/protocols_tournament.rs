@@ -1,6 +1,6 @@
 //! Tournaments: schedule, determinism across thread counts, reference distances.
 
-mod proto_support;
+use super::proto_support;
 
 use demarche_negotiation::protocol::sao::SaoConfig;
 use demarche_negotiation::protocol::TableOptions;

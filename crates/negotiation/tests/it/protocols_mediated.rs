@@ -1,6 +1,6 @@
 //! Mediated single-text negotiation: red lines, determinism, beliefs, termination.
 
-mod proto_support;
+use super::proto_support;
 
 use demarche_negotiation::protocol::mediated::{
     run_mediated, run_mediated_specs, ExactBelief, HillClimbMediator, MediatedConfig, MediatorSpec,

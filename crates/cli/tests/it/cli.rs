@@ -263,7 +263,7 @@ fn json_outputs_are_byte_identical_to_the_recorded_ones() {
     use sha2::Digest;
     let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference");
     let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iran-us-nuclear.toml");
-    let recorded = include_str!("snapshots/outputs.sha256");
+    let recorded = include_str!("../snapshots/outputs.sha256");
     let cases: Vec<(&str, Vec<String>, bool)> = vec![
         ("forecast-ec-emissions.json", vec!["forecast".into(), format!("{shared}/bdm/ec-emissions-actors.csv"), "--model".into(), "all".into(), "--format".into(), "json".into()], true),
         ("forecast-ktab-soe.json", vec!["forecast".into(), format!("{shared}/ktab/inputs/SOE-Policy.csv"), "--model".into(), "all".into(), "--format".into(), "json".into()], true),

@@ -1,6 +1,6 @@
 //! Invariants of the closed-form engines (proptest).
 
-mod common;
+use super::common;
 
 use common::one_issue;
 use demarche_forecast::compromise::weighted_mean;

@@ -1,7 +1,7 @@
 //! Stacked alternating offers: termination, red lines, determinism, replay, discounting,
 //! deadlines, and the expected outcomes of a few classic pairings.
 
-mod proto_support;
+use super::proto_support;
 
 use demarche_negotiation::protocol::sao::{run_sao, run_sao_specs, Action, SaoConfig, TraceAction};
 use demarche_negotiation::protocol::{Deadline, EndReason, Note, OutcomeId, OutcomeTable, TableOptions};

@@ -1,6 +1,6 @@
 //! Recording, reading, listing, diffing and exporting runs.
 
-mod common;
+use super::common;
 
 use demarche_store::{diff, Document, ExportFormat, ListFilter, RunKind, Store, DOC_FORECASTS, SCHEMA_VERSION};
 

@@ -2,7 +2,7 @@
 //! transcription of the formulas under every combination of options.
 #![allow(clippy::field_reassign_with_default)]
 
-mod common;
+use super::common;
 
 use common::naive::naive_run;
 use demarche_bdm::model::{code, kind_of_code};

@@ -1,7 +1,7 @@
 //! The default settings reproduce the public Python replication's log of the
 //! EC car-emissions case (Scholz et al. 2011), round by round.
 
-mod common;
+use super::common;
 
 use demarche_bdm::{explain::phrase, run, Bdm, BdmSettings, Inputs, Preset, Record};
 use demarche_forecast::{IssueEngine, NoObserver, Request};

@@ -1,6 +1,6 @@
 //! Hand-checkable cases for the closed-form engines.
 
-mod common;
+use super::common;
 
 use common::one_issue;
 use demarche_forecast::{run, Compromise, Nash, PerIssue, Request};

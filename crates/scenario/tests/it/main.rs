@@ -1,0 +1,7 @@
+//! All of this crate's integration tests in one binary (one link, less disk;
+//! as ripgrep does). Each module is one former `tests/*.rs` file.
+
+mod diagnostics;
+mod fuzz_loader;
+mod hostile;
+mod roundtrip;
