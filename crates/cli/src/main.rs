@@ -3,6 +3,25 @@
 //! A thin front end: parsing arguments and printing results. All modelling
 //! lives in the library crates.
 
+#![forbid(unsafe_code)]
+
+/// `print!` that hands back a failed write (a closed pipe, a full disk) as the
+/// command's error instead of panicking; `main` ends quietly on a broken pipe.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($t)*)?
+    }};
+}
+
+/// `println!` likewise (see [`out!`]).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)?
+    }};
+}
+
 mod cmd;
 mod input;
 mod output;
@@ -57,13 +76,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    // Behave like other command-line tools when output is piped into `head`:
-    // die quietly on a closed pipe instead of panicking inside `print!`.
-    #[cfg(unix)]
-    // SAFETY: restoring the default disposition of one signal before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(a) => cmd::check::run(a),
@@ -74,14 +86,16 @@ fn main() -> ExitCode {
         Command::Runs(a) => cmd::runs::run(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Serve(a) => cmd::serve::run(a),
-        Command::Frontier(a) => cmd::frontier::run(a).map_err(Into::into),
-        Command::Negotiate(a) => cmd::negotiate::run(a).map_err(Into::into),
-        Command::Tournament(a) => cmd::tournament::run(a).map_err(Into::into),
+        Command::Frontier(a) => cmd::frontier::run(a),
+        Command::Negotiate(a) => cmd::negotiate::run(a),
+        Command::Tournament(a) => cmd::tournament::run(a),
         Command::Simulate(a) => cmd::simulate::run(a),
         Command::Sensitivity(a) => cmd::sensitivity::run(a),
     };
     match result {
         Ok(code) => code,
+        // Output piped into `head` and the like: stop quietly, as other tools do.
+        Err(e) if broken_pipe(e.as_ref()) => ExitCode::SUCCESS,
         Err(e) => {
             let text = e.to_string();
             eprint!("{text}");
@@ -91,4 +105,26 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether `e`, or an error it wraps, is a write to a closed pipe.
+fn broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if err.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+            return true;
+        }
+        if err.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind)
+            == Some(std::io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        if let Some(csv::ErrorKind::Io(io)) = err.downcast_ref::<csv::Error>().map(csv::Error::kind) {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return true;
+            }
+        }
+        next = err.source();
+    }
+    false
 }

@@ -36,7 +36,7 @@ pub fn run(args: &CheckArgs) -> CmdResult {
                 } else {
                     eprint!("{}", l.warnings);
                     let n = |k: usize, w: &str| format!("{k} {w}{}", if k == 1 { "" } else { "s" });
-                    println!(
+                    outln!(
                         "{file}: ok — \"{}\": {}, {}, {}, {}",
                         sc.meta.title,
                         n(sc.actors.len(), "actor"),
@@ -58,7 +58,7 @@ pub fn run(args: &CheckArgs) -> CmdResult {
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&reports)?);
+        outln!("{}", serde_json::to_string_pretty(&reports)?);
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -29,8 +29,8 @@ pub fn run(args: &ConvertArgs) -> CmdResult {
     let loaded = input::load(&args.file, args.input_format)?;
     eprint!("{}", loaded.warnings);
     match args.to {
-        Target::Toml => print!("{}", demarche_scenario::to_toml(&loaded.scenario)?),
-        Target::Json => println!("{}", demarche_scenario::to_json(&loaded.scenario)),
+        Target::Toml => out!("{}", demarche_scenario::to_toml(&loaded.scenario)?),
+        Target::Json => outln!("{}", demarche_scenario::to_json(&loaded.scenario)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -23,11 +23,11 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     let sc = loaded.scenario;
     let forecasts = run_models(&sc, demarche_engines::MODELS, &demarche_app::ModelRun::default(), true)?;
     if args.json {
-        println!("{}", render::json::forecasts(&sc, &forecasts)?);
+        outln!("{}", render::json::forecasts(&sc, &forecasts)?);
     } else {
-        println!("demarche demo — the built-in seed scenario ({})\n", input::SEED_LABEL);
-        print!("{}", render::table::forecasts(&sc, &forecasts));
-        println!(
+        outln!("demarche demo — the built-in seed scenario ({})\n", input::SEED_LABEL);
+        out!("{}", render::table::forecasts(&sc, &forecasts));
+        outln!(
             "Models are indicators built from the stated positions in the scenario file, not predictions of \
              what any government will do.\nEdit a copy of scenarios/iran-us-nuclear.toml and run \
              `demarche forecast FILE` to explore."
@@ -43,12 +43,12 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     let simulated = demarche_sim::simulate(&sc, &opts, &|_| {});
     if !args.json {
         match &simulated {
-            Ok(r) => print!(
+            Ok(r) => out!(
                 "\nDirect or mediated talks? (`demarche simulate FILE` for the full comparison, red lines and \
                  confrontation risk)\n{}",
                 demarche_sim::render::summary(r)
             ),
-            Err(e) => println!("\nsimulation unavailable: {e}"),
+            Err(e) => outln!("\nsimulation unavailable: {e}"),
         }
     }
     // With how sure each model's forecast is (`forecast FILE --runs N` prints it).
@@ -74,7 +74,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
         if args.json {
             eprintln!("{line}");
         } else {
-            println!("{line}");
+            outln!("{line}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -105,17 +105,17 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     }
     match args.format {
         OutputFormat::Table => {
-            print!("{}", render::table::forecasts(&sc, &forecasts));
+            out!("{}", render::table::forecasts(&sc, &forecasts));
             if let Some(u) = &uncertainty {
-                print!("{}", render::table::uncertainty(&sc, u));
+                out!("{}", render::table::uncertainty(&sc, u));
             }
         }
         OutputFormat::Json => match &uncertainty {
-            None => println!("{}", render::json::forecasts(&sc, &forecasts)?),
+            None => outln!("{}", render::json::forecasts(&sc, &forecasts)?),
             Some(u) => {
                 let mut v: serde_json::Value = serde_json::from_str(&render::json::forecasts(&sc, &forecasts)?)?;
                 v["uncertainty"] = serde_json::to_value(u)?;
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                outln!("{}", serde_json::to_string_pretty(&v)?);
             }
         },
         OutputFormat::Csv => render::csv::trajectories(std::io::stdout().lock(), &sc, &forecasts, true)?,

@@ -5,6 +5,7 @@
 //! and its profiles (e.g. ANL 2023's `domainNN.json`, `profileA.json`, `profileB.json`).
 //! Without PROFILE arguments the profiles beside the domain are used.
 
+use super::CmdResult;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -49,7 +50,7 @@ pub struct FrontierArgs {
     pub continuous_samples: u32,
 }
 
-pub fn run(args: &FrontierArgs) -> Result<ExitCode, String> {
+pub fn run(args: &FrontierArgs) -> CmdResult {
     let Some((domain, profiles)) = args.paths.split_first() else {
         return Err("frontier: give a domain file or folder".into());
     };
@@ -71,9 +72,9 @@ pub fn run(args: &FrontierArgs) -> Result<ExitCode, String> {
     match args.format {
         FrontierFormat::Json => {
             let text = serde_json::to_string_pretty(&report).map_err(|e| format!("frontier: {e}"))?;
-            println!("{text}");
+            outln!("{text}");
         }
-        FrontierFormat::Table => print!("{}", report.to_table()),
+        FrontierFormat::Table => out!("{}", report.to_table()),
     }
     Ok(ExitCode::SUCCESS)
 }

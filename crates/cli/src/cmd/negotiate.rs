@@ -7,6 +7,7 @@
 //! (`mediated`, with `--mediator veto|hillclimb`). `--trace FILE` writes the complete,
 //! replayable JSON trace; the same seed always writes the same bytes.
 
+use super::CmdResult;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -148,7 +149,7 @@ fn action_seconds(text: &str, parties: usize) -> Result<Vec<f64>, String> {
     }
 }
 
-pub fn run(args: &NegotiateArgs) -> Result<ExitCode, String> {
+pub fn run(args: &NegotiateArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
     let Some((domain, profile_files)) = args.paths.split_first() else {
         return Err("negotiate: give a domain file or folder".into());
@@ -159,7 +160,7 @@ pub fn run(args: &NegotiateArgs) -> Result<ExitCode, String> {
     }
     let n = loaded.profiles.len();
     if n < 2 {
-        return Err(format!("{}: a negotiation needs at least two profiles, found {n}", domain.display()));
+        return Err(format!("{}: a negotiation needs at least two profiles, found {n}", domain.display()).into());
     }
     let specs = strategies_for(&args.strategies, n)?;
     let (result, trace_text_out) = match args.protocol {
@@ -207,10 +208,10 @@ pub fn run(args: &NegotiateArgs) -> Result<ExitCode, String> {
         "result": result,
     });
     match args.format {
-        NegotiateFormat::Table => print!("{}", summary_table(&loaded.space, &loaded.profiles, &specs, &result)),
+        NegotiateFormat::Table => out!("{}", summary_table(&loaded.space, &loaded.profiles, &specs, &result)),
         NegotiateFormat::Json => {
             let text = serde_json::to_string_pretty(&doc).map_err(|e| format!("negotiate: {e}"))?;
-            println!("{text}");
+            outln!("{text}");
         }
     }
     if args.store.path().is_some() {

@@ -68,7 +68,7 @@ pub fn run(args: &ReportArgs) -> CmdResult {
         }
     };
     write_report(&args.output, &data)?;
-    println!("{}", args.output.display());
+    outln!("{}", args.output.display());
     Ok(ExitCode::SUCCESS)
 }
 

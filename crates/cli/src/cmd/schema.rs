@@ -3,6 +3,6 @@
 use super::CmdResult;
 
 pub fn run() -> CmdResult {
-    println!("{}", serde_json::to_string_pretty(&demarche_scenario::json_schema())?);
+    outln!("{}", serde_json::to_string_pretty(&demarche_scenario::json_schema())?);
     Ok(std::process::ExitCode::SUCCESS)
 }

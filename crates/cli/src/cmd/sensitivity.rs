@@ -50,8 +50,8 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
     };
     let report = with_threads(args.threads, || demarche_sim::analyse(&sc, &opts))??;
     match args.format {
-        SimFormat::Table => print!("{}", demarche_sim::render::sensitivity(&report, args.top)),
-        SimFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        SimFormat::Table => out!("{}", demarche_sim::render::sensitivity(&report, args.top)),
+        SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
     }
     let params = serde_json::json!({
         "channel": args.channel.map(|c| format!("{c:?}").to_lowercase()),

@@ -99,8 +99,8 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         b.finish_and_clear();
     }
     match args.format {
-        SimFormat::Table => print!("{}", demarche_sim::render::report(&report)),
-        SimFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        SimFormat::Table => out!("{}", demarche_sim::render::report(&report)),
+        SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
     }
     let params = serde_json::json!({
         "channel": report.channels.iter().map(|c| c.channel.as_str()).collect::<Vec<_>>().join(","),

@@ -5,6 +5,7 @@
 //! and its profiles; the first two profiles negotiate. Runs in parallel; the report is the
 //! same whatever `--threads` says.
 
+use super::CmdResult;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -139,7 +140,7 @@ fn table(report: &TournamentReport) -> String {
     out
 }
 
-pub fn run(args: &TournamentArgs) -> Result<ExitCode, String> {
+pub fn run(args: &TournamentArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
     let recording = args.store.path().is_some();
     let mut inputs = Vec::new();
@@ -180,10 +181,10 @@ pub fn run(args: &TournamentArgs) -> Result<ExitCode, String> {
     };
     let report = run_tournament(&domains, &config).map_err(|e| e.to_string())?;
     match args.format {
-        TournamentFormat::Table => print!("{}", table(&report)),
+        TournamentFormat::Table => out!("{}", table(&report)),
         TournamentFormat::Json => {
             let text = serde_json::to_string_pretty(&report).map_err(|e| format!("tournament: {e}"))?;
-            println!("{text}");
+            outln!("{text}");
         }
     }
     if recording {

@@ -291,3 +291,26 @@ fn json_outputs_are_byte_identical_to_the_recorded_ones() {
     }
     assert!(mismatched.is_empty(), "outputs changed:\n{}", mismatched.join("\n"));
 }
+
+/// Output piped into a reader that stops early (`| head`): the command ends
+/// quietly and successfully, without a panic and without relying on SIGPIPE.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::Read;
+    let bin = assert_cmd::cargo::cargo_bin("demarche");
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iran-us-nuclear.toml");
+    // The JSON is over a megabyte, far more than a pipe holds.
+    let mut child = std::process::Command::new(bin)
+        .args(["forecast", seed, "--model", "all", "--format", "json", "--no-store"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+}
