@@ -9,7 +9,6 @@
 
 use demarche_bdm::Bdm;
 use demarche_forecast::{Compromise, Engine, Nash, PerIssue};
-use demarche_scenario::settings::nash::Disagreement;
 use demarche_scenario::EngineSettings;
 use demarche_smp::Smp;
 
@@ -75,22 +74,7 @@ pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Resu
         "nash" => {
             let mut s = stored.nash.clone().unwrap_or_default();
             for (k, v) in overrides.for_engine("nash") {
-                match k {
-                    "disagreement" => {
-                        s.disagreement = Disagreement::parse(v).ok_or_else(|| {
-                            format!(
-                                "nash.disagreement: unknown value `{v}`; {}",
-                                demarche_scenario::diag::suggest(v, &Disagreement::NAMES)
-                            )
-                        })?
-                    }
-                    _ => {
-                        return Err(format!(
-                            "nash has no option `{k}`; {}",
-                            demarche_scenario::diag::suggest(k, &["disagreement"])
-                        ))
-                    }
-                }
+                s.set(k, v).map_err(|e| format!("nash.{k}: {e}"))?;
             }
             Ok(Box::new(PerIssue(Nash { settings: s })))
         }

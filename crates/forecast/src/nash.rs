@@ -93,11 +93,10 @@ impl IssueEngine for Nash {
     }
 
     fn settings(&self) -> BTreeMap<String, String> {
-        BTreeMap::from([
-            ("disagreement".into(), self.settings.disagreement.as_str().into()),
-            ("utility".into(), "linear loss 1-|x-p|/R".into()),
-            ("weights".into(), "capability*salience".into()),
-        ])
+        let mut m = self.settings.entries();
+        m.insert("utility".into(), "linear loss 1-|x-p|/R".into());
+        m.insert("weights".into(), "capability*salience".into());
+        m
     }
 
     fn forecast_issue(

@@ -9,7 +9,7 @@
 //! | `actor.capability`, `actor.kind` | one actor |
 //! | `issue.status_quo`, `issue.min`, `issue.max` | one issue |
 //! | `from->to.weight` (or `from->to.KIND.weight`) | one relation; `KIND` picks among several |
-//! | `simulation.KEY` | an option of `[simulation]` (see `settings::simulation::KEYS`) |
+//! | `simulation.KEY` | an option of `[simulation]` (see `settings::simulation::keys()`) |
 //!
 //! `red_line` takes `lo,hi`, `[lo, hi]` or `none`; the standard deviations,
 //! `status_quo` and `weight` take `none` to remove them.

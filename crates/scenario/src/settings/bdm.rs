@@ -11,44 +11,12 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
 use crate::decode::{Cx, Table};
+use crate::settings::declare::{non_negative, probability};
 use crate::diag::suggest;
 use crate::node::Node;
 
-/// Declares a keyword enum with `NAMES`, `as_str` and `parse` (underscores and
-/// hyphens are interchangeable in `parse`).
-macro_rules! keyword_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-        pub enum $name {
-            $($(#[$vm])* #[serde(rename = $text)] $var),+
-        }
-
-        impl $name {
-            pub const NAMES: &'static [&'static str] = &[$($text),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$var => $text),+
-                }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                let norm = s.trim().replace('-', "_").to_ascii_lowercase();
-                $(if norm == $text.replace('-', "_") {
-                    return Some($name::$var);
-                })+
-                None
-            }
-        }
-    };
-}
-
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// A named set of modelling options.
     Preset {
         /// The public Python replication (jmckib, updated by dmasad) of Scholz
@@ -61,7 +29,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// Which votes count for the challenger in the probability of success.
     Numerator {
         /// Σₖ max(0, vᵏᵢⱼ): every voter who prefers i adds its vote (replication).
@@ -71,7 +39,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// What the votes for the challenger are divided by.
     Denominator {
         /// Σₖ Σₐ Σ_b |vᵏₐ_b| over every ordered pair of actors: one constant per
@@ -82,7 +50,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// Which curvature a third party's vote uses.
     VoteRisk {
         /// Each voter's own risk exponent rₖ (replication).
@@ -92,7 +60,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// The point μ against which "things get better / worse" is measured in
     /// U^b and U^w (only matters when q < 1).
     ReferencePoint {
@@ -103,7 +71,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// How each actor's risk exponent rᵢ is set each round.
     RiskModel {
         /// From the actor's security relative to all actors' (Scholz et al. §5).
@@ -113,7 +81,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// Whether an actor that expects to lose more than its challenger gains
     /// gives in completely.
     Capitulation {
@@ -125,7 +93,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// Which of the offers it received an actor accepts.
     OfferSelection {
         /// Confrontations first (nearest), then compromises (the one whose
@@ -141,7 +109,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// What the model forecasts after each round.
     Outcome {
         /// The capability×salience-weighted mean position (what the replication
@@ -152,7 +120,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// The length R that distances are divided by.
     Scale {
         /// The range of the input positions (max − min), as the replication.
@@ -162,7 +130,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// When an iterative run counts as converged and stops early.
     Convergence {
         /// No actor moved more than `tolerance`·R in the last round.
@@ -174,7 +142,7 @@ keyword_enum! {
     }
 }
 
-keyword_enum! {
+crate::settings::declare::keyword_enum! {
     /// Which dyadic interactions a forecast records.
     Interactions {
         /// `all` for small runs, `moves` once every dyad of every round would
@@ -189,79 +157,41 @@ keyword_enum! {
     }
 }
 
-/// Options of the bdm engine. `Default` is the `scholz-replication` preset.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct BdmSettings {
-    /// The preset the scenario asked for, if any (its options are already applied below).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preset: Option<Preset>,
-    pub probability_numerator: Numerator,
-    pub probability_denominator: Denominator,
-    pub vote_risk: VoteRisk,
-    /// Q: the probability that the status quo persists if i does not challenge j.
-    pub q: f64,
-    /// T: the probability that, if it does change, it changes for the better.
-    pub t: f64,
-    pub reference_point: ReferencePoint,
-    pub risk: RiskModel,
-    pub capitulation: Capitulation,
-    pub offer_selection: OfferSelection,
-    pub outcome: Outcome,
-    pub scale: Scale,
-    /// Rounds to run when the request names none.
-    pub rounds: u32,
-    pub convergence: Convergence,
-    /// Convergence threshold as a fraction of R.
-    pub tolerance: f64,
-    pub interactions: Interactions,
-}
-
-impl Default for BdmSettings {
-    fn default() -> Self {
-        let mut s = BdmSettings {
-            preset: None,
-            probability_numerator: Numerator::PositiveVotes,
-            probability_denominator: Denominator::AllVotes,
-            vote_risk: VoteRisk::Voter,
-            q: 1.0,
-            t: 1.0,
-            reference_point: ReferencePoint::Median,
-            risk: RiskModel::Security,
-            capitulation: Capitulation::Never,
-            offer_selection: OfferSelection::Replication,
-            outcome: Outcome::Mean,
-            scale: Scale::Positions,
-            rounds: 10,
-            convergence: Convergence::Positions,
-            tolerance: 1e-9,
-            interactions: Interactions::Auto,
-        };
-        s.apply_preset(Preset::ScholzReplication);
-        s.preset = None;
-        s
+crate::settings::declare::declare_settings! {
+    engine = "bdm";
+    /// Options of the bdm engine. `Default` is the `scholz-replication` preset.
+    pub struct BdmSettings {
+        /// The preset the scenario asked for, if any (its options are already applied below).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        special preset: Option<Preset> = None;
+        opt probability_numerator: Numerator = Numerator::PositiveVotes;
+        opt probability_denominator: Denominator = Denominator::AllVotes;
+        opt vote_risk: VoteRisk = VoteRisk::Voter;
+        /// Q: the probability that the status quo persists if i does not challenge j.
+        opt q: f64 = 1.0, check probability;
+        /// T: the probability that, if it does change, it changes for the better.
+        opt t: f64 = 1.0, check probability;
+        opt reference_point: ReferencePoint = ReferencePoint::Median;
+        opt risk: RiskModel = RiskModel::Security;
+        opt capitulation: Capitulation = Capitulation::Never;
+        opt offer_selection: OfferSelection = OfferSelection::Replication;
+        opt outcome: Outcome = Outcome::Mean;
+        opt scale: Scale = Scale::Positions;
+        /// Rounds to run when the request names none.
+        opt rounds: u32 = 10, check rounds_in_range;
+        opt convergence: Convergence = Convergence::Positions;
+        /// Convergence threshold as a fraction of R.
+        opt tolerance: f64 = 1e-9, check non_negative;
+        opt interactions: Interactions = Interactions::Auto;
     }
 }
 
 /// The option keys, in the order `entries` and error messages list them.
-pub const KEYS: &[&str] = &[
-    "preset",
-    "probability_numerator",
-    "probability_denominator",
-    "vote_risk",
-    "q",
-    "t",
-    "reference_point",
-    "risk",
-    "capitulation",
-    "offer_selection",
-    "outcome",
-    "scale",
-    "rounds",
-    "convergence",
-    "tolerance",
-    "interactions",
-];
+pub const KEYS: &[&str] = BdmSettings::KEYS;
+
+fn rounds_in_range(r: &u32) -> Result<(), String> {
+    crate::settings::declare::whole_in(u64::from(*r), 1, u64::from(MAX_ROUNDS))
+}
 
 /// The most rounds a run may ask for (each round is O(n²) work).
 pub const MAX_ROUNDS: u32 = 100_000;
@@ -320,50 +250,14 @@ impl BdmSettings {
     /// `preset` resets the modelling options, so give it before the others.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let key = key.trim().replace('-', "_");
-        let value = value.trim();
-        fn kw<T>(key: &str, value: &str, names: &[&str], parse: impl Fn(&str) -> Option<T>) -> Result<T, String> {
-            parse(value)
-                .ok_or_else(|| format!("bdm option `{key}`: unknown value `{value}`; {}", suggest(value, names)))
+        if key == "preset" {
+            let p = crate::settings::declare::parsed::<Preset>("bdm", &key, value, None)?;
+            self.apply_preset(p);
+            return Ok(());
         }
-        match key.as_str() {
-            "preset" => {
-                let p = kw(&key, value, Preset::NAMES, Preset::parse)?;
-                self.apply_preset(p);
-            }
-            "probability_numerator" => {
-                self.probability_numerator = kw(&key, value, Numerator::NAMES, Numerator::parse)?
-            }
-            "probability_denominator" => {
-                self.probability_denominator = kw(&key, value, Denominator::NAMES, Denominator::parse)?
-            }
-            "vote_risk" => self.vote_risk = kw(&key, value, VoteRisk::NAMES, VoteRisk::parse)?,
-            "q" => self.q = probability(&key, value)?,
-            "t" => self.t = probability(&key, value)?,
-            "reference_point" => self.reference_point = kw(&key, value, ReferencePoint::NAMES, ReferencePoint::parse)?,
-            "risk" => self.risk = kw(&key, value, RiskModel::NAMES, RiskModel::parse)?,
-            "capitulation" => self.capitulation = kw(&key, value, Capitulation::NAMES, Capitulation::parse)?,
-            "offer_selection" => self.offer_selection = kw(&key, value, OfferSelection::NAMES, OfferSelection::parse)?,
-            "outcome" => self.outcome = kw(&key, value, Outcome::NAMES, Outcome::parse)?,
-            "scale" => self.scale = kw(&key, value, Scale::NAMES, Scale::parse)?,
-            "rounds" => {
-                self.rounds = match value.parse::<u32>() {
-                    Ok(r) if (1..=MAX_ROUNDS).contains(&r) => r,
-                    _ => {
-                        return Err(format!(
-                            "bdm option `rounds`: `{value}` is not a whole number from 1 to {MAX_ROUNDS}"
-                        ))
-                    }
-                }
-            }
-            "convergence" => self.convergence = kw(&key, value, Convergence::NAMES, Convergence::parse)?,
-            "tolerance" => {
-                self.tolerance = match value.parse::<f64>() {
-                    Ok(x) if x.is_finite() && x >= 0.0 => x,
-                    _ => return Err(format!("bdm option `tolerance`: `{value}` is not a non-negative number")),
-                }
-            }
-            "interactions" => self.interactions = kw(&key, value, Interactions::NAMES, Interactions::parse)?,
-            _ => {
+        match self.set_declared(&key, value) {
+            Some(result) => result?,
+            None => {
                 return Err(format!(
                     "unknown bdm option `{key}`; {} (options: {})",
                     suggest(&key, KEYS),
@@ -371,9 +265,7 @@ impl BdmSettings {
                 ))
             }
         }
-        if key != "preset" {
-            self.preset = self.matching_preset();
-        }
+        self.preset = self.matching_preset();
         Ok(())
     }
 
@@ -381,31 +273,9 @@ impl BdmSettings {
     /// the modelling options match, or `custom`.
     pub fn entries(&self) -> BTreeMap<String, String> {
         let preset = self.matching_preset().map(Preset::as_str).unwrap_or("custom");
-        BTreeMap::from([
-            ("preset".to_string(), preset.to_string()),
-            ("probability_numerator".into(), self.probability_numerator.as_str().into()),
-            ("probability_denominator".into(), self.probability_denominator.as_str().into()),
-            ("vote_risk".into(), self.vote_risk.as_str().into()),
-            ("q".into(), format!("{}", self.q)),
-            ("t".into(), format!("{}", self.t)),
-            ("reference_point".into(), self.reference_point.as_str().into()),
-            ("risk".into(), self.risk.as_str().into()),
-            ("capitulation".into(), self.capitulation.as_str().into()),
-            ("offer_selection".into(), self.offer_selection.as_str().into()),
-            ("outcome".into(), self.outcome.as_str().into()),
-            ("scale".into(), self.scale.as_str().into()),
-            ("rounds".into(), self.rounds.to_string()),
-            ("convergence".into(), self.convergence.as_str().into()),
-            ("tolerance".into(), format!("{}", self.tolerance)),
-            ("interactions".into(), self.interactions.as_str().into()),
-        ])
-    }
-}
-
-fn probability(key: &str, value: &str) -> Result<f64, String> {
-    match value.parse::<f64>() {
-        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
-        _ => Err(format!("bdm option `{key}`: `{value}` is not a probability (a number from 0 to 1)")),
+        let mut m = BTreeMap::from([("preset".to_string(), preset.to_string())]);
+        self.declared_entries(&mut m);
+        m
     }
 }
 
@@ -416,55 +286,7 @@ pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<BdmSettings> {
     if let Some(p) = t.opt_keyword("preset", Preset::NAMES, Preset::parse, cx) {
         s.apply_preset(p);
     }
-    macro_rules! keyword {
-        ($key:literal, $field:ident, $ty:ident) => {
-            if let Some(v) = t.opt_keyword($key, $ty::NAMES, $ty::parse, cx) {
-                s.$field = v;
-            }
-        };
-    }
-    keyword!("probability_numerator", probability_numerator, Numerator);
-    keyword!("probability_denominator", probability_denominator, Denominator);
-    keyword!("vote_risk", vote_risk, VoteRisk);
-    keyword!("reference_point", reference_point, ReferencePoint);
-    keyword!("risk", risk, RiskModel);
-    keyword!("capitulation", capitulation, Capitulation);
-    keyword!("offer_selection", offer_selection, OfferSelection);
-    keyword!("outcome", outcome, Outcome);
-    keyword!("scale", scale, Scale);
-    keyword!("convergence", convergence, Convergence);
-    keyword!("interactions", interactions, Interactions);
-    for (key, field) in [("q", &mut s.q), ("t", &mut s.t)] {
-        if let Some(x) = t.opt_f64(key, cx) {
-            if (0.0..=1.0).contains(&x) {
-                *field = x;
-            } else {
-                let p = t.field_path(key);
-                let span = cx.span_of(&p).unwrap_or_else(|| t.span().clone());
-                cx.error(&p, &span, format!("`{key}` is {x}; it is a probability")).hint =
-                    Some("give a number from 0 to 1".into());
-            }
-        }
-    }
-    if let Some(x) = t.opt_f64("tolerance", cx) {
-        if x.is_finite() && x >= 0.0 {
-            s.tolerance = x;
-        } else {
-            let p = t.field_path("tolerance");
-            let span = cx.span_of(&p).unwrap_or_else(|| t.span().clone());
-            cx.error(&p, &span, format!("`tolerance` is {x}")).hint =
-                Some("give a non-negative fraction of the scale, e.g. 1e-6".into());
-        }
-    }
-    if let Some(r) = t.opt_u64("rounds", cx) {
-        if (1..=MAX_ROUNDS as u64).contains(&r) {
-            s.rounds = r as u32;
-        } else {
-            let p = t.field_path("rounds");
-            let span = cx.span_of(&p).unwrap_or_else(|| t.span().clone());
-            cx.error(&p, &span, format!("`rounds` is {r}")).hint = Some(format!("give 1 to {MAX_ROUNDS}"));
-        }
-    }
+    s.decode_declared(&mut t, cx);
     t.finish(cx);
     Some(s)
 }

@@ -4,6 +4,7 @@
 //! importers (KTAB's `<ModelParameters>`) and the CLI can both reach them. Each
 //! engine crate documents what its options mean.
 
+pub mod declare;
 pub mod bdm;
 pub mod nash;
 pub mod simulation;

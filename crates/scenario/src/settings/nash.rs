@@ -1,48 +1,57 @@
 //! Options of the Nash bargaining engine.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use crate::decode::{Cx, Table};
+use crate::diag::suggest;
 use crate::node::Node;
 
-/// What each actor gets if there is no agreement.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Disagreement {
-    /// The issue's status quo; issues without one fall back to `worst`.
-    #[default]
-    StatusQuo,
-    /// Each actor's worst point on the scale (everyone gains from any deal).
-    Worst,
-}
-
-impl Disagreement {
-    pub const NAMES: [&'static str; 2] = ["status_quo", "worst"];
-
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "status_quo" | "status-quo" => Some(Disagreement::StatusQuo),
-            "worst" => Some(Disagreement::Worst),
-            _ => None,
-        }
+crate::settings::declare::keyword_enum! {
+    /// What each actor gets if there is no agreement.
+    Disagreement {
+        /// The issue's status quo; issues without one fall back to `worst`.
+        StatusQuo = "status_quo",
+        /// Each actor's worst point on the scale (everyone gains from any deal).
+        Worst = "worst",
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NashSettings {
-    #[serde(default)]
-    pub disagreement: Disagreement,
+// The enum comes from `keyword_enum!`, which derives no `Default`.
+#[allow(clippy::derivable_impls)]
+impl Default for Disagreement {
+    fn default() -> Self {
+        Disagreement::StatusQuo
+    }
+}
+
+crate::settings::declare::declare_settings! {
+    engine = "nash";
+    /// Options of the Nash bargaining engine.
+    pub struct NashSettings {
+        opt disagreement: Disagreement = Disagreement::StatusQuo;
+    }
+}
+
+impl NashSettings {
+    /// Override one option from a `key=value` pair.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let key = key.trim().replace('-', "_");
+        self.set_declared(&key, value)
+            .unwrap_or_else(|| Err(format!("nash has no option `{key}`; {}", suggest(&key, Self::KEYS))))
+    }
+
+    /// Every option with its value, defaults included.
+    pub fn entries(&self) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        self.declared_entries(&mut m);
+        m
+    }
 }
 
 pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<NashSettings> {
     let mut t = Table::new(n, path, cx)?;
-    let disagreement = t.opt_keyword("disagreement", &Disagreement::NAMES, Disagreement::parse, cx).unwrap_or_default();
+    let mut s = NashSettings::default();
+    s.decode_declared(&mut t, cx);
     t.finish(cx);
-    Some(NashSettings { disagreement })
+    Some(s)
 }

@@ -14,10 +14,8 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
 use crate::decode::{Cx, Table};
+use crate::settings::declare::{signed_unit, unit, whole_in};
 use crate::diag::{suggest, Diagnostic, Diagnostics, Hints};
 use crate::model::{ActorKind, RelationKind, Scenario};
 use crate::node::{Node, Value};
@@ -29,35 +27,19 @@ pub const MAX_DEADLINE_ROUNDS: u32 = 10_000;
 /// Largest number of candidate outcomes the discretised negotiation may hold.
 pub const MAX_RESOLUTION: u32 = 1 << 20;
 
-/// Which channel(s) to simulate.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// Alternating offers between the two principals (Rubinstein 1982).
-    Direct,
-    /// A single text drafted by the mediator (Raiffa 1982).
-    Mediated,
-    /// Both, on the same Monte Carlo draws, for comparison.
-    #[default]
-    Both,
+crate::settings::declare::keyword_enum! {
+    /// Which channel(s) to simulate.
+    Channel {
+        /// Alternating offers between the two principals (Rubinstein 1982).
+        Direct = "direct",
+        /// A single text drafted by the mediator (Raiffa 1982).
+        Mediated = "mediated" | "mediation",
+        /// Both, on the same Monte Carlo draws, for comparison.
+        Both = "both",
+    }
 }
 
 impl Channel {
-    pub const NAMES: [&'static str; 3] = ["direct", "mediated", "both"];
-
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "direct" => Some(Channel::Direct),
-            "mediated" | "mediation" => Some(Channel::Mediated),
-            "both" => Some(Channel::Both),
-            _ => None,
-        }
-    }
-
     pub fn direct(self) -> bool {
         matches!(self, Channel::Direct | Channel::Both)
     }
@@ -67,243 +49,142 @@ impl Channel {
     }
 }
 
-/// How an actor's utility on an issue falls with distance from its ideal point.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Loss {
-    /// `1 − (d/R)²`: small concessions cost little, large ones a lot (risk-averse).
-    #[default]
-    Quadratic,
-    /// `1 − d/R`: every unit of distance costs the same.
-    Linear,
-}
-
-impl Loss {
-    pub const NAMES: [&'static str; 2] = ["quadratic", "linear"];
-
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "quadratic" => Some(Loss::Quadratic),
-            "linear" => Some(Loss::Linear),
-            _ => None,
-        }
+crate::settings::declare::keyword_enum! {
+    /// How an actor's utility on an issue falls with distance from its ideal point.
+    Loss {
+        /// `1 − (d/R)²`: small concessions cost little, large ones a lot (risk-averse).
+        Quadratic = "quadratic",
+        /// `1 − d/R`: every unit of distance costs the same.
+        Linear = "linear",
     }
 }
 
-/// What a ratifier (an actor holding a `veto` relation over a principal) checks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Ratification {
-    /// The deal lies inside every red line the ratifier states.
-    #[default]
-    RedLines,
-    /// As `red_lines`, and the ratifier prefers the deal to no deal.
-    RedLinesAndGain,
-}
-
-impl Ratification {
-    pub const NAMES: [&'static str; 2] = ["red_lines", "red_lines_and_gain"];
-
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().replace('-', "_").to_ascii_lowercase().as_str() {
-            "red_lines" => Some(Ratification::RedLines),
-            "red_lines_and_gain" => Some(Ratification::RedLinesAndGain),
-            _ => None,
-        }
+crate::settings::declare::keyword_enum! {
+    /// What a ratifier (an actor holding a `veto` relation over a principal) checks.
+    Ratification {
+        /// The deal lies inside every red line the ratifier states.
+        RedLines = "red_lines",
+        /// As `red_lines`, and the ratifier prefers the deal to no deal.
+        RedLinesAndGain = "red_lines_and_gain",
     }
 }
 
-/// The mediator of the `mediated` channel.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct MediatorSettings {
-    /// The mediating actor; default: the `from` of a `mediates` relation to a
-    /// principal, else the only actor of kind `mediator`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actor: Option<String>,
-    /// How imperfectly the mediator knows the parties: the standard deviation
-    /// of its error on each party's ideal points (as a fraction of each
-    /// issue's range) and, relatively, on their saliences. 0 = it knows them.
-    pub noise: f64,
-    /// How much the mediator leans towards `bias_toward`, 0–1: its first text
-    /// and its weighting of gains favour that party by this much.
-    pub bias: f64,
-    /// The principal the mediator leans towards (required when `bias` > 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bias_toward: Option<String>,
-}
-
-impl Default for MediatorSettings {
-    fn default() -> Self {
-        MediatorSettings { actor: None, noise: 0.1, bias: 0.0, bias_toward: None }
+crate::settings::declare::declare_settings! {
+    engine = "simulation";
+    /// The mediator of the `mediated` channel.
+    pub struct MediatorSettings {
+        /// The mediating actor; default: the `from` of a `mediates` relation to a
+        /// principal, else the only actor of kind `mediator`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        opt actor: Option<String> = None;
+        /// How imperfectly the mediator knows the parties: the standard deviation
+        /// of its error on each party's ideal points (as a fraction of each
+        /// issue's range) and, relatively, on their saliences. 0 = it knows them.
+        opt noise: f64 = 0.1, check unit;
+        /// How much the mediator leans towards `bias_toward`, 0–1: its first text
+        /// and its weighting of gains favour that party by this much.
+        opt bias: f64 = 0.0, check unit;
+        /// The principal the mediator leans towards (required when `bias` > 0).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        opt bias_toward: Option<String> = None;
     }
 }
 
-/// One principal's behaviour and outside option.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct PartySettings {
-    /// Its negotiation strategy in the direct channel (a demarche-negotiation
-    /// strategy name: `boulware`, `linear`, `conceder`, `tft`, `hardliner`, …).
-    pub strategy: String,
-    /// The share of Monte Carlo runs in which it stalls ("buys time") instead.
-    pub stall_probability: f64,
-    /// The strategy it uses when it stalls (default `staller`: holds near its
-    /// best for 80 % of the time, then concedes).
-    pub stall_strategy: String,
-    /// Its no-deal value relative to the status quo, in utility units (−1 to
-    /// 1): negative when no deal is worse than today (sanctions, snapback,
-    /// the other side's coercive options), positive when it is better.
-    pub no_deal: f64,
-    /// Standard deviation of `no_deal` across Monte Carlo runs.
-    pub no_deal_sd: f64,
-}
-
-impl Default for PartySettings {
-    fn default() -> Self {
-        PartySettings {
-            strategy: "boulware".into(),
-            stall_probability: 0.0,
-            stall_strategy: "staller".into(),
-            no_deal: 0.0,
-            no_deal_sd: 0.0,
-        }
+crate::settings::declare::declare_settings! {
+    engine = "simulation";
+    /// One principal's behaviour and outside option.
+    pub struct PartySettings {
+        /// Its negotiation strategy in the direct channel (a demarche-negotiation
+        /// strategy name: `boulware`, `linear`, `conceder`, `tft`, `hardliner`, …).
+        opt strategy: String = "boulware".into();
+        /// The share of Monte Carlo runs in which it stalls ("buys time") instead.
+        opt stall_probability: f64 = 0.0, check unit;
+        /// The strategy it uses when it stalls (default `staller`: holds near its
+        /// best for 80 % of the time, then concedes).
+        opt stall_strategy: String = "staller".into();
+        /// Its no-deal value relative to the status quo, in utility units (−1 to
+        /// 1): negative when no deal is worse than today (sanctions, snapback,
+        /// the other side's coercive options), positive when it is better.
+        opt no_deal: f64 = 0.0, check signed_unit;
+        /// Standard deviation of `no_deal` across Monte Carlo runs.
+        opt no_deal_sd: f64 = 0.0, check unit;
     }
 }
 
-/// The `[simulation]` table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, default)]
-pub struct SimulationSettings {
-    /// The two parties at the table (actor ids). Default: the two actors a
-    /// `mediates` relation points to, else the two most capable actors with stances.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub principals: Vec<String>,
-    /// Issues on the table (ids). Default: every issue both principals take a
-    /// stance on. Issues off the table stay at their status quo in any deal.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub agenda: Vec<String>,
-    /// The channel(s) to simulate.
-    pub channel: Channel,
-    /// Monte Carlo runs (1 to 1,000,000).
-    pub runs: u32,
-    /// Seed of the random draws; the same seed gives the same results.
-    pub seed: u64,
-    /// Rounds before the talks end without a deal (e.g. a snapback date).
-    pub deadline_rounds: u32,
-    /// Per-round discount factor in (0, 1]: the value of a deal reached after
-    /// r rounds is multiplied by discount^r (1 = no discounting).
-    pub discount: f64,
-    /// Shape of each actor's utility around its ideal point.
-    pub loss: Loss,
-    /// Most candidate deals the discretised negotiation holds (16 to 1,048,576).
-    pub resolution: u32,
-    /// How far an influencer's red lines move a principal's, as a multiple of
-    /// the `influences` weight (0 = influence moves ideal points only).
-    pub red_line_influence: f64,
-    /// What a ratifier checks before a deal stands.
-    pub ratification: Ratification,
-    pub mediator: MediatorSettings,
-    /// Per-principal settings, by actor id.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub parties: BTreeMap<String, PartySettings>,
-    /// Probability that each ratifier's veto binds in a run, by actor id.
-    /// Default: the `veto` relation's weight, else 1.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub ratifiers: BTreeMap<String, f64>,
-}
-
-impl Default for SimulationSettings {
-    fn default() -> Self {
-        SimulationSettings {
-            principals: Vec::new(),
-            agenda: Vec::new(),
-            channel: Channel::Both,
-            runs: 2000,
-            seed: 0,
-            deadline_rounds: 24,
-            discount: 1.0,
-            loss: Loss::Quadratic,
-            resolution: 4096,
-            red_line_influence: 1.0,
-            ratification: Ratification::RedLines,
-            mediator: MediatorSettings::default(),
-            parties: BTreeMap::new(),
-            ratifiers: BTreeMap::new(),
-        }
+crate::settings::declare::declare_settings! {
+    engine = "simulation";
+    /// The `[simulation]` table.
+    pub struct SimulationSettings {
+        /// The two parties at the table (actor ids). Default: the two actors a
+        /// `mediates` relation points to, else the two most capable actors with stances.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        opt principals: Vec<String> = Vec::new();
+        /// Issues on the table (ids). Default: every issue both principals take a
+        /// stance on. Issues off the table stay at their status quo in any deal.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        opt agenda: Vec<String> = Vec::new();
+        /// The channel(s) to simulate.
+        opt channel: Channel = Channel::Both;
+        /// Monte Carlo runs (1 to 1,000,000).
+        opt runs: u32 = 2000, check runs_range;
+        /// Seed of the random draws; the same seed gives the same results.
+        opt seed: u64 = 0;
+        /// Rounds before the talks end without a deal (e.g. a snapback date).
+        opt deadline_rounds: u32 = 24, check deadline_range;
+        /// Per-round discount factor in (0, 1]: the value of a deal reached after
+        /// r rounds is multiplied by discount^r (1 = no discounting).
+        opt discount: f64 = 1.0, check discount_range;
+        /// Shape of each actor's utility around its ideal point.
+        opt loss: Loss = Loss::Quadratic;
+        /// Most candidate deals the discretised negotiation holds (16 to 1,048,576).
+        opt resolution: u32 = 4096, check resolution_range;
+        /// How far an influencer's red lines move a principal's, as a multiple of
+        /// the `influences` weight (0 = influence moves ideal points only).
+        opt red_line_influence: f64 = 1.0, check unit;
+        /// What a ratifier checks before a deal stands.
+        opt ratification: Ratification = Ratification::RedLines;
+        special mediator: MediatorSettings = MediatorSettings::default();
+        /// Per-principal settings, by actor id.
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        special parties: BTreeMap<String, PartySettings> = BTreeMap::new();
+        /// Probability that each ratifier's veto binds in a run, by actor id.
+        /// Default: the `veto` relation's weight, else 1.
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        special ratifiers: BTreeMap<String, f64> = BTreeMap::new();
     }
 }
 
-/// Every key [`SimulationSettings::set`] accepts (for hints).
-pub const KEYS: &[&str] = &[
-    "principals",
-    "agenda",
-    "channel",
-    "runs",
-    "seed",
-    "deadline_rounds",
-    "discount",
-    "loss",
-    "resolution",
-    "red_line_influence",
-    "ratification",
-    "mediator.actor",
-    "mediator.noise",
-    "mediator.bias",
-    "mediator.bias_toward",
-    "parties.<actor>.strategy",
-    "parties.<actor>.stall_probability",
-    "parties.<actor>.stall_strategy",
-    "parties.<actor>.no_deal",
-    "parties.<actor>.no_deal_sd",
-    "ratifiers.<actor>",
-];
-
-const PARTY_KEYS: [&str; 5] = ["strategy", "stall_probability", "stall_strategy", "no_deal", "no_deal_sd"];
-const MEDIATOR_KEYS: [&str; 4] = ["actor", "noise", "bias", "bias_toward"];
-
-/// A number's allowed range, with the words used in messages.
-struct Range {
-    lo: f64,
-    hi: f64,
-    lo_open: bool,
-    what: &'static str,
+fn runs_range(x: &u32) -> Result<(), String> {
+    whole_in(u64::from(*x), 1, u64::from(MAX_RUNS))
 }
 
-impl Range {
-    const UNIT: Range = Range { lo: 0.0, hi: 1.0, lo_open: false, what: "between 0 and 1" };
-    const SIGNED_UNIT: Range = Range { lo: -1.0, hi: 1.0, lo_open: false, what: "between -1 and 1" };
-    const DISCOUNT: Range = Range { lo: 0.0, hi: 1.0, lo_open: true, what: "above 0 and at most 1" };
+fn deadline_range(x: &u32) -> Result<(), String> {
+    whole_in(u64::from(*x), 1, u64::from(MAX_DEADLINE_ROUNDS))
+}
 
-    fn check(&self, x: f64) -> bool {
-        x.is_finite() && x <= self.hi && if self.lo_open { x > self.lo } else { x >= self.lo }
+fn resolution_range(x: &u32) -> Result<(), String> {
+    whole_in(u64::from(*x), 16, u64::from(MAX_RESOLUTION))
+}
+
+fn discount_range(x: &f64) -> Result<(), String> {
+    if *x > 0.0 && *x <= 1.0 {
+        Ok(())
+    } else {
+        Err("must be a number above 0 and at most 1".into())
     }
 }
 
-fn number(key: &str, value: &str, range: &Range) -> Result<f64, String> {
-    match value.trim().parse::<f64>() {
-        Ok(x) if range.check(x) => Ok(x),
-        _ => Err(format!("simulation option `{key}`: `{value}` is not a number {}", range.what)),
-    }
-}
-
-fn whole(key: &str, value: &str, lo: u64, hi: u64) -> Result<u64, String> {
-    match value.trim().parse::<u64>() {
-        Ok(x) if (lo..=hi).contains(&x) => Ok(x),
-        _ => Err(format!("simulation option `{key}`: `{value}` is not a whole number from {lo} to {hi}")),
-    }
-}
-
-fn id_list(value: &str) -> Vec<String> {
-    value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+/// Every key [`SimulationSettings::set`] accepts (for hints and listings).
+pub fn keys() -> Vec<String> {
+    let mut k: Vec<String> = SimulationSettings::KEYS
+        .iter()
+        .filter(|k| !["mediator", "parties", "ratifiers"].contains(k))
+        .map(|k| k.to_string())
+        .collect();
+    k.extend(MediatorSettings::KEYS.iter().map(|f| format!("mediator.{f}")));
+    k.extend(PartySettings::KEYS.iter().map(|f| format!("parties.<actor>.{f}")));
+    k.push("ratifiers.<actor>".into());
+    k
 }
 
 impl SimulationSettings {
@@ -313,59 +194,37 @@ impl SimulationSettings {
         let key = key.trim();
         let value = value.trim();
         let parts: Vec<&str> = key.split('.').collect();
-        let kw =
-            |names: &[&str]| format!("simulation option `{key}`: unknown value `{value}`; {}", suggest(value, names));
+        let unknown = |what: &str, field: &str, known: &[&str]| {
+            Err(format!("unknown simulation option `{what}`; {}", suggest(field, known)))
+        };
         match parts.as_slice() {
-            ["principals"] => self.principals = id_list(value),
-            ["agenda"] => self.agenda = id_list(value),
-            ["channel"] => self.channel = Channel::parse(value).ok_or_else(|| kw(&Channel::NAMES))?,
-            ["runs"] => self.runs = whole(key, value, 1, MAX_RUNS as u64)? as u32,
-            ["seed"] => self.seed = whole(key, value, 0, u64::MAX)?,
-            ["deadline_rounds"] => self.deadline_rounds = whole(key, value, 1, MAX_DEADLINE_ROUNDS as u64)? as u32,
-            ["discount"] => self.discount = number(key, value, &Range::DISCOUNT)?,
-            ["loss"] => self.loss = Loss::parse(value).ok_or_else(|| kw(&Loss::NAMES))?,
-            ["resolution"] => self.resolution = whole(key, value, 16, MAX_RESOLUTION as u64)? as u32,
-            ["red_line_influence"] => self.red_line_influence = number(key, value, &Range::UNIT)?,
-            ["ratification"] => {
-                self.ratification = Ratification::parse(value).ok_or_else(|| kw(&Ratification::NAMES))?
+            ["mediator", field] => {
+                self.mediator.set_declared(field, value).unwrap_or_else(|| unknown(key, field, MediatorSettings::KEYS))
             }
-            ["mediator", field] => match *field {
-                "actor" => self.mediator.actor = (!value.is_empty()).then(|| value.to_owned()),
-                "noise" => self.mediator.noise = number(key, value, &Range::UNIT)?,
-                "bias" => self.mediator.bias = number(key, value, &Range::UNIT)?,
-                "bias_toward" => self.mediator.bias_toward = (!value.is_empty()).then(|| value.to_owned()),
-                other => {
-                    return Err(format!(
-                        "unknown simulation option `mediator.{other}`; {}",
-                        suggest(other, &MEDIATOR_KEYS)
-                    ))
-                }
-            },
             ["parties", actor, field] => {
-                let p = self.parties.entry((*actor).to_owned()).or_default();
-                match *field {
-                    "strategy" => p.strategy = value.to_owned(),
-                    "stall_probability" => p.stall_probability = number(key, value, &Range::UNIT)?,
-                    "stall_strategy" => p.stall_strategy = value.to_owned(),
-                    "no_deal" => p.no_deal = number(key, value, &Range::SIGNED_UNIT)?,
-                    "no_deal_sd" => p.no_deal_sd = number(key, value, &Range::UNIT)?,
-                    other => {
-                        return Err(format!(
-                            "unknown simulation option `parties.{actor}.{other}`; {}",
-                            suggest(other, &PARTY_KEYS)
-                        ))
-                    }
-                }
+                let mut p = self.party(actor);
+                p.set_declared(field, value).unwrap_or_else(|| unknown(key, field, PartySettings::KEYS))?;
+                self.parties.insert((*actor).to_owned(), p);
+                Ok(())
             }
             ["ratifiers", actor] => {
-                let x = number(key, value, &Range::UNIT)?;
+                let x = crate::settings::declare::parsed::<f64>("simulation", key, value, Some(unit))?;
                 self.ratifiers.insert((*actor).to_owned(), x);
+                Ok(())
+            }
+            [field] if !["mediator", "parties", "ratifiers"].contains(field) => {
+                self.set_declared(field, value).unwrap_or_else(|| {
+                    let known = keys();
+                    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                    unknown(key, key, &known)
+                })
             }
             _ => {
-                return Err(format!("unknown simulation option `{key}`; {}", suggest(key, KEYS)));
+                let known = keys();
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                unknown(key, key, &known)
             }
         }
-        Ok(())
     }
 
     /// The settings of `actor` (defaults when the table does not name it).
@@ -376,27 +235,14 @@ impl SimulationSettings {
     /// Every option and its value, defaults included, for reports.
     pub fn entries(&self) -> BTreeMap<String, String> {
         let mut m = BTreeMap::new();
-        m.insert("principals".into(), self.principals.join(","));
-        m.insert("agenda".into(), self.agenda.join(","));
-        m.insert("channel".into(), self.channel.as_str().into());
-        m.insert("runs".into(), self.runs.to_string());
-        m.insert("seed".into(), self.seed.to_string());
-        m.insert("deadline_rounds".into(), self.deadline_rounds.to_string());
-        m.insert("discount".into(), format!("{}", self.discount));
-        m.insert("loss".into(), self.loss.as_str().into());
-        m.insert("resolution".into(), self.resolution.to_string());
-        m.insert("red_line_influence".into(), format!("{}", self.red_line_influence));
-        m.insert("ratification".into(), self.ratification.as_str().into());
-        m.insert("mediator.actor".into(), self.mediator.actor.clone().unwrap_or_default());
-        m.insert("mediator.noise".into(), format!("{}", self.mediator.noise));
-        m.insert("mediator.bias".into(), format!("{}", self.mediator.bias));
-        m.insert("mediator.bias_toward".into(), self.mediator.bias_toward.clone().unwrap_or_default());
+        self.declared_entries(&mut m);
+        let mut mediator = BTreeMap::new();
+        self.mediator.declared_entries(&mut mediator);
+        m.extend(mediator.into_iter().map(|(k, v)| (format!("mediator.{k}"), v)));
         for (id, p) in &self.parties {
-            m.insert(format!("parties.{id}.strategy"), p.strategy.clone());
-            m.insert(format!("parties.{id}.stall_probability"), format!("{}", p.stall_probability));
-            m.insert(format!("parties.{id}.stall_strategy"), p.stall_strategy.clone());
-            m.insert(format!("parties.{id}.no_deal"), format!("{}", p.no_deal));
-            m.insert(format!("parties.{id}.no_deal_sd"), format!("{}", p.no_deal_sd));
+            let mut party = BTreeMap::new();
+            p.declared_entries(&mut party);
+            m.extend(party.into_iter().map(|(k, v)| (format!("parties.{id}.{k}"), v)));
         }
         for (id, w) in &self.ratifiers {
             m.insert(format!("ratifiers.{id}"), format!("{w}"));
@@ -513,49 +359,12 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
 
 pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<SimulationSettings> {
     let mut t = Table::new(n, path, cx)?;
-    let mut s = SimulationSettings {
-        principals: t.opt_str_list("principals", cx),
-        agenda: t.opt_str_list("agenda", cx),
-        ..Default::default()
-    };
-    if let Some(c) = t.opt_keyword("channel", &Channel::NAMES, Channel::parse, cx) {
-        s.channel = c;
-    }
-    if let Some(x) = bounded_u64(&mut t, "runs", 1, MAX_RUNS as u64, cx) {
-        s.runs = x as u32;
-    }
-    if let Some(x) = t.opt_u64("seed", cx) {
-        s.seed = x;
-    }
-    if let Some(x) = bounded_u64(&mut t, "deadline_rounds", 1, MAX_DEADLINE_ROUNDS as u64, cx) {
-        s.deadline_rounds = x as u32;
-    }
-    if let Some(x) = bounded_f64(&mut t, "discount", &Range::DISCOUNT, cx) {
-        s.discount = x;
-    }
-    if let Some(l) = t.opt_keyword("loss", &Loss::NAMES, Loss::parse, cx) {
-        s.loss = l;
-    }
-    if let Some(x) = bounded_u64(&mut t, "resolution", 16, MAX_RESOLUTION as u64, cx) {
-        s.resolution = x as u32;
-    }
-    if let Some(x) = bounded_f64(&mut t, "red_line_influence", &Range::UNIT, cx) {
-        s.red_line_influence = x;
-    }
-    if let Some(r) = t.opt_keyword("ratification", &Ratification::NAMES, Ratification::parse, cx) {
-        s.ratification = r;
-    }
+    let mut s = SimulationSettings::default();
+    s.decode_declared(&mut t, cx);
     if let Some(m) = t.take("mediator", cx) {
         let p = t.field_path("mediator");
         if let Some(mut mt) = Table::new(m, &p, cx) {
-            s.mediator.actor = mt.opt_str("actor", cx);
-            if let Some(x) = bounded_f64(&mut mt, "noise", &Range::UNIT, cx) {
-                s.mediator.noise = x;
-            }
-            if let Some(x) = bounded_f64(&mut mt, "bias", &Range::UNIT, cx) {
-                s.mediator.bias = x;
-            }
-            s.mediator.bias_toward = mt.opt_str("bias_toward", cx);
+            s.mediator.decode_declared(&mut mt, cx);
             mt.finish(cx);
         }
     }
@@ -565,21 +374,7 @@ pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<SimulationSett
             let pp = format!("{p}.{id}");
             let Some(mut pt) = Table::new(node, &pp, cx) else { continue };
             let mut party = PartySettings::default();
-            if let Some(x) = pt.opt_str("strategy", cx) {
-                party.strategy = x;
-            }
-            if let Some(x) = bounded_f64(&mut pt, "stall_probability", &Range::UNIT, cx) {
-                party.stall_probability = x;
-            }
-            if let Some(x) = pt.opt_str("stall_strategy", cx) {
-                party.stall_strategy = x;
-            }
-            if let Some(x) = bounded_f64(&mut pt, "no_deal", &Range::SIGNED_UNIT, cx) {
-                party.no_deal = x;
-            }
-            if let Some(x) = bounded_f64(&mut pt, "no_deal_sd", &Range::UNIT, cx) {
-                party.no_deal_sd = x;
-            }
+            party.decode_declared(&mut pt, cx);
             pt.finish(cx);
             s.parties.insert(id, party);
         }
@@ -589,7 +384,7 @@ pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<SimulationSett
         for (id, node) in entries(rn, &p, cx) {
             let pp = format!("{p}.{id}");
             if let Some(x) = crate::decode::reader::as_f64(node, &pp, cx) {
-                if Range::UNIT.check(x) {
+                if unit(&x).is_ok() {
                     s.ratifiers.insert(id, x);
                 } else {
                     cx.error(&pp, &node.span, format!("a veto's binding probability must be between 0 and 1, got {x}"));
@@ -626,30 +421,6 @@ fn entries<'n>(n: &'n Node, path: &str, cx: &mut Cx) -> Vec<(String, &'n Node)> 
             cx.error(path, &n.span, format!("expected a table keyed by actor id, found {}", n.type_name()));
             Vec::new()
         }
-    }
-}
-
-fn bounded_f64(t: &mut Table<'_>, key: &'static str, range: &Range, cx: &mut Cx) -> Option<f64> {
-    let x = t.opt_f64(key, cx)?;
-    if range.check(x) {
-        Some(x)
-    } else {
-        let p = t.field_path(key);
-        let span = cx.span_of(&p).unwrap_or_default();
-        cx.error(&p, &span, format!("`{key}` must be a number {}, got {x}", range.what));
-        None
-    }
-}
-
-fn bounded_u64(t: &mut Table<'_>, key: &'static str, lo: u64, hi: u64, cx: &mut Cx) -> Option<u64> {
-    let x = t.opt_u64(key, cx)?;
-    if (lo..=hi).contains(&x) {
-        Some(x)
-    } else {
-        let p = t.field_path(key);
-        let span = cx.span_of(&p).unwrap_or_default();
-        cx.error(&p, &span, format!("`{key}` must be a whole number from {lo} to {hi}, got {x}"));
-        None
     }
 }
 

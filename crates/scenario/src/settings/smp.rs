@@ -76,7 +76,31 @@ macro_rules! ktab_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        /// By KTAB's name (or an accepted spelling) or KTAB's integer code.
+        impl crate::settings::declare::OptionValue for $name {
+            fn from_text(text: &str) -> Result<Self, String> {
+                match text.parse::<i64>() {
+                    Ok(code) => $name::from_code(code).ok_or_else(|| {
+                        format!("{} code {code} is out of range: {}", $ktab, codes($name::NAMES))
+                    }),
+                    Err(_) => $name::parse(text)
+                        .ok_or_else(|| format!("unknown value `{text}`; {}", suggest(text, $name::NAMES))),
+                }
+            }
+            fn decode(t: &mut Table<'_>, key: &'static str, cx: &mut Cx) -> Option<Self> {
+                decode_param(t, key, $name::NAMES, $name::parse, $name::from_code, cx)
+            }
+            fn to_text(&self) -> String {
+                self.as_str().to_string()
+            }
+        }
     };
+}
+
+/// `0 Name, 1 Name, …` for an out-of-range code.
+fn codes(names: &[&str]) -> String {
+    names.iter().enumerate().map(|(i, n)| format!("{i} {n}")).collect::<Vec<_>>().join(", ")
 }
 
 fn normalise(s: &str) -> String {
@@ -202,36 +226,27 @@ ktab_enum! {
     }
 }
 
-/// How positions closer than KTAB's tolerance (0.1 on the 0–100 scale) are
-/// grouped when win probabilities are computed. Only the reported win
-/// probabilities (and the expected outcome) depend on it, not the positions.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum WinProbGrouping {
-    /// KTAB's: actors in input order, each joining the first earlier
-    /// representative within tolerance. Reproduces KTAB, but when two
-    /// positions are within tolerance without being equal, which one
-    /// represents the group depends on the order of the actors.
-    #[default]
-    Ktab,
-    /// The same rule applied to the positions in coordinate order, so that
-    /// relabelling the actors relabels the results.
-    Canonical,
+crate::settings::declare::keyword_enum! {
+    /// How positions closer than KTAB's tolerance (0.1 on the 0–100 scale) are
+    /// grouped when win probabilities are computed. Only the reported win
+    /// probabilities (and the expected outcome) depend on it, not the positions.
+    WinProbGrouping {
+        /// KTAB's: actors in input order, each joining the first earlier
+        /// representative within tolerance. Reproduces KTAB, but when two
+        /// positions are within tolerance without being equal, which one
+        /// represents the group depends on the order of the actors.
+        Ktab = "ktab",
+        /// The same rule applied to the positions in coordinate order, so that
+        /// relabelling the actors relabels the results.
+        Canonical = "canonical",
+    }
 }
 
-impl WinProbGrouping {
-    pub const NAMES: [&'static str; 2] = ["ktab", "canonical"];
-
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES[self as usize]
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match normalise(s).as_str() {
-            "ktab" => Some(WinProbGrouping::Ktab),
-            "canonical" => Some(WinProbGrouping::Canonical),
-            _ => None,
-        }
+// The enum comes from `keyword_enum!`, which derives no `Default`.
+#[allow(clippy::derivable_impls)]
+impl Default for WinProbGrouping {
+    fn default() -> Self {
+        WinProbGrouping::Ktab
     }
 }
 
@@ -254,103 +269,40 @@ pub struct IdealAdjustment {
     pub rate: f64,
 }
 
-/// Everything the smp engine can be told.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SmpSettings {
-    #[serde(default)]
-    pub victory_prob_model: VictoryProbModel,
-    #[serde(default)]
-    pub pce_model: PceModel,
-    #[serde(default)]
-    pub state_transitions: StateTransitions,
-    #[serde(default)]
-    pub voting_rule: VotingRule,
-    #[serde(default)]
-    pub big_r_adjust: BigRAdjust,
-    #[serde(default)]
-    pub big_r_range: BigRRange,
-    #[serde(default)]
-    pub third_party_commit: ThirdPartyCommit,
-    #[serde(default)]
-    pub inter_vec_brgn: InterVecBrgn,
-    #[serde(default)]
-    pub bargn_model: BargnModel,
-    /// Seed of the random draws in stochastic mode (demarche's own ChaCha
-    /// generator, not KTAB's Mersenne twister).
-    #[serde(default = "default_seed")]
-    pub seed: u64,
-    /// Turns at least before the movement test may stop the run (KTAB: 2).
-    #[serde(default = "default_min_turns")]
-    pub min_turns: u32,
-    /// Turns at most (KTAB: 100).
-    #[serde(default = "default_max_turns")]
-    pub max_turns: u32,
-    /// Stop when a turn's total movement falls below this fraction of the
-    /// first turn's (KTAB: 0.02).
-    #[serde(default = "default_movement_ratio")]
-    pub movement_ratio: f64,
-    /// Ideal-point accommodation; empty means the identity matrix.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ideal_adjustment: Vec<IdealAdjustment>,
-    /// Grouping of nearly equal positions for win probabilities.
-    #[serde(default)]
-    pub win_prob_grouping: WinProbGrouping,
-}
-
-fn default_seed() -> u64 {
-    KTAB_DEFAULT_SEED
-}
-fn default_min_turns() -> u32 {
-    2
-}
-fn default_max_turns() -> u32 {
-    100
-}
-fn default_movement_ratio() -> f64 {
-    0.02
-}
-
-impl Default for SmpSettings {
-    fn default() -> Self {
-        SmpSettings {
-            victory_prob_model: VictoryProbModel::default(),
-            pce_model: PceModel::default(),
-            state_transitions: StateTransitions::default(),
-            voting_rule: VotingRule::default(),
-            big_r_adjust: BigRAdjust::default(),
-            big_r_range: BigRRange::default(),
-            third_party_commit: ThirdPartyCommit::default(),
-            inter_vec_brgn: InterVecBrgn::default(),
-            bargn_model: BargnModel::default(),
-            seed: default_seed(),
-            min_turns: default_min_turns(),
-            max_turns: default_max_turns(),
-            movement_ratio: default_movement_ratio(),
-            ideal_adjustment: Vec::new(),
-            win_prob_grouping: WinProbGrouping::default(),
-        }
+crate::settings::declare::declare_settings! {
+    engine = "smp";
+    /// Everything the smp engine can be told. The nine KTAB parameters come
+    /// first, in KTAB's order (the integer list and `canonical_key` rely on it).
+    pub struct SmpSettings {
+        opt victory_prob_model: VictoryProbModel = VictoryProbModel::default();
+        opt pce_model: PceModel = PceModel::default();
+        opt state_transitions: StateTransitions = StateTransitions::default();
+        opt voting_rule: VotingRule = VotingRule::default();
+        opt big_r_adjust: BigRAdjust = BigRAdjust::default();
+        opt big_r_range: BigRRange = BigRRange::default();
+        opt third_party_commit: ThirdPartyCommit = ThirdPartyCommit::default();
+        opt inter_vec_brgn: InterVecBrgn = InterVecBrgn::default();
+        opt bargn_model: BargnModel = BargnModel::default();
+        /// Seed of the random draws in stochastic mode (demarche's own ChaCha
+        /// generator, not KTAB's Mersenne twister).
+        opt seed: u64 = KTAB_DEFAULT_SEED;
+        /// Turns at least before the movement test may stop the run (KTAB: 2).
+        opt min_turns: u32 = 2;
+        /// Turns at most (KTAB: 100).
+        opt max_turns: u32 = 100;
+        /// Stop when a turn's total movement falls below this fraction of the
+        /// first turn's (KTAB: 0.02).
+        opt movement_ratio: f64 = 0.02;
+        /// Ideal-point accommodation; empty means the identity matrix.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        special ideal_adjustment: Vec<IdealAdjustment> = Vec::new();
+        /// Grouping of nearly equal positions for win probabilities.
+        opt win_prob_grouping: WinProbGrouping = WinProbGrouping::Ktab;
     }
 }
 
 /// The settable keys, in KTAB's parameter order first.
-pub const KEYS: [&str; 15] = [
-    "victory_prob_model",
-    "pce_model",
-    "state_transitions",
-    "voting_rule",
-    "big_r_adjust",
-    "big_r_range",
-    "third_party_commit",
-    "inter_vec_brgn",
-    "bargn_model",
-    "seed",
-    "min_turns",
-    "max_turns",
-    "movement_ratio",
-    "ideal_adjustment",
-    "win_prob_grouping",
-];
+pub const KEYS: &[&str] = SmpSettings::KEYS;
 
 /// KTAB's parameter names, in list order.
 pub const KTAB_ORDER: [&str; 9] = [
@@ -383,10 +335,6 @@ fn canonical_key(key: &str) -> Option<&'static str> {
         .copied()
         .find(|c| normalise(c) == k)
         .or_else(|| KTAB_ORDER.iter().position(|n| normalise(n) == k).map(|i| KEYS[i]))
-}
-
-fn keyword<T: Copy>(key: &str, value: &str, names: &[&str], parse: fn(&str) -> Option<T>) -> Result<T, String> {
-    parse(value).ok_or_else(|| format!("unknown {key} `{value}`: {}", suggest(value, names)))
 }
 
 impl SmpSettings {
@@ -491,54 +439,15 @@ impl SmpSettings {
     /// the others. The settings are unchanged if the result would be invalid.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let Some(k) = canonical_key(key) else {
-            let hint = suggest(key, &KEYS);
+            let hint = suggest(key, KEYS);
             return Err(format!("unknown smp option `{key}`: {hint}"));
         };
-        let v = value.trim();
         let mut next = self.clone();
-        macro_rules! param {
-            ($field:ident, $ty:ty) => {{
-                next.$field = match v.parse::<i64>() {
-                    Ok(code) => <$ty>::from_code(code).ok_or_else(|| {
-                        format!(
-                            "{k} code {code} is out of range: {}",
-                            <$ty>::NAMES
-                                .iter()
-                                .enumerate()
-                                .map(|(i, n)| format!("{i} {n}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    })?,
-                    Err(_) => keyword(k, v, <$ty>::NAMES, <$ty>::parse)?,
-                }
-            }};
-        }
-        match k {
-            "victory_prob_model" => param!(victory_prob_model, VictoryProbModel),
-            "pce_model" => param!(pce_model, PceModel),
-            "state_transitions" => param!(state_transitions, StateTransitions),
-            "voting_rule" => param!(voting_rule, VotingRule),
-            "big_r_adjust" => param!(big_r_adjust, BigRAdjust),
-            "big_r_range" => param!(big_r_range, BigRRange),
-            "third_party_commit" => param!(third_party_commit, ThirdPartyCommit),
-            "inter_vec_brgn" => param!(inter_vec_brgn, InterVecBrgn),
-            "bargn_model" => param!(bargn_model, BargnModel),
-            "seed" => next.seed = v.parse().map_err(|_| format!("seed `{v}` is not a whole number 0..2^64"))?,
-            "min_turns" => next.min_turns = v.parse().map_err(|_| format!("min_turns `{v}` is not a whole number"))?,
-            "max_turns" => next.max_turns = v.parse().map_err(|_| format!("max_turns `{v}` is not a whole number"))?,
-            "movement_ratio" => {
-                next.movement_ratio = v.parse().map_err(|_| format!("movement_ratio `{v}` is not a number"))?
-            }
-            "win_prob_grouping" => {
-                next.win_prob_grouping = keyword(k, v, &WinProbGrouping::NAMES, WinProbGrouping::parse)?
-            }
-            _ => {
-                return Err(format!(
+        next.set_declared(k, value).unwrap_or_else(|| {
+            Err(format!(
                 "`{k}` cannot be set from one value; write `[[engines.smp.ideal_adjustment]]` tables in the scenario"
             ))
-            }
-        }
+        })?;
         next.check()?;
         *self = next;
         Ok(())
@@ -547,20 +456,8 @@ impl SmpSettings {
     /// Every option and its value as text, defaults included.
     pub fn entries(&self) -> BTreeMap<String, String> {
         let mut m = BTreeMap::new();
-        m.insert("victory_prob_model".into(), self.victory_prob_model.to_string());
-        m.insert("pce_model".into(), self.pce_model.to_string());
-        m.insert("state_transitions".into(), self.state_transitions.to_string());
-        m.insert("voting_rule".into(), self.voting_rule.to_string());
-        m.insert("big_r_adjust".into(), self.big_r_adjust.to_string());
-        m.insert("big_r_range".into(), self.big_r_range.to_string());
-        m.insert("third_party_commit".into(), self.third_party_commit.to_string());
-        m.insert("inter_vec_brgn".into(), self.inter_vec_brgn.to_string());
-        m.insert("bargn_model".into(), self.bargn_model.to_string());
+        self.declared_entries(&mut m);
         m.insert("ktab_params".into(), self.to_ktab_list());
-        m.insert("seed".into(), self.seed.to_string());
-        m.insert("min_turns".into(), self.min_turns.to_string());
-        m.insert("max_turns".into(), self.max_turns.to_string());
-        m.insert("movement_ratio".into(), self.movement_ratio.to_string());
         let adj = self
             .ideal_adjustment
             .iter()
@@ -568,7 +465,6 @@ impl SmpSettings {
             .collect::<Vec<_>>()
             .join(";");
         m.insert("ideal_adjustment".into(), if adj.is_empty() { "identity".into() } else { adj });
-        m.insert("win_prob_grouping".into(), self.win_prob_grouping.as_str().into());
         m
     }
 
@@ -657,51 +553,7 @@ pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<SmpSettings> {
     let mut t = Table::new(n, path, cx)?;
     let mut s = SmpSettings::default();
     let before = cx.diags.error_count();
-    macro_rules! param {
-        ($field:ident, $ty:ty) => {
-            if let Some(v) = decode_param(&mut t, stringify!($field), <$ty>::NAMES, <$ty>::parse, <$ty>::from_code, cx)
-            {
-                s.$field = v;
-            }
-        };
-    }
-    param!(victory_prob_model, VictoryProbModel);
-    param!(pce_model, PceModel);
-    param!(state_transitions, StateTransitions);
-    param!(voting_rule, VotingRule);
-    param!(big_r_adjust, BigRAdjust);
-    param!(big_r_range, BigRRange);
-    param!(third_party_commit, ThirdPartyCommit);
-    param!(inter_vec_brgn, InterVecBrgn);
-    param!(bargn_model, BargnModel);
-    if let Some(n) = t.take("seed", cx) {
-        let p = t.field_path("seed");
-        match &n.value {
-            Value::Integer(i) if *i >= 0 => s.seed = *i as u64,
-            Value::String(v) if v.trim().parse::<u64>().is_ok() => s.seed = v.trim().parse().unwrap_or(s.seed),
-            _ => {
-                cx.error(&p, &n.span, "seed must be a whole number from 0 to 2^64−1").hint =
-                    Some("seeds above 2^63 must be written as a string, e.g. \"15455440707583219804\"".into());
-            }
-        }
-    }
-    for (key, field) in [("min_turns", &mut s.min_turns), ("max_turns", &mut s.max_turns)] {
-        if let Some(v) = t.opt_u64(key, cx) {
-            match u32::try_from(v) {
-                Ok(v) => *field = v,
-                Err(_) => {
-                    let span = t.span().clone();
-                    cx.error(&t.field_path(key), &span, format!("{key} = {v} is too large"));
-                }
-            }
-        }
-    }
-    if let Some(v) = t.opt_f64("movement_ratio", cx) {
-        s.movement_ratio = v;
-    }
-    if let Some(v) = t.opt_keyword("win_prob_grouping", &WinProbGrouping::NAMES, WinProbGrouping::parse, cx) {
-        s.win_prob_grouping = v;
-    }
+    s.decode_declared(&mut t, cx);
     for (p, item) in t.list("ideal_adjustment", cx) {
         if let Some(mut e) = Table::new(item, &p, cx) {
             let actor = e.req_str("actor", cx);
