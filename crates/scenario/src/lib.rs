@@ -22,6 +22,7 @@ mod load;
 pub mod model;
 pub mod node;
 pub mod patch;
+pub mod reader;
 pub mod settings;
 pub mod validate;
 

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use crate::decode::{self, Cx};
+use crate::decode;
+use crate::reader::Cx;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::import;
 use crate::model::Scenario;

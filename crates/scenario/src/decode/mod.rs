@@ -2,12 +2,11 @@
 //! structural problem (missing fields, wrong types, unknown keys) on the way.
 //! Semantic checks (ranges, references, duplicates) live in [`crate::validate`].
 
-pub mod reader;
-
 use crate::model::*;
 use crate::node::{Node, Value};
+use crate::reader;
 use crate::settings;
-pub use reader::{Cx, Table};
+pub use crate::reader::{Cx, Table};
 
 /// Decode a whole scenario document. Returns the scenario even when some parts
 /// failed (those are left at defaults) so that validation can still run on the

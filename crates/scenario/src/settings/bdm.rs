@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::decode::{Cx, Table};
+use crate::reader::{Cx, Table};
 use crate::settings::declare::{non_negative, probability};
 use crate::diag::suggest;
 use crate::node::Node;

@@ -12,7 +12,7 @@
 //! others (a preset) are declared `special`: they are part of the struct, the
 //! keys and `Default`, and the engine's settings module handles them by hand.
 
-use crate::decode::{Cx, Table};
+use crate::reader::{Cx, Table};
 use crate::node::Value;
 
 /// A value an engine option can hold.
@@ -228,9 +228,9 @@ macro_rules! keyword_enum {
                 })
             }
             fn decode(
-                t: &mut $crate::decode::Table<'_>,
+                t: &mut $crate::reader::Table<'_>,
                 key: &'static str,
-                cx: &mut $crate::decode::Cx,
+                cx: &mut $crate::reader::Cx,
             ) -> Option<Self> {
                 t.opt_keyword(key, $name::NAMES, $name::parse, cx)
             }
@@ -314,7 +314,7 @@ macro_rules! declare_settings {
 
             /// Read every declared option present in `t`, with diagnostics.
             #[allow(unused_variables)]
-            fn decode_declared(&mut self, t: &mut $crate::decode::Table<'_>, cx: &mut $crate::decode::Cx) {
+            fn decode_declared(&mut self, t: &mut $crate::reader::Table<'_>, cx: &mut $crate::reader::Cx) {
                 $(
                     $crate::settings::declare::if_declared!($kind, {
                         let key = stringify!($field);

@@ -13,7 +13,7 @@ pub mod smp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::decode::{Cx, Table};
+use crate::reader::{Cx, Table};
 use crate::node::Node;
 
 pub use bdm::BdmSettings;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::decode::{Cx, Table};
+use crate::reader::{Cx, Table};
 use crate::diag::suggest;
 use crate::node::Node;
 

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::decode::{Cx, Table};
+use crate::reader::{Cx, Table};
 use crate::settings::declare::{signed_unit, unit, whole_in};
 use crate::diag::{suggest, Diagnostic, Diagnostics, Hints};
 use crate::model::{ActorKind, RelationKind, Scenario};
@@ -383,7 +383,7 @@ pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> Option<SimulationSett
         let p = t.field_path("ratifiers");
         for (id, node) in entries(rn, &p, cx) {
             let pp = format!("{p}.{id}");
-            if let Some(x) = crate::decode::reader::as_f64(node, &pp, cx) {
+            if let Some(x) = crate::reader::as_f64(node, &pp, cx) {
                 if unit(&x).is_ok() {
                     s.ratifiers.insert(id, x);
                 } else {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::decode::{Cx, Table};
+use crate::reader::{Cx, Table};
 use crate::diag::suggest;
 use crate::node::{Node, Value};
 
