@@ -33,8 +33,8 @@ pub enum XmlKind {
 }
 
 /// Classifies a parsed root element.
-pub fn classify(root: &Element) -> Option<XmlKind> {
-    match root.name.as_str() {
+pub(crate) fn classify(root: Element<'_>) -> Option<XmlKind> {
+    match root.name() {
         "negotiation_template" => Some(XmlKind::Domain),
         "utility_space" => {
             Some(XmlKind::Profile { uncertain: root.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("uncertain")) })
@@ -43,17 +43,15 @@ pub fn classify(root: &Element) -> Option<XmlKind> {
     }
 }
 
-fn find<'a>(el: &'a Element, name: &str) -> Option<&'a Element> {
-    if el.name == name {
-        return Some(el);
-    }
-    el.children.iter().find_map(|c| find(c, name))
+/// `el` or its first descendant named `name`, in file order.
+fn find<'a>(el: Element<'a>, name: &str) -> Option<Element<'a>> {
+    el.descendants().find(|d| d.name() == name)
 }
 
 /// Issues under `objective`, in document order (nested objectives are flattened).
-fn collect_issues<'a>(el: &'a Element, out: &mut Vec<&'a Element>) {
-    for c in &el.children {
-        match c.name.as_str() {
+fn collect_issues<'a>(el: Element<'a>, out: &mut Vec<Element<'a>>) {
+    for c in el.elements() {
+        match c.name() {
             "issue" => out.push(c),
             "objective" => collect_issues(c, out),
             _ => {}
@@ -61,11 +59,11 @@ fn collect_issues<'a>(el: &'a Element, out: &mut Vec<&'a Element>) {
     }
 }
 
-fn issue_type(el: &Element) -> String {
+fn issue_type(el: Element<'_>) -> String {
     ["type", "etype", "vtype"].iter().find_map(|k| el.attr(k)).unwrap_or("discrete").to_ascii_lowercase()
 }
 
-fn parse_issue(el: &Element) -> Result<Issue, NegotiationError> {
+fn parse_issue(el: Element<'_>) -> Result<Issue, NegotiationError> {
     let name = el.required("name")?.to_string();
     match issue_type(el).as_str() {
         "discrete" => {
@@ -79,17 +77,17 @@ fn parse_issue(el: &Element) -> Result<Issue, NegotiationError> {
         "real" => Issue::continuous(name, el.number("lowerbound")?, el.number("upperbound")?),
         other => Err(NegotiationError::invalid(format!(
             "line {}: issue '{name}' has unsupported type '{other}' (expected discrete, integer or real)",
-            el.line
+            el.line()
         ))),
     }
 }
 
-fn domain_from_objective(objective: &Element, name: &str) -> Result<GeniusDomain, NegotiationError> {
+fn domain_from_objective(objective: Element<'_>, name: &str) -> Result<GeniusDomain, NegotiationError> {
     let mut issue_els = Vec::new();
     collect_issues(objective, &mut issue_els);
     let mut issues = Vec::with_capacity(issue_els.len());
     let mut indices = Vec::with_capacity(issue_els.len());
-    for (k, el) in issue_els.iter().enumerate() {
+    for (k, el) in issue_els.into_iter().enumerate() {
         issues.push(parse_issue(el)?);
         indices.push(match el.attr("index") {
             Some(_) => el.integer("index")?,
@@ -101,7 +99,7 @@ fn domain_from_objective(objective: &Element, name: &str) -> Result<GeniusDomain
 
 /// Reads a domain from a parsed `negotiation_template` (or a profile, whose objective also
 /// lists the issues).
-pub fn read_domain(root: &Element, name: &str) -> Result<GeniusDomain, NegotiationError> {
+fn read_domain(root: Element<'_>, name: &str) -> Result<GeniusDomain, NegotiationError> {
     let objective = find(root, "objective")
         .ok_or_else(|| NegotiationError::invalid("no <objective> element: not a Genius domain"))?;
     domain_from_objective(objective, name)
@@ -109,10 +107,10 @@ pub fn read_domain(root: &Element, name: &str) -> Result<GeniusDomain, Negotiati
 
 /// Parses XML text and reads a domain from it.
 pub fn parse_domain(text: &str, name: &str) -> Result<GeniusDomain, NegotiationError> {
-    read_domain(&xml::parse(text)?, name)
+    xml::read(text, |root| read_domain(root, name))
 }
 
-fn reservation_and_discount(root: &Element) -> Result<(f64, Discount), NegotiationError> {
+fn reservation_and_discount(root: Element<'_>) -> Result<(f64, Discount), NegotiationError> {
     let reservation = match root.child("reservation") {
         Some(r) => r.number("value")?,
         None => 0.0,
@@ -133,11 +131,11 @@ fn reservation_and_discount(root: &Element) -> Result<(f64, Discount), Negotiati
 }
 
 /// Reads a profile over `domain` from a parsed `utility_space`.
-pub fn read_profile(root: &Element, domain: &GeniusDomain, name: &str) -> Result<Profile, NegotiationError> {
-    if root.name != "utility_space" {
+fn read_profile(root: Element<'_>, domain: &GeniusDomain, name: &str) -> Result<Profile, NegotiationError> {
+    if root.name() != "utility_space" {
         return Err(NegotiationError::invalid(format!(
             "root element is <{}>, not <utility_space>: not a Genius profile",
-            root.name
+            root.name()
         )));
     }
     let (reservation, discount) = reservation_and_discount(root)?;
@@ -155,10 +153,10 @@ pub fn read_profile(root: &Element, domain: &GeniusDomain, name: &str) -> Result
 
 /// Parses XML text and reads a profile over `domain`.
 pub fn parse_profile(text: &str, domain: &GeniusDomain, name: &str) -> Result<Profile, NegotiationError> {
-    read_profile(&xml::parse(text)?, domain, name)
+    xml::read(text, |root| read_profile(root, domain, name))
 }
 
-fn read_additive(objective: &Element, domain: &GeniusDomain) -> Result<AdditiveUtility, NegotiationError> {
+fn read_additive(objective: Element<'_>, domain: &GeniusDomain) -> Result<AdditiveUtility, NegotiationError> {
     let space = &domain.space;
     let mut issue_els = Vec::new();
     collect_issues(objective, &mut issue_els);
@@ -167,10 +165,10 @@ fn read_additive(objective: &Element, domain: &GeniusDomain) -> Result<AdditiveU
     for el in issue_els {
         let iname = el.required("name")?;
         let pos = space.issue_index(iname).ok_or_else(|| {
-            NegotiationError::invalid(format!("line {}: issue '{iname}' is not in the domain", el.line))
+            NegotiationError::invalid(format!("line {}: issue '{iname}' is not in the domain", el.line()))
         })?;
         if evaluators[pos].is_some() {
-            return Err(NegotiationError::invalid(format!("line {}: issue '{iname}' appears twice", el.line)));
+            return Err(NegotiationError::invalid(format!("line {}: issue '{iname}' appears twice", el.line())));
         }
         profile_indices[pos] = Some(match el.attr("index") {
             Some(_) => el.integer("index")?,
@@ -182,10 +180,10 @@ fn read_additive(objective: &Element, domain: &GeniusDomain) -> Result<AdditiveU
     for w in objective.children_named("weight") {
         let idx = w.integer("index")?;
         let pos = profile_indices.iter().position(|p| *p == Some(idx)).ok_or_else(|| {
-            NegotiationError::invalid(format!("line {}: weight for issue index {idx}, which has no issue", w.line))
+            NegotiationError::invalid(format!("line {}: weight for issue index {idx}, which has no issue", w.line()))
         })?;
         if weights[pos].is_some() {
-            return Err(NegotiationError::invalid(format!("line {}: two weights for issue index {idx}", w.line)));
+            return Err(NegotiationError::invalid(format!("line {}: two weights for issue index {idx}", w.line())));
         }
         weights[pos] = Some(w.number("value")?);
     }
@@ -200,7 +198,7 @@ fn read_additive(objective: &Element, domain: &GeniusDomain) -> Result<AdditiveU
     AdditiveUtility::new(space, ws, evs)
 }
 
-fn read_issue_evaluator(el: &Element, issue: &Issue) -> Result<IssueUtility, NegotiationError> {
+fn read_issue_evaluator(el: Element<'_>, issue: &Issue) -> Result<IssueUtility, NegotiationError> {
     match &issue.values {
         IssueValues::Categorical { .. } | IssueValues::Ordinal { .. } => {
             let card = issue.cardinality().unwrap_or(0) as usize;
@@ -210,20 +208,22 @@ fn read_issue_evaluator(el: &Element, issue: &Issue) -> Result<IssueUtility, Neg
                 let k = issue.index_of(value).ok_or_else(|| {
                     NegotiationError::invalid(format!(
                         "line {}: issue '{}' has no value '{value}' in the domain",
-                        item.line, issue.name
+                        item.line(),
+                        issue.name
                     ))
                 })? as usize;
                 let e = item.number("evaluation")?;
                 if e < 0.0 {
                     return Err(NegotiationError::invalid(format!(
                         "line {}: negative evaluation {e} for '{value}'",
-                        item.line
+                        item.line()
                     )));
                 }
                 if evals[k].replace(e).is_some() {
                     return Err(NegotiationError::invalid(format!(
                         "line {}: value '{value}' of issue '{}' evaluated twice",
-                        item.line, issue.name
+                        item.line(),
+                        issue.name
                     )));
                 }
             }
@@ -260,7 +260,7 @@ fn read_issue_evaluator(el: &Element, issue: &Issue) -> Result<IssueUtility, Neg
 ///   `ftype="constant" parameter0=".."`.
 ///
 /// `utilLowestValue`/`utilHighestValue` (the values at the issue's bounds) are also accepted.
-fn linear_evaluator(el: &Element, issue: &Issue, low: f64, high: f64) -> Result<IssueUtility, NegotiationError> {
+fn linear_evaluator(el: Element<'_>, issue: &Issue, low: f64, high: f64) -> Result<IssueUtility, NegotiationError> {
     let integer = matches!(issue.values, IssueValues::Integer { .. });
     let range_low = match el.child("range") {
         Some(r) if r.attr("lowerbound").is_some() => r.number("lowerbound")?,
@@ -275,7 +275,8 @@ fn linear_evaluator(el: &Element, issue: &Issue, low: f64, high: f64) -> Result<
     } else if ftype != "linear" {
         return Err(NegotiationError::invalid(format!(
             "line {}: issue '{}': evaluator type '{ftype}' is not supported (linear or constant)",
-            el.line, issue.name
+            el.line(),
+            issue.name
         )));
     } else if let (Some(s), Some(o)) = (on("slope").or(on("parameter1")), on("offset").or(on("parameter0"))) {
         let slope = if s.attr("slope").is_some() { s.number("slope")? } else { s.number("parameter1")? };
@@ -290,10 +291,11 @@ fn linear_evaluator(el: &Element, issue: &Issue, low: f64, high: f64) -> Result<
     Ok(IssueUtility::Linear(clamped_line(low, high, at_low, at_high)))
 }
 
-fn missing(el: &Element, issue: &Issue) -> NegotiationError {
+fn missing(el: Element<'_>, issue: &Issue) -> NegotiationError {
     NegotiationError::invalid(format!(
         "line {}: numeric issue '{}' needs an <evaluator> (slope/offset, parameter0/parameter1, or utilLowestValue/utilHighestValue)",
-        el.line, issue.name
+        el.line(),
+        issue.name
     ))
 }
 
@@ -313,7 +315,7 @@ fn clamped_line(low: f64, high: f64, a: f64, b: f64) -> Vec<(f64, f64)> {
 }
 
 fn read_hyper_rectangles(
-    objective: &Element,
+    objective: Element<'_>,
     domain: &GeniusDomain,
 ) -> Result<HyperRectangleUtility, NegotiationError> {
     let utility = find(objective, "utility")
@@ -326,37 +328,39 @@ fn read_hyper_rectangles(
             if agg != "sum" {
                 return Err(NegotiationError::invalid(format!(
                     "line {}: ufun aggregation '{agg}' is not supported (only 'sum')",
-                    ufun.line
+                    ufun.line()
                 )));
             }
         }
-        for child in &ufun.children {
-            if child.name != "hyperRectangle" {
+        for child in ufun.elements() {
+            if child.name() != "hyperRectangle" {
                 return Err(NegotiationError::invalid(format!(
                     "line {}: <{}> inside <ufun> is not supported (only <hyperRectangle>)",
-                    child.line, child.name
+                    child.line(),
+                    child.name()
                 )));
             }
             let mut bounds = Vec::new();
-            for b in &child.children {
-                if b.name != "INCLUDES" {
+            for b in child.elements() {
+                if b.name() != "INCLUDES" {
                     return Err(NegotiationError::invalid(format!(
                         "line {}: <{}> is not supported (only INCLUDES ranges)",
-                        b.line, b.name
+                        b.line(),
+                        b.name()
                     )));
                 }
                 let idx = b.integer("index")?;
                 let pos = domain.indices.iter().position(|&i| i == idx).ok_or_else(|| {
                     NegotiationError::invalid(format!(
                         "line {}: INCLUDES names issue index {idx}, which has no issue",
-                        b.line
+                        b.line()
                     ))
                 })?;
                 let (lo, hi) =
                     HyperRectangleUtility::index_range(&domain.space, pos, b.integer("min")?, b.integer("max")?)
                         .map_err(|e| match e {
                             NegotiationError::Invalid { message, .. } => {
-                                NegotiationError::invalid(format!("line {}: {message}", b.line))
+                                NegotiationError::invalid(format!("line {}: {message}", b.line()))
                             }
                             other => other,
                         })?;

@@ -8,7 +8,7 @@
 pub mod genius;
 pub mod geniusweb;
 pub mod tables;
-pub mod xml;
+mod xml;
 
 use std::path::{Path, PathBuf};
 
@@ -195,12 +195,12 @@ fn kind_of(path: &Path) -> Kind {
             Kind::Other
         };
     }
-    let root = match xml::parse(&text) {
-        Ok(r) => r,
+    let kind = match xml::read(&text, |root| Ok(genius::classify(root))) {
+        Ok(k) => k,
         Err(e) if meant_as_document(&text, false) => return Kind::Broken(e.in_file(path)),
         Err(e) => return Kind::NotADocument(e.to_string()),
     };
-    match genius::classify(&root) {
+    match kind {
         Some(genius::XmlKind::Domain) => Kind::Domain,
         Some(genius::XmlKind::Profile { uncertain: false }) => Kind::Profile,
         Some(genius::XmlKind::Profile { uncertain: true }) => Kind::UncertainProfile,
@@ -358,12 +358,10 @@ fn load_files(domain: &Path, profiles: &[PathBuf]) -> Result<LoadedDomain, Negot
             notes: Vec::new(),
         });
     }
-    let root = xml::parse(&text).map_err(|e| e.in_file(domain))?;
-    let gd = genius::read_domain(&root, &stem(domain)).map_err(|e| e.in_file(domain))?;
+    let gd = genius::parse_domain(&text, &stem(domain)).map_err(|e| e.in_file(domain))?;
     let out = every_profile(profiles, |p| {
         let ptext = read_text(p)?;
-        let proot = xml::parse(&ptext).map_err(|e| e.in_file(p))?;
-        genius::read_profile(&proot, &gd, &stem(p)).map_err(|e| e.in_file(p))
+        genius::parse_profile(&ptext, &gd, &stem(p)).map_err(|e| e.in_file(p))
     })?;
     Ok(LoadedDomain {
         space: gd.space,

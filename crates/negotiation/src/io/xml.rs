@@ -1,166 +1,154 @@
-//! A small, bounded XML element tree on top of quick-xml.
+//! Genius XML read with roxmltree, and attribute accessors whose errors name element and line.
 //!
-//! Genius files are tiny, so we read them into a tree and walk it. Safety: DOCTYPE
-//! declarations are refused (so no entity definitions can exist and nothing expands), only
-//! the five predefined entities and character references are resolved, and depth and element
-//! count are capped. Comments, processing instructions and whitespace may appear anywhere,
-//! including before the `<?xml ...?>` declaration (some Genius files start with a comment).
+//! Safety: DOCTYPE declarations are refused (so no entity definitions can exist and nothing
+//! expands; only the five predefined entities and character references resolve), and depth
+//! and element count are capped. Comments, processing instructions and whitespace may appear
+//! anywhere, including before the `<?xml ...?>` declaration (some Genius files start with a
+//! comment, which XML does not allow).
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use std::borrow::Cow;
+
+use roxmltree::{Document, Error, Node, ParsingOptions};
 
 use crate::error::NegotiationError;
 
 const MAX_DEPTH: usize = 128;
 const MAX_ELEMENTS: usize = 1_000_000;
+/// Bounds memory before elements are counted: whitespace and comments are nodes too.
+const MAX_NODES: u32 = 4 * MAX_ELEMENTS as u32;
 
-/// One element: its name, attributes (in file order) and child elements.
-#[derive(Debug, Clone, Default)]
-pub struct Element {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
-    pub children: Vec<Element>,
-    /// 1-based line where the element starts (for error messages).
-    pub line: usize,
+/// Parses `text` and hands its root element to `read`.
+pub fn read<T>(
+    text: &str,
+    read: impl FnOnce(Element<'_>) -> Result<T, NegotiationError>,
+) -> Result<T, NegotiationError> {
+    let text = without_late_declaration(text);
+    let options = ParsingOptions { allow_dtd: false, nodes_limit: MAX_NODES, ..ParsingOptions::default() };
+    let doc = Document::parse_with_options(&text, options).map_err(|e| parse_error(e, &text))?;
+    let mut elements = 0usize;
+    for el in doc.descendants().filter(Node::is_element) {
+        elements += 1;
+        // `ancestors` counts the element itself and the document node.
+        if elements > MAX_ELEMENTS || el.ancestors().nth(MAX_DEPTH + 1).is_some() {
+            return Err(NegotiationError::parse("XML too large or too deeply nested"));
+        }
+    }
+    read(Element(doc.root_element()))
 }
 
-impl Element {
+fn parse_error(e: Error, text: &str) -> NegotiationError {
+    NegotiationError::parse(match e {
+        Error::DtdDetected => format!(
+            "line {}: DOCTYPE declarations are not accepted (no DTDs or entity definitions)",
+            line_of(text, text.find("<!DOCTYPE").unwrap_or(0))
+        ),
+        Error::NoRootNode => "no XML element found".to_string(),
+        Error::NodesLimitReached => "XML too large".to_string(),
+        Error::UnclosedRootNode => {
+            format!("line {}: the file ends before every element is closed", line_of(text, text.len()))
+        }
+        Error::UnknownEntityReference(name, pos) => format!("line {}: undefined entity '&{name};'", pos.row),
+        e => {
+            let (pos, message) = (e.pos(), e.to_string());
+            let message = message.strip_suffix(&format!(" at {pos}")).unwrap_or(&message);
+            format!("line {}, column {}: malformed XML: {message}", pos.row, pos.col)
+        }
+    })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// `text` with an `<?xml ...?>` declaration that follows comments or whitespace blanked out
+/// (byte for byte, keeping line breaks, so positions hold). roxmltree only accepts one at the
+/// very start.
+fn without_late_declaration(text: &str) -> Cow<'_, str> {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    let bom = text.len() - rest.len();
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        match rest.strip_prefix("<!--").and_then(|r| r.find("-->").map(|end| &r[end + 3..])) {
+            Some(after) => rest = after,
+            None => break,
+        }
+    }
+    let at = text.len() - rest.len();
+    let declaration = rest.strip_prefix("<?xml").is_some_and(|r| r.starts_with([' ', '\t', '\r', '\n']));
+    let Some(end) = rest.find("?>").filter(|_| declaration && at > bom) else {
+        return Cow::Borrowed(text);
+    };
+    let blank: String = rest[..end + 2].bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }).collect();
+    let mut owned = text.to_string();
+    owned.replace_range(at..at + end + 2, &blank);
+    Cow::Owned(owned)
+}
+
+/// One element, with accessors whose errors name the element and its line.
+#[derive(Clone, Copy)]
+pub struct Element<'a>(Node<'a, 'a>);
+
+impl<'a> Element<'a> {
+    /// The element's (local) name.
+    pub fn name(&self) -> &'a str {
+        self.0.tag_name().name()
+    }
+
+    /// 1-based line where the element starts.
+    pub fn line(&self) -> usize {
+        self.0.document().text_pos_at(self.0.range().start).row as usize
+    }
+
     /// The attribute named `key` (case-sensitive).
-    pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    pub fn attr(&self, key: &str) -> Option<&'a str> {
+        self.0.attribute(key)
     }
 
     /// The attribute named `key`, or an error naming the element and line.
-    pub fn required(&self, key: &str) -> Result<&str, NegotiationError> {
-        self.attr(key).ok_or_else(|| {
-            NegotiationError::invalid(format!("line {}: <{}> has no '{key}' attribute", self.line, self.name))
-        })
+    pub fn required(&self, key: &str) -> Result<&'a str, NegotiationError> {
+        self.attr(key).ok_or_else(|| self.invalid(format!("has no '{key}' attribute")))
     }
 
-    /// A numeric attribute, or an error.
+    /// A finite numeric attribute, or an error.
     pub fn number(&self, key: &str) -> Result<f64, NegotiationError> {
         let text = self.required(key)?;
-        let x: f64 = text.trim().parse().map_err(|_| {
-            NegotiationError::invalid(format!("line {}: <{}> {key}=\"{text}\" is not a number", self.line, self.name))
-        })?;
-        if !x.is_finite() {
-            return Err(NegotiationError::invalid(format!(
-                "line {}: <{}> {key}=\"{text}\" is not finite",
-                self.line, self.name
-            )));
+        match text.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(x),
+            Ok(_) => Err(self.invalid(format!("{key}=\"{text}\" is not finite"))),
+            Err(_) => Err(self.invalid(format!("{key}=\"{text}\" is not a number"))),
         }
-        Ok(x)
     }
 
     /// An integer attribute, or an error.
     pub fn integer(&self, key: &str) -> Result<i64, NegotiationError> {
         let text = self.required(key)?;
-        text.trim().parse().map_err(|_| {
-            NegotiationError::invalid(format!("line {}: <{}> {key}=\"{text}\" is not an integer", self.line, self.name))
-        })
+        text.trim().parse().map_err(|_| self.invalid(format!("{key}=\"{text}\" is not an integer")))
+    }
+
+    /// Child elements, in file order.
+    pub fn elements(&self) -> impl Iterator<Item = Element<'a>> + 'a {
+        self.0.children().filter(Node::is_element).map(Element)
     }
 
     /// Child elements named `name`.
-    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
+    pub fn children_named<'n>(&self, name: &'n str) -> impl Iterator<Item = Element<'a>> + 'n
+    where
+        'a: 'n,
+    {
+        self.elements().filter(move |c| c.name() == name)
     }
 
     /// The first child element named `name`.
-    pub fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
+    pub fn child(&self, name: &str) -> Option<Element<'a>> {
+        self.elements().find(|c| c.name() == name)
     }
-}
 
-fn line_of(text: &str, offset: u64) -> usize {
-    let end = (offset as usize).min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
-}
+    /// This element and its descendants, in file order.
+    pub fn descendants(&self) -> impl Iterator<Item = Element<'a>> + 'a {
+        self.0.descendants().filter(Node::is_element).map(Element)
+    }
 
-fn start_element(text: &str, e: &BytesStart<'_>, offset: u64) -> Result<Element, NegotiationError> {
-    let name = e.name().as_ref().to_string();
-    let line = line_of(text, offset);
-    let mut attrs = Vec::new();
-    for a in e.attributes() {
-        let a = a.map_err(|err| NegotiationError::parse(format!("line {line}: bad attribute in <{name}>: {err}")))?;
-        let key = a.key.as_ref().to_string();
-        let value = a
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|err| NegotiationError::parse(format!("line {line}: attribute '{key}' of <{name}>: {err}")))?;
-        attrs.push((key, value.into_owned()));
+    fn invalid(&self, what: String) -> NegotiationError {
+        NegotiationError::invalid(format!("line {}: <{}> {what}", self.line(), self.name()))
     }
-    Ok(Element { name, attrs, children: Vec::new(), line })
-}
-
-/// Parses `text` into its root element.
-pub fn parse(text: &str) -> Result<Element, NegotiationError> {
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    let mut count = 0usize;
-    loop {
-        let offset = reader.buffer_position();
-        let event = reader.read_event().map_err(|err| {
-            NegotiationError::parse(format!("line {}: malformed XML: {err}", line_of(text, reader.error_position())))
-        })?;
-        match event {
-            Event::DocType(_) => {
-                return Err(NegotiationError::parse(format!(
-                    "line {}: DOCTYPE declarations are not accepted (no DTDs or entity definitions)",
-                    line_of(text, offset)
-                )))
-            }
-            Event::Start(_) | Event::Empty(_) if root.is_some() => {
-                return Err(NegotiationError::parse(format!(
-                    "line {}: content after the root element",
-                    line_of(text, offset)
-                )));
-            }
-            Event::Start(e) => {
-                count += 1;
-                if count > MAX_ELEMENTS || stack.len() >= MAX_DEPTH {
-                    return Err(NegotiationError::parse("XML too large or too deeply nested"));
-                }
-                stack.push(start_element(text, &e, offset)?);
-            }
-            Event::Empty(e) => {
-                count += 1;
-                if count > MAX_ELEMENTS {
-                    return Err(NegotiationError::parse("XML too large"));
-                }
-                let el = start_element(text, &e, offset)?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(el),
-                    None => root = Some(el),
-                }
-            }
-            Event::End(_) => {
-                let Some(el) = stack.pop() else {
-                    return Err(NegotiationError::parse(format!("line {}: unmatched end tag", line_of(text, offset))));
-                };
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(el),
-                    None => root = Some(el),
-                }
-            }
-            Event::Eof => break,
-            Event::GeneralRef(r) => {
-                // Text-level entity references: only character references are meaningful, and
-                // we never use element text, but an unknown entity is still an error.
-                let ok = r.is_char_ref() || matches!(r.as_ref(), "lt" | "gt" | "amp" | "apos" | "quot");
-                if !ok {
-                    return Err(NegotiationError::parse(format!(
-                        "line {}: undefined entity '&{};'",
-                        line_of(text, offset),
-                        r.as_ref()
-                    )));
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(open) = stack.last() {
-        return Err(NegotiationError::parse(format!("line {}: <{}> is never closed", open.line, open.name)));
-    }
-    root.ok_or_else(|| NegotiationError::parse("no XML element found"))
 }

@@ -303,3 +303,42 @@ fn a_profile_that_never_ends_is_refused() {
     let msg = err.to_string();
     assert!(msg.contains("/dev/zero") && msg.contains("bytes"), "{msg}");
 }
+
+#[test]
+fn every_doctype_form_is_refused_at_its_line() {
+    for doctype in [
+        r#"<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>"#,
+        r#"<!DOCTYPE negotiation_template SYSTEM "file:///etc/passwd">"#,
+        r#"<!DOCTYPE negotiation_template [<!ENTITY % p SYSTEM "http://example.invalid/p.dtd"> %p;]>"#,
+        r#"<!DOCTYPE negotiation_template [<!ENTITY x SYSTEM "file:///etc/passwd">]>"#,
+        "<!DOCTYPE negotiation_template>",
+    ] {
+        let text = format!("<?xml version=\"1.0\"?>\n\n{doctype}\n{DOMAIN}");
+        let err = genius::parse_domain(&text, "d").unwrap_err();
+        assert!(matches!(err, NegotiationError::Parse { .. }), "{doctype}: {err}");
+        assert!(err.to_string().contains("line 3: DOCTYPE declarations are not accepted"), "{doctype}: {err}");
+    }
+}
+
+#[test]
+fn deep_or_broken_xml_fails_cleanly_with_its_line() {
+    let n = 100_000;
+    let deep = format!("<negotiation_template>{}{}</negotiation_template>", "<x>".repeat(n), "</x>".repeat(n));
+    let err = genius::parse_domain(&deep, "d").unwrap_err();
+    assert!(err.to_string().contains("too deeply nested"), "{err}");
+    let err = genius::parse_domain(&"<x>".repeat(n), "d").unwrap_err();
+    assert!(matches!(err, NegotiationError::Parse { .. }), "{err}");
+    let err = genius::parse_domain("<negotiation_template>\n<objective>\n</negotiation_template>", "d").unwrap_err();
+    assert!(err.to_string().contains("line 3, column 1: malformed XML"), "{err}");
+    let err = genius::parse_domain("<negotiation_template>\n\n<objective name=\"&x;\"/></negotiation_template>", "d")
+        .unwrap_err();
+    assert!(err.to_string().contains("line 3: undefined entity '&x;'"), "{err}");
+    // Lines named by the reader are the element's own, also after a blanked-out declaration.
+    let text =
+        format!("<!-- c -->\n<?xml version=\"1.0\"\n encoding=\"UTF-8\"?>\n{}", DOMAIN.replace("name=\"Size\" ", ""));
+    let err = genius::parse_domain(&text, "d").unwrap_err();
+    assert!(err.to_string().contains("line 6: <issue> has no 'name' attribute"), "{err}");
+    // Whitespace alone before the declaration is tolerated too; `<?xml-stylesheet` is no declaration.
+    let text = format!("\n  <?xml version=\"1.0\"?><?xml-stylesheet href=\"a\"?>\n{DOMAIN}");
+    assert_eq!(genius::parse_domain(&text, "d").expect("domain").space.len(), 2);
+}

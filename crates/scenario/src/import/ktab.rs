@@ -25,6 +25,10 @@
 //! they never allocate by a count the file declares, refuse DOCTYPE
 //! declarations (so entity expansion cannot blow up) and limit nesting depth.
 
+use std::borrow::Cow;
+
+use roxmltree::{Document, Node, ParsingOptions};
+
 use crate::diag::{Diagnostic, Diagnostics, Hints, Span};
 use crate::model::*;
 use crate::settings::smp::{
@@ -358,191 +362,139 @@ pub fn parse_csv(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
 // ---------------------------------------------------------------------------------------------
 // XML
 
-/// An element as read: name, where its start tag begins, children and text.
-struct Element {
-    name: String,
-    span: Span,
-    children: Vec<Element>,
-    text: String,
-}
+/// An element of the parsed document.
+#[derive(Clone, Copy)]
+struct Element<'a>(Node<'a, 'a>);
 
-impl Element {
-    fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
+impl<'a> Element<'a> {
+    fn name(&self) -> &'a str {
+        self.0.tag_name().name()
     }
 
-    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
+    /// Where its start tag begins.
+    fn span(&self) -> Option<Span> {
+        let at = self.0.range().start;
+        Some(at..at)
     }
-}
 
-/// Parse the document into a tree, or report why not.
-fn read_tree(text: &str, d: &mut Diagnostics) -> Option<Element> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    let here = |p: u64| -> Span { (p as usize)..(p as usize) };
-    loop {
-        let before = reader.buffer_position();
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(e) => {
-                let at = reader.error_position();
-                d.push(Diagnostic::error("", format!("malformed XML: {e}")).with_span(Some(here(at))));
-                return None;
-            }
-        };
-        match event {
-            Event::DocType(_) => {
-                d.push(
-                    Diagnostic::error("", "DOCTYPE declarations are not accepted")
-                        .with_span(Some(here(before)))
-                        .with_hint("KTAB scenarios need no DTD; remove the <!DOCTYPE ...> line"),
-                );
-                return None;
-            }
-            Event::Start(e) | Event::Empty(e) if stack.len() >= MAX_XML_DEPTH => {
-                let name = e.name().as_ref().to_string();
-                d.push(
-                    Diagnostic::error("", format!("elements nest more than {MAX_XML_DEPTH} deep (at <{name}>)"))
-                        .with_span(Some(here(before))),
-                );
-                return None;
-            }
-            Event::Start(e) => {
-                let name = e.local_name().as_ref().to_string();
-                stack.push(Element { name, span: here(before), children: Vec::new(), text: String::new() });
-            }
-            Event::Empty(e) => {
-                let name = e.local_name().as_ref().to_string();
-                let el = Element { name, span: here(before), children: Vec::new(), text: String::new() };
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(el),
-                    None => {
-                        if root.is_none() {
-                            root = Some(el);
-                        }
-                    }
-                }
-            }
-            Event::End(_) => {
-                let Some(el) = stack.pop() else {
-                    d.push(Diagnostic::error("", "closing tag without an opening tag").with_span(Some(here(before))));
-                    return None;
-                };
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(el),
-                    None => {
-                        if root.is_some() {
-                            d.push(
-                                Diagnostic::error("", "more than one root element").with_span(Some(el.span.clone())),
-                            );
-                            return None;
-                        }
-                        root = Some(el);
-                    }
-                }
-            }
-            Event::Text(t) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml10_content());
-                } else if !t.xml10_content().trim().is_empty() {
-                    d.push(Diagnostic::error("", "text outside the root element").with_span(Some(here(before))));
-                    return None;
-                }
-            }
-            Event::CData(t) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml10_content());
-                }
-            }
-            Event::GeneralRef(r) => {
-                let resolved: Option<String> = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c.to_string()),
-                    Ok(None) => quick_xml::escape::resolve_xml_entity(&r.xml10_content()).map(str::to_string),
-                    Err(_) => None,
-                };
-                match resolved {
-                    Some(s) => {
-                        if let Some(top) = stack.last_mut() {
-                            top.text.push_str(&s);
-                        }
-                    }
-                    None => {
-                        d.push(
-                            Diagnostic::error("", format!("unknown entity `&{};`", r.xml10_content()))
-                                .with_span(Some(here(before)))
-                                .with_hint("only XML's predefined entities (&amp; &lt; &gt; &quot; &apos;) and character references are allowed"),
-                        );
-                        return None;
-                    }
-                }
-            }
-            Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+    /// Its own text (CDATA and entities resolved, not its children's), trimmed.
+    fn text(&self) -> Cow<'a, str> {
+        let mut texts = self.0.children().filter(Node::is_text).filter_map(|t| t.text());
+        let first = texts.next().unwrap_or("");
+        match texts.next() {
+            None => Cow::Borrowed(first.trim()),
+            Some(second) => Cow::Owned([first, second].into_iter().chain(texts).collect::<String>().trim().to_string()),
         }
     }
-    if let Some(open) = stack.last() {
-        d.push(Diagnostic::error("", format!("<{}> is never closed", open.name)).with_span(Some(open.span.clone())));
-        return None;
+
+    fn children(&self) -> impl Iterator<Item = Element<'a>> + 'a {
+        self.0.children().filter(Node::is_element).map(Element)
     }
-    if root.is_none() {
-        d.push(Diagnostic::error("", "no XML element found").with_hint("a KTAB scenario is a <Scenario> element"));
+
+    fn child(&self, name: &str) -> Option<Element<'a>> {
+        self.children().find(|c| c.name() == name)
     }
-    root
+
+    fn all<'n>(&self, name: &'n str) -> impl Iterator<Item = Element<'a>> + 'n
+    where
+        'a: 'n,
+    {
+        self.children().filter(move |c| c.name() == name)
+    }
 }
 
-fn at(el: &Element) -> impl Fn(Diagnostic) -> Diagnostic + '_ {
-    move |x: Diagnostic| x.with_span(Some(el.span.clone()))
+/// Parse the document, or report why not.
+fn read_tree<'t>(text: &'t str, d: &mut Diagnostics) -> Option<Document<'t>> {
+    let options = ParsingOptions { allow_dtd: false, ..ParsingOptions::default() };
+    let doc = match Document::parse_with_options(text, options) {
+        Ok(doc) => doc,
+        Err(e) => {
+            d.push(parse_error(e, text));
+            return None;
+        }
+    };
+    // `ancestors` counts the element itself and the document node.
+    if let Some(el) = doc.descendants().find(|n| n.is_element() && n.ancestors().nth(MAX_XML_DEPTH + 1).is_some()) {
+        let el = Element(el);
+        d.push(
+            Diagnostic::error("", format!("elements nest more than {MAX_XML_DEPTH} deep (at <{}>)", el.name()))
+                .with_span(el.span()),
+        );
+        return None;
+    }
+    Some(doc)
+}
+
+fn parse_error(e: roxmltree::Error, text: &str) -> Diagnostic {
+    use roxmltree::Error;
+    let at = |offset: usize| Some(offset..offset);
+    match e {
+        Error::DtdDetected => Diagnostic::error("", "DOCTYPE declarations are not accepted")
+            .with_span(at(text.find("<!DOCTYPE").unwrap_or(0)))
+            .with_hint("KTAB scenarios need no DTD; remove the <!DOCTYPE ...> line"),
+        Error::NoRootNode => {
+            Diagnostic::error("", "no XML element found").with_hint("a KTAB scenario is a <Scenario> element")
+        }
+        Error::UnclosedRootNode => {
+            Diagnostic::error("", "the file ends before every element is closed").with_span(at(text.len()))
+        }
+        Error::UnknownEntityReference(name, pos) => Diagnostic::error("", format!("unknown entity `&{name};`"))
+            .with_location(pos.row as usize, pos.col as usize)
+            .with_hint(
+                "only XML's predefined entities (&amp; &lt; &gt; &quot; &apos;) and character references are allowed",
+            ),
+        e => {
+            let (pos, message) = (e.pos(), e.to_string());
+            let message = message.strip_suffix(&format!(" at {pos}")).unwrap_or(&message);
+            Diagnostic::error("", format!("malformed XML: {message}")).with_location(pos.row as usize, pos.col as usize)
+        }
+    }
+}
+
+fn at<'a>(el: Element<'a>) -> impl Fn(Diagnostic) -> Diagnostic + 'a {
+    move |x: Diagnostic| x.with_span(el.span())
 }
 
 /// Warn about children we do not read.
-fn unknown_children(el: &Element, known: &[&str], path: &str, d: &mut Diagnostics, hints: &mut Hints) {
-    for c in &el.children {
-        if !known.contains(&c.name.as_str()) {
+fn unknown_children(el: Element<'_>, known: &[&str], path: &str, d: &mut Diagnostics, hints: &mut Hints) {
+    for c in el.children() {
+        if !known.contains(&c.name()) {
             d.push(
                 Diagnostic::warning(
                     path,
-                    format!("<{}> inside <{}> is not part of KTAB's format; ignored", c.name, el.name),
+                    format!("<{}> inside <{}> is not part of KTAB's format; ignored", c.name(), el.name()),
                 )
-                .with_span(Some(c.span.clone()))
-                .with_hint(hints.suggest(&c.name, known)),
+                .with_span(c.span())
+                .with_hint(hints.suggest(c.name(), known)),
             );
         }
     }
 }
 
 /// The trimmed text of a required child, or an error.
-fn required_text<'a>(el: &'a Element, name: &str, path: &str, d: &mut Diagnostics) -> Option<&'a str> {
+fn required_text<'a>(el: Element<'a>, name: &str, path: &str, d: &mut Diagnostics) -> Option<Cow<'a, str>> {
     match el.child(name) {
-        Some(c) if !c.text.trim().is_empty() => Some(c.text.trim()),
+        Some(c) if !c.text().is_empty() => Some(c.text()),
         Some(c) => {
-            d.push(
-                Diagnostic::error(format!("{path}.{name}"), format!("<{name}> is empty"))
-                    .with_span(Some(c.span.clone())),
-            );
+            d.push(Diagnostic::error(format!("{path}.{name}"), format!("<{name}> is empty")).with_span(c.span()));
             None
         }
         None => {
             d.push(
-                Diagnostic::error(format!("{path}.{name}"), format!("<{}> has no <{name}>", el.name))
-                    .with_span(Some(el.span.clone())),
+                Diagnostic::error(format!("{path}.{name}"), format!("<{}> has no <{name}>", el.name()))
+                    .with_span(el.span()),
             );
             None
         }
     }
 }
 
-fn number(el: &Element, path: &str, d: &mut Diagnostics) -> Option<f64> {
-    let t = el.text.trim();
+fn number(el: Element<'_>, path: &str, d: &mut Diagnostics) -> Option<f64> {
+    let t = el.text();
     match t.parse::<f64>() {
         Ok(x) => Some(x),
         Err(_) => {
-            d.push(
-                Diagnostic::error(path, format!("<{}> `{t}` is not a number", el.name))
-                    .with_span(Some(el.span.clone())),
-            );
+            d.push(Diagnostic::error(path, format!("<{}> `{t}` is not a number", el.name())).with_span(el.span()));
             None
         }
     }
@@ -550,30 +502,31 @@ fn number(el: &Element, path: &str, d: &mut Diagnostics) -> Option<f64> {
 
 pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     let mut d = Diagnostics::new();
-    let Some(root) = read_tree(text, &mut d) else {
+    let Some(doc) = read_tree(text, &mut d) else {
         return (None, d);
     };
+    let root = Element(doc.root_element());
     let mut hints = Hints::default();
-    if root.name != "Scenario" {
+    if root.name() != "Scenario" {
         d.push(
-            Diagnostic::error("", format!("the root element is <{}>, not <Scenario>", root.name))
-                .with_span(Some(root.span.clone())),
+            Diagnostic::error("", format!("the root element is <{}>, not <Scenario>", root.name()))
+                .with_span(root.span()),
         );
         return (None, d);
     }
     unknown_children(
-        &root,
+        root,
         &["name", "desc", "prngSeed", "ModelParameters", "Dimensions", "Actors", "IdealAdjustment"],
         "",
         &mut d,
         &mut hints,
     );
-    let name = root.child("name").map(|e| e.text.trim().to_string()).unwrap_or_default();
-    let desc = root.child("desc").map(|e| e.text.trim().to_string()).unwrap_or_default();
+    let name = root.child("name").map(|e| e.text().to_string()).unwrap_or_default();
+    let desc = root.child("desc").map(|e| e.text().to_string()).unwrap_or_default();
     let mut settings = SmpSettings::default();
     let mut has_settings = false;
     if let Some(seed) = root.child("prngSeed") {
-        match seed.text.trim().parse::<u64>() {
+        match seed.text().parse::<u64>() {
             Ok(s) => {
                 settings.seed = s;
                 has_settings = true;
@@ -581,9 +534,9 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
             Err(_) => d.push(
                 Diagnostic::error(
                     "seed",
-                    format!("<prngSeed> `{}` is not a whole number from 0 to 2^64−1", seed.text.trim()),
+                    format!("<prngSeed> `{}` is not a whole number from 0 to 2^64−1", seed.text()),
                 )
-                .with_span(Some(seed.span.clone())),
+                .with_span(seed.span()),
             ),
         }
     }
@@ -597,53 +550,44 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     match root.child("Dimensions") {
         None => d.push(
             Diagnostic::error("Dimensions", "<Scenario> has no <Dimensions>")
-                .with_span(Some(root.span.clone()))
+                .with_span(root.span())
                 .with_hint("list the dimensions as <Dimensions><dName>...</dName></Dimensions>"),
         ),
         Some(de) => {
             unknown_children(de, &["dName"], "Dimensions", &mut d, &mut hints);
             for (k, dn) in de.all("dName").enumerate() {
-                if dn.text.trim().is_empty() {
-                    d.push(
-                        Diagnostic::error(format!("Dimensions[{k}]"), "<dName> is empty")
-                            .with_span(Some(dn.span.clone())),
-                    );
+                if dn.text().is_empty() {
+                    d.push(Diagnostic::error(format!("Dimensions[{k}]"), "<dName> is empty").with_span(dn.span()));
                 }
-                dims.push(dn.text.trim().to_string());
+                dims.push(dn.text().to_string());
             }
             if dims.is_empty() {
-                d.push(
-                    Diagnostic::error("Dimensions", "<Dimensions> lists no <dName>").with_span(Some(de.span.clone())),
-                );
+                d.push(Diagnostic::error("Dimensions", "<Dimensions> lists no <dName>").with_span(de.span()));
             }
         }
     }
 
     // Actors.
     let mut actors = Vec::new();
-    let mut actor_els = Vec::new();
     match root.child("Actors") {
-        None => d.push(Diagnostic::error("Actors", "<Scenario> has no <Actors>").with_span(Some(root.span.clone()))),
+        None => d.push(Diagnostic::error("Actors", "<Scenario> has no <Actors>").with_span(root.span())),
         Some(ae) => {
             unknown_children(ae, &["Actor"], "Actors", &mut d, &mut hints);
             for (i, el) in ae.all("Actor").enumerate() {
                 if i >= limits::MAX_ACTORS {
                     d.push(
                         Diagnostic::error("Actors", format!("more than {} actors", limits::MAX_ACTORS))
-                            .with_span(Some(el.span.clone())),
+                            .with_span(el.span()),
                     );
                     break;
                 }
-                if let Some(a) = actor(el, i, &dims, &mut d, &mut hints) {
-                    actors.push(a);
-                    actor_els.push(el);
-                }
+                actors.extend(actor(el, i, &dims, &mut d, &mut hints));
             }
             let count = ae.all("Actor").count();
             if count < MIN_ACTORS {
                 d.push(
                     Diagnostic::error("Actors", format!("the SMP needs at least {MIN_ACTORS} actors; found {count}"))
-                        .with_span(Some(ae.span.clone())),
+                        .with_span(ae.span()),
                 );
             }
         }
@@ -670,8 +614,7 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
                 Some(el) => number(el, &format!("{path}.adjust"), &mut d),
                 None => {
                     d.push(
-                        Diagnostic::error(format!("{path}.adjust"), "<iaPair> has no <adjust>")
-                            .with_span(Some(pair.span.clone())),
+                        Diagnostic::error(format!("{path}.adjust"), "<iaPair> has no <adjust>").with_span(pair.span()),
                     );
                     None
                 }
@@ -682,7 +625,7 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
                     None => {
                         d.push(
                             Diagnostic::error(path.clone(), format!("<iaPair> names `{n}`, which is not an actor"))
-                                .with_span(Some(pair.span.clone()))
+                                .with_span(pair.span())
                                 .with_hint(hints.suggest(n, &known_names)),
                         );
                         None
@@ -690,13 +633,13 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
                 }
             };
             let (Some(who), Some(toward), Some(rate)) = (who, toward, rate) else { continue };
-            let (Some(a), Some(b)) = (find(who, &mut d, &mut hints), find(toward, &mut d, &mut hints)) else {
+            let (Some(a), Some(b)) = (find(&who, &mut d, &mut hints), find(&toward, &mut d, &mut hints)) else {
                 continue;
             };
             if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
                 d.push(
                     Diagnostic::error(format!("{path}.adjust"), format!("adjust must be between 0 and 1, got {rate}"))
-                        .with_span(Some(pair.span.clone())),
+                        .with_span(pair.span()),
                 );
                 continue;
             }
@@ -729,7 +672,7 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
             if total > 1.0 + 1e-10 {
                 d.push(
                     Diagnostic::error("IdealAdjustment", format!("the adjustment rates of `{id}` add up to {total}, more than 1"))
-                        .with_span(Some(ia.span.clone()))
+                        .with_span(ia.span())
                         .with_hint("an actor's own rate starts at 1 (its ideal follows its position); set it lower with an iaPair to itself"),
                 );
             }
@@ -742,27 +685,23 @@ pub fn parse_xml(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     (Some(build(raw, label, "XML", has_settings.then_some(settings))), d)
 }
 
-fn actor(el: &Element, i: usize, dims: &[String], d: &mut Diagnostics, hints: &mut Hints) -> Option<RawActor> {
+fn actor(el: Element<'_>, i: usize, dims: &[String], d: &mut Diagnostics, hints: &mut Hints) -> Option<RawActor> {
     let path = format!("actors[{i}]");
     unknown_children(el, &["name", "description", "capability", "Position", "Salience"], &path, d, hints);
     let before = d.error_count();
-    let name = required_text(el, "name", &path, d).unwrap_or("").to_string();
-    let desc = el.child("description").map(|e| e.text.trim().to_string()).unwrap_or_default();
+    let name = required_text(el, "name", &path, d).unwrap_or_default().into_owned();
+    let desc = el.child("description").map(|e| e.text().to_string()).unwrap_or_default();
     let cap = match el.child("capability") {
         Some(c) => number(c, &format!("{path}.capability"), d),
         None => {
-            d.push(
-                Diagnostic::error(format!("{path}.capability"), "<Actor> has no <capability>")
-                    .with_span(Some(el.span.clone())),
-            );
+            d.push(Diagnostic::error(format!("{path}.capability"), "<Actor> has no <capability>").with_span(el.span()));
             None
         }
     };
     let vector = |group: &str, item: &str, d: &mut Diagnostics, hints: &mut Hints| -> Option<Vec<f64>> {
         let Some(g) = el.child(group) else {
             d.push(
-                Diagnostic::error(format!("{path}.{group}"), format!("<Actor> has no <{group}>"))
-                    .with_span(Some(el.span.clone())),
+                Diagnostic::error(format!("{path}.{group}"), format!("<Actor> has no <{group}>")).with_span(el.span()),
             );
             return None;
         };
@@ -781,7 +720,7 @@ fn actor(el: &Element, i: usize, dims: &[String], d: &mut Diagnostics, hints: &m
                     format!("{path}.{group}"),
                     format!("<{group}> has {} <{item}> values, but there are {} dimensions", out.len(), dims.len()),
                 )
-                .with_span(Some(g.span.clone())),
+                .with_span(g.span()),
             );
             return None;
         }
@@ -799,7 +738,7 @@ fn actor(el: &Element, i: usize, dims: &[String], d: &mut Diagnostics, hints: &m
     Some(a)
 }
 
-fn model_parameters(mp: &Element, s: &mut SmpSettings, d: &mut Diagnostics, hints: &mut Hints) {
+fn model_parameters(mp: Element<'_>, s: &mut SmpSettings, d: &mut Diagnostics, hints: &mut Hints) {
     macro_rules! param {
         ($field:ident, $ty:ty) => {{
             let tag = <$ty>::KTAB_NAME;
@@ -809,17 +748,14 @@ fn model_parameters(mp: &Element, s: &mut SmpSettings, d: &mut Diagnostics, hint
                         format!("ModelParameters.{tag}"),
                         format!("<ModelParameters> has no <{tag}>; using KTAB's default {}", <$ty>::default()),
                     )
-                    .with_span(Some(mp.span.clone())),
+                    .with_span(mp.span()),
                 ),
-                Some(el) => match <$ty>::parse(&el.text) {
+                Some(el) => match <$ty>::parse(&el.text()) {
                     Some(v) => s.$field = v,
                     None => d.push(
-                        Diagnostic::error(
-                            format!("ModelParameters.{tag}"),
-                            format!("unknown {tag} `{}`", el.text.trim()),
-                        )
-                        .with_span(Some(el.span.clone()))
-                        .with_hint(hints.suggest(el.text.trim(), <$ty>::NAMES)),
+                        Diagnostic::error(format!("ModelParameters.{tag}"), format!("unknown {tag} `{}`", el.text()))
+                            .with_span(el.span())
+                            .with_hint(hints.suggest(&el.text(), <$ty>::NAMES)),
                     ),
                 },
             }
@@ -836,7 +772,7 @@ fn model_parameters(mp: &Element, s: &mut SmpSettings, d: &mut Diagnostics, hint
     param!(bargn_model, BargnModel);
     unknown_children(mp, &crate::settings::smp::KTAB_ORDER, "ModelParameters", d, hints);
     for p in s.problems() {
-        d.push(Diagnostic::error("ModelParameters", p).with_span(Some(mp.span.clone())));
+        d.push(Diagnostic::error("ModelParameters", p).with_span(mp.span()));
     }
 }
 
@@ -902,6 +838,27 @@ mod tests {
         assert_eq!(st.to_ktab_list(), "1,1,1,2,0,2,2,0,2");
         assert_eq!(st.seed, 42);
         assert!(st.ideal_adjustment.is_empty());
+    }
+
+    #[test]
+    fn xml_text_joins_cdata_entities_and_pieces_around_comments() {
+        let actor = |n: &str| {
+            format!(
+                "<Actor><name>{n}</name><capability>1</capability><Position><dCoord>1</dCoord></Position>\
+                 <Salience><dSal>50</dSal></Salience></Actor>"
+            )
+        };
+        let xml = format!(
+            "<Scenario><name> A<!-- c -->B </name><desc><![CDATA[x < y]]> &amp; &#122;</desc>\
+             <Dimensions><dName>One</dName></Dimensions><Actors>{}{}{}</Actors></Scenario>",
+            actor("a"),
+            actor("b"),
+            actor("c")
+        );
+        let (s, d) = parse_xml(&xml, "x.xml");
+        let s = s.unwrap_or_else(|| panic!("{d}"));
+        assert_eq!(s.meta.title, "AB");
+        assert!(s.meta.description.unwrap().starts_with("x < y & z\n"));
     }
 
     #[test]

@@ -260,3 +260,61 @@ fn a_large_simulation_table_validates_in_seconds() {
     assert!(!d.has_errors(), "{}", d.iter().next().unwrap());
     assert!(dt < Duration::from_secs(5), "took {dt:?}");
 }
+
+/// The errors of a KTAB XML text that must be refused, with their lines and columns.
+fn ktab_xml_errors(text: &str) -> Vec<(String, Option<(usize, usize)>)> {
+    let e = load_str(text, Some(Format::KtabXml), Some("x.xml")).expect_err("refused");
+    e.diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.message.clone(), d.location.map(|l| (l.line, l.column))))
+        .collect()
+}
+
+#[test]
+fn every_doctype_form_in_ktab_xml_is_refused_at_its_line() {
+    for doctype in [
+        r#"<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>"#,
+        r#"<!DOCTYPE Scenario SYSTEM "file:///etc/passwd">"#,
+        r#"<!DOCTYPE Scenario PUBLIC "-//x//y" "http://example.invalid/x.dtd">"#,
+        r#"<!DOCTYPE Scenario [<!ENTITY % p SYSTEM "http://example.invalid/p.dtd"> %p;]>"#,
+        r#"<!DOCTYPE Scenario [<!ENTITY x SYSTEM "file:///etc/passwd">]>"#,
+        "<!DOCTYPE Scenario>",
+    ] {
+        let text =
+            format!("<?xml version=\"1.0\"?>\n<!-- a comment -->\n{doctype}\n<Scenario><name>&lol2;</name></Scenario>");
+        let errors = ktab_xml_errors(&text);
+        assert_eq!(errors.len(), 1, "{doctype}: {errors:?}");
+        assert!(errors[0].0.contains("DOCTYPE declarations are not accepted"), "{doctype}: {errors:?}");
+        assert_eq!(errors[0].1, Some((3, 1)), "{doctype}: {errors:?}");
+    }
+}
+
+#[test]
+fn a_100000_deep_ktab_xml_fails_cleanly() {
+    let n = 100_000;
+    let deep = format!("<Scenario>\n  {}{}</Scenario>", "<x>".repeat(n), "</x>".repeat(n));
+    let (errors, dt) = timed("KTAB XML nested 100,000 deep", || ktab_xml_errors(&deep));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].0.contains("nest more than 32 deep (at <x>)"), "{errors:?}");
+    assert_eq!(errors[0].1, Some((2, 3 + 31 * 3)), "{errors:?}");
+    assert!(dt < Duration::from_secs(10), "took {dt:?}");
+    // Unclosed, and without a single closing tag: located at the end of the file.
+    let errors = ktab_xml_errors(&"<x>".repeat(n));
+    assert_eq!(errors, vec![("the file ends before every element is closed".into(), Some((1, 3 * n + 1)))]);
+}
+
+#[test]
+fn malformed_ktab_xml_is_located() {
+    let errors = ktab_xml_errors("<Scenario>\n<name>x</name>\n  </Actors>\n</Scenario>");
+    assert!(errors[0].0.starts_with("malformed XML: "), "{errors:?}");
+    assert!(!errors[0].0.contains(" at 3:"), "the position is the location, not part of the message: {errors:?}");
+    assert_eq!(errors[0].1, Some((3, 3)), "{errors:?}");
+    let errors = ktab_xml_errors("<Scenario>\n<name>a &custom; b</name></Scenario>");
+    assert!(errors[0].0.contains("unknown entity `&custom;`"), "{errors:?}");
+    assert_eq!(errors[0].1, Some((2, 9)), "{errors:?}");
+    let errors = ktab_xml_errors("<Scenario></Scenario>\n<Scenario></Scenario>");
+    assert_eq!(errors[0].1.map(|l| l.0), Some(2), "{errors:?}");
+    let errors = ktab_xml_errors("  \n");
+    assert!(errors[0].0.contains("no XML element found"), "{errors:?}");
+}
