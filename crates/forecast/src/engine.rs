@@ -155,8 +155,9 @@ impl<E: IssueEngine> Engine for PerIssue<E> {
     ) -> Result<Forecast, EngineError> {
         let chosen = select_issues(scenario, request)?;
         let mut issues = Vec::with_capacity(chosen.len());
+        let index = scenario.index();
         for (k, &i) in chosen.iter().enumerate() {
-            let view = scenario.issue_view(i);
+            let view = index.issue_view(i);
             let id = view.issue.id.as_str();
             if observer.observe(&Event::IssueStarted { issue: id, index: k, of: chosen.len() }) == Control::Stop {
                 return Err(EngineError::Cancelled);

@@ -5,6 +5,8 @@
 //! stands on each issue and how much it cares, how actors relate to each other,
 //! and where every number came from.
 
+use std::collections::HashMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -267,54 +269,120 @@ pub struct Relation {
 }
 
 impl Scenario {
+    /// Position of the actor `id` (first of that id). Linear: when looking up
+    /// many ids, build [`Scenario::index`] once instead.
     pub fn actor_index(&self, id: &str) -> Option<usize> {
         self.actors.iter().position(|a| a.id == id)
     }
 
+    /// Position of the issue `id` (linear; see [`Scenario::index`]).
     pub fn issue_index(&self, id: &str) -> Option<usize> {
         self.issues.iter().position(|i| i.id == id)
     }
 
+    /// `actor`'s stance on `issue` (linear; see [`Scenario::index`]).
     pub fn stance(&self, actor: &str, issue: &str) -> Option<&Stance> {
         self.stances.iter().find(|s| s.actor == actor && s.issue == issue)
+    }
+
+    /// The scenario's ids hashed once: what every consumer that looks ids up
+    /// uses instead of building its own tables.
+    pub fn index(&self) -> ScenarioIndex<'_> {
+        ScenarioIndex::new(self)
     }
 
     /// Stances laid out as a dense actor × issue table (`None` where an actor
     /// takes no stance). Assumes a validated scenario.
     pub fn stance_table(&self) -> Vec<Vec<Option<&Stance>>> {
+        let ix = self.index();
         let mut table = vec![vec![None; self.issues.len()]; self.actors.len()];
         for s in &self.stances {
-            if let (Some(a), Some(i)) = (self.actor_index(&s.actor), self.issue_index(&s.issue)) {
+            if let (Some(a), Some(i)) = (ix.actor(&s.actor), ix.issue(&s.issue)) {
                 table[a][i] = Some(s);
             }
         }
         table
     }
 
-    /// One issue's inputs for a one-dimensional engine.
+    /// One issue's inputs for a one-dimensional engine (builds the index; for
+    /// many issues use [`ScenarioIndex::issue_view`]).
     pub fn issue_view(&self, issue: usize) -> IssueView<'_> {
-        let iss = &self.issues[issue];
+        self.index().issue_view(issue)
+    }
+}
+
+/// Ids to positions, built once per scenario: actors and issues by id, each
+/// (actor, issue) pair's stance, and each issue's stances in scenario order.
+/// With duplicate ids (an invalid scenario) the first one wins, as in
+/// [`Scenario::actor_index`].
+#[derive(Clone, Debug)]
+pub struct ScenarioIndex<'s> {
+    scenario: &'s Scenario,
+    actors: HashMap<&'s str, usize>,
+    issues: HashMap<&'s str, usize>,
+    stances: HashMap<(&'s str, &'s str), usize>,
+    /// Stance indices per issue index, in scenario order.
+    by_issue: Vec<Vec<usize>>,
+}
+
+impl<'s> ScenarioIndex<'s> {
+    pub fn new(sc: &'s Scenario) -> Self {
+        let mut actors = HashMap::with_capacity(sc.actors.len());
+        for (i, a) in sc.actors.iter().enumerate() {
+            actors.entry(a.id.as_str()).or_insert(i);
+        }
+        let mut issues = HashMap::with_capacity(sc.issues.len());
+        for (i, x) in sc.issues.iter().enumerate() {
+            issues.entry(x.id.as_str()).or_insert(i);
+        }
+        let mut stances = HashMap::with_capacity(sc.stances.len());
+        let mut by_issue = vec![Vec::new(); sc.issues.len()];
+        for (k, st) in sc.stances.iter().enumerate() {
+            stances.entry((st.actor.as_str(), st.issue.as_str())).or_insert(k);
+            if let Some(&i) = issues.get(st.issue.as_str()) {
+                by_issue[i].push(k);
+            }
+        }
+        ScenarioIndex { scenario: sc, actors, issues, stances, by_issue }
+    }
+
+    pub fn actor(&self, id: &str) -> Option<usize> {
+        self.actors.get(id).copied()
+    }
+
+    pub fn issue(&self, id: &str) -> Option<usize> {
+        self.issues.get(id).copied()
+    }
+
+    pub fn stance(&self, actor: &str, issue: &str) -> Option<&'s Stance> {
+        self.stances.get(&(actor, issue)).map(|&k| &self.scenario.stances[k])
+    }
+
+    /// The stances on issue `issue` (by index), in scenario order.
+    pub fn stances_on(&self, issue: usize) -> impl Iterator<Item = &'s Stance> + '_ {
+        self.by_issue.get(issue).into_iter().flatten().map(|&k| &self.scenario.stances[k])
+    }
+
+    /// One issue's inputs for a one-dimensional engine: the actors with a
+    /// stance on it, in scenario order (the first stance of an actor counts).
+    pub fn issue_view(&self, issue: usize) -> IssueView<'s> {
+        let sc = self.scenario;
         let mut v = IssueView {
-            issue: iss,
+            issue: &sc.issues[issue],
             index: issue,
             actors: Vec::new(),
             capability: Vec::new(),
             position: Vec::new(),
             salience: Vec::new(),
         };
-        let index: std::collections::HashMap<&str, usize> =
-            self.actors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-        let mut rows: Vec<(usize, &Stance)> = self
-            .stances
-            .iter()
-            .filter(|s| s.issue == iss.id)
-            .filter_map(|s| index.get(s.actor.as_str()).map(|&a| (a, s)))
-            .collect();
+        let mut rows: Vec<(usize, &Stance)> =
+            self.stances_on(issue).filter_map(|s| self.actor(&s.actor).map(|a| (a, s))).collect();
+        // Stable: among several stances of one actor the first stays first.
         rows.sort_by_key(|(a, _)| *a);
         rows.dedup_by_key(|(a, _)| *a);
         for (a, s) in rows {
             v.actors.push(a);
-            v.capability.push(self.actors[a].capability);
+            v.capability.push(sc.actors[a].capability);
             v.position.push(s.position);
             v.salience.push(s.salience);
         }
@@ -343,5 +411,34 @@ impl IssueView<'_> {
 
     pub fn is_empty(&self) -> bool {
         self.actors.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn the_index_agrees_with_the_linear_look_ups() {
+        let sc = crate::seed().expect("the seed loads").scenario;
+        let ix = sc.index();
+        for a in &sc.actors {
+            assert_eq!(ix.actor(&a.id), sc.actor_index(&a.id));
+            for i in &sc.issues {
+                assert_eq!(ix.stance(&a.id, &i.id), sc.stance(&a.id, &i.id));
+            }
+        }
+        for (k, i) in sc.issues.iter().enumerate() {
+            assert_eq!(ix.issue(&i.id), Some(k));
+            let linear: Vec<&Stance> = sc.stances.iter().filter(|s| s.issue == i.id).collect();
+            assert_eq!(ix.stances_on(k).collect::<Vec<_>>(), linear);
+        }
+        assert_eq!(ix.actor("nobody"), None);
+        // A duplicate id (an invalid scenario) resolves to the first, as the linear look-up does.
+        let mut dup = sc.clone();
+        let mut again = dup.actors[0].clone();
+        again.name = "second".into();
+        dup.actors.push(again);
+        assert_eq!(dup.index().actor(&dup.actors[0].id), Some(0));
     }
 }

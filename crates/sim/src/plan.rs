@@ -121,6 +121,8 @@ fn strategy(text: &str, path: String) -> Result<StrategySpec, Diagnostics> {
 impl Plan {
     /// Resolves the plan; every problem is a diagnostic with a hint.
     pub fn new(sc: &Scenario, over: &Overrides) -> Result<Plan, Diagnostics> {
+        // Every id looked up below, hashed once.
+        let ix = sc.index();
         let mut check = demarche_scenario::validate::validate(sc);
         check.extend(demarche_scenario::settings::simulation::validate(sc));
         if check.has_errors() {
@@ -141,7 +143,7 @@ impl Plan {
         let n_issues = sc.issues.len();
         let mut stance_of = vec![vec![None; n_issues]; n_actors];
         for (k, s) in sc.stances.iter().enumerate() {
-            if let (Some(a), Some(i)) = (sc.actor_index(&s.actor), sc.issue_index(&s.issue)) {
+            if let (Some(a), Some(i)) = (ix.actor(&s.actor), ix.issue(&s.issue)) {
                 stance_of[a][i] = Some(k);
             }
         }
@@ -149,12 +151,12 @@ impl Plan {
 
         // Principals.
         let (principals, principal_source) = if settings.principals.len() == 2 {
-            let p: Vec<usize> = settings.principals.iter().filter_map(|id| sc.actor_index(id)).collect();
+            let p: Vec<usize> = settings.principals.iter().filter_map(|id| ix.actor(id)).collect();
             ([p[0], p[1]], PrincipalSource::Settings)
         } else {
             let mut mediated: Vec<usize> = Vec::new();
             for r in sc.relations.iter().filter(|r| r.kind == RelationKind::Mediates) {
-                if let Some(a) = sc.actor_index(&r.to) {
+                if let Some(a) = ix.actor(&r.to) {
                     if !mediated.contains(&a) {
                         mediated.push(a);
                     }
@@ -184,7 +186,7 @@ impl Plan {
                 .filter(|&i| stance_of[principals[0]][i].is_some() && stance_of[principals[1]][i].is_some())
                 .collect()
         } else {
-            let mut v: Vec<usize> = settings.agenda.iter().filter_map(|id| sc.issue_index(id)).collect();
+            let mut v: Vec<usize> = settings.agenda.iter().filter_map(|id| ix.issue(id)).collect();
             v.sort_unstable();
             v.dedup();
             v
@@ -202,13 +204,13 @@ impl Plan {
 
         // Mediator.
         let mediator = match &settings.mediator.actor {
-            Some(id) => sc.actor_index(id),
+            Some(id) => ix.actor(id),
             None => sc
                 .relations
                 .iter()
                 .filter(|r| r.kind == RelationKind::Mediates)
                 .filter(|r| principals.iter().any(|&p| sc.actors[p].id == r.to))
-                .find_map(|r| sc.actor_index(&r.from))
+                .find_map(|r| ix.actor(&r.from))
                 .or_else(|| {
                     let m: Vec<usize> = (0..n_actors).filter(|&a| sc.actors[a].kind == ActorKind::Mediator).collect();
                     (m.len() == 1).then(|| m[0])
@@ -262,7 +264,7 @@ impl Plan {
         let mut influencers: [Vec<Influence>; 2] = [Vec::new(), Vec::new()];
         let mut ratifiers = Vec::new();
         for r in &sc.relations {
-            let (Some(from), Some(to)) = (sc.actor_index(&r.from), sc.actor_index(&r.to)) else { continue };
+            let (Some(from), Some(to)) = (ix.actor(&r.from), ix.actor(&r.to)) else { continue };
             let Some(k) = principals.iter().position(|&p| p == to) else { continue };
             match r.kind {
                 RelationKind::Influences if from != principals[1 - k] => {
@@ -281,7 +283,7 @@ impl Plan {
             .stances
             .iter()
             .map(|s| {
-                let iss = sc.issue_index(&s.issue).map(|i| &sc.issues[i]);
+                let iss = ix.issue(&s.issue).map(|i| &sc.issues[i]);
                 let (lo, hi) = iss.map(|i| (i.min, i.max)).unwrap_or((s.position, s.position));
                 match s.red_line {
                     Some([a, b]) => [a.max(lo), b.min(hi)],
@@ -306,7 +308,7 @@ impl Plan {
             inputs.push(input);
         };
         for (k, s) in sc.stances.iter().enumerate() {
-            let a = sc.actor_index(&s.actor).unwrap_or(0);
+            let a = ix.actor(&s.actor).unwrap_or(0);
             let talks = talks_actors.contains(&a);
             if s.position_sd.is_some_and(|sd| sd > 0.0) {
                 push(

@@ -42,14 +42,14 @@ pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Resul
         return Err("no issue to forecast".into());
     }
     let mut notes = Vec::new();
-    let actor_index: HashMap<&str, usize> = sc.actors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    let index = sc.index();
     let dim_of: HashMap<&str, usize> = issues.iter().enumerate().map(|(k, &i)| (sc.issues[i].id.as_str(), k)).collect();
 
     // Per scenario actor: position and salience per dimension (NaN: no stance).
     let mut pos = vec![f64::NAN; all * dims];
     let mut sal = vec![0.0; all * dims];
     for s in &sc.stances {
-        let (Some(&a), Some(&k)) = (actor_index.get(s.actor.as_str()), dim_of.get(s.issue.as_str())) else {
+        let (Some(a), Some(&k)) = (index.actor(&s.actor), dim_of.get(s.issue.as_str())) else {
             continue;
         };
         if !pos[a * dims + k].is_nan() {
@@ -133,7 +133,7 @@ pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Resul
         ));
     }
 
-    let accommodation = accommodation(sc, settings, &actor_index, &actors, &mut problems);
+    let accommodation = accommodation(sc, settings, &index, &actors, &mut problems);
     if !problems.is_empty() {
         return Err(problems.join("\n"));
     }
@@ -158,7 +158,7 @@ fn abbreviate(items: &[String]) -> String {
 fn accommodation(
     sc: &Scenario,
     settings: &SmpSettings,
-    index: &HashMap<&str, usize>,
+    index: &demarche_scenario::ScenarioIndex<'_>,
     actors: &[usize],
     problems: &mut Vec<String>,
 ) -> Accommodation {
@@ -172,9 +172,9 @@ fn accommodation(
     }
     let mut rows: Vec<Vec<(usize, f64)>> = (0..n).map(|i| vec![(i, 1.0)]).collect();
     for (k, e) in settings.ideal_adjustment.iter().enumerate() {
-        let (Some(&a), Some(&b)) = (index.get(e.actor.as_str()), index.get(e.toward.as_str())) else {
+        let (Some(a), Some(b)) = (index.actor(&e.actor), index.actor(&e.toward)) else {
             for id in [&e.actor, &e.toward] {
-                if !index.contains_key(id.as_str()) {
+                if index.actor(id).is_none() {
                     problems.push(format!("ideal_adjustment[{k}] names `{id}`, which is not an actor of the scenario"));
                 }
             }

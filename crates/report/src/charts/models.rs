@@ -13,10 +13,11 @@ const ROW: f64 = 22.0;
 
 pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Option<Chart> {
     let issue = sc.issues.get(issue_index)?;
+    let ix = sc.index();
     let stances: Vec<(&str, &demarche_scenario::Stance)> = sc
         .actors
         .iter()
-        .filter_map(|a| sc.stance(&a.id, &issue.id).map(|s| (a.name.as_str(), s)))
+        .filter_map(|a| ix.stance(&a.id, &issue.id).map(|s| (a.name.as_str(), s)))
         .take(MAX_ACTORS)
         .collect();
     let outcomes: Vec<(&str, f64)> = forecasts
