@@ -17,7 +17,7 @@ pub struct ModelRun {
 
 impl ModelRun {
     /// Options given as `engine.key=value`.
-    pub fn with_options(options: &[String], request: Request) -> Result<Self, String> {
+    pub fn with_options(options: &[String], request: Request) -> Result<Self, demarche_engines::OptionError> {
         let mut overrides = Overrides::default();
         for o in options {
             overrides.push_str(o)?;
@@ -30,8 +30,8 @@ impl ModelRun {
 #[derive(Debug, thiserror::Error)]
 pub enum ForecastError {
     /// An unknown model or option.
-    #[error("{0}")]
-    Options(String),
+    #[error(transparent)]
+    Options(#[from] demarche_engines::OptionError),
     #[error("{model}: {source}")]
     Engine {
         model: &'static str,
@@ -64,7 +64,7 @@ pub fn run_models(
     let mut out = Forecasts::default();
     for (k, m) in models.iter().enumerate() {
         before(k, models.len(), m);
-        let engine = demarche_engines::build(m, &sc.engines, &how.overrides).map_err(ForecastError::Options)?;
+        let engine = demarche_engines::build(m, &sc.engines, &how.overrides)?;
         match engine.forecast(sc, &how.request, observer) {
             Ok(f) => out.forecasts.push(f),
             Err(e @ EngineError::Unsupported { .. }) if skip_unsupported => out.skipped.push((m, e)),
@@ -100,7 +100,7 @@ pub fn bands_until(
         stated
             .iter()
             .map(|f| {
-                let engine = demarche_engines::build(&f.engine, &draw.engines, &how.overrides)?;
+                let engine = demarche_engines::build(&f.engine, &draw.engines, &how.overrides).map_err(|e| e.to_string())?;
                 demarche_forecast::run(engine.as_ref(), draw, &how.request).map_err(|e| e.to_string())
             })
             .collect()

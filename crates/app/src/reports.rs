@@ -13,6 +13,23 @@ use serde::de::DeserializeOwned;
 use crate::documents::{report_documents, uncertainty_documents, ReportBudget};
 use crate::forecast::{bands, ModelRun};
 
+/// Why a stored run or a document could not be read back as report data.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("run {id}: the stored scenario does not read: {message}")]
+    Scenario { id: i64, message: String },
+    #[error("run {id}: the stored forecasts do not read: {source}")]
+    Forecasts { id: i64, source: serde_json::Error },
+    #[error("document `{name}` does not read: {source}")]
+    Document { name: String, source: serde_json::Error },
+    #[error("run {id}: {source}")]
+    InRun {
+        id: i64,
+        #[source]
+        source: Box<ReadError>,
+    },
+}
+
 /// Draws of the stated uncertainty in a scenario's report (`demo`, `report FILE`).
 pub const REPORT_DRAWS: u32 = 100;
 
@@ -29,7 +46,7 @@ pub fn run_info(r: &RunRecord) -> RunInfo {
 
 /// The data of a stored run: its scenario, forecasts and any documents the
 /// report knows (`channels`, `pareto`, `escalation`, `sensitivity`).
-pub fn from_record(rec: &RunRecord) -> Result<ReportData, String> {
+pub fn from_record(rec: &RunRecord) -> Result<ReportData, ReadError> {
     let id = rec.summary.id;
     let scenario = match rec.scenario() {
         Ok(sc) => sc,
@@ -39,14 +56,15 @@ pub fn from_record(rec: &RunRecord) -> Result<ReportData, String> {
             sc.meta.title = rec.summary.scenario_title.clone();
             sc
         }
-        Err(e) => return Err(format!("run {id}: the stored scenario does not read: {e}")),
+        Err(e) => return Err(ReadError::Scenario { id, message: e.to_string() }),
     };
     let forecasts = match rec.forecasts() {
         Some(Ok(f)) => f,
-        Some(Err(e)) => return Err(format!("run {id}: the stored forecasts do not read: {e}")),
+        Some(Err(source)) => return Err(ReadError::Forecasts { id, source }),
         None => Vec::new(),
     };
-    let mut data = from_documents(scenario, forecasts, &rec.documents).map_err(|e| format!("run {id}: {e}"))?;
+    let mut data = from_documents(scenario, forecasts, &rec.documents)
+        .map_err(|e| ReadError::InRun { id, source: Box::new(e) })?;
     data.run = Some(run_info(rec));
     Ok(data)
 }
@@ -54,37 +72,45 @@ pub fn from_record(rec: &RunRecord) -> Result<ReportData, String> {
 /// The data of a scenario, its forecasts and any documents the report
 /// knows (`channels`, `intervals`, `pareto`, `escalation`, `sensitivity`;
 /// others are ignored) — the same reading as a stored run's.
-pub fn from_documents(scenario: Scenario, forecasts: Vec<Forecast>, docs: &[Document]) -> Result<ReportData, String> {
-    fn doc<T: DeserializeOwned>(docs: &[Document], name: &str) -> Result<Option<T>, String> {
-        docs.iter()
-            .find(|d| d.name == name)
-            .map(|d| serde_json::from_value(d.body.clone()))
-            .transpose()
-            .map_err(|e| format!("document `{name}` does not read: {e}"))
+pub fn from_documents(
+    scenario: Scenario,
+    forecasts: Vec<Forecast>,
+    docs: &[Document],
+) -> Result<ReportData, ReadError> {
+    let doc = |name: &str| -> Result<Option<serde_json::Value>, ReadError> {
+        Ok(docs.iter().find(|d| d.name == name).map(|d| d.body.clone()))
+    };
+    fn typed<T: DeserializeOwned>(v: Option<serde_json::Value>, name: &str) -> Result<Option<T>, ReadError> {
+        v.map(serde_json::from_value).transpose().map_err(|source| ReadError::Document { name: name.into(), source })
     }
     // `pareto`, `intervals`, `escalation` and `sensitivity` hold one item or a list.
-    fn one_or_many<T: DeserializeOwned>(docs: &[Document], name: &str) -> Result<Vec<T>, String> {
-        match doc::<serde_json::Value>(docs, name)? {
-            None => Ok(Vec::new()),
-            Some(v @ serde_json::Value::Array(_)) => {
-                serde_json::from_value(v).map_err(|e| format!("document `{name}`: {e}"))
-            }
-            Some(v) => serde_json::from_value(v).map(|x| vec![x]).map_err(|e| format!("document `{name}`: {e}")),
-        }
+    let one_or_many = |name: &str| -> Result<Vec<serde_json::Value>, ReadError> {
+        Ok(match doc(name)? {
+            None => Vec::new(),
+            Some(serde_json::Value::Array(items)) => items,
+            Some(v) => vec![v],
+        })
+    };
+    fn each<T: DeserializeOwned>(items: Vec<serde_json::Value>, name: &str) -> Result<Vec<T>, ReadError> {
+        items
+            .into_iter()
+            .map(|v| serde_json::from_value(v).map_err(|source| ReadError::Document { name: name.into(), source }))
+            .collect()
     }
+
     Ok(ReportData {
         scenario,
         forecasts,
         run: None,
-        channels: doc(docs, DOC_CHANNELS)?,
+        channels: typed(doc(DOC_CHANNELS)?, DOC_CHANNELS)?,
         intervals: {
-            let mut v: Vec<IntervalChart> = one_or_many(docs, DOC_INTERVALS)?;
-            v.extend(one_or_many::<IntervalChart>(docs, DOC_BANDS)?);
+            let mut v: Vec<IntervalChart> = each(one_or_many(DOC_INTERVALS)?, DOC_INTERVALS)?;
+            v.extend(each::<IntervalChart>(one_or_many(DOC_BANDS)?, DOC_BANDS)?);
             v
         },
-        pareto: one_or_many(docs, DOC_PARETO)?,
-        escalation: one_or_many(docs, DOC_ESCALATION)?,
-        sensitivity: one_or_many(docs, DOC_SENSITIVITY)?,
+        pareto: each(one_or_many(DOC_PARETO)?, DOC_PARETO)?,
+        escalation: each(one_or_many(DOC_ESCALATION)?, DOC_ESCALATION)?,
+        sensitivity: each(one_or_many(DOC_SENSITIVITY)?, DOC_SENSITIVITY)?,
     })
 }
 
@@ -103,4 +129,20 @@ pub fn scenario_report_documents(
     let u = bands(sc, forecasts, &ModelRun::default(), REPORT_DRAWS, 1);
     documents.extend(uncertainty_documents(sc, &u));
     (documents, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_that_does_not_read_is_named() {
+        let bad = Document::new(DOC_PARETO, serde_json::json!({"not": "a frontier"}));
+        match from_documents(Scenario::default(), Vec::new(), &[bad]) {
+            Err(ReadError::Document { name, .. }) => assert_eq!(name, DOC_PARETO),
+            other => panic!("expected a document error, got {other:?}"),
+        }
+        let fine = from_documents(Scenario::default(), Vec::new(), &[]).unwrap();
+        assert!(fine.pareto.is_empty() && fine.intervals.is_empty());
+    }
 }

@@ -15,6 +15,27 @@ use demarche_smp::Smp;
 /// Every engine, in the order `--model all` runs them.
 pub const MODELS: &[&str] = &["compromise", "nash", "bdm", "smp"];
 
+/// Why an engine name or option was refused. Each message says what was
+/// wrong and, where one exists, the nearest valid name.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OptionError {
+    #[error("`{0}` is not of the form engine.key=value (e.g. nash.disagreement=worst)")]
+    NotKeyValue(String),
+    #[error("`{0}` names no engine; write engine.key=value (e.g. nash.disagreement=worst)")]
+    NoEngine(String),
+    #[error("unknown engine `{name}`; {hint}")]
+    UnknownEngine { name: String, hint: String },
+    #[error("unknown model `{name}`; {hint}")]
+    UnknownModel { name: String, hint: String },
+    #[error("the compromise model has no option `{0}`")]
+    CompromiseHasNoOptions(String),
+    /// An option's own settings refused the key or value.
+    #[error("{engine}.{key}: {message}")]
+    Setting { engine: &'static str, key: String, message: String },
+    #[error("--smp-params: {0}")]
+    KtabList(String),
+}
+
 /// Option overrides given outside the scenario file, as `engine.key=value`.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
@@ -23,15 +44,12 @@ pub struct Overrides {
 
 impl Overrides {
     /// Parse `engine.key=value`.
-    pub fn push_str(&mut self, s: &str) -> Result<(), String> {
-        let (lhs, value) = s
-            .split_once('=')
-            .ok_or_else(|| format!("`{s}` is not of the form engine.key=value (e.g. nash.disagreement=worst)"))?;
-        let (engine, key) = lhs
-            .split_once('.')
-            .ok_or_else(|| format!("`{lhs}` names no engine; write engine.key=value (e.g. nash.disagreement=worst)"))?;
+    pub fn push_str(&mut self, s: &str) -> Result<(), OptionError> {
+        let (lhs, value) = s.split_once('=').ok_or_else(|| OptionError::NotKeyValue(s.to_string()))?;
+        let (engine, key) = lhs.split_once('.').ok_or_else(|| OptionError::NoEngine(lhs.to_string()))?;
         if !MODELS.contains(&engine) {
-            return Err(format!("unknown engine `{engine}`; {}", demarche_scenario::diag::suggest(engine, MODELS)));
+            let hint = demarche_scenario::diag::suggest(engine, MODELS);
+            return Err(OptionError::UnknownEngine { name: engine.to_string(), hint });
         }
         self.entries.push((engine.trim().to_string(), key.trim().to_string(), value.trim().to_string()));
         Ok(())
@@ -43,7 +61,7 @@ impl Overrides {
 }
 
 /// Names to run for a `--model` argument (`all` expands to every engine).
-pub fn expand(model: &str) -> Result<Vec<&'static str>, String> {
+pub fn expand(model: &str) -> Result<Vec<&'static str>, OptionError> {
     if model == "all" {
         return Ok(MODELS.to_vec());
     }
@@ -55,7 +73,8 @@ pub fn expand(model: &str) -> Result<Vec<&'static str>, String> {
             None => {
                 let mut names: Vec<&str> = MODELS.to_vec();
                 names.push("all");
-                return Err(format!("unknown model `{m}`; {}", demarche_scenario::diag::suggest(m, &names)));
+                let hint = demarche_scenario::diag::suggest(m, &names);
+                return Err(OptionError::UnknownModel { name: m.to_string(), hint });
             }
         }
     }
@@ -63,25 +82,28 @@ pub fn expand(model: &str) -> Result<Vec<&'static str>, String> {
 }
 
 /// Build the engine `name` with the scenario's stored options and `overrides`.
-pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Result<Box<dyn Engine>, String> {
+pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Result<Box<dyn Engine>, OptionError> {
+    fn setting<'k>(engine: &'static str, key: &'k str) -> impl FnOnce(String) -> OptionError + 'k {
+        move |message| OptionError::Setting { engine, key: key.to_string(), message }
+    }
     match name {
         "compromise" => {
             if let Some((k, _)) = overrides.for_engine("compromise").next() {
-                return Err(format!("the compromise model has no option `{k}`"));
+                return Err(OptionError::CompromiseHasNoOptions(k.to_string()));
             }
             Ok(Box::new(PerIssue(Compromise)))
         }
         "nash" => {
             let mut s = stored.nash.clone().unwrap_or_default();
             for (k, v) in overrides.for_engine("nash") {
-                s.set(k, v).map_err(|e| format!("nash.{k}: {e}"))?;
+                s.set(k, v).map_err(setting("nash", k))?;
             }
             Ok(Box::new(PerIssue(Nash { settings: s })))
         }
         "bdm" => {
             let mut s = stored.bdm.clone().unwrap_or_default();
             for (k, v) in overrides.for_engine("bdm") {
-                s.set(k, v).map_err(|e| format!("bdm.{k}: {e}"))?;
+                s.set(k, v).map_err(setting("bdm", k))?;
             }
             Ok(Box::new(PerIssue(Bdm::new(s))))
         }
@@ -92,7 +114,7 @@ pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Resu
                     // The KTAB integer list replaces the nine model parameters, keeping
                     // the other options (seed, turn limits) as they were.
                     let p = demarche_scenario::settings::smp::SmpSettings::from_ktab_list(v)
-                        .map_err(|e| format!("--smp-params: {e}"))?;
+                        .map_err(OptionError::KtabList)?;
                     s = demarche_scenario::settings::smp::SmpSettings {
                         seed: s.seed,
                         min_turns: s.min_turns,
@@ -101,11 +123,14 @@ pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Resu
                         ..p
                     };
                 } else {
-                    s.set(k, v).map_err(|e| format!("smp.{k}: {e}"))?;
+                    s.set(k, v).map_err(setting("smp", k))?;
                 }
             }
             Ok(Box::new(Smp::new(s)))
         }
-        _ => Err(format!("unknown model `{name}`; {}", demarche_scenario::diag::suggest(name, MODELS))),
+        _ => Err(OptionError::UnknownModel {
+            name: name.to_string(),
+            hint: demarche_scenario::diag::suggest(name, MODELS),
+        }),
     }
 }

@@ -371,7 +371,7 @@ async fn run_report(State(st): State<Shared>, Path(id): Path<String>) -> Result<
     let html = st
         .blocking(move || {
             let rec = open_store(&s)?.get(id).map_err(store_error)?;
-            let data = demarche_app::reports::from_record(&rec).map_err(ApiError::internal)?;
+            let data = demarche_app::reports::from_record(&rec).map_err(|e| ApiError::internal(e.to_string()))?;
             Ok(demarche_report::render_html(&data))
         })
         .await?;

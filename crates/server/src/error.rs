@@ -63,6 +63,13 @@ impl ApiError {
     }
 }
 
+/// An unknown model or a bad engine option is the client's mistake: 400.
+impl From<demarche_engines::OptionError> for ApiError {
+    fn from(e: demarche_engines::OptionError) -> Self {
+        ApiError::bad_request(e.to_string())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut body = serde_json::json!({ "error": self.message, "status": self.status.as_u16() });

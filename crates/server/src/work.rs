@@ -79,7 +79,7 @@ impl Models {
             Models::One(s) => s.clone(),
             Models::Many(v) => v.join(","),
         };
-        demarche_engines::expand(&spec).map_err(ApiError::bad_request)
+        demarche_engines::expand(&spec).map_err(ApiError::from)
     }
 }
 
@@ -119,7 +119,7 @@ fn yes() -> bool {
 
 /// Engine options given as `engine.key=value`.
 pub fn overrides(options: &[String]) -> Result<demarche_engines::Overrides, ApiError> {
-    Ok(demarche_app::ModelRun::with_options(options, Request::default()).map_err(ApiError::bad_request)?.overrides)
+    Ok(demarche_app::ModelRun::with_options(options, Request::default())?.overrides)
 }
 
 /// Most draws one forecast request may ask for.
@@ -128,7 +128,7 @@ pub const MAX_UNCERTAINTY_RUNS: u32 = 2_000;
 /// How the request's models run: its options and issues, its round limit.
 fn model_run(req: &ForecastRequest) -> Result<demarche_app::ModelRun, ApiError> {
     let request = Request { issues: req.issues.clone(), max_rounds: req.rounds };
-    demarche_app::ModelRun::with_options(&req.options, request).map_err(ApiError::bad_request)
+    demarche_app::ModelRun::with_options(&req.options, request).map_err(ApiError::from)
 }
 
 /// The request's models on `req.runs` draws of the stated uncertainty (None

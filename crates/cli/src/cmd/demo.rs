@@ -65,7 +65,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     let path =
         super::report::demo_report_path(recorded.as_ref().map(|r| r.1.as_path()), recorded.as_ref().map(|r| r.0));
     let data = super::report::report_data(&sc, &forecasts, &documents, recorded.as_ref());
-    let note = match data.and_then(|d| super::report::write_report(&path, &d)) {
+    let note = match data.map_err(|e| e.to_string()).and_then(|d| super::report::write_report(&path, &d)) {
         Ok(()) => format!("report: {}", path.display()),
         Err(e) => format!("warning: no report written: {e}"),
     };

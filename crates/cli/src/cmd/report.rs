@@ -118,7 +118,7 @@ pub fn report_data(
     forecasts: &[Forecast],
     documents: &[demarche_store::Document],
     recorded: Option<&(i64, PathBuf)>,
-) -> Result<ReportData, String> {
+) -> Result<ReportData, demarche_app::reports::ReadError> {
     let mut data = demarche_app::reports::from_documents(sc.clone(), forecasts.to_vec(), documents)?;
     if let Some((id, path)) = recorded {
         data.run = demarche_store::Store::open(path)
