@@ -222,7 +222,7 @@ pub fn report_documents(
     let ran;
     let report = match simulated {
         Some(r) => r,
-        None => match demarche_sim::simulate(sc, &opts, &|_| {}) {
+        None => match demarche_sim::simulate(sc, &opts, &demarche_sim::Unattended) {
             Ok(r) => {
                 ran = r;
                 &ran

@@ -80,30 +80,75 @@ pub fn run_models(
 /// The models that ran on the stated scenario (`stated`), run again on `runs`
 /// draws of its stated uncertainty (seeded; identical for any thread count).
 pub fn bands(sc: &Scenario, stated: &[Forecast], how: &ModelRun, runs: u32, seed: u64) -> ForecastUncertainty {
-    bands_until(sc, stated, how, runs, seed, &|| false)
+    bands_until(sc, stated, how, runs, seed, &demarche_forecast::Unattended)
 }
 
-/// [`bands`], asking `cancelled` before each draw (a cancelled draw fails, so
-/// the caller should check `cancelled` afterwards and drop the result).
+/// [`bands`], telling `control` how many draws are done and asking it before
+/// each draw whether to stop (a cancelled draw fails, so the caller should
+/// check `control.cancelled()` afterwards and drop the result).
 pub fn bands_until(
     sc: &Scenario,
     stated: &[Forecast],
     how: &ModelRun,
     runs: u32,
     seed: u64,
-    cancelled: &(dyn Fn() -> bool + Sync),
+    control: &dyn demarche_forecast::RunControl,
 ) -> ForecastUncertainty {
+    let done = std::sync::atomic::AtomicU64::new(0);
     let run = |draw: &Scenario| -> Result<Vec<Forecast>, String> {
-        if cancelled() {
+        if control.cancelled() {
             return Err("cancelled".into());
         }
-        stated
+        let out = stated
             .iter()
             .map(|f| {
                 let engine = demarche_engines::build(&f.engine, &draw.engines, &how.overrides).map_err(|e| e.to_string())?;
                 demarche_forecast::run(engine.as_ref(), draw, &how.request).map_err(|e| e.to_string())
             })
-            .collect()
+            .collect();
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        control.progress(n, u64::from(runs));
+        out
     };
     demarche_sim::uncertainty::forecast_uncertainty(sc, stated, runs, seed, run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    /// Counts the draws it is told about; cancels once told to.
+    #[derive(Default)]
+    struct Watch {
+        done: AtomicU64,
+        total: AtomicU64,
+        stop: AtomicBool,
+    }
+
+    impl demarche_forecast::RunControl for Watch {
+        fn progress(&self, done: u64, total: u64) {
+            self.done.fetch_max(done, Ordering::Relaxed);
+            self.total.store(total, Ordering::Relaxed);
+        }
+        fn cancelled(&self) -> bool {
+            self.stop.load(Ordering::Relaxed)
+        }
+    }
+
+    #[test]
+    fn bands_report_their_draws_and_stop_when_cancelled() {
+        let sc = demarche_scenario::seed().expect("the seed loads").scenario;
+        let how = ModelRun::default();
+        let stated = run_models(&sc, &["compromise"], &how, false, |_, _, _| {}, &mut demarche_forecast::NoObserver)
+            .unwrap()
+            .forecasts;
+        let watch = Watch::default();
+        let u = bands_until(&sc, &stated, &how, 40, 1, &watch);
+        assert_eq!((watch.done.into_inner(), watch.total.into_inner()), (40, 40));
+        assert_eq!(u, bands(&sc, &stated, &how, 40, 1), "watching changes nothing");
+        let cancelled = Watch { stop: AtomicBool::new(true), ..Watch::default() };
+        bands_until(&sc, &stated, &how, 40, 1, &cancelled);
+        assert_eq!(cancelled.done.into_inner(), 0, "no draw ran once cancelled");
+    }
 }

@@ -11,11 +11,13 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod compromise;
+pub mod control;
 pub mod engine;
 pub mod forecast;
 pub mod nash;
 
 pub use compromise::Compromise;
+pub use control::{Controlled, RunControl, Unattended};
 pub use engine::{
     check_finite, run, select_issues, Control, Engine, EngineError, Event, IssueEngine, NoObserver, Observer, PerIssue,
     Request,

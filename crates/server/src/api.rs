@@ -203,7 +203,7 @@ fn run_forecast(
     if req.runs.is_some() {
         job.set_step(1, 1, "forecasts under uncertainty");
     }
-    let u = work::uncertainty(req, &parsed.scenario, &forecasts, &|| job.cancelled())?;
+    let u = work::uncertainty(req, &parsed.scenario, &forecasts, job)?;
     Ok(work::finish(&st.config, req, parsed, forecasts, u, started).into())
 }
 
@@ -250,13 +250,7 @@ async fn simulate(
         let started = SystemTime::now();
         job.set_step(0, 1, "simulation");
         let limits = &state.config.limits;
-        let report = crate::simulation::run(
-            &parsed.scenario,
-            &req,
-            limits,
-            &|done, total| job.set_runs(done, total),
-            &|| job.cancelled(),
-        )?;
+        let report = crate::simulation::run(&parsed.scenario, &req, limits, job)?;
         let pareto = crate::simulation::pictures(&parsed.scenario, &req, limits);
         let (id, note) = crate::simulation::record(
             state.config.store.as_deref(),

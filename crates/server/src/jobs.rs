@@ -159,6 +159,17 @@ impl Job {
     }
 }
 
+/// A job is the run control of the work it runs: progress goes into its
+/// record, and it stops when cancelled.
+impl demarche_forecast::RunControl for Job {
+    fn progress(&self, done: u64, total: u64) {
+        self.set_runs(done, total);
+    }
+    fn cancelled(&self) -> bool {
+        Job::cancelled(self)
+    }
+}
+
 /// Cancels its job when dropped before `disarm`: an answered-at-once forecast
 /// whose client went away stops at its next round.
 struct CancelOnDrop(Option<Arc<Job>>);

@@ -63,17 +63,15 @@ pub fn pictures(sc: &Scenario, req: &SimulateRequest, limits: &crate::limits::Li
     demarche_app::record::pictures(sc, &opts.overrides)
 }
 
-/// Run the simulation; `progress(done, total)` after each chunk of runs.
+/// Run the simulation, reporting to and stopped by `control` (the job).
 pub fn run(
     sc: &Scenario,
     req: &SimulateRequest,
     limits: &crate::limits::Limits,
-    progress: &(dyn Fn(u64, u64) + Sync),
-    stop: &(dyn Fn() -> bool + Sync),
+    control: &dyn demarche_sim::RunControl,
 ) -> Result<Report, ApiError> {
     let opts = req.options(limits)?;
-    let total = demarche_sim::Plan::new(sc, &opts.overrides).map(|p| u64::from(p.settings.runs)).unwrap_or(0);
-    demarche_sim::simulate_until(sc, &opts, &|done| progress(done, total), stop).map_err(|e| match e {
+    demarche_sim::simulate(sc, &opts, control).map_err(|e| match e {
         demarche_sim::SimError::Invalid(d) => ApiError::scenario(d),
         e @ demarche_sim::SimError::Cancelled { .. } => ApiError::new(axum::http::StatusCode::CONFLICT, e.to_string()),
         other => ApiError::bad_request(other.to_string()),

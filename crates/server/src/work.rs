@@ -132,19 +132,19 @@ fn model_run(req: &ForecastRequest) -> Result<demarche_app::ModelRun, ApiError> 
 }
 
 /// The request's models on `req.runs` draws of the stated uncertainty (None
-/// when it asks for none); `cancelled` is asked before each draw.
+/// when it asks for none); `control` sees the draws done and is asked before each.
 pub fn uncertainty(
     req: &ForecastRequest,
     sc: &Scenario,
     stated: &[Forecast],
-    cancelled: &(dyn Fn() -> bool + Sync),
+    control: &dyn demarche_forecast::RunControl,
 ) -> Result<Option<demarche_sim::uncertainty::ForecastUncertainty>, ApiError> {
     let Some(runs) = req.runs else { return Ok(None) };
     if runs == 0 || runs > MAX_UNCERTAINTY_RUNS {
         return Err(ApiError::bad_request(format!("`runs` must be between 1 and {MAX_UNCERTAINTY_RUNS}")));
     }
-    let u = demarche_app::forecast::bands_until(sc, stated, &model_run(req)?, runs, req.seed.unwrap_or(1), cancelled);
-    if cancelled() {
+    let u = demarche_app::forecast::bands_until(sc, stated, &model_run(req)?, runs, req.seed.unwrap_or(1), control);
+    if control.cancelled() {
         return Err(ApiError::new(axum::http::StatusCode::CONFLICT, "the run was cancelled"));
     }
     Ok(Some(u))

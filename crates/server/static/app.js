@@ -191,7 +191,9 @@ async function runJob(path, body) {
         const p = j.progress;
         setStatus(p.label === "simulation"
           ? `Simulating — ${p.round}${p.total ? ` of ${p.total}` : ""} runs done`
-          : `Running ${p.label || ""} — issue ${p.issue + 1} of ${p.issues || "?"}, round ${p.round}`);
+          : p.total
+            ? `Running ${p.label || ""} — ${p.round} of ${p.total} draws done`
+            : `Running ${p.label || ""} — issue ${p.issue + 1} of ${p.issues || "?"}, round ${p.round}`);
         continue;
       }
       if (j.state === "done") {

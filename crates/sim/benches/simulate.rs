@@ -14,7 +14,7 @@ fn bench(c: &mut Criterion) {
             escalation_runs: escalation,
         };
         g.bench_function(format!("seed_500_runs_escalation_runs_{escalation}"), |b| {
-            b.iter(|| simulate(&sc, &opts, &|_| {}).expect("simulate"))
+            b.iter(|| simulate(&sc, &opts, &demarche_sim::Unattended).expect("simulate"))
         });
     }
     g.finish();

@@ -21,7 +21,7 @@ fn main() {
             demarche_sim::ESCALATION_RUNS
         },
     };
-    match demarche_sim::simulate(&sc, &opts, &|_| {}) {
+    match demarche_sim::simulate(&sc, &opts, &demarche_sim::Unattended) {
         Ok(r) => print!("{}", demarche_sim::render::report(&r)),
         Err(e) => {
             eprintln!("{e}");

@@ -52,6 +52,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use demarche_forecast::{RunControl, Unattended};
 pub use plan::{Overrides, Plan};
 pub use report::Report;
 
@@ -93,20 +94,11 @@ pub fn uniforms(seed: u64, index: u64, d: usize) -> Vec<f64> {
     (0..d).map(|_| rng.random::<f64>()).collect()
 }
 
-/// Simulates `sc`; `progress` is told how many runs are done after each chunk.
-pub fn simulate(sc: &Scenario, opts: &Options, progress: &(dyn Fn(u64) + Sync)) -> Result<Report, SimError> {
-    simulate_until(sc, opts, progress, &|| false)
-}
-
-/// [`simulate`], asking `stop` between chunks of [`CHUNK`] runs: once it says
+/// Simulates `sc`. `control` is told `(runs done, runs in all)` after each
+/// chunk of [`CHUNK`] runs and asked before each whether to stop: once it says
 /// yes the simulation ends with [`SimError::Cancelled`] (a partial Monte Carlo
 /// summary would depend on where it stopped, so none is returned).
-pub fn simulate_until(
-    sc: &Scenario,
-    opts: &Options,
-    progress: &(dyn Fn(u64) + Sync),
-    stop: &(dyn Fn() -> bool + Sync),
-) -> Result<Report, SimError> {
+pub fn simulate(sc: &Scenario, opts: &Options, control: &dyn RunControl) -> Result<Report, SimError> {
     let plan = Plan::new(sc, &opts.overrides).map_err(SimError::Invalid)?;
     let runs = plan.settings.runs as u64;
     let seed = plan.settings.seed;
@@ -114,7 +106,7 @@ pub fn simulate_until(
     let mut acc = report::Accumulator::new(sc, &plan, opts.escalation_runs > 0);
     let mut done = 0;
     while done < runs {
-        if stop() {
+        if control.cancelled() {
             return Err(SimError::Cancelled { done });
         }
         let end = (done + CHUNK).min(runs);
@@ -131,7 +123,7 @@ pub fn simulate_until(
             acc.add(r);
         }
         done = end;
-        progress(done);
+        control.progress(done, runs);
     }
     Ok(acc.finish(notes(sc, &plan)))
 }

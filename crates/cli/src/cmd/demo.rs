@@ -40,7 +40,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
         overrides: demarche_sim::Overrides { runs: Some(budget.runs), ..Default::default() },
         escalation_runs: budget.escalation_runs,
     };
-    let simulated = demarche_sim::simulate(&sc, &opts, &|_| {});
+    let simulated = demarche_sim::simulate(&sc, &opts, &demarche_sim::Unattended);
     if !args.json {
         match &simulated {
             Ok(r) => out!(

@@ -79,9 +79,10 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         overrides: Overrides { channel: args.channel.map(Into::into), runs: args.runs, seed: args.seed },
         escalation_runs: args.escalation_runs,
     };
-    let total = opts.overrides.runs.or(sc.simulation.as_ref().map(|s| s.runs)).unwrap_or(2000) as u64;
+    // The bar learns the number of runs from the simulation itself (the
+    // scenario's [simulation] table with the flags on top).
     let bar = (args.format == SimFormat::Table && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(total);
+        let b = indicatif::ProgressBar::new(0);
         if let Ok(style) =
             indicatif::ProgressStyle::with_template("{spinner} simulating {pos}/{len} runs {wide_bar} {eta}")
         {
@@ -89,11 +90,7 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         }
         b
     });
-    let progress = |done: u64| {
-        if let Some(b) = &bar {
-            b.set_position(done);
-        }
-    };
+    let progress = Bar(bar.clone());
     let report = with_threads(args.threads, || demarche_sim::simulate(&sc, &opts, &progress))??;
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -116,4 +113,16 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
     let run = demarche_app::record::simulation_run(&sc, &report, &pareto, params, started);
     super::runs::record(&args.store, &run);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A terminal progress bar as the simulation's run control.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl demarche_sim::RunControl for Bar {
+    fn progress(&self, done: u64, total: u64) {
+        if let Some(b) = &self.0 {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    }
 }

@@ -86,7 +86,7 @@ fn run(sc: &Scenario, runs: u32) -> Report {
         overrides: Overrides { runs: Some(runs), seed: Some(1), channel: Some(Channel::Both) },
         escalation_runs: 0,
     };
-    simulate(sc, &opts, &|_| {}).unwrap()
+    simulate(sc, &opts, &demarche_sim::Unattended).unwrap()
 }
 
 fn channel<'r>(r: &'r Report, name: &str) -> &'r ChannelReport {
@@ -216,7 +216,7 @@ fn a_mediated_channel_without_a_mediator_is_an_error() {
         ..Default::default()
     });
     let opts = Options { overrides: Overrides { runs: Some(5), ..Default::default() }, escalation_runs: 0 };
-    match simulate(&sc, &opts, &|_| {}) {
+    match simulate(&sc, &opts, &demarche_sim::Unattended) {
         Err(SimError::Invalid(d)) => assert!(d.to_string().contains("needs a mediator"), "{d}"),
         other => panic!("expected an error, got {other:?}"),
     }
@@ -225,7 +225,7 @@ fn a_mediated_channel_without_a_mediator_is_an_error() {
         overrides: Overrides { runs: Some(5), channel: Some(Channel::Direct), ..Default::default() },
         escalation_runs: 0,
     };
-    assert!(simulate(&sc, &opts, &|_| {}).is_ok());
+    assert!(simulate(&sc, &opts, &demarche_sim::Unattended).is_ok());
 }
 
 #[test]
@@ -244,14 +244,26 @@ fn cancelling_stops_the_monte_carlo_loop_between_chunks() {
     let sc = scenario(OPPOSED.0, OPPOSED.1, "");
     let runs = 10 * demarche_sim::CHUNK as u32;
     let opts = Options { overrides: Overrides { runs: Some(runs), ..Default::default() }, escalation_runs: 0 };
-    let seen = std::sync::atomic::AtomicU64::new(0);
-    let progress = |done: u64| seen.store(done, std::sync::atomic::Ordering::Relaxed);
-    // Ask to stop once the first chunk is done.
-    let stop = || seen.load(std::sync::atomic::Ordering::Relaxed) > 0;
-    match demarche_sim::simulate_until(&sc, &opts, &progress, &stop) {
+    /// Asks to stop once the first chunk is done; remembers what it was told.
+    struct StopAfterFirstChunk {
+        done: std::sync::atomic::AtomicU64,
+        total: std::sync::atomic::AtomicU64,
+    }
+    impl demarche_sim::RunControl for StopAfterFirstChunk {
+        fn progress(&self, done: u64, total: u64) {
+            self.done.store(done, std::sync::atomic::Ordering::Relaxed);
+            self.total.store(total, std::sync::atomic::Ordering::Relaxed);
+        }
+        fn cancelled(&self) -> bool {
+            self.done.load(std::sync::atomic::Ordering::Relaxed) > 0
+        }
+    }
+    let control = StopAfterFirstChunk { done: 0.into(), total: 0.into() };
+    match demarche_sim::simulate(&sc, &opts, &control) {
         Err(SimError::Cancelled { done }) => assert_eq!(done, demarche_sim::CHUNK),
         other => panic!("expected a cancellation, got {other:?}"),
     }
+    assert_eq!(control.total.into_inner(), u64::from(runs), "progress knows the total");
     // Never asked: it runs to the end.
-    assert!(demarche_sim::simulate_until(&sc, &opts, &|_| {}, &|| false).is_ok());
+    assert!(demarche_sim::simulate(&sc, &opts, &demarche_sim::Unattended).is_ok());
 }

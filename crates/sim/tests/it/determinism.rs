@@ -10,7 +10,7 @@ fn seed() -> demarche_scenario::Scenario {
 fn json_with_threads(threads: usize, opts: &Options) -> String {
     let sc = seed();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-    let r = pool.install(|| simulate(&sc, opts, &|_| {})).unwrap();
+    let r = pool.install(|| simulate(&sc, opts, &demarche_sim::Unattended)).unwrap();
     serde_json::to_string_pretty(&r).unwrap()
 }
 
@@ -34,7 +34,7 @@ fn results_do_not_depend_on_the_thread_count() {
 fn the_seed_scenario_reports_both_channels() {
     let opts =
         Options { overrides: Overrides { runs: Some(300), seed: Some(7), ..Default::default() }, escalation_runs: 100 };
-    let r = simulate(&seed(), &opts, &|_| {}).unwrap();
+    let r = simulate(&seed(), &opts, &demarche_sim::Unattended).unwrap();
     assert_eq!(r.principals.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["iran_gov", "us_admin"]);
     assert_eq!(r.channels.len(), 2);
     assert_eq!(r.mediator.as_deref(), Some("oman"));
