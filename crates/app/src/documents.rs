@@ -256,7 +256,7 @@ pub fn report_documents(
         oat_runs: budget.oat_runs,
         ..Default::default()
     };
-    match demarche_sim::analyse(sc, &sens) {
+    match demarche_sim::analyse(sc, &sens, &demarche_sim::Unattended) {
         Ok(r) => {
             if let Ok(v) = serde_json::to_value(tornadoes(sc, &r, 6, 10)) {
                 docs.push(Document::new(DOC_SENSITIVITY, v));

@@ -232,7 +232,11 @@ impl Default for SensitivityOptions {
 
 /// Sensitivity of the simulation's outputs to every uncertain input that can
 /// move the talks (see [`SensitivityReport`]).
-pub fn analyse(sc: &Scenario, opts: &SensitivityOptions) -> Result<SensitivityReport, SimError> {
+///
+/// `control` is told `(model runs done, model runs in all)` as the Sobol and
+/// one-at-a-time runs finish, and asked before each; once it says stop the
+/// remaining runs are skipped and the analysis ends with [`SimError::Cancelled`].
+pub fn analyse(sc: &Scenario, opts: &SensitivityOptions, control: &dyn RunControl) -> Result<SensitivityReport, SimError> {
     let plan = Plan::new(sc, &opts.overrides).map_err(SimError::Invalid)?;
     let seed = plan.settings.seed;
     let groups: Vec<&plan::Group> = plan.groups.iter().filter(|g| g.affects_talks).collect();
@@ -256,7 +260,17 @@ pub fn analyse(sc: &Scenario, opts: &SensitivityOptions) -> Result<SensitivityRe
         .map(|&i| plan.status_quo[i].unwrap_or((sc.issues[i].min + sc.issues[i].max) / 2.0))
         .collect();
     let first_error = std::sync::Mutex::new(None);
+    let groups_n = columns.len();
+    let total = (opts.samples.max(2) * (groups_n + 2) + opts.oat_runs.max(1) * (2 * groups_n + 1)) as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let stopped = std::sync::atomic::AtomicBool::new(false);
     let model = |u: &[f64]| -> Vec<f64> {
+        if stopped.load(std::sync::atomic::Ordering::Relaxed) || control.cancelled() {
+            stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+            return vec![f64::NAN; outputs.len()];
+        }
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        control.progress(n, total);
         let draw = draw::Draw::from_uniforms(sc, &plan, u);
         match run::run(sc, &plan, &draw, run::RunOptions { seed, escalation: false }) {
             Ok(r) => {
@@ -291,6 +305,9 @@ pub fn analyse(sc: &Scenario, opts: &SensitivityOptions) -> Result<SensitivityRe
         derive_seed(seed, &[1]),
         model,
     );
+    if stopped.into_inner() {
+        return Err(SimError::Cancelled { done: done.into_inner() });
+    }
     if let Some(e) = first_error.into_inner().ok().flatten() {
         return Err(SimError::Negotiation(e));
     }

@@ -2,6 +2,7 @@
 //! agreement probability and terms (Sobol first-order and total indices,
 //! one-at-a-time swings for tornado charts).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -48,7 +49,20 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
         oat_runs: args.oat_runs as usize,
         ..Default::default()
     };
-    let report = with_threads(args.threads, || demarche_sim::analyse(&sc, &opts))??;
+    // Progress on a terminal only (never in pipes or JSON).
+    let bar = (args.format == SimFormat::Table && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} sensitivity: {pos}/{len} model runs {wide_bar} {eta}")
+        {
+            b.set_style(style);
+        }
+        b
+    });
+    let report = with_threads(args.threads, || demarche_sim::analyse(&sc, &opts, &super::simulate::Bar(bar.clone())))??;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     match args.format {
         SimFormat::Table => out!("{}", demarche_sim::render::sensitivity(&report, args.top)),
         SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),

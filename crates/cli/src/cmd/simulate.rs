@@ -115,8 +115,8 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A terminal progress bar as the simulation's run control.
-struct Bar(Option<indicatif::ProgressBar>);
+/// A terminal progress bar as a simulation's or sensitivity analysis's run control.
+pub struct Bar(pub Option<indicatif::ProgressBar>);
 
 impl demarche_sim::RunControl for Bar {
     fn progress(&self, done: u64, total: u64) {

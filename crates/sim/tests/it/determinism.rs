@@ -67,12 +67,43 @@ fn sensitivity_is_deterministic_and_ranks_inputs() {
         oat_runs: 4,
         ..Default::default()
     };
-    let a = analyse(&sc, &opts).unwrap();
+    let a = analyse(&sc, &opts, &demarche_sim::Unattended).unwrap();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let b = pool.install(|| analyse(&sc, &opts)).unwrap();
+    let b = pool.install(|| analyse(&sc, &opts, &demarche_sim::Unattended)).unwrap();
     assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
     assert!(!a.inputs.is_empty());
     assert_eq!(a.ranked.len(), a.outputs.len());
     // Only inputs that can move the talks are analysed: no stance of the armed groups.
     assert!(a.inputs.iter().all(|i| !i.starts_with("aligned_groups.")));
+}
+
+/// Sensitivity runs report their progress against a known total and stop when cancelled.
+#[test]
+fn sensitivity_reports_progress_and_stops_when_cancelled() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    struct Watch {
+        done: AtomicU64,
+        total: AtomicU64,
+        stop_after: u64,
+    }
+    impl demarche_sim::RunControl for Watch {
+        fn progress(&self, done: u64, total: u64) {
+            self.done.fetch_max(done, Ordering::Relaxed);
+            self.total.store(total, Ordering::Relaxed);
+        }
+        fn cancelled(&self) -> bool {
+            self.done.load(Ordering::Relaxed) >= self.stop_after
+        }
+    }
+    let sc = seed();
+    let opts = SensitivityOptions { samples: 4, oat_runs: 2, ..Default::default() };
+    let all = Watch { done: 0.into(), total: 0.into(), stop_after: u64::MAX };
+    analyse(&sc, &opts, &all).unwrap();
+    let (done, total) = (all.done.into_inner(), all.total.into_inner());
+    assert!(total > 0 && done == total, "{done} of {total} model runs reported");
+    let early = Watch { done: 0.into(), total: 0.into(), stop_after: 3 };
+    match analyse(&sc, &opts, &early) {
+        Err(demarche_sim::SimError::Cancelled { done }) => assert!(done < total, "{done} of {total}"),
+        other => panic!("expected a cancellation, got {:?}", other.map(|r| r.outputs)),
+    }
 }
