@@ -102,7 +102,8 @@ pub fn bands_until(
         let out = stated
             .iter()
             .map(|f| {
-                let engine = demarche_engines::build(&f.engine, &draw.engines, &how.overrides).map_err(|e| e.to_string())?;
+                let engine =
+                    demarche_engines::build(&f.engine, &draw.engines, &how.overrides).map_err(|e| e.to_string())?;
                 demarche_forecast::run(engine.as_ref(), draw, &how.request).map_err(|e| e.to_string())
             })
             .collect();

@@ -6,9 +6,7 @@ use demarche_forecast::Forecast;
 use demarche_scenario::Scenario;
 
 use crate::charts::{self, axis::label, Chart};
-use crate::data::{
-    ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity,
-};
+use crate::data::{ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity};
 use crate::svg::esc;
 
 /// Where a report's data came from, when it is a stored run.

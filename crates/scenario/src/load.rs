@@ -3,11 +3,11 @@
 use std::path::Path;
 
 use crate::decode;
-use crate::reader::Cx;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::import;
 use crate::model::Scenario;
 use crate::node;
+use crate::reader::Cx;
 use crate::validate::{limits, validate};
 
 /// The formats a scenario can be read from.

@@ -222,10 +222,7 @@ async fn forecast(State(st): State<Shared>, JsonBody(req): JsonBody<ForecastRequ
 }
 
 fn accepted(id: u64) -> Response {
-    (
-        StatusCode::ACCEPTED,
-        Json(serde_json::json!({ "id": id, "state": "queued", "poll": format!("/api/jobs/{id}") })),
-    )
+    (StatusCode::ACCEPTED, Json(serde_json::json!({ "id": id, "state": "queued", "poll": format!("/api/jobs/{id}") })))
         .into_response()
 }
 
@@ -252,14 +249,8 @@ async fn simulate(
         let limits = &state.config.limits;
         let report = crate::simulation::run(&parsed.scenario, &req, limits, job)?;
         let pareto = crate::simulation::pictures(&parsed.scenario, &req, limits);
-        let (id, note) = crate::simulation::record(
-            state.config.store.as_deref(),
-            &parsed.scenario,
-            &req,
-            &report,
-            &pareto,
-            started,
-        );
+        let (id, note) =
+            crate::simulation::record(state.config.store.as_deref(), &parsed.scenario, &req, &report, &pareto, started);
         Ok(crate::simulation::answer(&parsed.scenario, &report, &pareto, id, note).into())
     })?;
     Ok(accepted(id))

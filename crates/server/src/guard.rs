@@ -85,9 +85,8 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
     let set_cookie = st.config.token.as_deref().and_then(|token| {
         // The page opened with ?token=: keep it in a cookie so the page can clean
         // its URL and links (reports) work without the token in them.
-        (req.method() == Method::GET && query_token(&req).is_some_and(|t| constant_time_eq(t, token))).then(|| {
-            format!("{}={token}; HttpOnly; SameSite=Strict; Path=/", cookie_name(st.bound.port()))
-        })
+        (req.method() == Method::GET && query_token(&req).is_some_and(|t| constant_time_eq(t, token)))
+            .then(|| format!("{}={token}; HttpOnly; SameSite=Strict; Path=/", cookie_name(st.bound.port())))
     });
     let mut res = next.run(req).await;
     if let Some(c) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
@@ -180,9 +179,11 @@ fn has_token(req: &Request, token: &str, cookie: &str) -> bool {
     if headers.get("x-demarche-token").and_then(|v| v.to_str().ok()).is_some_and(eq) {
         return true;
     }
-    let from_cookie = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|v| {
-        v.split(';').filter_map(|kv| kv.trim().split_once('=')).any(|(k, v)| k == cookie && eq(v))
-    });
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(';').filter_map(|kv| kv.trim().split_once('=')).any(|(k, v)| k == cookie && eq(v)));
     from_cookie || query_token(req).is_some_and(eq)
 }
 

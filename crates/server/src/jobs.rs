@@ -45,11 +45,20 @@ enum JobState {
     Queued,
     Running,
     /// The answer as JSON text (kept as text: several times smaller than a `Value`).
-    Done { text: Arc<str>, run_id: Option<i64> },
-    Failed { error: String, status: u16, diagnostics: Option<serde_json::Value> },
+    Done {
+        text: Arc<str>,
+        run_id: Option<i64>,
+    },
+    Failed {
+        error: String,
+        status: u16,
+        diagnostics: Option<serde_json::Value>,
+    },
     Cancelled,
     /// Done, but the result was dropped to keep memory within the budget.
-    Expired { run_id: Option<i64> },
+    Expired {
+        run_id: Option<i64>,
+    },
 }
 
 impl JobState {
@@ -150,7 +159,11 @@ impl Job {
                     Some(r) => format!("the result was dropped to keep the server's memory bounded; it is stored as run {r} (GET /api/runs/{r})"),
                     None => "the result was dropped to keep the server's memory bounded; run it again".to_string(),
                 };
-                head.push_str(&format!(r#","run_id":{},"note":{}"#, serde_json::json!(run_id), serde_json::Value::from(note)));
+                head.push_str(&format!(
+                    r#","run_id":{},"note":{}"#,
+                    serde_json::json!(run_id),
+                    serde_json::Value::from(note)
+                ));
             }
             _ => {}
         }
@@ -427,7 +440,8 @@ mod tests {
         let start = Instant::now();
         loop {
             let s = get(jobs, id);
-            if !["running", "queued"].contains(&s["state"].as_str().unwrap()) || start.elapsed() > Duration::from_secs(30)
+            if !["running", "queued"].contains(&s["state"].as_str().unwrap())
+                || start.elapsed() > Duration::from_secs(30)
             {
                 return s;
             }
@@ -505,7 +519,8 @@ mod tests {
         // Two run and one waits (which one the scheduler picks is its business).
         let t = Instant::now();
         let states = loop {
-            let states: Vec<String> = ids.iter().map(|&id| get(&jobs, id)["state"].as_str().unwrap().to_string()).collect();
+            let states: Vec<String> =
+                ids.iter().map(|&id| get(&jobs, id)["state"].as_str().unwrap().to_string()).collect();
             if states.iter().filter(|s| *s == "running").count() == 2 || t.elapsed() > Duration::from_secs(20) {
                 break states;
             }

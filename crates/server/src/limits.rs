@@ -83,18 +83,26 @@ fn rounds_of(model: &str, sc: &Scenario, plan: &ForecastPlan<'_>) -> (u64, &'sta
         return (u64::from(r), "the request's `rounds`");
     }
     let option = |key: &str| {
-        plan.overrides.entries.iter().rev().find(|(e, k, _)| e == model && k == key).and_then(|(_, _, v)| v.parse().ok())
+        plan.overrides
+            .entries
+            .iter()
+            .rev()
+            .find(|(e, k, _)| e == model && k == key)
+            .and_then(|(_, _, v)| v.parse().ok())
     };
     match model {
         "bdm" => match option("rounds") {
             Some(r) => (r, "the option `bdm.rounds`"),
-            None => (u64::from(sc.engines.bdm.clone().unwrap_or_default().rounds), "the scenario's `[engines.bdm] rounds`"),
+            None => {
+                (u64::from(sc.engines.bdm.clone().unwrap_or_default().rounds), "the scenario's `[engines.bdm] rounds`")
+            }
         },
         "smp" => match option("max_turns") {
             Some(r) => (r, "the option `smp.max_turns`"),
-            None => {
-                (u64::from(sc.engines.smp.clone().unwrap_or_default().max_turns), "the scenario's `[engines.smp] max_turns`")
-            }
+            None => (
+                u64::from(sc.engines.smp.clone().unwrap_or_default().max_turns),
+                "the scenario's `[engines.smp] max_turns`",
+            ),
         },
         _ => (1, ""),
     }
@@ -161,7 +169,12 @@ pub fn check_size(limits: &Limits, sc: &Scenario) -> Result<(), ApiError> {
 
 /// Refuse a simulation whose effective settings (the scenario's `[simulation]`
 /// table with the request's values on top) are over the ceilings.
-pub fn check_simulation(limits: &Limits, sc: &Scenario, settings: &demarche_scenario::settings::simulation::SimulationSettings, runs_from_request: bool) -> Result<(), ApiError> {
+pub fn check_simulation(
+    limits: &Limits,
+    sc: &Scenario,
+    settings: &demarche_scenario::settings::simulation::SimulationSettings,
+    runs_from_request: bool,
+) -> Result<(), ApiError> {
     check_size(limits, sc)?;
     if settings.runs > limits.max_sim_runs {
         let from = if runs_from_request { "`runs`" } else { "the scenario's `[simulation] runs`" };
@@ -188,7 +201,8 @@ pub fn check_simulation(limits: &Limits, sc: &Scenario, settings: &demarche_scen
 
 /// An answer as JSON text, refused when larger than the ceiling.
 pub fn answer_text(limits: &Limits, answer: &serde_json::Value) -> Result<String, ApiError> {
-    let text = serde_json::to_string(answer).map_err(|e| ApiError::internal(format!("cannot write the answer: {e}")))?;
+    let text =
+        serde_json::to_string(answer).map_err(|e| ApiError::internal(format!("cannot write the answer: {e}")))?;
     if text.len() > limits.max_answer_bytes {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

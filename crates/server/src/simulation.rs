@@ -4,8 +4,8 @@
 
 use std::time::SystemTime;
 
-use demarche_report::data::ParetoData;
 use demarche_app::documents::charts_data;
+use demarche_report::data::ParetoData;
 use demarche_report::ReportData;
 use demarche_scenario::Scenario;
 use demarche_sim::Report;
@@ -13,7 +13,6 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::work::ScenarioInput;
-
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct SimulateRequest {

@@ -161,16 +161,17 @@ pub fn forecast(
     if req.rounds.is_some_and(|r| r == 0 || r > 100_000) {
         return Err(ApiError::bad_request("`rounds` must be between 1 and 100000"));
     }
-    let ran = demarche_app::run_models(sc, &models, &model_run(req)?, false, before_step, observer).map_err(|e| match e {
-        demarche_app::ForecastError::Engine { source: demarche_forecast::EngineError::InvalidScenario(d), .. } => {
-            ApiError::scenario(d)
-        }
-        demarche_app::ForecastError::Engine { source: demarche_forecast::EngineError::Cancelled, .. } => {
-            ApiError::new(axum::http::StatusCode::CONFLICT, "the run was cancelled")
-        }
-        demarche_app::ForecastError::Engine { source, .. } => ApiError::bad_request(source.to_string()),
-        other => ApiError::bad_request(other.to_string()),
-    })?;
+    let ran =
+        demarche_app::run_models(sc, &models, &model_run(req)?, false, before_step, observer).map_err(|e| match e {
+            demarche_app::ForecastError::Engine {
+                source: demarche_forecast::EngineError::InvalidScenario(d), ..
+            } => ApiError::scenario(d),
+            demarche_app::ForecastError::Engine { source: demarche_forecast::EngineError::Cancelled, .. } => {
+                ApiError::new(axum::http::StatusCode::CONFLICT, "the run was cancelled")
+            }
+            demarche_app::ForecastError::Engine { source, .. } => ApiError::bad_request(source.to_string()),
+            other => ApiError::bad_request(other.to_string()),
+        })?;
     Ok(ran.forecasts)
 }
 

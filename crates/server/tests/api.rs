@@ -593,7 +593,8 @@ fn finished_jobs_keep_within_the_memory_budget() {
     let addr = spawn(c).unwrap();
     let mut ids = Vec::new();
     for _ in 0..10 {
-        let a = post(addr, "/api/jobs", &serde_json::json!({ "text": IRAN_US, "name": "s.toml", "models": "compromise" }));
+        let a =
+            post(addr, "/api/jobs", &serde_json::json!({ "text": IRAN_US, "name": "s.toml", "models": "compromise" }));
         assert_eq!(a.status, 202, "{}", a.body);
         let id = a.json()["id"].as_u64().unwrap();
         assert_eq!(wait_for_job(addr, id)["state"], "done");

@@ -28,7 +28,6 @@
 //! (`## simulation`).
 
 #![forbid(unsafe_code)]
-
 // `!(x > 0.0)` is how this crate says "not a positive number, NaN included".
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
@@ -236,7 +235,11 @@ impl Default for SensitivityOptions {
 /// `control` is told `(model runs done, model runs in all)` as the Sobol and
 /// one-at-a-time runs finish, and asked before each; once it says stop the
 /// remaining runs are skipped and the analysis ends with [`SimError::Cancelled`].
-pub fn analyse(sc: &Scenario, opts: &SensitivityOptions, control: &dyn RunControl) -> Result<SensitivityReport, SimError> {
+pub fn analyse(
+    sc: &Scenario,
+    opts: &SensitivityOptions,
+    control: &dyn RunControl,
+) -> Result<SensitivityReport, SimError> {
     let plan = Plan::new(sc, &opts.overrides).map_err(SimError::Invalid)?;
     let seed = plan.settings.seed;
     let groups: Vec<&plan::Group> = plan.groups.iter().filter(|g| g.affects_talks).collect();

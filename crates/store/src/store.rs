@@ -89,7 +89,7 @@ impl Store {
             Ok(identity)
         })
         .map_err(sql)?
-            .map_err(|message| StoreError::Invalid { path: label.clone(), message })?;
+        .map_err(|message| StoreError::Invalid { path: label.clone(), message })?;
         // Switching to WAL needs a moment of exclusive access; retry while
         // another process holds the database.
         retry(|| conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))).map_err(sql)?;

@@ -131,7 +131,8 @@ pub fn run_models(
     how: &demarche_app::ModelRun,
     skip_unsupported: bool,
 ) -> Result<Vec<Forecast>, Box<dyn std::error::Error>> {
-    let ran = demarche_app::run_models(sc, models, how, skip_unsupported, |_, _, _| {}, &mut demarche_forecast::NoObserver)?;
+    let ran =
+        demarche_app::run_models(sc, models, how, skip_unsupported, |_, _, _| {}, &mut demarche_forecast::NoObserver)?;
     for (m, e) in &ran.skipped {
         eprintln!("warning: {e}; leaving {m} out");
     }

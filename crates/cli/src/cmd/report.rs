@@ -80,7 +80,8 @@ pub fn forecast_all(
     skip_unsupported: bool,
 ) -> Result<Vec<Forecast>, Box<dyn std::error::Error>> {
     let how = demarche_app::ModelRun::default();
-    let ran = demarche_app::run_models(sc, models, &how, skip_unsupported, |_, _, _| {}, &mut demarche_forecast::NoObserver);
+    let ran =
+        demarche_app::run_models(sc, models, &how, skip_unsupported, |_, _, _| {}, &mut demarche_forecast::NoObserver);
     let ran = match ran {
         Err(demarche_app::ForecastError::NothingRan) => return Ok(Vec::new()),
         other => other?,

@@ -265,11 +265,54 @@ fn json_outputs_are_byte_identical_to_the_recorded_ones() {
     let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/iran-us-nuclear.toml");
     let recorded = include_str!("../snapshots/outputs.sha256");
     let cases: Vec<(&str, Vec<String>, bool)> = vec![
-        ("forecast-ec-emissions.json", vec!["forecast".into(), format!("{shared}/bdm/ec-emissions-actors.csv"), "--model".into(), "all".into(), "--format".into(), "json".into()], true),
-        ("forecast-ktab-soe.json", vec!["forecast".into(), format!("{shared}/ktab/inputs/SOE-Policy.csv"), "--model".into(), "all".into(), "--format".into(), "json".into()], true),
-        ("forecast-seed.json", vec!["forecast".into(), seed.into(), "--model".into(), "all".into(), "--format".into(), "json".into()], false),
-        ("frontier-anl-domain00.json", vec!["frontier".into(), format!("{shared}/negotiation/anl2023/domain00"), "--format".into(), "json".into()], true),
-        ("simulate-seed-2000-7.json", vec!["simulate".into(), seed.into(), "--runs".into(), "2000".into(), "--seed".into(), "7".into(), "--format".into(), "json".into()], false),
+        (
+            "forecast-ec-emissions.json",
+            vec![
+                "forecast".into(),
+                format!("{shared}/bdm/ec-emissions-actors.csv"),
+                "--model".into(),
+                "all".into(),
+                "--format".into(),
+                "json".into(),
+            ],
+            true,
+        ),
+        (
+            "forecast-ktab-soe.json",
+            vec![
+                "forecast".into(),
+                format!("{shared}/ktab/inputs/SOE-Policy.csv"),
+                "--model".into(),
+                "all".into(),
+                "--format".into(),
+                "json".into(),
+            ],
+            true,
+        ),
+        (
+            "forecast-seed.json",
+            vec!["forecast".into(), seed.into(), "--model".into(), "all".into(), "--format".into(), "json".into()],
+            false,
+        ),
+        (
+            "frontier-anl-domain00.json",
+            vec!["frontier".into(), format!("{shared}/negotiation/anl2023/domain00"), "--format".into(), "json".into()],
+            true,
+        ),
+        (
+            "simulate-seed-2000-7.json",
+            vec![
+                "simulate".into(),
+                seed.into(),
+                "--runs".into(),
+                "2000".into(),
+                "--seed".into(),
+                "7".into(),
+                "--format".into(),
+                "json".into(),
+            ],
+            false,
+        ),
     ];
     let mut mismatched = Vec::new();
     for (name, args, needs_shared) in cases {

@@ -187,7 +187,8 @@ fn serve_stops_on_sigterm_during_a_long_simulation_with_its_store_intact() {
     assert!(code.success(), "{code:?}");
     // The target is under a second; a loaded test machine gets some slack.
     assert!(took < Duration::from_secs(3), "stopping took {took:?}");
-    let listed = demarche().args(["runs", "list", "--store"]).arg(&store).env_remove("DEMARCHE_STORE").assert().success();
+    let listed =
+        demarche().args(["runs", "list", "--store"]).arg(&store).env_remove("DEMARCHE_STORE").assert().success();
     let text = String::from_utf8_lossy(&listed.get_output().stdout).to_string();
     assert!(text.contains("forecast") && !text.contains("simulate"), "{text}");
 }

@@ -5,8 +5,8 @@
 use crate::model::*;
 use crate::node::{Node, Value};
 use crate::reader;
-use crate::settings;
 pub use crate::reader::{Cx, Table};
+use crate::settings;
 
 /// Decode a whole scenario document. Returns the scenario even when some parts
 /// failed (those are left at defaults) so that validation can still run on the

@@ -11,10 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::reader::{Cx, Table};
-use crate::settings::declare::{non_negative, probability};
 use crate::diag::suggest;
 use crate::node::Node;
+use crate::reader::{Cx, Table};
+use crate::settings::declare::{non_negative, probability};
 
 crate::settings::declare::keyword_enum! {
     /// A named set of modelling options.

@@ -12,8 +12,8 @@
 //! others (a preset) are declared `special`: they are part of the struct, the
 //! keys and `Default`, and the engine's settings module handles them by hand.
 
-use crate::reader::{Cx, Table};
 use crate::node::Value;
+use crate::reader::{Cx, Table};
 
 /// A value an engine option can hold.
 pub trait OptionValue: Sized {

@@ -4,8 +4,8 @@
 //! importers (KTAB's `<ModelParameters>`) and the CLI can both reach them. Each
 //! engine crate documents what its options mean.
 
-pub mod declare;
 pub mod bdm;
+pub mod declare;
 pub mod nash;
 pub mod simulation;
 pub mod smp;
@@ -13,8 +13,8 @@ pub mod smp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::reader::{Cx, Table};
 use crate::node::Node;
+use crate::reader::{Cx, Table};
 
 pub use bdm::BdmSettings;
 pub use nash::NashSettings;

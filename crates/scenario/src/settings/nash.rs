@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::reader::{Cx, Table};
 use crate::diag::suggest;
 use crate::node::Node;
+use crate::reader::{Cx, Table};
 
 crate::settings::declare::keyword_enum! {
     /// What each actor gets if there is no agreement.

@@ -14,11 +14,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::reader::{Cx, Table};
-use crate::settings::declare::{signed_unit, unit, whole_in};
 use crate::diag::{suggest, Diagnostic, Diagnostics, Hints};
 use crate::model::{ActorKind, RelationKind, Scenario};
 use crate::node::{Node, Value};
+use crate::reader::{Cx, Table};
+use crate::settings::declare::{signed_unit, unit, whole_in};
 
 /// Most Monte Carlo runs one simulation may ask for (memory grows with runs).
 pub const MAX_RUNS: u32 = 1_000_000;

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::reader::{Cx, Table};
 use crate::diag::suggest;
 use crate::node::{Node, Value};
+use crate::reader::{Cx, Table};
 
 /// Defines one of KTAB's parameter enums: variants in KTAB's order (the
 /// discriminant is KTAB's integer code), KTAB's name for each, and extra
