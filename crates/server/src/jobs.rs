@@ -136,39 +136,39 @@ impl Job {
         }
     }
 
-    /// `{"id", "state", "progress", "result"?, "error"?, …}` as JSON text.
+    /// `{"id", "state", "progress", "result"?, "error"?, …}` as JSON text. A
+    /// result is kept as text, so it is spliced in rather than parsed again.
     fn snapshot(&self, id: u64) -> String {
         let state = lock(&self.state).clone();
-        let progress = serde_json::to_string(&*lock(&self.progress)).unwrap_or_else(|_| "{}".into());
-        let mut head = format!(r#"{{"id":{id},"state":"{}","progress":{progress}"#, state.name());
-        match state {
-            JobState::Done { text, .. } => {
-                head.push_str(r#","result":"#);
-                head.push_str(&text);
-            }
+        let progress = lock(&self.progress).clone();
+        let mut v = serde_json::json!({ "id": id, "state": state.name(), "progress": progress });
+        match &state {
             JobState::Failed { error, status, diagnostics } => {
-                let rest = serde_json::json!({ "error": error, "status": status, "diagnostics": diagnostics });
-                if let Some(obj) = rest.as_object() {
-                    for (k, v) in obj {
-                        head.push_str(&format!(",{}:{v}", serde_json::Value::from(k.as_str())));
-                    }
-                }
+                v["error"] = error.as_str().into();
+                v["status"] = (*status).into();
+                v["diagnostics"] = diagnostics.clone().unwrap_or_default();
             }
             JobState::Expired { run_id } => {
-                let note = match run_id {
-                    Some(r) => format!("the result was dropped to keep the server's memory bounded; it is stored as run {r} (GET /api/runs/{r})"),
+                v["run_id"] = serde_json::json!(run_id);
+                v["note"] = match run_id {
+                    Some(r) => format!(
+                        "the result was dropped to keep the server's memory bounded; it is stored as run {r} \
+                         (GET /api/runs/{r})"
+                    ),
                     None => "the result was dropped to keep the server's memory bounded; run it again".to_string(),
-                };
-                head.push_str(&format!(
-                    r#","run_id":{},"note":{}"#,
-                    serde_json::json!(run_id),
-                    serde_json::Value::from(note)
-                ));
+                }
+                .into();
             }
             _ => {}
         }
-        head.push('}');
-        head
+        let mut out = v.to_string();
+        if let JobState::Done { text, .. } = &state {
+            out.pop(); // the closing brace
+            out.push_str(r#","result":"#);
+            out.push_str(text);
+            out.push('}');
+        }
+        out
     }
 }
 

@@ -99,7 +99,8 @@ pub struct ForecastRequest {
     #[serde(default)]
     pub rounds: Option<u32>,
     /// Also run the models on this many draws of the stated uncertainty
-    /// (at most [`MAX_UNCERTAINTY_RUNS`]) and report each outcome's band.
+    /// (at most `Limits::max_draws`, checked before work starts) and report
+    /// each outcome's band.
     #[serde(default)]
     pub runs: Option<u32>,
     /// Seed of those draws (default 1).
@@ -122,9 +123,6 @@ pub fn overrides(options: &[String]) -> Result<demarche_engines::Overrides, ApiE
     Ok(demarche_app::ModelRun::with_options(options, Request::default())?.overrides)
 }
 
-/// Most draws one forecast request may ask for.
-pub const MAX_UNCERTAINTY_RUNS: u32 = 2_000;
-
 /// How the request's models run: its options and issues, its round limit.
 fn model_run(req: &ForecastRequest) -> Result<demarche_app::ModelRun, ApiError> {
     let request = Request { issues: req.issues.clone(), max_rounds: req.rounds };
@@ -140,9 +138,6 @@ pub fn uncertainty(
     control: &dyn demarche_forecast::RunControl,
 ) -> Result<Option<demarche_sim::uncertainty::ForecastUncertainty>, ApiError> {
     let Some(runs) = req.runs else { return Ok(None) };
-    if runs == 0 || runs > MAX_UNCERTAINTY_RUNS {
-        return Err(ApiError::bad_request(format!("`runs` must be between 1 and {MAX_UNCERTAINTY_RUNS}")));
-    }
     let u = demarche_app::forecast::bands_until(sc, stated, &model_run(req)?, runs, req.seed.unwrap_or(1), control);
     if control.cancelled() {
         return Err(ApiError::new(axum::http::StatusCode::CONFLICT, "the run was cancelled"));
