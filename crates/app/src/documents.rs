@@ -90,7 +90,9 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
             rows,
         });
     }
-    let mut escalation = Vec::new();
+    let mut escalation: Vec<EscalationMatrix> =
+        indicator_matrix(sc, &r.confrontation, r.escalation_runs).into_iter().collect();
+    let mut classification = Vec::new();
     for c in r.channels.iter().filter(|c| !c.escalation.is_empty()) {
         let mut ids: Vec<&str> = Vec::new();
         for d in &c.escalation {
@@ -111,18 +113,60 @@ pub fn charts_data(sc: &Scenario, r: &Report) -> (Vec<IntervalChart>, Vec<Escala
             }
         }
         let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or(id.to_string());
-        escalation.push(EscalationMatrix {
-            metric: format!("share of runs ending in confrontation ({} talks)", c.channel),
+        classification.push(EscalationMatrix {
+            metric: format!("expected-utility conflict classification alone ({} talks)", c.channel),
             actors: ids.iter().map(|id| name(id)).collect(),
             values,
             source: format!(
-                "Estimated on the first {} runs from the expected-utility model's confrontation indicator; the \
-                 matrix is symmetric. Pairs never in confrontation are left grey.",
+                "Share of the first {} runs in which Bueno de Mesquita's expected-utility model ends with the pair \
+                 in conflict on some issue; the matrix is symmetric, pairs never in conflict are grey. One \
+                 ingredient of the confrontation indicator; alone it ranks no better than chance on the backtests \
+                 (docs/validity.md).",
                 r.escalation_runs
             ),
         });
     }
-    (intervals, one_matrix_if_alike(escalation))
+    escalation.extend(one_matrix_if_alike(classification));
+    (intervals, escalation)
+}
+
+/// The confrontation indicator as a symmetric matrix over the actors it
+/// ranks (scenario order), for the report's heat map.
+pub fn indicator_matrix(
+    sc: &Scenario,
+    dyads: &[demarche_sim::confrontation::DyadScore],
+    escalation_runs: u64,
+) -> Option<EscalationMatrix> {
+    if dyads.is_empty() {
+        return None;
+    }
+    let ids: Vec<&str> =
+        demarche_sim::confrontation::ranked_actors(sc).into_iter().map(|a| sc.actors[a].id.as_str()).collect();
+    let n = ids.len();
+    let mut values = vec![vec![None; n]; n];
+    for d in dyads {
+        if let (Some(i), Some(j)) = (ids.iter().position(|x| *x == d.a), ids.iter().position(|x| *x == d.b)) {
+            values[i][j] = Some(d.score);
+            values[j][i] = Some(d.score);
+        }
+    }
+    let names = ids.iter().map(|id| sc.actors.iter().find(|a| a.id == *id).map_or(id.to_string(), |a| a.name.clone()));
+    Some(EscalationMatrix {
+        metric: "confrontation indicator (0–1)".into(),
+        actors: names.collect(),
+        values,
+        source: format!(
+            "Salience-weighted disagreement on shared issues, red lines one side's demand or the likely outcome would \
+             cross, hostile relations{}; allied pairs, patron and proxy, and near-identical stances are damped \
+             (docs/models.md). It ranks pairs by how strongly the inputs point to coercion or force; it is not a \
+             probability.",
+            if escalation_runs > 0 {
+                format!(" and the expected-utility model's conflict share over {escalation_runs} runs")
+            } else {
+                String::new()
+            }
+        ),
+    })
 }
 
 /// The indicator depends on the channel only through the deal each run
@@ -132,7 +176,7 @@ fn one_matrix_if_alike(matrices: Vec<EscalationMatrix>) -> Vec<EscalationMatrix>
     match matrices.as_slice() {
         [a, b] if a.actors == b.actors && a.values == b.values => {
             let mut one = a.clone();
-            one.metric = "share of runs ending in confrontation (either channel)".to_string();
+            one.metric = "expected-utility conflict classification alone (either channel)".to_string();
             one.source = format!("Both channels give this same matrix. {}", one.source);
             vec![one]
         }

@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod backtest;
 pub mod documents;
 pub mod forecast;
 pub mod record;
@@ -59,6 +60,8 @@ mod architecture {
             assert!(!of(bottom).contains(&"demarche-app".to_string()), "{bottom} depends on the application crate");
         }
         assert!(!of("demarche-store").iter().any(|d| d == "demarche-report"), "store knows of reports");
+        // The backtest crate scores numbers it is handed; it runs no model.
+        assert_eq!(of("demarche-backtest"), &vec!["demarche-scenario".to_string()], "backtest runs models");
     }
 
     /// The CLI uses the server crate for `serve` only.

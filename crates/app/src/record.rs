@@ -5,7 +5,7 @@
 use std::time::SystemTime;
 
 use demarche_forecast::Forecast;
-use demarche_report::data::{ParetoData, DOC_PARETO};
+use demarche_report::data::{EscalationMatrix, ParetoData, DOC_PARETO};
 use demarche_scenario::Scenario;
 use demarche_sim::uncertainty::ForecastUncertainty;
 use demarche_store::{Document, NewRun, RunInput, RunKind, RunStatus};
@@ -29,6 +29,19 @@ pub fn forecast_run<'a>(
         run.documents.extend(uncertainty_documents(sc, u));
     }
     run
+}
+
+/// The confrontation indicator on the stated positions (no simulation, so
+/// without its expected-utility ingredient), then the expected-utility
+/// classification counted over the forecasts' exchanges, when they record any.
+pub fn confrontation_matrices(sc: &Scenario, forecasts: &[Forecast]) -> Vec<EscalationMatrix> {
+    let dyads = demarche_sim::confrontation::indicator(sc, None);
+    let mut out: Vec<EscalationMatrix> = crate::documents::indicator_matrix(sc, &dyads, 0).into_iter().collect();
+    if let Some(mut m) = demarche_report::escalation::conflict_share(sc, forecasts) {
+        m.metric = format!("expected-utility conflict classification alone: {}", m.metric);
+        out.push(m);
+    }
+    out
 }
 
 /// A simulation run: the simulation's report, its charts' data and the
@@ -84,4 +97,36 @@ pub fn finished<'a>(
 /// scenario's bargaining problem cannot be set up; the simulation says why).
 pub fn pictures(sc: &Scenario, overrides: &demarche_sim::Overrides) -> Vec<ParetoData> {
     demarche_sim::picture::picture(sc, overrides).map(|p| crate::documents::pareto_data(sc, &p)).unwrap_or_default()
+}
+
+/// The name of the document holding a backtest's scores.
+pub const DOC_BACKTEST: &str = "backtest";
+
+/// A backtest run: its scores as one document; the input is the list of
+/// cases (id, title, as-of dates), since the scenarios live in their folders.
+pub fn backtest_run<'a>(
+    report: &demarche_backtest::BacktestReport,
+    params: serde_json::Value,
+    seed: u64,
+    started: SystemTime,
+) -> NewRun<'a> {
+    let cases: Vec<serde_json::Value> = report
+        .cases
+        .iter()
+        .map(|c| serde_json::json!({"id": c.id, "title": c.title, "as_of": c.as_of, "outcome_as_of": c.outcome_as_of}))
+        .collect();
+    let input = RunInput::Other {
+        title: format!("Backtest of {} case{}", cases.len(), if cases.len() == 1 { "" } else { "s" }),
+        json: serde_json::json!({ "cases": cases }),
+    };
+    let engines = report.pooled.models.keys().cloned().collect();
+    finished(
+        RunKind::Backtest,
+        input,
+        engines,
+        params,
+        Some(seed),
+        started,
+        Document::of(DOC_BACKTEST, report).into_iter().collect(),
+    )
 }

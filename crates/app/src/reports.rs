@@ -3,7 +3,8 @@
 
 use demarche_forecast::Forecast;
 use demarche_report::data::{
-    IntervalChart, DOC_BANDS, DOC_CHANNELS, DOC_ESCALATION, DOC_INTERVALS, DOC_PARETO, DOC_SENSITIVITY,
+    EscalationMatrix, IntervalChart, DOC_BANDS, DOC_CHANNELS, DOC_ESCALATION, DOC_INTERVALS, DOC_PARETO,
+    DOC_SENSITIVITY,
 };
 use demarche_report::{ReportData, RunInfo};
 use demarche_scenario::Scenario;
@@ -51,7 +52,7 @@ pub fn from_record(rec: &RunRecord) -> Result<ReportData, ReadError> {
     let scenario = match rec.scenario() {
         Ok(sc) => sc,
         // Negotiations and tournaments run on domains, not scenarios.
-        Err(_) if matches!(rec.summary.kind, RunKind::Negotiate | RunKind::Tournament) => {
+        Err(_) if matches!(rec.summary.kind, RunKind::Negotiate | RunKind::Tournament | RunKind::Backtest) => {
             let mut sc = Scenario::default();
             sc.meta.title = rec.summary.scenario_title.clone();
             sc
@@ -98,7 +99,19 @@ pub fn from_documents(
             .collect()
     }
 
+    let escalation = {
+        let stored: Vec<EscalationMatrix> = each(one_or_many(DOC_ESCALATION)?, DOC_ESCALATION)?;
+        // Runs without a simulation carry no matrix: the indicator on the
+        // stated positions is a formula over the scenario, made here.
+        if stored.is_empty() && !scenario.stances.is_empty() {
+            crate::record::confrontation_matrices(&scenario, &forecasts)
+        } else {
+            stored
+        }
+    };
+    let backtest = typed(doc(crate::record::DOC_BACKTEST)?, crate::record::DOC_BACKTEST)?;
     Ok(ReportData {
+        backtest,
         scenario,
         forecasts,
         run: None,
@@ -109,7 +122,7 @@ pub fn from_documents(
             v
         },
         pareto: each(one_or_many(DOC_PARETO)?, DOC_PARETO)?,
-        escalation: each(one_or_many(DOC_ESCALATION)?, DOC_ESCALATION)?,
+        escalation,
         sensitivity: each(one_or_many(DOC_SENSITIVITY)?, DOC_SENSITIVITY)?,
     })
 }

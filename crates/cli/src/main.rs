@@ -73,6 +73,8 @@ enum Command {
     Simulate(cmd::simulate::SimulateArgs),
     /// Which uncertain inputs drive the simulated agreement and terms (Sobol, one at a time).
     Sensitivity(cmd::sensitivity::SensitivityArgs),
+    /// Score every model against recorded outcomes: backtest cases (scenario + outcome.toml).
+    Backtest(cmd::backtest::BacktestArgs),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
         Command::Tournament(a) => cmd::tournament::run(a),
         Command::Simulate(a) => cmd::simulate::run(a),
         Command::Sensitivity(a) => cmd::sensitivity::run(a),
+        Command::Backtest(a) => cmd::backtest::run(a),
     };
     match result {
         Ok(code) => code,

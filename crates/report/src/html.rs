@@ -6,6 +6,8 @@ use demarche_forecast::Forecast;
 use demarche_scenario::Scenario;
 
 use crate::charts::{self, axis::label, Chart};
+use demarche_backtest::BacktestReport;
+
 use crate::data::{ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity};
 use crate::svg::esc;
 
@@ -33,6 +35,8 @@ pub struct ReportData {
     /// from the forecasts' dyadic exchanges if they have any.
     pub escalation: Vec<EscalationMatrix>,
     pub sensitivity: Vec<Sensitivity>,
+    /// A backtest's scores, when the report is of a backtest run.
+    pub backtest: Option<BacktestReport>,
 }
 
 impl ReportData {
@@ -48,12 +52,33 @@ pub struct Section {
     pub heading: &'static str,
     pub intro: String,
     pub charts: Vec<Chart>,
+    /// A table drawn before the charts (HTML, already escaped), if any.
+    pub table: Option<String>,
 }
 
 /// The chart sections that have data, in reading order.
 pub fn sections(data: &ReportData) -> Vec<Section> {
     let sc = &data.scenario;
     let mut out = Vec::new();
+    if let Some(b) = &data.backtest {
+        let charts: Vec<Chart> =
+            [charts::backtest::errors(b), charts::backtest::calibration(b), charts::backtest::roc(b)]
+                .into_iter()
+                .flatten()
+                .collect();
+        out.push(Section {
+            id: "backtest",
+            heading: "Backtest: how right the models were",
+            intro: format!(
+                "Every model and the simulation run on {} case(s) written as of a date, scored against what then \
+                 happened. Few cases, coded after the fact: read the numbers as a check, not a league table \
+                 (docs/validity.md).",
+                b.cases.len()
+            ),
+            charts,
+            table: Some(backtest_table(b)),
+        });
+    }
     if !data.forecasts.is_empty() {
         let charts: Vec<Chart> =
             (0..sc.issues.len()).filter_map(|i| charts::models::models(sc, i, &data.forecasts)).collect();
@@ -64,6 +89,7 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
                     and the status quo."
                 .into(),
             charts,
+            table: None,
         });
         // Closed-form models have a single round: nothing moves, so no chart.
         let mut charts = Vec::new();
@@ -89,7 +115,7 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
                     if still.len() == 1 { "is" } else { "are" }
                 ));
             }
-            out.push(Section { id: "positions", heading: "Positions over rounds", intro, charts });
+            out.push(Section { id: "positions", heading: "Positions over rounds", intro, charts, table: None });
         }
     }
     // Bands of the models' forecasts under uncertainty get their own section.
@@ -101,6 +127,7 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             heading: "How sure the forecasts are",
             intro: "Each model's outcome per issue when every stance is drawn from its stated uncertainty.".into(),
             charts: bands,
+            table: None,
         });
     }
     let mut channel_charts: Vec<Chart> = data.channels.as_ref().and_then(charts::bands::bands).into_iter().collect();
@@ -112,7 +139,7 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
         } else {
             ("Mediated or direct talks", "The channels of talks compared under uncertainty.")
         };
-        out.push(Section { id: "channels", heading, intro: intro.into(), charts: channel_charts });
+        out.push(Section { id: "channels", heading, intro: intro.into(), charts: channel_charts, table: None });
     }
     let pareto: Vec<Chart> = data.pareto.iter().filter_map(charts::pareto::pareto).collect();
     if !pareto.is_empty() {
@@ -123,6 +150,7 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
                     negotiation ended."
                 .into(),
             charts: pareto,
+            table: None,
         });
     }
     let derived: Vec<EscalationMatrix> = if data.escalation.is_empty() {
@@ -134,9 +162,13 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
     if !heat.is_empty() {
         out.push(Section {
             id: "escalation",
-            heading: "Escalation risk",
-            intro: "Which pairs of actors head for confrontation.".into(),
+            heading: "Who heads for confrontation",
+            intro: "Which pairs of actors the inputs point to for coercion or force: the confrontation indicator \
+                    (how it did against recorded outcomes: docs/validity.md), then the expected-utility \
+                    classification it takes as one ingredient. Model indicators, not predictions."
+                .into(),
             charts: heat,
+            table: None,
         });
     }
     let tornado: Vec<Chart> = data.sensitivity.iter().filter_map(charts::tornado::tornado).collect();
@@ -146,6 +178,7 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             heading: "Sensitivity",
             intro: "Which assumptions the forecast rests on most.".into(),
             charts: tornado,
+            table: None,
         });
     }
     out
@@ -222,6 +255,9 @@ pub fn render_html(data: &ReportData) -> String {
     }
     for s in &secs {
         let _ = writeln!(h, "<section id=\"{}\">\n<h2>{}</h2>\n<p>{}</p>", s.id, esc(s.heading), esc(&s.intro));
+        if let Some(t) = &s.table {
+            h.push_str(t);
+        }
         for c in &s.charts {
             let _ = writeln!(
                 h,
@@ -344,4 +380,65 @@ fn inputs(h: &mut String, sc: &Scenario) {
         let _ = writeln!(h, "<p class=\"note\">Long tables are cut at {MAX_ROWS} rows.</p>");
     }
     let _ = writeln!(h, "</section>");
+}
+
+/// The pooled scores as tables: issue error per model, P(deal), rankings.
+fn backtest_table(b: &BacktestReport) -> String {
+    use demarche_backtest::render::{model_order, ranking_order};
+    let mut h = String::new();
+    let models = model_order(b);
+    let _ = write!(h, "<table>\n<tr><th>Case</th>");
+    for m in &models {
+        let _ = write!(h, "<th>{}</th>", esc(m));
+    }
+    let _ = writeln!(h, "</tr>");
+    let cell = |x: Option<f64>| x.map(|v| format!("{:.0}%", 100.0 * v)).unwrap_or_else(|| "—".into());
+    for c in &b.cases {
+        let when = if c.retrospective.is_some() {
+            "retrospective: shown, not pooled".to_string()
+        } else {
+            format!("as of {}, outcome {}", c.as_of, c.outcome_as_of)
+        };
+        let _ = write!(h, "<tr><td>{}<br><span class=\"note\">{}</span></td>", esc(&c.id), esc(&when));
+        for m in &models {
+            let _ = write!(h, "<td class=\"num\">{}</td>", cell(c.models.get(m).map(|s| s.mae)));
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    for (label, pick) in [("pooled mean error", 0), ("pooled within 10 points", 1)] {
+        let _ = write!(h, "<tr><th>{label}</th>");
+        for m in &models {
+            let v = b.pooled.models.get(m).map(|s| if pick == 0 { s.mae } else { s.within_10 });
+            let _ = write!(h, "<td class=\"num\"><b>{}</b></td>", cell(v));
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(h, "</table>");
+    if let Some(d) = &b.pooled.deal {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">P(deal): Brier {:.3}, log loss {:.3} over {} cases; the in-sample base rate {:.2} \
+             scores {:.3} and {:.3}; a coin 0.250 and 0.693.</p>",
+            d.brier, d.log_loss, d.cases, d.base_rate, d.base_rate_brier, d.base_rate_log_loss
+        );
+    }
+    let rankings = ranking_order(b);
+    if !rankings.is_empty() {
+        let _ = write!(h, "<table>\n<tr><th>Confrontation ranking</th><th>AUC (stratified by case)</th><th>Mean of case AUCs</th><th>Hits in the top 10</th></tr>\n");
+        for n in &rankings {
+            if let Some(s) = b.pooled.confrontation.get(n) {
+                let _ = writeln!(
+                    h,
+                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1} of {}</td></tr>",
+                    esc(n),
+                    s.auc.map(|a| format!("{a:.2}")).unwrap_or_else(|| "—".into()),
+                    s.mean_case_auc.map(|a| format!("{a:.2}")).unwrap_or_else(|| "—".into()),
+                    s.top10_hits,
+                    s.observed
+                );
+            }
+        }
+        let _ = writeln!(h, "</table>");
+    }
+    h
 }

@@ -32,6 +32,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod bargain;
+pub mod confrontation;
 pub mod dist;
 pub mod draw;
 pub mod escalation;

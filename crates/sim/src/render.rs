@@ -238,12 +238,41 @@ pub fn report(r: &Report) -> String {
         );
     }
 
+    if !r.confrontation.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nConfrontation indicator (0–1; docs/models.md): salience-weighted disagreement, red-line clashes,\n\
+             hostile relations{} — aligned pairs damped. It ranks which pairs the inputs point to\n\
+             for coercion or force; a model indicator, not a prediction. Top dyads:",
+            if r.escalation { " and the expected-utility conflict share" } else { "" }
+        );
+        let _ = writeln!(
+            out,
+            "  {:<40} {:>6}  {:>12} {:>9} {:>9} {:>6}  main issue",
+            "", "score", "disagreement", "red line", "hostile", "EU"
+        );
+        for d in r.confrontation.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "  {:<40} {:>6.3}  {:>12.3} {:>9.2} {:>9.1} {:>6}  {}{}",
+                format!("{} – {}", d.a, d.b),
+                d.score,
+                d.disagreement,
+                d.red_line,
+                d.hostility,
+                d.expected_utility.map(pct).unwrap_or("–".into()),
+                d.main_issue.as_deref().unwrap_or("–"),
+                if d.aligned { " (aligned: damped)" } else { "" }
+            );
+        }
+    }
     if r.escalation {
         let _ = writeln!(
             out,
-            "\nConfrontation indicator, on the first {} runs: share of runs in which the expected-utility model\n\
-             (Bueno de Mesquita) ends with the dyad in conflict on some issue — overall / when no deal stands.\n\
-             A model indicator, not a prediction of war. Top dyads:",
+            "\nExpected-utility conflict classification alone (Bueno de Mesquita), on the first {} runs: share of\n\
+             runs in which the model ends with the dyad in conflict on some issue — overall / when no deal stands.\n\
+             One ingredient of the indicator above; alone it does no better than chance on the backtests\n\
+             (docs/validity.md). Top dyads:",
             r.escalation_runs
         );
         let mut dyads: Vec<(String, String)> = Vec::new();

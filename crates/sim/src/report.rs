@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use demarche_scenario::Scenario;
 use serde::Serialize;
 
+use crate::confrontation::{self, DyadScore};
 use crate::escalation::{dyad_bit, has};
 use crate::plan::{Plan, PrincipalSource};
 use crate::run::{End, RunOutcome};
@@ -185,6 +186,10 @@ pub struct Report {
     /// Whether the confrontation indicator was computed, and on how many runs.
     pub escalation: bool,
     pub escalation_runs: u64,
+    /// The confrontation indicator for every dyad of actors with stances,
+    /// highest first ([`crate::confrontation`]); the per-channel `escalation`
+    /// lists hold the expected-utility classification alone.
+    pub confrontation: Vec<DyadScore>,
     pub notes: Vec<String>,
 }
 
@@ -226,6 +231,9 @@ pub struct Accumulator<'a> {
     channels: [Option<ChannelAcc>; 2],
     dyads: usize,
     escalation_runs: u64,
+    /// Runs with each dyad in conflict on the stated positions (no deal), for
+    /// the confrontation indicator's expected-utility ingredient.
+    baseline_conflict: Vec<u64>,
 }
 
 impl<'a> Accumulator<'a> {
@@ -254,12 +262,18 @@ impl<'a> Accumulator<'a> {
             channels: [plan.channel.direct().then(acc), plan.channel.mediated().then(acc)],
             dyads,
             escalation_runs: 0,
+            baseline_conflict: vec![0; if escalation { dyads } else { 0 }],
         }
     }
 
     pub fn add(&mut self, r: &RunOutcome) {
         self.runs += 1;
-        self.escalation_runs += u64::from(self.escalation && !r.baseline_conflicts.is_empty());
+        if self.escalation && !r.baseline_conflicts.is_empty() {
+            self.escalation_runs += 1;
+            for (d, count) in self.baseline_conflict.iter_mut().enumerate() {
+                *count += u64::from(has(&r.baseline_conflicts, d));
+            }
+        }
         if let Some(k) = r.no_zone {
             self.no_zone[k] += 1;
         }
@@ -476,8 +490,29 @@ impl<'a> Accumulator<'a> {
             channels,
             escalation: self.escalation,
             escalation_runs: self.escalation_runs,
+            confrontation: self.confrontation(),
             notes,
         }
+    }
+}
+
+impl Accumulator<'_> {
+    /// The confrontation indicator, with the expected-utility model's share of
+    /// no-deal runs in conflict as its ingredient when it was computed.
+    fn confrontation(&self) -> Vec<DyadScore> {
+        if !(self.escalation && self.escalation_runs > 0) {
+            return confrontation::indicator(self.sc, None);
+        }
+        let m = self.plan.bdm_actors.len();
+        let mut shares = BTreeMap::new();
+        for i in 0..m {
+            for j in i + 1..m {
+                let share = self.baseline_conflict[dyad_bit(m, i, j)] as f64 / self.escalation_runs as f64;
+                let id = |k: usize| self.sc.actors[self.plan.bdm_actors[k]].id.clone();
+                shares.insert((id(i), id(j)), share);
+            }
+        }
+        confrontation::indicator(self.sc, Some(&shares))
     }
 }
 

@@ -19,10 +19,11 @@ pub enum RunKind {
     Negotiate,
     Tournament,
     Sensitivity,
+    Backtest,
 }
 
 impl RunKind {
-    pub const NAMES: [&'static str; 5] = ["forecast", "simulate", "negotiate", "tournament", "sensitivity"];
+    pub const NAMES: [&'static str; 6] = ["forecast", "simulate", "negotiate", "tournament", "sensitivity", "backtest"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -35,6 +36,7 @@ impl RunKind {
             "negotiate" => RunKind::Negotiate,
             "tournament" => RunKind::Tournament,
             "sensitivity" => RunKind::Sensitivity,
+            "backtest" => RunKind::Backtest,
             _ => return None,
         })
     }

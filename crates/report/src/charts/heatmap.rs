@@ -19,7 +19,7 @@ pub fn heatmap(data: &EscalationMatrix) -> Option<Chart> {
     if n < 2 {
         return None;
     }
-    let title = format!("Escalation risk: {}", data.metric);
+    let title = format!("Who heads for confrontation: {}", data.metric);
     let left = 170.0;
     let top = 120.0;
     let cell = ((WIDTH - left - 30.0) / n as f64).min(56.0);

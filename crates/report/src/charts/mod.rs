@@ -1,6 +1,7 @@
 //! The charts: each takes plain data and returns a titled SVG with a caption.
 
 pub mod axis;
+pub mod backtest;
 pub mod bands;
 pub mod heatmap;
 pub mod intervals;

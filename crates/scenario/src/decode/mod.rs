@@ -52,7 +52,8 @@ fn meta(n: &Node, cx: &mut Cx) -> Meta {
     m
 }
 
-fn source(n: &Node, path: &str, cx: &mut Cx) -> Option<Source> {
+/// One `[[meta.sources]]` entry (also what backtest outcome files cite).
+pub fn source(n: &Node, path: &str, cx: &mut Cx) -> Option<Source> {
     let mut t = Table::new(n, path, cx)?;
     let s = Source {
         id: t.req_str("id", cx).unwrap_or_default(),
