@@ -317,6 +317,21 @@ pub fn pareto_data(sc: &Scenario, p: &demarche_sim::picture::Picture) -> Vec<Par
         return Vec::new();
     }
     let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or(id.to_string());
+    if let Some(issue) = &p.no_zone {
+        let issue = sc.issues.iter().find(|i| &i.id == issue).map_or(issue.clone(), |i| i.name.clone());
+        return vec![ParetoData {
+            title: format!("With the red lines set aside (at the stated positions they leave no zone: {issue})"),
+            x_party: name(&p.principals[0]),
+            y_party: name(&p.principals[1]),
+            frontier: p.frontier.clone(),
+            outcomes: p.outcomes.clone(),
+            disagreement: Some(p.reservation),
+            nash: p.nash,
+            kalai_smorodinsky: p.kalai_smorodinsky,
+            agreement: None,
+            agreement_label: None,
+        }];
+    }
     p.channels
         .iter()
         .map(|c| {
@@ -394,7 +409,9 @@ pub fn tornadoes(
                 settings: Some(["10th percentile".into(), "90th percentile".into()]),
             })
             .collect();
-        if bars.is_empty() || out.variance.is_nan() || out.variance <= 0.0 {
+        // One-at-a-time swings draw the tornado even when the few Sobol
+        // samples of a report's budget saw the output constant.
+        if bars.is_empty() {
             continue;
         }
         // By reach from the base: an input may push the output the same way at both settings.

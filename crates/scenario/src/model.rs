@@ -194,6 +194,14 @@ pub struct Stance {
     /// The interval of outcomes the actor can accept; outside it, no deal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub red_line: Option<[f64; 2]>,
+    /// Standard deviation of each inner bound of the red line (and of its
+    /// alternatives), on the issue's scale: simulations draw the bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_line_sd: Option<f64>,
+    /// Other red lines the actor may hold, each with its probability; the
+    /// stated `red_line` (or none) holds with the remaining probability.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_line_alternatives: Vec<RedLineAlternative>,
     /// Standard deviation of the position, on the issue's scale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position_sd: Option<f64>,
@@ -206,6 +214,33 @@ pub struct Stance {
     /// Ids of entries in `meta.sources`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+}
+
+/// A red line an actor may hold instead of its stated one (e.g. a leader's
+/// public line beside the envoy's written offer), with its probability.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedLineAlternative {
+    /// The interval of outcomes the actor accepts under this alternative.
+    pub red_line: [f64; 2],
+    /// Its probability, 0–1 (all alternatives of a stance sum to at most 1).
+    pub probability: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+impl Stance {
+    /// Whether the actor has any red line on the issue (stated or alternative).
+    pub fn has_red_line(&self) -> bool {
+        self.red_line.is_some() || !self.red_line_alternatives.is_empty()
+    }
+
+    /// Whether the simulation draws this stance's red line.
+    pub fn red_line_uncertain(&self) -> bool {
+        !self.red_line_alternatives.is_empty() || (self.red_line.is_some() && self.red_line_sd.is_some_and(|s| s > 0.0))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

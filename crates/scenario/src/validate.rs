@@ -13,6 +13,8 @@ pub mod limits {
     /// Largest scenario file we read, in bytes.
     pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
     pub const MAX_ACTORS: usize = 100_000;
+    /// Most alternative red lines on one stance.
+    pub const MAX_RED_LINE_ALTERNATIVES: usize = 16;
     pub const MAX_ISSUES: usize = 10_000;
     /// Largest capability. Engines add capability × salience over up to
     /// [`MAX_ACTORS`] actors and raise such sums to the eighth power (smp's
@@ -222,6 +224,77 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                         ),
                     )
                     .with_hint("a red line is the set of outcomes the actor accepts; it must contain its ideal point"),
+                );
+            }
+        }
+        let mut total = 0.0;
+        for (k, alt) in s.red_line_alternatives.iter().enumerate() {
+            let ap = format!("{p}.red_line_alternatives[{k}]");
+            let [lo, hi] = alt.red_line;
+            let ends_ok = check_on_scale(lo, iss, &format!("{ap}.red_line[0]"), "red line", &mut d)
+                & check_on_scale(hi, iss, &format!("{ap}.red_line[1]"), "red line", &mut d);
+            if ends_ok && lo > hi {
+                d.push(
+                    Diagnostic::error(format!("{ap}.red_line"), format!("red line [{lo}, {hi}] is empty"))
+                        .with_hint("write the acceptable interval as [lowest, highest]"),
+                );
+            } else if ends_ok && pos_ok && !(lo..=hi).contains(&s.position) {
+                d.push(
+                    Diagnostic::error(
+                        format!("{ap}.red_line"),
+                        format!(
+                            "`{}`'s alternative red line [{lo}, {hi}] on `{}` excludes its own position {}",
+                            s.actor, s.issue, s.position
+                        ),
+                    )
+                    .with_hint("every red line an actor may hold must contain its ideal point"),
+                );
+            }
+            if !(alt.probability.is_finite() && alt.probability > 0.0 && alt.probability <= 1.0) {
+                d.push(
+                    Diagnostic::error(
+                        format!("{ap}.probability"),
+                        format!("probability must be above 0 and at most 1, got {}", alt.probability),
+                    )
+                    .with_hint("the chance that the actor holds this red line rather than the stated one"),
+                );
+            } else {
+                total += alt.probability;
+            }
+            check_refs(&alt.sources, &source_ids, &format!("{ap}.sources"), "source", &mut d, &mut hints);
+        }
+        if total > 1.0 + 1e-9 {
+            d.push(
+                Diagnostic::error(
+                    format!("{p}.red_line_alternatives"),
+                    format!("the alternatives' probabilities sum to {}, more than 1", (total * 1e6).round() / 1e6),
+                )
+                .with_hint("the stated red line holds with 1 minus their sum; keep the sum at most 1"),
+            );
+        }
+        if s.red_line_alternatives.len() > limits::MAX_RED_LINE_ALTERNATIVES {
+            d.push(Diagnostic::error(
+                format!("{p}.red_line_alternatives"),
+                format!(
+                    "{} alternatives; the limit is {}",
+                    s.red_line_alternatives.len(),
+                    limits::MAX_RED_LINE_ALTERNATIVES
+                ),
+            ));
+        }
+        if let Some(sd) = s.red_line_sd {
+            if !(sd.is_finite() && sd >= 0.0) {
+                d.push(Diagnostic::error(
+                    format!("{p}.red_line_sd"),
+                    format!("red_line_sd must be a non-negative number, got {sd}"),
+                ));
+            } else if !s.has_red_line() {
+                d.push(
+                    Diagnostic::warning(
+                        format!("{p}.red_line_sd"),
+                        "red_line_sd is set but the stance has no red line",
+                    )
+                    .with_hint("add `red_line = [lo, hi]`, or remove red_line_sd"),
                 );
             }
         }

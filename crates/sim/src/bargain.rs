@@ -59,13 +59,41 @@ pub struct Bargain {
     pub reservation: [f64; 2],
     /// Grid points per agenda issue (within the zone).
     pub grid: Vec<Vec<f64>>,
+    /// Agenda issues whose overlap of red lines is narrower than [`NARROW`] of the scale.
+    pub narrow: Vec<usize>,
 }
 
-/// Either a problem to negotiate or the first agenda issue with no zone.
+/// An overlap of red lines narrower than this share of the scale is flagged:
+/// the zone exists, but only as a knife edge the inputs' precision cannot carry.
+pub const NARROW: f64 = 0.01;
+
+/// An agenda issue on which the principals' effective red lines do not
+/// overlap: the highest lower limit (and whose it is) lies above the lowest
+/// upper limit (and whose). The actor is the principal itself or a ratifier
+/// whose veto binds it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Gap {
+    /// Agenda index.
+    pub k: usize,
+    pub low: f64,
+    pub low_by: usize,
+    pub high: f64,
+    pub high_by: usize,
+}
+
+impl Gap {
+    /// How far apart the limits are, on the issue's scale.
+    pub fn width(&self) -> f64 {
+        self.low - self.high
+    }
+}
+
+/// Either a problem to negotiate or the agenda issues with no zone (the
+/// first is `issue`).
 // Built once per run and matched at once: boxing the large variant buys nothing.
 #[allow(clippy::large_enum_variant)]
 pub enum Setup {
-    NoZone { issue: usize },
+    NoZone { issue: usize, gaps: Vec<Gap> },
     Ready(Bargain),
 }
 
@@ -92,20 +120,23 @@ pub fn setup(sc: &Scenario, plan: &Plan, d: &Draw) -> Setup {
     let mut ideal = [vec![0.0; k_n], vec![0.0; k_n]];
     let mut sal = [vec![0.0; k_n], vec![0.0; k_n]];
     let mut red = [vec![[0.0; 2]; k_n], vec![[0.0; 2]; k_n]];
+    // Whose limit each bound is: the principal's own (influence included) or a ratifier's.
+    let mut red_by = [vec![[0usize; 2]; k_n], vec![[0usize; 2]; k_n]];
     for p in 0..2 {
         let a = plan.principals[p];
         for (k, &i) in plan.agenda.iter().enumerate() {
             let iss = &sc.issues[i];
             let (mut theta, mut s) =
                 d.stance(plan, a, i).unwrap_or((iss.status_quo.unwrap_or((iss.min + iss.max) / 2.0), 0.0));
-            let own_red = plan.stance_of[a][i].and_then(|st| sc.stances[st].red_line).unwrap_or([iss.min, iss.max]);
+            let own_red = d.red_line(plan, a, i).unwrap_or([iss.min, iss.max]);
             let (mut lo, mut hi) = (own_red[0], own_red[1]);
+            red_by[p][k] = [a, a];
             // Pulls towards the influencers, scaled to sum to at most 1.
             let pulls: Vec<Pull> = plan.influencers[p]
                 .iter()
                 .filter_map(|inf| {
                     let (tk, sk) = d.stance(plan, inf.actor, i)?;
-                    let rl = plan.stance_of[inf.actor][i].and_then(|st| sc.stances[st].red_line);
+                    let rl = d.red_line(plan, inf.actor, i);
                     Some((inf.weight * sk, tk, sk, rl, rho * inf.weight))
                 })
                 .collect();
@@ -122,6 +153,24 @@ pub fn setup(sc: &Scenario, plan: &Plan, d: &Draw) -> Setup {
                     hi -= lambda * lscale * (hi0 - hk).max(0.0);
                 }
             }
+            // A ratifier whose veto binds in this draw holds its agent to its red
+            // lines, whatever the influence settings (the agent cannot sign what
+            // its principal will refuse).
+            for (r, rat) in plan.ratifiers.iter().enumerate() {
+                if rat.party != p || !d.veto_binds[r] {
+                    continue;
+                }
+                if let Some([rl, rh]) = d.red_line(plan, rat.actor, i) {
+                    if rl > lo {
+                        lo = rl;
+                        red_by[p][k][0] = rat.actor;
+                    }
+                    if rh < hi {
+                        hi = rh;
+                        red_by[p][k][1] = rat.actor;
+                    }
+                }
+            }
             ideal[p][k] = if lo <= hi { theta.clamp(lo, hi) } else { theta };
             sal[p][k] = s.clamp(0.0, 1.0);
             red[p][k] = [lo, hi];
@@ -133,16 +182,27 @@ pub fn setup(sc: &Scenario, plan: &Plan, d: &Draw) -> Setup {
 
     // Zone of agreement per issue.
     let mut zone = Vec::with_capacity(k_n);
+    let mut gaps = Vec::new();
+    let mut narrow = Vec::new();
     for k in 0..k_n {
-        let lo = red[0][k][0].max(red[1][k][0]);
-        let hi = red[0][k][1].min(red[1][k][1]);
+        let lp = if red[0][k][0] >= red[1][k][0] { 0 } else { 1 };
+        let hp = if red[0][k][1] <= red[1][k][1] { 0 } else { 1 };
+        let lo = red[lp][k][0];
+        let hi = red[hp][k][1];
         if lo > hi {
-            return Setup::NoZone { issue: k };
+            gaps.push(Gap { k, low: lo, low_by: red_by[lp][k][0], high: hi, high_by: red_by[hp][k][1] });
+            continue;
+        }
+        if hi - lo < NARROW * range[k] {
+            narrow.push(k);
         }
         let (a, b) = (ideal[0][k].min(ideal[1][k]), ideal[0][k].max(ideal[1][k]));
         // The segment between the ideals meets the overlap (both ideals lie in their own red lines).
         let (zlo, zhi) = (a.max(lo), b.min(hi));
         zone.push(if zlo <= zhi { [zlo, zhi] } else { [lo, hi] });
+    }
+    if let Some(first) = gaps.first() {
+        return Setup::NoZone { issue: first.k, gaps };
     }
     let widths: Vec<f64> = (0..k_n).map(|k| zone[k][1] - zone[k][0]).collect();
     let importance: Vec<f64> = (0..k_n).map(|k| weight[0][k] + weight[1][k]).collect();
@@ -158,7 +218,7 @@ pub fn setup(sc: &Scenario, plan: &Plan, d: &Draw) -> Setup {
         })
         .collect();
     let no_deal: Vec<Option<f64>> = plan.agenda.iter().map(|&i| plan.status_quo[i]).collect();
-    let mut b = Bargain { loss, range, ideal, weight, red, no_deal, reservation: [0.0; 2], grid };
+    let mut b = Bargain { loss, range, ideal, weight, red, no_deal, reservation: [0.0; 2], grid, narrow };
     for p in 0..2 {
         b.reservation[p] = b.no_deal_utility(p) + d.no_deal[p];
     }

@@ -1,8 +1,13 @@
 //! One Monte Carlo draw: the uniform numbers of a run turned into values.
 //!
+//! * red lines: one of the stance's `red_line_alternatives` with its
+//!   probability, else the stated red line (or none); then, with
+//!   `red_line_sd`, each inner bound normal(bound, sd), the low one truncated
+//!   to [scale min, stated position] and the high one to [stated position,
+//!   scale max] (a bound at the scale's end means "no limit" and stays);
 //! * positions: normal(stated position, `position_sd`) truncated to the
-//!   actor's red line within the issue's scale (an ideal point lies inside
-//!   what the actor accepts);
+//!   actor's drawn red line within the issue's scale (an ideal point lies
+//!   inside what the actor accepts);
 //! * saliences: normal(stated salience, `salience_sd`) truncated to [0, 1];
 //! * a principal stalls when its uniform is below its `stall_probability`;
 //! * no-deal shifts: normal(`no_deal`, `no_deal_sd`), truncated to [−1, 1];
@@ -18,6 +23,8 @@ use crate::plan::{Input, Plan};
 pub struct Draw {
     /// Per stance (scenario order).
     pub position: Vec<f64>,
+    /// Per stance: the red line that holds in this draw (None: no red line).
+    pub red_line: Vec<Option<[f64; 2]>>,
     pub salience: Vec<f64>,
     pub stall: [bool; 2],
     pub no_deal: [f64; 2],
@@ -35,6 +42,7 @@ impl Draw {
         let k = plan.agenda.len();
         Draw {
             position: sc.stances.iter().map(|s| s.position).collect(),
+            red_line: sc.stances.iter().map(|s| s.red_line).collect(),
             salience: sc.stances.iter().map(|s| s.salience).collect(),
             stall: [0, 1].map(|p| parties[p].stall_probability >= 1.0),
             no_deal: [0, 1].map(|p| parties[p].no_deal),
@@ -49,11 +57,45 @@ impl Draw {
         let mut d = Draw::nominal(sc, plan);
         let parties = [0, 1].map(|k| plan.settings.party(&sc.actors[plan.principals[k]].id));
         let k_agenda = plan.agenda.len();
+        // Red lines first: positions are drawn inside them.
+        for (input, &x) in plan.inputs.iter().zip(u) {
+            if let Input::RedLineChoice { stance } = *input {
+                let s = &sc.stances[stance];
+                let mut cum = 0.0;
+                let mut chosen = s.red_line;
+                for alt in &s.red_line_alternatives {
+                    cum += alt.probability;
+                    if x < cum {
+                        chosen = Some(alt.red_line);
+                        break;
+                    }
+                }
+                d.red_line[stance] = chosen;
+            }
+        }
+        for (input, &x) in plan.inputs.iter().zip(u) {
+            let (stance, low) = match *input {
+                Input::RedLineLow { stance } => (stance, true),
+                Input::RedLineHigh { stance } => (stance, false),
+                _ => continue,
+            };
+            let s = &sc.stances[stance];
+            let (Some(iss), Some([lo, hi])) = (plan.issue_of[stance].map(|i| &sc.issues[i]), d.red_line[stance]) else {
+                continue;
+            };
+            let sd = s.red_line_sd.unwrap_or(0.0);
+            let at_end = |b: f64, end: f64| (b - end).abs() <= 1e-12 * iss.range().max(1.0);
+            if low && !at_end(lo, iss.min) {
+                d.red_line[stance] = Some([truncated_normal(x, lo, sd, iss.min, s.position), hi]);
+            } else if !low && !at_end(hi, iss.max) {
+                d.red_line[stance] = Some([lo, truncated_normal(x, hi, sd, s.position, iss.max)]);
+            }
+        }
         for (input, &x) in plan.inputs.iter().zip(u) {
             match *input {
                 Input::Position { stance } => {
                     let s = &sc.stances[stance];
-                    let [lo, hi] = plan.position_bounds[stance];
+                    let [lo, hi] = plan.bounds_within(stance, d.red_line[stance]);
                     d.position[stance] = truncated_normal(x, s.position, s.position_sd.unwrap_or(0.0), lo, hi);
                 }
                 Input::Salience { stance } => {
@@ -68,9 +110,15 @@ impl Draw {
                 Input::Veto { ratifier } => d.veto_binds[ratifier] = x < plan.ratifiers[ratifier].binding,
                 Input::MediatorIdeal { party, k } => d.mediator_ideal[party * k_agenda + k] = normal_quantile(x),
                 Input::MediatorSalience { party, k } => d.mediator_salience[party * k_agenda + k] = normal_quantile(x),
+                Input::RedLineChoice { .. } | Input::RedLineLow { .. } | Input::RedLineHigh { .. } => {}
             }
         }
         d
+    }
+
+    /// The red line of `actor` on `issue` in this draw, if it has one.
+    pub fn red_line(&self, plan: &Plan, actor: usize, issue: usize) -> Option<[f64; 2]> {
+        plan.stance_of[actor][issue].and_then(|k| self.red_line[k])
     }
 
     /// Position and salience of `actor` on `issue` in this draw, if it takes a stance.

@@ -43,8 +43,9 @@ pub struct Picture {
     pub nash: Option<[f64; 2]>,
     pub kalai_smorodinsky: Option<[f64; 2]>,
     pub channels: Vec<ChannelEnd>,
-    /// The first agenda issue without a zone of agreement, if any (then there
-    /// is no frontier of acceptable deals to draw).
+    /// The first agenda issue without a zone of agreement at the stated
+    /// values, if any: then the frontier is drawn with the red lines set aside
+    /// and no channel is run on it.
     pub no_zone: Option<String>,
 }
 
@@ -58,21 +59,32 @@ pub fn picture(sc: &Scenario, overrides: &Overrides) -> Result<Picture, SimError
     let seed = derive_seed(plan.settings.seed, &[u64::MAX]);
     let principals = plan.principals.map(|p| sc.actors[p].id.clone());
     let mediator = plan.mediator.map(|m| sc.actors[m].id.clone());
-    let b = match bargain::setup(sc, &plan, &d) {
-        Setup::NoZone { issue } => {
-            return Ok(Picture {
-                principals,
-                mediator,
-                frontier: Vec::new(),
-                outcomes: Vec::new(),
-                reservation: [f64::NAN; 2],
-                nash: None,
-                kalai_smorodinsky: None,
-                channels: Vec::new(),
-                no_zone: Some(sc.issues[plan.agenda[issue]].id.clone()),
-            })
+    let (b, no_zone) = match bargain::setup(sc, &plan, &d) {
+        Setup::Ready(b) => (b, None),
+        // No deal lies inside both sides' red lines: draw the frontier with the
+        // red lines set aside (what the parties' interests alone would allow),
+        // and say so; no channel is run on it.
+        Setup::NoZone { issue, .. } => {
+            let mut open = d.clone();
+            open.red_line.iter_mut().for_each(|r| *r = None);
+            let no_zone = Some(sc.issues[plan.agenda[issue]].id.clone());
+            match bargain::setup(sc, &plan, &open) {
+                Setup::Ready(b) => (b, no_zone),
+                Setup::NoZone { .. } => {
+                    return Ok(Picture {
+                        principals,
+                        mediator,
+                        frontier: Vec::new(),
+                        outcomes: Vec::new(),
+                        reservation: [f64::NAN; 2],
+                        nash: None,
+                        kalai_smorodinsky: None,
+                        channels: Vec::new(),
+                        no_zone,
+                    })
+                }
+            }
         }
-        Setup::Ready(b) => b,
     };
     let space = b.space(sc, &plan)?;
     let profiles = b.profiles(sc, &plan, &space)?;
@@ -88,19 +100,23 @@ pub fn picture(sc: &Scenario, overrides: &Overrides) -> Result<Picture, SimError
     frontier.sort_by(|a, b| a[0].total_cmp(&b[0]));
     let r = b.reservation;
     let outcome = run::run(sc, &plan, &d, RunOptions { seed, escalation: false })?;
-    let channels = [(0, "direct"), (1, "mediated")]
-        .into_iter()
-        .filter_map(|(k, name)| {
-            let c = outcome.channels[k].as_ref()?;
-            Some(ChannelEnd {
-                channel: name.to_string(),
-                end: c.end.as_str().to_string(),
-                rounds: c.rounds,
-                agreement: (c.end == End::Agreement).then_some(c.principal_utility),
-                ratified: c.ratified,
+    let channels = if no_zone.is_some() {
+        Vec::new()
+    } else {
+        [(0, "direct"), (1, "mediated")]
+            .into_iter()
+            .filter_map(|(k, name)| {
+                let c = outcome.channels[k].as_ref()?;
+                Some(ChannelEnd {
+                    channel: name.to_string(),
+                    end: c.end.as_str().to_string(),
+                    rounds: c.rounds,
+                    agreement: (c.end == End::Agreement).then_some(c.principal_utility),
+                    ratified: c.ratified,
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
     Ok(Picture {
         principals,
         mediator,
@@ -110,7 +126,7 @@ pub fn picture(sc: &Scenario, overrides: &Overrides) -> Result<Picture, SimError
         reservation: r,
         nash,
         channels,
-        no_zone: None,
+        no_zone,
     })
 }
 
@@ -145,7 +161,14 @@ mod tests {
 
     #[test]
     fn the_seed_picture_has_a_frontier_with_its_solutions_on_it() {
-        let sc = demarche_scenario::seed().unwrap().scenario;
+        let mut sc = demarche_scenario::seed().unwrap().scenario;
+        // At the stated values the Supreme Leader's red lines (he ratifies for
+        // Iran's government) leave no zone: the picture says where.
+        let closed = picture(&sc, &Overrides::default()).unwrap();
+        assert!(closed.no_zone.is_some() && closed.channels.is_empty());
+        assert!(!closed.frontier.is_empty(), "the frontier with the red lines set aside");
+        // Without the vetoes the two delegations' own red lines just meet.
+        sc.relations.retain(|r| r.kind != demarche_scenario::RelationKind::Veto);
         let p = picture(&sc, &Overrides::default()).unwrap();
         assert_eq!(p.principals, ["iran_gov".to_string(), "us_admin".to_string()]);
         assert!(!p.frontier.is_empty());

@@ -61,6 +61,17 @@ pub enum Input {
         party: usize,
         k: usize,
     },
+    /// Which of a stance's red lines holds (its alternatives, else the stated one).
+    RedLineChoice {
+        stance: usize,
+    },
+    /// The drawn inner bounds of a stance's red line (`red_line_sd`).
+    RedLineLow {
+        stance: usize,
+    },
+    RedLineHigh {
+        stance: usize,
+    },
 }
 
 /// A named uncertain input: one or more uniform columns.
@@ -91,8 +102,10 @@ pub struct Plan {
     pub ratifiers: Vec<Ratifier>,
     /// `stance_of[actor][issue]`: the stance index, if any.
     pub stance_of: Vec<Vec<Option<usize>>>,
-    /// Bounds each stance's position is drawn within (its red line ∩ scale).
-    pub position_bounds: Vec<[f64; 2]>,
+    /// Each stance's issue (scenario index).
+    pub issue_of: Vec<Option<usize>>,
+    /// Each stance's issue scale `[min, max]` (the position itself when the issue is unknown).
+    pub scale_of: Vec<[f64; 2]>,
     /// Per issue: the no-deal point (status quo), if the issue has one.
     pub status_quo: Vec<Option<f64>>,
     pub inputs: Vec<Input>,
@@ -278,18 +291,13 @@ impl Plan {
             }
         }
 
-        // Position bounds: the red line within the scale.
-        let position_bounds: Vec<[f64; 2]> = sc
+        // Each stance's issue and scale (positions are drawn within the scale ∩ the drawn red line).
+        let issue_of: Vec<Option<usize>> = sc.stances.iter().map(|s| ix.issue(&s.issue)).collect();
+        let scale_of: Vec<[f64; 2]> = sc
             .stances
             .iter()
-            .map(|s| {
-                let iss = ix.issue(&s.issue).map(|i| &sc.issues[i]);
-                let (lo, hi) = iss.map(|i| (i.min, i.max)).unwrap_or((s.position, s.position));
-                match s.red_line {
-                    Some([a, b]) => [a.max(lo), b.min(hi)],
-                    None => [lo, hi],
-                }
-            })
+            .zip(&issue_of)
+            .map(|(s, i)| i.map(|i| [sc.issues[i].min, sc.issues[i].max]).unwrap_or([s.position, s.position]))
             .collect();
 
         // Uncertain inputs.
@@ -362,6 +370,31 @@ impl Plan {
             groups.push(Group { name, columns, affects_talks: true });
         }
 
+        // Red lines: which one holds, and where its inner bounds lie. They move
+        // the talks for the principals, their influencers (when red lines pull)
+        // and the ratifiers (whose red lines bind their agents).
+        for (k, s) in sc.stances.iter().enumerate() {
+            if !s.red_line_uncertain() {
+                continue;
+            }
+            let a = ix.actor(&s.actor).unwrap_or(0);
+            let talks = principals.contains(&a)
+                || ratifiers.iter().any(|r| r.actor == a)
+                || (settings.red_line_influence > 0.0 && influencers.iter().flatten().any(|i| i.actor == a));
+            let mut columns = Vec::new();
+            if !s.red_line_alternatives.is_empty() {
+                columns.push(inputs.len());
+                inputs.push(Input::RedLineChoice { stance: k });
+            }
+            if s.red_line_sd.is_some_and(|sd| sd > 0.0) {
+                columns.push(inputs.len());
+                inputs.push(Input::RedLineLow { stance: k });
+                columns.push(inputs.len());
+                inputs.push(Input::RedLineHigh { stance: k });
+            }
+            groups.push(Group { name: format!("{}.{}.red_line", s.actor, s.issue), columns, affects_talks: talks });
+        }
+
         let bdm_actors = (0..n_actors).filter(|&a| has_stance(a)).collect();
         Ok(Plan {
             channel: settings.channel,
@@ -376,13 +409,23 @@ impl Plan {
             influencers,
             ratifiers,
             stance_of,
-            position_bounds,
+            issue_of,
+            scale_of,
             status_quo: sc.issues.iter().map(|i| i.status_quo).collect(),
             inputs,
             groups,
             bdm_actors,
             bdm: sc.engines.bdm.clone().unwrap_or_default(),
         })
+    }
+
+    /// The interval a stance's position is drawn in: its scale within `red_line`.
+    pub fn bounds_within(&self, stance: usize, red_line: Option<[f64; 2]>) -> [f64; 2] {
+        let [lo, hi] = self.scale_of[stance];
+        match red_line {
+            Some([a, b]) => [a.max(lo), b.min(hi)],
+            None => [lo, hi],
+        }
     }
 
     /// Number of uniform numbers a run consumes.

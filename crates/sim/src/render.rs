@@ -82,6 +82,70 @@ pub fn summary(r: &Report) -> String {
     out
 }
 
+/// `s` cut to about `max` characters at a word, with an ellipsis.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    format!("{}…", cut.trim_end_matches([',', ';', ':']))
+}
+
+/// Whether the red lines leave room for a deal, and what would open it, in words.
+pub fn zone_in_words(r: &Report) -> String {
+    let mut out = String::new();
+    if r.what_it_takes.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\nIs a deal possible? In {} of runs the red lines leave no zone of agreement. Where they close it:",
+        pct(r.no_zone)
+    );
+    let who = |l: &crate::report::ZoneLimit| match &l.ratifier_for {
+        Some(p) => format!("{} (ratifying for {p})", l.actor),
+        None => l.actor.clone(),
+    };
+    for g in &r.what_it_takes {
+        let _ = writeln!(
+            out,
+            "  - {} ({} of runs): {} accepts nothing below {} (\"{}\"), {} nothing above {} (\"{}\"); \
+             the gap is {} ({} of the scale).",
+            g.name,
+            pct(g.share),
+            who(&g.low),
+            num(g.low.value),
+            clip(&g.low.reading, 70),
+            who(&g.high),
+            num(g.high.value),
+            clip(&g.high.reading, 70),
+            num(g.gap.median),
+            pct(g.gap_of_scale)
+        );
+        let moves: Vec<String> = g
+            .moves
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} moving its {} limit by {} to {} (salience {})",
+                    m.actor,
+                    m.limit,
+                    num(m.by),
+                    num(m.to),
+                    num(m.salience)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "    would open it: {} (cheapest first, by share of the scale × salience).",
+            moves.join(", or ")
+        );
+    }
+    out
+}
+
 /// The channel comparison as text.
 pub fn report(r: &Report) -> String {
     let mut out = String::new();
@@ -105,6 +169,17 @@ pub fn report(r: &Report) -> String {
             by.join(", ")
         );
     }
+    if r.narrow_zone > 0.0 {
+        let by: Vec<String> = r.narrow_zone_by_issue.iter().map(|s| format!("{} {}", s.issue, pct(s.share))).collect();
+        let _ = writeln!(
+            out,
+            "  knife edge: in {} of runs the zone is narrower than 1% of the scale on some issue ({}): \
+             the answer there rests on inputs more precise than they are",
+            pct(r.narrow_zone),
+            by.join(", ")
+        );
+    }
+    out.push_str(&zone_in_words(r));
     out.push('\n');
     let heads: Vec<String> = r.channels.iter().map(|c| c.channel.clone()).collect();
     row(&mut out, "", &heads);
@@ -314,9 +389,15 @@ pub fn sensitivity(s: &SensitivityReport, top: usize) -> String {
     );
     for o in &s.ranked {
         let _ = writeln!(out, "\n{} — baseline {} (variance {})", o.output, num(o.baseline), num(o.variance));
-        if !(o.variance > 0.0) {
+        let swings = o.rows.iter().any(|r| r.low.is_finite() && r.high.is_finite() && r.low != r.high);
+        if !(o.variance > 0.0) && !swings {
             out.push_str("  does not vary over the runs: no index to report\n");
             continue;
+        }
+        if !(o.variance > 0.0) {
+            out.push_str(
+                "  constant over the Sobol samples (no index; more --samples may find one), but one at a time:\n",
+            );
         }
         let _ = writeln!(out, "  {:<52} {:>8} {:>8} {:>10} {:>10}", "input", "first", "total", "low", "high");
         for r in o.rows.iter().take(top) {

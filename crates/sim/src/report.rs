@@ -127,6 +127,56 @@ pub struct ActorResult {
     pub crossed_on: Vec<IssueShare>,
 }
 
+/// Whose limit bounds a closed zone on one side, and where (the median over
+/// the runs in which it is that actor's).
+#[derive(Clone, Debug, Serialize)]
+pub struct ZoneLimit {
+    pub actor: String,
+    /// Share of this issue's closed runs in which this actor's limit is the binding one.
+    pub share: f64,
+    pub value: f64,
+    /// The value read on the issue's scale.
+    pub reading: String,
+    /// Set when the actor is a ratifier holding a principal to its red line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratifier_for: Option<String>,
+}
+
+/// One way to open a closed zone: an actor moves one of its limits.
+#[derive(Clone, Debug, Serialize)]
+pub struct ZoneMove {
+    pub actor: String,
+    /// `lower` (accept less than before) or `upper` (accept more).
+    pub limit: String,
+    /// How far, on the issue's scale (the median gap).
+    pub by: f64,
+    pub to: f64,
+    pub reading: String,
+    /// The actor's stated salience on the issue.
+    pub salience: f64,
+    /// `by / range × salience`: the share of the scale moved, weighted by how much the actor cares.
+    pub cost: f64,
+}
+
+/// An agenda issue on which the red lines leave no zone of agreement in some
+/// runs, and what would open it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ZoneGap {
+    pub issue: String,
+    pub name: String,
+    /// Share of all runs with no overlap on this issue.
+    pub share: f64,
+    /// The gap between the limits, on the issue's scale.
+    pub gap: Summary,
+    /// The median gap as a share of the scale.
+    pub gap_of_scale: f64,
+    /// The highest lower limit and the lowest upper limit (most often binding).
+    pub low: ZoneLimit,
+    pub high: ZoneLimit,
+    /// Cheapest first.
+    pub moves: Vec<ZoneMove>,
+}
+
 /// One dyad's confrontation indicator.
 #[derive(Clone, Debug, Serialize)]
 pub struct DyadRisk {
@@ -143,6 +193,9 @@ pub struct DyadRisk {
 #[derive(Clone, Debug, Serialize)]
 pub struct ChannelReport {
     pub channel: String,
+    /// Share of runs in which the red lines leave no zone of agreement (the
+    /// same for both channels: the zone does not depend on the channel).
+    pub no_zone: f64,
     /// Share of runs with a deal at the table, and its 95 % (Wilson) interval.
     pub agreement: f64,
     pub agreement_interval: [f64; 2],
@@ -182,6 +235,14 @@ pub struct Report {
     /// Share of runs in which no deal was possible (no zone of agreement), by issue.
     pub no_zone: f64,
     pub no_zone_by_issue: Vec<IssueShare>,
+    /// Share of runs whose zone exists but is narrower than 1 % of the scale on
+    /// some agenda issue (a knife edge), and on which issues.
+    pub narrow_zone: f64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub narrow_zone_by_issue: Vec<IssueShare>,
+    /// Each agenda issue that closes the zone in some runs, and what would open it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub what_it_takes: Vec<ZoneGap>,
     pub channels: Vec<ChannelReport>,
     /// Whether the confrontation indicator was computed, and on how many runs.
     pub escalation: bool,
@@ -227,6 +288,13 @@ pub struct Accumulator<'a> {
     escalation: bool,
     runs: u64,
     no_zone: Vec<u64>,
+    /// Per agenda issue: the gap widths of the runs it was closed in, and
+    /// whose limits bound it (actor → values).
+    gap_widths: Vec<Vec<f64>>,
+    narrow: Vec<u64>,
+    narrow_runs: u64,
+    gap_low: Vec<BTreeMap<usize, Vec<f64>>>,
+    gap_high: Vec<BTreeMap<usize, Vec<f64>>>,
     no_deal_utility: Vec<f64>,
     channels: [Option<ChannelAcc>; 2],
     dyads: usize,
@@ -258,6 +326,11 @@ impl<'a> Accumulator<'a> {
             escalation,
             runs: 0,
             no_zone: vec![0; plan.agenda.len()],
+            gap_widths: vec![Vec::new(); plan.agenda.len()],
+            narrow: vec![0; plan.agenda.len()],
+            narrow_runs: 0,
+            gap_low: vec![BTreeMap::new(); plan.agenda.len()],
+            gap_high: vec![BTreeMap::new(); plan.agenda.len()],
             no_deal_utility: vec![0.0; n_a],
             channels: [plan.channel.direct().then(acc), plan.channel.mediated().then(acc)],
             dyads,
@@ -276,6 +349,15 @@ impl<'a> Accumulator<'a> {
         }
         if let Some(k) = r.no_zone {
             self.no_zone[k] += 1;
+        }
+        self.narrow_runs += u64::from(!r.narrow.is_empty());
+        for &k in &r.narrow {
+            self.narrow[k] += 1;
+        }
+        for g in &r.gaps {
+            self.gap_widths[g.k].push(g.width());
+            self.gap_low[g.k].entry(g.low_by).or_default().push(g.low);
+            self.gap_high[g.k].entry(g.high_by).or_default().push(g.high);
         }
         for (a, u) in r.status_quo_utility.iter().enumerate() {
             self.no_deal_utility[a] += u;
@@ -380,7 +462,7 @@ impl<'a> Accumulator<'a> {
             let actors = (0..sc.actors.len())
                 .filter(|&a| plan.stance_of[a].iter().flatten().next().is_some())
                 .map(|a| {
-                    let has_red = plan.stance_of[a].iter().flatten().any(|&k| sc.stances[k].red_line.is_some());
+                    let has_red = plan.stance_of[a].iter().flatten().any(|&k| sc.stances[k].has_red_line());
                     let crossed_on = acc
                         .crossed
                         .iter()
@@ -434,6 +516,7 @@ impl<'a> Accumulator<'a> {
             }
             channels.push(ChannelReport {
                 channel: if c == 0 { "direct".into() } else { "mediated".into() },
+                no_zone: acc.ends.get(End::NoZone.as_str()).copied().unwrap_or(0) as f64 / runs,
                 agreement: acc.agreed as f64 / runs,
                 agreement_interval: wilson(acc.agreed, acc.runs),
                 ratified: acc.ratified as f64 / runs,
@@ -487,6 +570,15 @@ impl<'a> Accumulator<'a> {
                 .filter(|(_, &c)| c > 0)
                 .map(|(&i, &c)| IssueShare { issue: sc.issues[i].id.clone(), share: c as f64 / n })
                 .collect(),
+            narrow_zone: self.narrow_runs as f64 / n,
+            narrow_zone_by_issue: plan
+                .agenda
+                .iter()
+                .zip(&self.narrow)
+                .filter(|(_, &c)| c > 0)
+                .map(|(&i, &c)| IssueShare { issue: sc.issues[i].id.clone(), share: c as f64 / n })
+                .collect(),
+            what_it_takes: self.what_it_takes(),
             channels,
             escalation: self.escalation,
             escalation_runs: self.escalation_runs,
@@ -497,6 +589,73 @@ impl<'a> Accumulator<'a> {
 }
 
 impl Accumulator<'_> {
+    /// Per closed agenda issue: how often, by how much, whose limits, and the
+    /// moves that would open it, cheapest first.
+    fn what_it_takes(&self) -> Vec<ZoneGap> {
+        let (sc, plan) = (self.sc, self.plan);
+        let n = self.runs.max(1) as f64;
+        let mut out = Vec::new();
+        for (k, &i) in plan.agenda.iter().enumerate() {
+            let widths = &self.gap_widths[k];
+            let Some(gap) = summarise(widths) else { continue };
+            let iss = &sc.issues[i];
+            let closed = widths.len() as f64;
+            let limit = |by: &BTreeMap<usize, Vec<f64>>| -> Option<ZoneLimit> {
+                let (&actor, values) = by.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))?;
+                let value = summarise(values)?.median;
+                let ratifier_for = plan
+                    .ratifiers
+                    .iter()
+                    .find(|r| r.actor == actor)
+                    .map(|r| sc.actors[plan.principals[r.party]].id.clone());
+                Some(ZoneLimit {
+                    actor: sc.actors[actor].id.clone(),
+                    share: values.len() as f64 / closed,
+                    value,
+                    reading: iss.describe(value),
+                    ratifier_for,
+                })
+            };
+            let (Some(low), Some(high)) = (limit(&self.gap_low[k]), limit(&self.gap_high[k])) else { continue };
+            let salience = |id: &str| sc.stance(id, &iss.id).map(|s| s.salience).unwrap_or(0.0);
+            let range = iss.range().max(f64::MIN_POSITIVE);
+            let by = gap.median;
+            let mut moves = vec![
+                ZoneMove {
+                    actor: low.actor.clone(),
+                    limit: "lower".into(),
+                    by,
+                    to: high.value,
+                    reading: iss.describe(high.value),
+                    salience: salience(&low.actor),
+                    cost: by / range * salience(&low.actor),
+                },
+                ZoneMove {
+                    actor: high.actor.clone(),
+                    limit: "upper".into(),
+                    by,
+                    to: low.value,
+                    reading: iss.describe(low.value),
+                    salience: salience(&high.actor),
+                    cost: by / range * salience(&high.actor),
+                },
+            ];
+            moves.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+            out.push(ZoneGap {
+                issue: iss.id.clone(),
+                name: iss.name.clone(),
+                share: closed / n,
+                gap_of_scale: gap.median / range,
+                gap,
+                low,
+                high,
+                moves,
+            });
+        }
+        out.sort_by(|a, b| b.share.total_cmp(&a.share));
+        out
+    }
+
     /// The confrontation indicator, with the expected-utility model's share of
     /// no-deal runs in conflict as its ingredient when it was computed.
     fn confrontation(&self) -> Vec<DyadScore> {

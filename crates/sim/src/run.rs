@@ -103,6 +103,10 @@ pub struct ChannelRun {
 pub struct RunOutcome {
     /// The first agenda issue (index into the agenda) without a zone of agreement.
     pub no_zone: Option<usize>,
+    /// Every agenda issue without overlap, with whose limits they are (empty when there is a zone).
+    pub gaps: Vec<crate::bargain::Gap>,
+    /// Agenda issues whose zone is a knife edge (narrower than `bargain::NARROW` of the scale).
+    pub narrow: Vec<usize>,
     /// Every actor's own utility of no deal.
     pub status_quo_utility: Vec<f64>,
     /// Dyads in confrontation without a deal.
@@ -137,12 +141,11 @@ pub fn actor_utility(sc: &Scenario, plan: &Plan, d: &Draw, actor: usize, x: &[Op
     }
 }
 
-fn crosses(sc: &Scenario, plan: &Plan, actor: usize, x: &[Option<f64>]) -> Vec<usize> {
-    let row = &plan.stance_of[actor];
+fn crosses(plan: &Plan, d: &Draw, actor: usize, x: &[Option<f64>]) -> Vec<usize> {
     x.iter()
         .enumerate()
         .filter_map(|(i, xi)| {
-            let rl = row[i].and_then(|k| sc.stances[k].red_line)?;
+            let rl = d.red_line(plan, actor, i)?;
             let v = (*xi)?;
             (v < rl[0] - 1e-9 || v > rl[1] + 1e-9).then_some(i)
         })
@@ -196,7 +199,7 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
     let baseline_conflicts = if opts.escalation { escalation::confrontations(sc, plan, d, None) } else { Vec::new() };
     let want = [plan.channel.direct(), plan.channel.mediated()];
     let b = match bargain::setup(sc, plan, d) {
-        Setup::NoZone { issue } => {
+        Setup::NoZone { issue, gaps } => {
             let failed = |_| ChannelRun {
                 end: End::NoZone,
                 rounds: 0,
@@ -215,6 +218,8 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
             };
             return Ok(RunOutcome {
                 no_zone: Some(issue),
+                gaps,
+                narrow: Vec::new(),
                 status_quo_utility,
                 baseline_conflicts,
                 channels: [want[0].then(|| failed(0)), want[1].then(|| failed(1))],
@@ -274,7 +279,8 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
         channels[1] = Some(finish(sc, plan, d, &b, &result, rounds, end, &front, nash, opts));
     }
     let _ = n_issues;
-    Ok(RunOutcome { no_zone: None, status_quo_utility, baseline_conflicts, channels })
+    let narrow = b.narrow.clone();
+    Ok(RunOutcome { no_zone: None, gaps: Vec::new(), narrow, status_quo_utility, baseline_conflicts, channels })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -321,7 +327,7 @@ fn finish(
     let actor_utility: Vec<f64> = (0..sc.actors.len()).map(|a| actor_utility(sc, plan, d, a, &full)).collect();
     let mut crossings = Vec::new();
     for a in 0..sc.actors.len() {
-        for i in crosses(sc, plan, a, &full) {
+        for i in crosses(plan, d, a, &full) {
             crossings.push((a * n_issues + i) as u32);
         }
     }
@@ -330,7 +336,7 @@ fn finish(
         .ratifiers
         .iter()
         .map(|r| {
-            let red = !crosses(sc, plan, r.actor, &full).is_empty();
+            let red = !crosses(plan, d, r.actor, &full).is_empty();
             let gain = plan.settings.ratification == Ratification::RedLinesAndGain
                 && actor_utility[r.actor] < actor_utility_of(sc, plan, d, r.actor, &no_deal);
             red || gain

@@ -34,7 +34,7 @@ fn simulate_negotiate_and_tournament_are_recorded() {
         .assert()
         .success();
     demarche(&store)
-        .args(["sensitivity", "@seed", "--samples", "4", "--oat-runs", "4", "-f", "json"])
+        .args(["sensitivity", "@seed", "--samples", "4", "--oat-runs", "64", "-f", "json"])
         .assert()
         .success();
     // --no-store keeps nothing.

@@ -133,6 +133,12 @@ fn stance(n: &Node, path: &str, cx: &mut Cx) -> Option<Stance> {
         position: position.unwrap_or(f64::NAN),
         salience: salience.unwrap_or(f64::NAN),
         red_line,
+        red_line_sd: t.opt_f64("red_line_sd", cx),
+        red_line_alternatives: t
+            .list("red_line_alternatives", cx)
+            .into_iter()
+            .filter_map(|(p, n)| red_line_alternative(n, &p, cx))
+            .collect(),
         position_sd: t.opt_f64("position_sd", cx),
         salience_sd: t.opt_f64("salience_sd", cx),
         note: t.opt_str("note", cx),
@@ -140,6 +146,28 @@ fn stance(n: &Node, path: &str, cx: &mut Cx) -> Option<Stance> {
     };
     t.finish(cx);
     Some(s)
+}
+
+fn red_line_alternative(n: &Node, path: &str, cx: &mut Cx) -> Option<RedLineAlternative> {
+    let mut t = Table::new(n, path, cx)?;
+    let red_line = match t.take("red_line", cx) {
+        Some(node) => interval(node, &t.field_path("red_line"), cx),
+        None => {
+            let span = t.span().clone();
+            cx.error(&t.field_path("red_line"), &span, "missing required field `red_line`").hint =
+                Some("each alternative is `{ red_line = [lo, hi], probability = p }`".into());
+            None
+        }
+    };
+    let probability = t.req_f64("probability", cx);
+    let a = RedLineAlternative {
+        red_line: red_line.unwrap_or([f64::NAN, f64::NAN]),
+        probability: probability.unwrap_or(f64::NAN),
+        note: t.opt_str("note", cx),
+        sources: t.opt_str_list("sources", cx),
+    };
+    t.finish(cx);
+    Some(a)
 }
 
 /// `[lo, hi]`, or a table `{ min = lo, max = hi }`.

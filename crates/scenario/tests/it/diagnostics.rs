@@ -175,3 +175,35 @@ fn scales_that_would_overflow_the_engines_are_errors() {
     let e = errors(&GOOD.replace("max = 90", "max = 1e16"));
     assert!(e.iter().any(|x| x.0 == "issues[0].max"), "{e:?}");
 }
+
+#[test]
+fn alternative_red_lines_are_read_and_checked() {
+    let good = GOOD.replace(
+        "red_line = [3.67, 90]",
+        "red_line = [3.67, 90]\nred_line_sd = 2\nred_line_alternatives = [\n  { red_line = [3, 90], probability = 0.4, sources = [\"s1\"] },\n]",
+    );
+    let l = load_str(&good, Some(Format::Toml), Some("t.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let s = &l.scenario.stances[0];
+    assert_eq!(s.red_line_sd, Some(2.0));
+    assert_eq!(s.red_line_alternatives[0].red_line, [3.0, 90.0]);
+    assert!(s.red_line_uncertain());
+    // The TOML and JSON writers keep them.
+    let again = load_str(&demarche_scenario::to_toml(&l.scenario).unwrap(), Some(Format::Toml), None).unwrap();
+    assert_eq!(again.scenario.stances[0], *s);
+
+    let bad = GOOD.replace(
+        "red_line = [3.67, 90]",
+        "red_line = [3.67, 90]\nred_line_sd = -1\nred_line_alternatives = [\n  { red_line = [10, 90], probability = 0.7 },\n  { red_line = [0, 3], probability = 0.5, sources = [\"s9\"] },\n  { red_lin = [0, 90], probability = 0.1 },\n]",
+    );
+    let e = load_str(&bad, Some(Format::Toml), Some("t.toml")).unwrap_err().to_string();
+    for want in [
+        "red_line_sd must be a non-negative number",
+        "alternative red line [10, 90] on `enrichment` excludes its own position 3.67",
+        "alternative red line [0, 3] on `enrichment` excludes its own position 3.67",
+        "sum to 1.3, more than 1",
+        "unknown source `s9`",
+        "unknown field `red_lin`",
+    ] {
+        assert!(e.contains(want), "missing {want:?} in:\n{e}");
+    }
+}

@@ -175,13 +175,16 @@ fn an_exact_unbiased_mediator_is_at_least_as_close_to_nash_as_direct_talks() {
 
 #[test]
 fn a_ratifier_whose_red_line_excludes_every_acceptable_deal_blocks_every_deal() {
+    // c ratifies a's deals and accepts only 95–100 on x, an issue off the
+    // agenda (so a cannot be held to it at the table): every deal keeps x at
+    // its status quo 0, crosses c's red line and is blocked.
     let mut sc = scenario(
         OPPOSED.0,
         OPPOSED.1,
         "[[stances]]\nactor = \"c\"\nissue = \"x\"\nposition = 100\nsalience = 1\nred_line = [95, 100]\n\
-         [[relations]]\nkind = \"veto\"\nfrom = \"c\"\nto = \"a\"\n",
+         [[relations]]\nkind = \"veto\"\nfrom = \"c\"\nto = \"a\"\n[simulation]\nagenda = [\"y\"]\n",
     );
-    sc.stances[0].red_line = Some([0.0, 60.0]); // a accepts nothing above 60 on x
+    sc.issues[0].status_quo = Some(0.0);
     let r = run(&sc, 30);
     for c in &r.channels {
         assert!(c.agreement > 0.9, "{}: {}", c.channel, c.agreement);
@@ -201,6 +204,22 @@ fn a_ratifier_whose_red_line_excludes_every_acceptable_deal_blocks_every_deal() 
     let r = run(&sc, 30);
     assert!(r.channels.iter().all(|c| c.ratified == c.agreement));
     assert!(r.channels.iter().all(|c| c.blockers[0].objects == 1.0 && c.blockers[0].blocks == 0.0));
+}
+
+#[test]
+fn a_binding_ratifiers_red_line_on_the_agenda_closes_the_zone_at_the_table() {
+    // The same ratifier, with x on the agenda: a is held to c's red line and
+    // cannot meet b (x at most 60 for a … at least 95 for c): no zone.
+    let mut sc = scenario(
+        OPPOSED.0,
+        OPPOSED.1,
+        "[[stances]]\nactor = \"c\"\nissue = \"x\"\nposition = 100\nsalience = 1\nred_line = [95, 100]\n\
+         [[relations]]\nkind = \"veto\"\nfrom = \"c\"\nto = \"a\"\n",
+    );
+    sc.stances[0].red_line = Some([0.0, 60.0]);
+    let r = run(&sc, 10);
+    assert_eq!(r.no_zone, 1.0);
+    assert_eq!(r.what_it_takes[0].low.ratifier_for.as_deref(), Some("a"));
 }
 
 #[test]

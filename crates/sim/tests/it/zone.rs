@@ -1,0 +1,162 @@
+//! Uncertain red lines, ratifiers holding their agents to their red lines,
+//! what would open a closed zone, and knife-edge zones (issue 13).
+
+use demarche_scenario::settings::simulation::Channel;
+use demarche_scenario::{load_str, Format, RedLineAlternative, Scenario};
+use demarche_sim::report::Report;
+use demarche_sim::{simulate, Options, Overrides};
+
+/// Principals a (at 20) and b (at 80) on one 0–100 issue with status quo 50,
+/// each at salience `sa`/`sb`; `extra` is appended.
+fn two(sa: f64, sb: f64, extra: &str) -> Scenario {
+    let text = format!(
+        r#"
+[meta]
+title = "zone"
+[[actors]]
+id = "a"
+name = "A"
+capability = 1
+[[actors]]
+id = "b"
+name = "B"
+capability = 1
+[[actors]]
+id = "r"
+name = "R"
+capability = 1
+[[issues]]
+id = "x"
+name = "X"
+min = 0
+max = 100
+low = "none"
+high = "all"
+status_quo = 50
+[[stances]]
+actor = "a"
+issue = "x"
+position = 20
+salience = {sa}
+[[stances]]
+actor = "b"
+issue = "x"
+position = 80
+salience = {sb}
+[[stances]]
+actor = "r"
+issue = "x"
+position = 10
+salience = 1
+[simulation]
+principals = ["a", "b"]
+channel = "direct"
+{extra}
+"#
+    );
+    match load_str(&text, Some(Format::Toml), Some("zone.toml")) {
+        Ok(l) => l.scenario,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn run(sc: &Scenario, runs: u32) -> Report {
+    let opts = Options {
+        overrides: Overrides { runs: Some(runs), seed: Some(3), channel: Some(Channel::Direct) },
+        escalation_runs: 0,
+    };
+    simulate(sc, &opts, &demarche_sim::Unattended).unwrap()
+}
+
+#[test]
+fn what_it_takes_names_the_gap_the_limits_and_the_cheapest_move() {
+    // a accepts nothing above 40, b nothing below 60: a gap of 20 on a 0–100 scale.
+    let mut sc = two(0.5, 0.9, "");
+    sc.stances[0].red_line = Some([0.0, 40.0]);
+    sc.stances[1].red_line = Some([60.0, 100.0]);
+    let r = run(&sc, 20);
+    assert_eq!(r.no_zone, 1.0);
+    assert_eq!(r.channels[0].no_zone, 1.0);
+    let g = &r.what_it_takes[0];
+    assert_eq!(g.issue, "x");
+    assert_eq!(g.share, 1.0);
+    assert!((g.gap.median - 20.0).abs() < 1e-9 && (g.gap_of_scale - 0.2).abs() < 1e-12);
+    assert_eq!((g.low.actor.as_str(), g.low.value), ("b", 60.0));
+    assert_eq!((g.high.actor.as_str(), g.high.value), ("a", 40.0));
+    // Cost = 0.2 × salience: a (0.5) moving its upper limit to 60 is cheaper than b (0.9) moving down to 40.
+    let m = &g.moves[0];
+    assert_eq!((m.actor.as_str(), m.limit.as_str(), m.to), ("a", "upper", 60.0));
+    assert!((m.cost - 0.2 * 0.5).abs() < 1e-12 && (g.moves[1].cost - 0.2 * 0.9).abs() < 1e-12);
+    let text = demarche_sim::render::report(&r);
+    assert!(text.contains("Is a deal possible?") && text.contains("would open it: a moving its upper limit"), "{text}");
+}
+
+#[test]
+fn a_binding_ratifier_holds_its_agent_to_its_red_line_whatever_the_influence_settings() {
+    // r ratifies a's deals and accepts nothing above 30; b accepts nothing below 40.
+    let veto = "red_line_influence = 0.0\n[simulation.ratifiers]\nr = 1.0\n[[relations]]\nkind = \"veto\"\nfrom = \"r\"\nto = \"a\"\n";
+    let mut sc = two(0.8, 0.8, veto);
+    sc.stances[1].red_line = Some([40.0, 100.0]);
+    sc.stances[2].red_line = Some([0.0, 30.0]);
+    let r = run(&sc, 20);
+    assert_eq!(r.no_zone, 1.0, "the ratifier's red line closes the zone");
+    let g = &r.what_it_takes[0];
+    assert_eq!(g.high.actor, "r");
+    assert_eq!(g.high.ratifier_for.as_deref(), Some("a"));
+    // A veto that never binds holds nobody: the zone is open again.
+    let mut sc = two(0.8, 0.8, &veto.replace("r = 1.0", "r = 0.0"));
+    sc.stances[1].red_line = Some([40.0, 100.0]);
+    sc.stances[2].red_line = Some([0.0, 30.0]);
+    let r = run(&sc, 20);
+    assert_eq!(r.no_zone, 0.0);
+    assert!(r.what_it_takes.is_empty());
+}
+
+#[test]
+fn alternative_red_lines_are_drawn_with_their_probabilities() {
+    // b's stated red line [60, 100] leaves a zone with a's [0, 70]; the
+    // alternative [75, 100] (p = 0.3) closes it.
+    let mut sc = two(0.5, 0.5, "");
+    sc.stances[0].red_line = Some([0.0, 70.0]);
+    sc.stances[1].red_line = Some([60.0, 100.0]);
+    sc.stances[1].red_line_alternatives =
+        vec![RedLineAlternative { red_line: [75.0, 100.0], probability: 0.3, note: None, sources: Vec::new() }];
+    let r = run(&sc, 2000);
+    assert!((r.no_zone - 0.3).abs() < 0.04, "no zone in {} of runs, want about 0.3", r.no_zone);
+    // The same seed gives the same answer (the draw is part of the run's uniforms).
+    assert_eq!(run(&sc, 2000).no_zone, r.no_zone);
+}
+
+#[test]
+fn drawn_bounds_keep_the_position_inside_and_scale_ends_fixed() {
+    // a's red line [0, 30] with sd 20: the upper bound is drawn in [20, 100]; the
+    // lower bound at the scale's end stays 0. b's [25, 100]: its lower bound
+    // drawn in [0, 80]. The zone closes whenever a's upper bound falls below b's lower.
+    let mut sc = two(0.5, 0.5, "");
+    sc.stances[0].red_line = Some([0.0, 30.0]);
+    sc.stances[0].red_line_sd = Some(20.0);
+    sc.stances[1].red_line = Some([25.0, 100.0]);
+    sc.stances[1].red_line_sd = Some(20.0);
+    let r = run(&sc, 1000);
+    assert!(r.no_zone > 0.2 && r.no_zone < 0.8, "no zone in {} of runs", r.no_zone);
+    for g in &r.what_it_takes {
+        assert!(g.high.value >= 20.0 - 1e-9, "a's drawn upper bound {} stays at or above its position", g.high.value);
+        assert!(g.low.value <= 80.0 + 1e-9, "b's drawn lower bound {} stays at or below its position", g.low.value);
+    }
+    // Without the spread the zone [25, 30] is always open.
+    sc.stances[0].red_line_sd = None;
+    sc.stances[1].red_line_sd = None;
+    assert_eq!(run(&sc, 50).no_zone, 0.0);
+}
+
+#[test]
+fn a_knife_edge_zone_is_flagged() {
+    let mut sc = two(0.5, 0.5, "");
+    sc.stances[0].red_line = Some([0.0, 50.0]);
+    sc.stances[1].red_line = Some([49.5, 100.0]);
+    let r = run(&sc, 20);
+    assert_eq!(r.no_zone, 0.0);
+    assert_eq!(r.narrow_zone, 1.0);
+    assert_eq!(r.narrow_zone_by_issue[0].issue, "x");
+    assert!(demarche_sim::render::report(&r).contains("knife edge"));
+}
