@@ -141,5 +141,7 @@ test("the channel simulation runs from the page and draws the mediated-vs-direct
   const ids = await page.locator("#charts figure").evaluateAll((fs) => fs.map((f) => f.id));
   assert.ok(ids.some((id) => id.startsWith("chart-intervals-chance-of-a-deal")), ids.join(", "));
   assert.ok((await page.locator('#outcomes tr[data-engine="mediated"]').count()) === 1);
+  // The confrontation indicator leads; the expected-utility classification keeps its own name.
+  assert.ok(ids.some((id) => id.includes("confrontation-indicator")), ids.join(", "));
   if (artifacts) await page.screenshot({ path: join(artifacts, "simulation.png"), fullPage: true });
 });

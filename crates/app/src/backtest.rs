@@ -108,6 +108,9 @@ fn simulation_predictions(case: &Case, r: &Report, p: &mut Predictions) {
     let n = r.channels.len() as f64;
     let deal = r.channels.iter().map(|c| c.ratified).sum::<f64>() / n;
     p.deal = Some(deal);
+    if case.scenario.options.iter().any(|o| o.kind == demarche_scenario::OptionKind::Force) {
+        p.force = Some(r.channels.iter().map(|c| c.force_only).sum::<f64>() / n);
+    }
     let mut terms = BTreeMap::new();
     let mut expected = BTreeMap::new();
     for iss in &sc.issues {

@@ -302,7 +302,21 @@ pub fn report_documents(
     };
     match demarche_sim::analyse(sc, &sens, &demarche_sim::Unattended) {
         Ok(r) => {
-            if let Ok(v) = serde_json::to_value(tornadoes(sc, &r, 6, 10)) {
+            let mut t = tornadoes(sc, &r, 6, 10);
+            if t.is_empty() {
+                // Nothing moved at one-at-a-time settings: say so rather than leave
+                // the section out (a report draws an entry without bars as words).
+                t.push(Sensitivity {
+                    output: "the chance of a deal at the table, of one that survives ratification, of no zone of \
+                             agreement and of a coercive option used first, in every channel"
+                        .into(),
+                    // Unused without bars; finite so the document reads back (JSON has no NaN).
+                    base: 0.0,
+                    ends: None,
+                    bars: Vec::new(),
+                });
+            }
+            if let Ok(v) = serde_json::to_value(t) {
                 docs.push(Document::new(DOC_SENSITIVITY, v));
             }
         }
@@ -387,14 +401,15 @@ pub fn tornadoes(
                 out.variance / (range * range),
             )
         } else {
-            let thing = if out.measure == demarche_sim::Measure::Agreement {
-                "deal at the table"
-            } else {
-                "deal that survives ratification"
+            let thing = match out.measure {
+                demarche_sim::Measure::Agreement => "chance of a deal at the table",
+                demarche_sim::Measure::NoZone => "chance that the red lines leave no zone of agreement",
+                demarche_sim::Measure::Force => "chance that a coercive option is used before a deal",
+                _ => "chance of a deal that survives ratification",
             };
             (
-                format!("chance of a {thing} ({channel} talks)"),
-                Some(["no run ends in one".to_string(), "every run does".to_string()]),
+                format!("{thing} ({channel} talks)"),
+                Some(["no run".to_string(), "every run".to_string()]),
                 out.variance + 1.0,
             )
         };

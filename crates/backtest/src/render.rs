@@ -134,6 +134,23 @@ pub fn table(r: &BacktestReport) -> String {
         );
     }
 
+    if let Some(f) = &r.pooled.force {
+        let _ = writeln!(
+            out,
+            "\nForce before a deal: the simulation's P(a coercive option of kind force is used before a ratified\n\
+             deal), on the cases whose scenarios hold such options, against whether force is on record."
+        );
+        let _ = writeln!(out, "  {:<w$} {:>8} {:>8} {:>7} {:>9}", "case", "P(force)", "force", "Brier", "log loss");
+        for c in &r.cases {
+            if let Some(x) = &c.force {
+                let seen = if x.observed { "yes" } else { "no" };
+                let _ =
+                    writeln!(out, "  {:<w$} {:>8.2} {:>8} {:>7.3} {:>9.3}", label(c), x.p, seen, x.brier, x.log_loss);
+            }
+        }
+        let _ = writeln!(out, "  ({} case(s); too few to pool meaningfully)", f.cases);
+    }
+
     let rankings = ranking_order(r);
     if !rankings.is_empty() {
         let _ = writeln!(

@@ -25,6 +25,9 @@ pub struct Predictions {
     pub models: Vec<(String, BTreeMap<String, f64>)>,
     /// P(an agreement is reached and survives ratification), if simulated.
     pub deal: Option<f64>,
+    /// P(force is used before a ratified deal), if the case's scenario holds
+    /// coercive options of kind `force`.
+    pub force: Option<f64>,
     /// Each ranking's score per dyad `(a, b)` of actors (either order).
     pub rankings: Vec<Ranking>,
     /// What could not be run as asked, and what was run instead.
@@ -94,6 +97,9 @@ pub struct CaseScore {
     pub models: BTreeMap<String, ModelScore>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deal: Option<DealScore>,
+    /// P(force before a deal) against whether any `force` dyad is on record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<DealScore>,
     pub confrontation: BTreeMap<String, RankingScore>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -140,6 +146,8 @@ pub struct Pooled {
     pub models: BTreeMap<String, PooledModel>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deal: Option<PooledDeal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<PooledDeal>,
     pub confrontation: BTreeMap<String, PooledRanking>,
 }
 
@@ -197,6 +205,13 @@ pub fn score_case(case: &Case, p: &Predictions) -> CaseScore {
         brier: brier(pr, case.outcome.decided),
         log_loss: log_loss(pr, case.outcome.decided),
     });
+    let forced = case.outcome.dyads.iter().any(|d| d.kind == crate::outcome::DyadKind::Force);
+    let force = p.force.map(|pr| DealScore {
+        p: pr,
+        observed: forced,
+        brier: brier(pr, forced),
+        log_loss: log_loss(pr, forced),
+    });
     let observed_pair =
         |a: &str, b: &str| case.outcome.dyads.iter().any(|d| (d.a == a && d.b == b) || (d.a == b && d.b == a));
     let mut confrontation = BTreeMap::new();
@@ -228,6 +243,7 @@ pub fn score_case(case: &Case, p: &Predictions) -> CaseScore {
         retrospective: case.outcome.retrospective.clone(),
         models,
         deal,
+        force,
         confrontation,
         notes: p.notes.clone(),
     }
@@ -258,20 +274,24 @@ pub fn pool(all: &[CaseScore]) -> Pooled {
             },
         );
     }
-    let deals: Vec<&DealScore> = cases.iter().filter_map(|c| c.deal.as_ref()).collect();
-    if !deals.is_empty() {
-        let n = deals.len() as f64;
-        let base = deals.iter().filter(|d| d.observed).count() as f64 / n;
-        out.deal = Some(PooledDeal {
-            cases: deals.len(),
-            brier: deals.iter().map(|d| d.brier).sum::<f64>() / n,
-            log_loss: deals.iter().map(|d| d.log_loss).sum::<f64>() / n,
+    let probability = |scores: Vec<&DealScore>| -> Option<PooledDeal> {
+        if scores.is_empty() {
+            return None;
+        }
+        let n = scores.len() as f64;
+        let base = scores.iter().filter(|d| d.observed).count() as f64 / n;
+        Some(PooledDeal {
+            cases: scores.len(),
+            brier: scores.iter().map(|d| d.brier).sum::<f64>() / n,
+            log_loss: scores.iter().map(|d| d.log_loss).sum::<f64>() / n,
             base_rate: base,
-            base_rate_brier: deals.iter().map(|d| brier(base, d.observed)).sum::<f64>() / n,
-            base_rate_log_loss: deals.iter().map(|d| log_loss(base, d.observed)).sum::<f64>() / n,
-            points: deals.iter().map(|d| (d.p, d.observed)).collect(),
-        });
-    }
+            base_rate_brier: scores.iter().map(|d| brier(base, d.observed)).sum::<f64>() / n,
+            base_rate_log_loss: scores.iter().map(|d| log_loss(base, d.observed)).sum::<f64>() / n,
+            points: scores.iter().map(|d| (d.p, d.observed)).collect(),
+        })
+    };
+    out.deal = probability(cases.iter().filter_map(|c| c.deal.as_ref()).collect());
+    out.force = probability(cases.iter().filter_map(|c| c.force.as_ref()).collect());
     let rankings: std::collections::BTreeSet<&String> = cases.iter().flat_map(|c| c.confrontation.keys()).collect();
     for name in rankings {
         let per: Vec<&RankingScore> = cases.iter().filter_map(|c| c.confrontation.get(name)).collect();

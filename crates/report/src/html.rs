@@ -180,6 +180,20 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             charts: tornado,
             table: None,
         });
+    } else if !data.sensitivity.is_empty() {
+        let outputs: Vec<String> = data.sensitivity.iter().map(|s| s.output.clone()).collect();
+        out.push(Section {
+            id: "sensitivity",
+            heading: "Sensitivity",
+            intro: format!(
+                "Setting any one uncertain input to its 10th or 90th percentile, the others at their stated values, \
+                 moved none of these: {}. The answer does not rest on any single input; it may still rest on \
+                 several together (a larger `sensitivity` run's Sobol indices say which).",
+                outputs.join("; ")
+            ),
+            charts: Vec::new(),
+            table: None,
+        });
     }
     out
 }

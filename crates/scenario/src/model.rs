@@ -29,6 +29,92 @@ pub struct Scenario {
     /// Negotiation-simulation options (`[simulation]`; `demarche simulate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulation: Option<crate::settings::simulation::SimulationSettings>,
+    /// Dated changes to the situation known on the as-of date: deadlines,
+    /// expiries, meetings that move an issue's status quo when they pass.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineEvent>,
+    /// Coercive options actors hold against each other (strikes, sanctions,
+    /// escalation through armed groups), which the simulation lets them use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<CoerciveOption>,
+}
+
+/// A dated change known in advance (a deadline, an expiry, a scheduled
+/// meeting): when it passes, the issue's status quo becomes `status_quo`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEvent {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub name: String,
+    /// The issue whose status quo changes (none: a date to mark only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// The issue's status quo from that date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_quo: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+/// Whether using an option is force or another coercive measure.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionKind {
+    /// Armed attack or strike.
+    #[default]
+    Force,
+    /// Sanctions, a blockade, an ultimatum.
+    Coercion,
+}
+
+impl OptionKind {
+    pub const NAMES: [&'static str; 2] = ["force", "coercion"];
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "force" => Some(OptionKind::Force),
+            "coercion" => Some(OptionKind::Coercion),
+            _ => None,
+        }
+    }
+}
+
+/// A coercive option `holder` can use against `target` instead of letting the
+/// talks run (the shadow of power: Fearon 1995, Powell 2006). The simulation
+/// uses it at the first round it is available and worth more to the holder
+/// than where the talks are heading: acting is worth the holder's no-deal
+/// utility plus `gain` minus `cost`; letting the talks run is worth the
+/// utility of the outcome they reach (see docs/models.md).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoerciveOption {
+    pub holder: String,
+    pub target: String,
+    /// What using it is, in plain words (`strikes on enrichment sites`).
+    pub name: String,
+    #[serde(default)]
+    pub kind: OptionKind,
+    /// What acting gains the holder over the no-deal world, in utility units (0–1).
+    pub gain: f64,
+    /// Standard deviation of `gain` across Monte Carlo runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gain_sd: Option<f64>,
+    /// What acting costs the holder, in utility units (0–1).
+    pub cost: f64,
+    /// From when it can be used (`YYYY-MM-DD`; default: the as-of date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
 }
 
 /// Who wrote the scenario, when, and from what.

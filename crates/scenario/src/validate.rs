@@ -15,6 +15,9 @@ pub mod limits {
     pub const MAX_ACTORS: usize = 100_000;
     /// Most alternative red lines on one stance.
     pub const MAX_RED_LINE_ALTERNATIVES: usize = 16;
+    /// Most `[[timeline]]` events and `[[options]]`.
+    pub const MAX_TIMELINE: usize = 1_000;
+    pub const MAX_OPTIONS: usize = 1_000;
     pub const MAX_ISSUES: usize = 10_000;
     /// Largest capability. Engines add capability × salience over up to
     /// [`MAX_ACTORS`] actors and raise such sums to the eighth power (smp's
@@ -240,14 +243,14 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                 );
             } else if ends_ok && pos_ok && !(lo..=hi).contains(&s.position) {
                 d.push(
-                    Diagnostic::error(
+                    Diagnostic::warning(
                         format!("{ap}.red_line"),
                         format!(
                             "`{}`'s alternative red line [{lo}, {hi}] on `{}` excludes its own position {}",
                             s.actor, s.issue, s.position
                         ),
                     )
-                    .with_hint("every red line an actor may hold must contain its ideal point"),
+                    .with_hint("in runs where it holds, the position is moved inside it; set the position inside every red line the actor may hold to avoid that"),
                 );
             }
             if !(alt.probability.is_finite() && alt.probability > 0.0 && alt.probability <= 1.0) {
@@ -392,6 +395,91 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
             }
         }
         check_refs(&r.sources, &source_ids, &format!("{p}.sources"), "source", &mut d, &mut hints);
+    }
+
+    let too_early = |date: &str| sc.meta.as_of.as_deref().is_some_and(|a| is_date(a) && date < a);
+    for (k, e) in sc.timeline.iter().enumerate() {
+        let p = format!("timeline[{k}]");
+        if !is_date(&e.date) {
+            d.push(
+                Diagnostic::error(format!("{p}.date"), format!("`{}` is not a date", e.date))
+                    .with_hint("write the day it passes as YYYY-MM-DD"),
+            );
+        } else if too_early(&e.date) {
+            d.push(
+                Diagnostic::warning(format!("{p}.date"), format!("{} is before the as-of date: it has passed", e.date))
+                    .with_hint("fold what has already happened into the issue's status quo"),
+            );
+        }
+        match (&e.issue, e.status_quo) {
+            (Some(id), Some(v)) => {
+                if check_ref(id, &issue_ids, &format!("{p}.issue"), "issue", &mut d, &mut hints) {
+                    if let Some(iss) = issues_by_id.get(id.as_str()) {
+                        check_on_scale(v, iss, &format!("{p}.status_quo"), "status quo", &mut d);
+                    }
+                }
+            }
+            (Some(_), None) => d.push(
+                Diagnostic::error(format!("{p}.status_quo"), "an event on an issue needs the status quo it brings")
+                    .with_hint("add `status_quo = <value on the issue's scale>`, or drop `issue`"),
+            ),
+            (None, Some(_)) => d.push(
+                Diagnostic::error(format!("{p}.issue"), "`status_quo` is given without the issue it belongs to")
+                    .with_hint("add `issue = \"<issue id>\"`"),
+            ),
+            (None, None) => {}
+        }
+        check_refs(&e.sources, &source_ids, &format!("{p}.sources"), "source", &mut d, &mut hints);
+    }
+    for (k, o) in sc.options.iter().enumerate() {
+        let p = format!("options[{k}]");
+        let h = check_ref(&o.holder, &actor_ids, &format!("{p}.holder"), "actor", &mut d, &mut hints);
+        let t = check_ref(&o.target, &actor_ids, &format!("{p}.target"), "actor", &mut d, &mut hints);
+        if h && t && o.holder == o.target {
+            d.push(Diagnostic::error(format!("{p}.target"), "an option is held against another actor"));
+        }
+        for (field, x) in [("gain", o.gain), ("cost", o.cost)] {
+            if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+                d.push(
+                    Diagnostic::error(format!("{p}.{field}"), format!("{field} must be between 0 and 1, got {x}"))
+                        .with_hint(
+                            "in utility units: 1 is the whole distance between an actor's best and worst outcome",
+                        ),
+                );
+            }
+        }
+        if let Some(sd) = o.gain_sd {
+            if !(sd.is_finite() && (0.0..=1.0).contains(&sd)) {
+                d.push(Diagnostic::error(format!("{p}.gain_sd"), format!("gain_sd must be between 0 and 1, got {sd}")));
+            }
+        }
+        if let Some(date) = &o.available_from {
+            if !is_date(date) {
+                d.push(
+                    Diagnostic::error(format!("{p}.available_from"), format!("`{date}` is not a date"))
+                        .with_hint("write YYYY-MM-DD"),
+                );
+            }
+        }
+        if o.name.trim().is_empty() {
+            d.push(
+                Diagnostic::error(format!("{p}.name"), "an option needs a name")
+                    .with_hint("say what using it is, e.g. `strikes on enrichment sites`"),
+            );
+        }
+        check_refs(&o.sources, &source_ids, &format!("{p}.sources"), "source", &mut d, &mut hints);
+    }
+    if sc.timeline.len() > limits::MAX_TIMELINE || sc.options.len() > limits::MAX_OPTIONS {
+        d.push(Diagnostic::error(
+            "timeline",
+            format!(
+                "{} timeline events and {} options; the limits are {} and {}",
+                sc.timeline.len(),
+                sc.options.len(),
+                limits::MAX_TIMELINE,
+                limits::MAX_OPTIONS
+            ),
+        ));
     }
     d
 }

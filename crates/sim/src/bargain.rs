@@ -217,7 +217,7 @@ pub fn setup(sc: &Scenario, plan: &Plan, d: &Draw) -> Setup {
             }
         })
         .collect();
-    let no_deal: Vec<Option<f64>> = plan.agenda.iter().map(|&i| plan.status_quo[i]).collect();
+    let no_deal: Vec<Option<f64>> = plan.agenda.iter().map(|&i| plan.no_deal_point[i]).collect();
     let mut b = Bargain { loss, range, ideal, weight, red, no_deal, reservation: [0.0; 2], grid, narrow };
     for p in 0..2 {
         b.reservation[p] = b.no_deal_utility(p) + d.no_deal[p];

@@ -3,8 +3,9 @@
 //! * red lines: one of the stance's `red_line_alternatives` with its
 //!   probability, else the stated red line (or none); then, with
 //!   `red_line_sd`, each inner bound normal(bound, sd), the low one truncated
-//!   to [scale min, stated position] and the high one to [stated position,
-//!   scale max] (a bound at the scale's end means "no limit" and stays);
+//!   to [scale min, anchor] and the high one to [anchor, scale max], the
+//!   anchor being the stated position clamped into the line (a bound at the
+//!   scale's end means "no limit" and stays);
 //! * positions: normal(stated position, `position_sd`) truncated to the
 //!   actor's drawn red line within the issue's scale (an ideal point lies
 //!   inside what the actor accepts);
@@ -12,7 +13,8 @@
 //! * a principal stalls when its uniform is below its `stall_probability`;
 //! * no-deal shifts: normal(`no_deal`, `no_deal_sd`), truncated to [−1, 1];
 //! * a veto binds when its uniform is below its binding probability;
-//! * the mediator's errors are standard normal quantiles (scaled later).
+//! * the mediator's errors are standard normal quantiles (scaled later);
+//! * a coercive option's gain: normal(`gain`, `gain_sd`), truncated to [0, 1].
 
 use demarche_scenario::Scenario;
 
@@ -30,6 +32,8 @@ pub struct Draw {
     pub no_deal: [f64; 2],
     /// Per ratifier of the plan.
     pub veto_binds: Vec<bool>,
+    /// Per coercive option of the plan: the holder's gain from using it.
+    pub option_gain: Vec<f64>,
     /// Mediator errors, `[party · K + k]` for agenda issue k (standard normal).
     pub mediator_ideal: Vec<f64>,
     pub mediator_salience: Vec<f64>,
@@ -47,6 +51,7 @@ impl Draw {
             stall: [0, 1].map(|p| parties[p].stall_probability >= 1.0),
             no_deal: [0, 1].map(|p| parties[p].no_deal),
             veto_binds: plan.ratifiers.iter().map(|r| r.binding >= 1.0).collect(),
+            option_gain: plan.options.iter().map(|o| o.gain).collect(),
             mediator_ideal: vec![0.0; 2 * k],
             mediator_salience: vec![0.0; 2 * k],
         }
@@ -85,10 +90,20 @@ impl Draw {
             };
             let sd = s.red_line_sd.unwrap_or(0.0);
             let at_end = |b: f64, end: f64| (b - end).abs() <= 1e-12 * iss.range().max(1.0);
+            // The bounds move about the stated position (or, when this red line
+            // excludes it, about the line's nearest end), never across it.
+            let anchor = s.position.clamp(lo, hi);
             if low && !at_end(lo, iss.min) {
-                d.red_line[stance] = Some([truncated_normal(x, lo, sd, iss.min, s.position), hi]);
+                d.red_line[stance] = Some([truncated_normal(x, lo, sd, iss.min, anchor), hi]);
             } else if !low && !at_end(hi, iss.max) {
-                d.red_line[stance] = Some([lo, truncated_normal(x, hi, sd, s.position, iss.max)]);
+                d.red_line[stance] = Some([lo, truncated_normal(x, hi, sd, anchor, iss.max)]);
+            }
+        }
+        // An ideal point lies inside what the actor accepts in this draw.
+        for (k, s) in sc.stances.iter().enumerate() {
+            if s.red_line_uncertain() {
+                let [lo, hi] = plan.bounds_within(k, d.red_line[k]);
+                d.position[k] = d.position[k].clamp(lo.min(hi), hi.max(lo));
             }
         }
         for (input, &x) in plan.inputs.iter().zip(u) {
@@ -110,6 +125,10 @@ impl Draw {
                 Input::Veto { ratifier } => d.veto_binds[ratifier] = x < plan.ratifiers[ratifier].binding,
                 Input::MediatorIdeal { party, k } => d.mediator_ideal[party * k_agenda + k] = normal_quantile(x),
                 Input::MediatorSalience { party, k } => d.mediator_salience[party * k_agenda + k] = normal_quantile(x),
+                Input::OptionGain { option } => {
+                    let o = &plan.options[option];
+                    d.option_gain[option] = truncated_normal(x, o.gain, o.gain_sd, 0.0, 1.0);
+                }
                 Input::RedLineChoice { .. } | Input::RedLineLow { .. } | Input::RedLineHigh { .. } => {}
             }
         }

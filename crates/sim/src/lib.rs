@@ -32,6 +32,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod bargain;
+pub mod calendar;
 pub mod confrontation;
 pub mod dist;
 pub mod draw;
@@ -187,6 +188,11 @@ pub enum Measure {
     Ratified,
     /// The expected term on an agenda issue (by id).
     Term(String),
+    /// P(the red lines leave no zone of agreement).
+    NoZone,
+    /// P(a coercive option is used before a ratified deal) — when the
+    /// scenario holds options.
+    Force,
 }
 
 impl Measure {
@@ -195,6 +201,8 @@ impl Measure {
             Measure::Agreement => format!("{channel}: P(agreement)"),
             Measure::Ratified => format!("{channel}: P(ratified deal)"),
             Measure::Term(issue) => format!("{channel}: E[{issue}]"),
+            Measure::NoZone => format!("{channel}: P(no zone of agreement)"),
+            Measure::Force => format!("{channel}: P(option used before a deal)"),
         }
     }
 }
@@ -256,6 +264,10 @@ pub fn analyse(
         for &i in &plan.agenda {
             measured.push((name, Measure::Term(sc.issues[i].id.clone())));
         }
+        measured.push((name, Measure::NoZone));
+        if !plan.options.is_empty() {
+            measured.push((name, Measure::Force));
+        }
     }
     let outputs: Vec<String> = measured.iter().map(|(c, m)| m.label(c)).collect();
     let fallback: Vec<f64> = plan
@@ -286,6 +298,10 @@ pub fn analyse(
                     y.push(f64::from(u8::from(agreed && ch.is_some_and(|x| x.ratified))));
                     for (k, &none) in fallback.iter().enumerate() {
                         y.push(if agreed { ch.map(|x| x.terms[k]).unwrap_or(none) } else { none });
+                    }
+                    y.push(f64::from(u8::from(r.no_zone.is_some())));
+                    if !plan.options.is_empty() {
+                        y.push(f64::from(u8::from(ch.is_some_and(|x| x.force.is_some()))));
                     }
                 }
                 y

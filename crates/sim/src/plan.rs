@@ -72,6 +72,26 @@ pub enum Input {
     RedLineHigh {
         stance: usize,
     },
+    /// The holder's gain from using coercive option `option` (`gain_sd`).
+    OptionGain {
+        option: usize,
+    },
+}
+
+/// A coercive option, resolved: who holds it against whom, and from which round.
+#[derive(Clone, Debug)]
+pub struct PlannedOption {
+    pub holder: usize,
+    pub target: usize,
+    pub name: String,
+    pub kind: demarche_scenario::OptionKind,
+    pub gain: f64,
+    pub gain_sd: f64,
+    pub cost: f64,
+    /// The first round (0-based) it can be used in.
+    pub from_round: u64,
+    /// The date it opens (its `available_from`, else the as-of date).
+    pub from_date: Option<String>,
 }
 
 /// A named uncertain input: one or more uniform columns.
@@ -106,8 +126,17 @@ pub struct Plan {
     pub issue_of: Vec<Option<usize>>,
     /// Each stance's issue scale `[min, max]` (the position itself when the issue is unknown).
     pub scale_of: Vec<[f64; 2]>,
-    /// Per issue: the no-deal point (status quo), if the issue has one.
+    /// Per issue: the status quo today, if the issue has one (off-agenda
+    /// issues keep it in any deal).
     pub status_quo: Vec<Option<f64>>,
+    /// Per issue: the world without a deal at the deadline — the status quo
+    /// after every `[[timeline]]` event that passes by then (what the parties
+    /// and ratifiers weigh a deal against).
+    pub no_deal_point: Vec<Option<f64>>,
+    /// Coercive options in scenario order.
+    pub options: Vec<PlannedOption>,
+    /// Day number of round 0 (the as-of date), when the scenario has one.
+    pub start_day: Option<i64>,
     pub inputs: Vec<Input>,
     pub groups: Vec<Group>,
     /// Actors with at least one stance, in scenario order (the escalation dyads' members).
@@ -395,6 +424,56 @@ impl Plan {
             groups.push(Group { name: format!("{}.{}.red_line", s.actor, s.issue), columns, affects_talks: talks });
         }
 
+        // The clock: events that pass by the deadline set the no-deal world;
+        // options open in the round their date falls in.
+        let start_day = sc.meta.as_of.as_deref().and_then(crate::calendar::parse);
+        let round_days = settings.round_days;
+        let deadline_day = start_day.map(|s| s + i64::from(settings.deadline_rounds) * i64::from(round_days));
+        let mut no_deal_point: Vec<Option<f64>> = sc.issues.iter().map(|i| i.status_quo).collect();
+        let mut events: Vec<(i64, usize, f64)> = sc
+            .timeline
+            .iter()
+            .filter_map(|e| {
+                let day = crate::calendar::parse(&e.date)?;
+                let i = ix.issue(e.issue.as_deref()?)?;
+                Some((day, i, e.status_quo?))
+            })
+            .collect();
+        events.sort_by_key(|e| e.0);
+        for (day, i, v) in events {
+            if deadline_day.is_some_and(|dl| day <= dl) {
+                no_deal_point[i] = Some(v);
+            }
+        }
+        let mut options = Vec::new();
+        for o in &sc.options {
+            let (Some(holder), Some(target)) = (ix.actor(&o.holder), ix.actor(&o.target)) else { continue };
+            let from_round = match (o.available_from.as_deref().and_then(crate::calendar::parse), start_day) {
+                (Some(day), Some(start)) => crate::calendar::round_of(day, start, round_days),
+                _ => 0,
+            };
+            let gain_sd = o.gain_sd.unwrap_or(0.0);
+            if gain_sd > 0.0 {
+                groups.push(Group {
+                    name: format!("{}'s option: {}", o.holder, o.name),
+                    columns: vec![inputs.len()],
+                    affects_talks: true,
+                });
+                inputs.push(Input::OptionGain { option: options.len() });
+            }
+            options.push(PlannedOption {
+                holder,
+                target,
+                name: o.name.clone(),
+                kind: o.kind,
+                gain: o.gain,
+                gain_sd,
+                cost: o.cost,
+                from_round,
+                from_date: o.available_from.clone().or_else(|| sc.meta.as_of.clone()),
+            });
+        }
+
         let bdm_actors = (0..n_actors).filter(|&a| has_stance(a)).collect();
         Ok(Plan {
             channel: settings.channel,
@@ -412,6 +491,9 @@ impl Plan {
             issue_of,
             scale_of,
             status_quo: sc.issues.iter().map(|i| i.status_quo).collect(),
+            no_deal_point,
+            options,
+            start_day,
             inputs,
             groups,
             bdm_actors,

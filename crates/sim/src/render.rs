@@ -92,6 +92,49 @@ fn clip(s: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':']))
 }
 
+/// Who uses a coercive option before the talks conclude, in words.
+pub fn force_in_words(r: &Report) -> String {
+    let mut out = String::new();
+    if !r.channels.iter().any(|c| !c.first_mover.is_empty()) {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\nDo coercive options end the talks first? Share of runs in which one is used before a ratified deal:"
+    );
+    for c in &r.channels {
+        let movers: Vec<String> = c
+            .first_mover
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} ({}: {} against {}, from {})",
+                    pct(m.share),
+                    m.actor,
+                    m.option,
+                    m.target,
+                    m.date.clone().unwrap_or_else(|| format!("round {}", m.round + 1))
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  - {} talks: {} [{}–{}]; first: {}.",
+            c.channel,
+            pct(c.force),
+            pct(c.force_interval[0]),
+            pct(c.force_interval[1]),
+            if movers.is_empty() { "none".into() } else { movers.join("; ") }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  An option is used when it is open and worth more to its holder than where the talks are heading \
+         (docs/models.md); a model indicator, not a prediction."
+    );
+    out
+}
+
 /// Whether the red lines leave room for a deal, and what would open it, in words.
 pub fn zone_in_words(r: &Report) -> String {
     let mut out = String::new();
@@ -180,11 +223,16 @@ pub fn report(r: &Report) -> String {
         );
     }
     out.push_str(&zone_in_words(r));
+    out.push_str(&force_in_words(r));
     out.push('\n');
     let heads: Vec<String> = r.channels.iter().map(|c| c.channel.clone()).collect();
     row(&mut out, "", &heads);
     row(&mut out, "deal at the table", &cells(r, |c| share(c.agreement, c.agreement_interval)));
     row(&mut out, "deal that survives ratification", &cells(r, |c| share(c.ratified, c.ratified_interval)));
+    let any_options = r.channels.iter().any(|c| c.force > 0.0 || !c.first_mover.is_empty());
+    if any_options {
+        row(&mut out, "an option used before a deal", &cells(r, |c| share(c.force, c.force_interval)));
+    }
     row(&mut out, "rounds to a deal: median (10–90%)", &cells(r, |c| band(&c.rounds)));
     row(
         &mut out,

@@ -177,6 +177,22 @@ pub struct ZoneGap {
     pub moves: Vec<ZoneMove>,
 }
 
+/// Who used a coercive option first, in what share of the runs.
+#[derive(Clone, Debug, Serialize)]
+pub struct FirstMover {
+    pub actor: String,
+    pub target: String,
+    pub option: String,
+    /// `force` or `coercion`.
+    pub kind: String,
+    /// Share of all runs in which this option was the first used.
+    pub share: f64,
+    /// The round it opens in, and its date when the scenario has an as-of date.
+    pub round: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
 /// One dyad's confrontation indicator.
 #[derive(Clone, Debug, Serialize)]
 pub struct DyadRisk {
@@ -202,6 +218,15 @@ pub struct ChannelReport {
     /// Share of runs whose deal also survives ratification, and its 95 % (Wilson) interval.
     pub ratified: f64,
     pub ratified_interval: [f64; 2],
+    /// Share of runs ending in a coercive option used before a ratified deal
+    /// (any `[[options]]`; force and coercion alike), and its 95 % interval.
+    pub force: f64,
+    pub force_interval: [f64; 2],
+    /// The same, for options of kind `force` only.
+    pub force_only: f64,
+    /// Who acted first, by option, most frequent first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub first_mover: Vec<FirstMover>,
     pub end_reasons: BTreeMap<String, f64>,
     /// Rounds to a deal (runs with a deal at the table).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -279,6 +304,9 @@ struct ChannelAcc {
     conflict_no_deal: Vec<u64>,
     no_deal_runs: u64,
     escalation_runs: u64,
+    forced: u64,
+    forced_kind_force: u64,
+    first_by_option: BTreeMap<usize, u64>,
 }
 
 /// Folds runs into a report, in the order given.
@@ -404,6 +432,13 @@ impl<'a> Accumulator<'a> {
                     acc.blocks[k] += u64::from(b);
                 }
             }
+            if let Some((k, _)) = run.force {
+                acc.forced += 1;
+                if self.plan.options[k].kind == demarche_scenario::OptionKind::Force {
+                    acc.forced_kind_force += 1;
+                }
+                *acc.first_by_option.entry(k).or_insert(0) += 1;
+            }
             let standing = deal && run.ratified;
             acc.ratified += u64::from(standing);
             for a in 0..self.sc.actors.len() {
@@ -521,6 +556,29 @@ impl<'a> Accumulator<'a> {
                 agreement_interval: wilson(acc.agreed, acc.runs),
                 ratified: acc.ratified as f64 / runs,
                 ratified_interval: wilson(acc.ratified, acc.runs),
+                force: acc.forced as f64 / runs,
+                force_interval: wilson(acc.forced, acc.runs),
+                force_only: acc.forced_kind_force as f64 / runs,
+                first_mover: {
+                    let mut v: Vec<FirstMover> = acc
+                        .first_by_option
+                        .iter()
+                        .map(|(&k, &count)| {
+                            let o = &plan.options[k];
+                            FirstMover {
+                                actor: id(o.holder),
+                                target: id(o.target),
+                                option: o.name.clone(),
+                                kind: o.kind.as_str().into(),
+                                share: count as f64 / runs,
+                                round: o.from_round,
+                                date: o.from_date.clone(),
+                            }
+                        })
+                        .collect();
+                    v.sort_by(|a, b| b.share.total_cmp(&a.share));
+                    v
+                },
                 end_reasons: acc.ends.iter().map(|(k, v)| (k.to_string(), *v as f64 / runs)).collect(),
                 rounds: summarise(&acc.rounds),
                 terms,

@@ -30,10 +30,12 @@ pub enum End {
     MediatorStopped,
     /// A stalling party never signed before the deadline.
     Stalled,
+    /// An actor used a coercive option before a ratified deal.
+    Force,
 }
 
 impl End {
-    pub const ALL: [End; 7] = [
+    pub const ALL: [End; 8] = [
         End::Agreement,
         End::NoZone,
         End::Deadline,
@@ -41,6 +43,7 @@ impl End {
         End::NothingAcceptable,
         End::MediatorStopped,
         End::Stalled,
+        End::Force,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +55,7 @@ impl End {
             End::NothingAcceptable => "nothing_acceptable",
             End::MediatorStopped => "mediator_stopped",
             End::Stalled => "stalled",
+            End::Force => "coercive_option_used",
         }
     }
 
@@ -96,6 +100,9 @@ pub struct ChannelRun {
     pub crossings: Vec<u32>,
     /// Dyads in confrontation after a ratified deal (empty otherwise: the baseline applies).
     pub conflicts: Vec<u64>,
+    /// The coercive option used first (plan index) and the round, when one is
+    /// used before a ratified deal; the talks then end there.
+    pub force: Option<(usize, u64)>,
 }
 
 /// Everything one run produced.
@@ -193,9 +200,10 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
 /// Runs draw `d` (see the module docs).
 pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<RunOutcome, NegotiationError> {
     let n_issues = sc.issues.len();
-    let status_quo: Vec<Option<f64>> = plan.status_quo.clone();
+    // What each actor gets without a deal: the no-deal world at the deadline.
+    let no_deal_world: Vec<Option<f64>> = plan.no_deal_point.clone();
     let status_quo_utility: Vec<f64> =
-        (0..sc.actors.len()).map(|a| actor_utility(sc, plan, d, a, &status_quo)).collect();
+        (0..sc.actors.len()).map(|a| actor_utility(sc, plan, d, a, &no_deal_world)).collect();
     let baseline_conflicts = if opts.escalation { escalation::confrontations(sc, plan, d, None) } else { Vec::new() };
     let want = [plan.channel.direct(), plan.channel.mediated()];
     let b = match bargain::setup(sc, plan, d) {
@@ -215,14 +223,17 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
                 actor_utility: Vec::new(),
                 crossings: Vec::new(),
                 conflicts: Vec::new(),
+                force: None,
             };
+            let channels = [want[0].then(|| failed(0)), want[1].then(|| failed(1))]
+                .map(|c| c.map(|c| coerce(plan, d, c, &status_quo_utility)));
             return Ok(RunOutcome {
                 no_zone: Some(issue),
                 gaps,
                 narrow: Vec::new(),
                 status_quo_utility,
                 baseline_conflicts,
-                channels: [want[0].then(|| failed(0)), want[1].then(|| failed(1))],
+                channels,
             });
         }
         Setup::Ready(b) => b,
@@ -280,6 +291,7 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
     }
     let _ = n_issues;
     let narrow = b.narrow.clone();
+    let channels = channels.map(|c| c.map(|c| coerce(plan, d, c, &status_quo_utility)));
     Ok(RunOutcome { no_zone: None, gaps: Vec::new(), narrow, status_quo_utility, baseline_conflicts, channels })
 }
 
@@ -313,6 +325,7 @@ fn finish(
             actor_utility: Vec::new(),
             crossings: Vec::new(),
             conflicts: Vec::new(),
+            force: None,
         };
     };
     let terms = b.terms(outcome);
@@ -331,7 +344,7 @@ fn finish(
             crossings.push((a * n_issues + i) as u32);
         }
     }
-    let no_deal = plan.status_quo.clone();
+    let no_deal = plan.no_deal_point.clone();
     let objections: Vec<bool> = plan
         .ratifiers
         .iter()
@@ -361,7 +374,48 @@ fn finish(
         actor_utility,
         crossings,
         conflicts,
+        force: None,
     }
+}
+
+/// The first coercive option worth using before the talks conclude (Fearon
+/// 1995; Powell 2006): option `k` of holder `h` is used in its first available
+/// round `r` (before the deadline, and before the round of a ratified deal)
+/// when `u_h(no deal) + gain_k − cost_k > u_h(where the talks end)` — the
+/// deal's utility to `h` when one is ratified, else its no-deal utility. The
+/// earliest such round wins (ties: scenario order).
+pub fn first_coercion(plan: &Plan, d: &Draw, c: &ChannelRun, no_deal_utility: &[f64]) -> Option<(usize, u64)> {
+    let deadline = u64::from(plan.settings.deadline_rounds);
+    let deal_round = (c.end == End::Agreement && c.ratified).then_some(c.rounds);
+    let mut first: Option<(usize, u64)> = None;
+    for (k, o) in plan.options.iter().enumerate() {
+        let r = o.from_round;
+        if r >= deadline || deal_round.is_some_and(|dr| r >= dr) {
+            continue;
+        }
+        let no_deal = no_deal_utility.get(o.holder).copied().unwrap_or(0.0);
+        let talks = match deal_round {
+            Some(_) => c.actor_utility.get(o.holder).copied().unwrap_or(no_deal),
+            None => no_deal,
+        };
+        let act = no_deal + d.option_gain[k] - o.cost;
+        if act > talks && first.is_none_or(|(_, fr)| r < fr) {
+            first = Some((k, r));
+        }
+    }
+    first
+}
+
+/// Applies [`first_coercion`] to a channel's run: the talks end in force there.
+fn coerce(plan: &Plan, d: &Draw, mut c: ChannelRun, no_deal_utility: &[f64]) -> ChannelRun {
+    if let Some((k, r)) = first_coercion(plan, d, &c, no_deal_utility) {
+        c.force = Some((k, r));
+        c.end = End::Force;
+        c.ratified = false;
+        c.rounds = r.max(1);
+        c.conflicts = Vec::new();
+    }
+    c
 }
 
 fn actor_utility_of(sc: &Scenario, plan: &Plan, d: &Draw, actor: usize, x: &[Option<f64>]) -> f64 {

@@ -202,3 +202,28 @@ fn docs_validity_holds_the_measured_table() {
         panic!("docs/validity.md's table differs from the command's output (now in {})", path.display());
     }
 }
+
+/// A backtest is recorded, and `demarche report ID` draws it.
+#[test]
+fn a_recorded_backtest_is_drawn_by_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let case = dir.path().join("cases").join("hand-made");
+    std::fs::create_dir_all(&case).unwrap();
+    std::fs::write(case.join("scenario.toml"), SCENARIO).unwrap();
+    std::fs::write(case.join("outcome.toml"), OUTCOME).unwrap();
+    let mut c = Command::cargo_bin("demarche").unwrap();
+    c.env_remove("DEMARCHE_STORE")
+        .args(["backtest", "--runs", "20", "--store"])
+        .arg(&store)
+        .arg(dir.path().join("cases"));
+    c.assert().success();
+    let html = dir.path().join("bt.html");
+    let mut r = Command::cargo_bin("demarche").unwrap();
+    r.env_remove("DEMARCHE_STORE").args(["report", "1", "--store"]).arg(&store).arg("-o").arg(&html);
+    r.assert().success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    for id in ["<section id=\"backtest\"", "backtest-errors", "backtest-calibration", "backtest-roc", "hand-made"] {
+        assert!(text.contains(id), "the report lacks {id}");
+    }
+}

@@ -30,6 +30,8 @@ pub fn scenario(root: &Node, cx: &mut Cx) -> Scenario {
     if let Some(n) = t.take("engines", cx) {
         sc.engines = settings::decode(n, "engines", cx);
     }
+    sc.timeline = t.list("timeline", cx).into_iter().filter_map(|(p, n)| timeline_event(n, &p, cx)).collect();
+    sc.options = t.list("options", cx).into_iter().filter_map(|(p, n)| coercive_option(n, &p, cx)).collect();
     if let Some(n) = t.take("simulation", cx) {
         sc.simulation = settings::simulation::decode(n, "simulation", cx);
         settings::simulation::check_into(&sc, cx);
@@ -146,6 +148,44 @@ fn stance(n: &Node, path: &str, cx: &mut Cx) -> Option<Stance> {
     };
     t.finish(cx);
     Some(s)
+}
+
+fn timeline_event(n: &Node, path: &str, cx: &mut Cx) -> Option<TimelineEvent> {
+    let mut t = Table::new(n, path, cx)?;
+    let date = t.opt_date("date", cx);
+    if date.is_none() && !t.has("date") {
+        let span = t.span().clone();
+        cx.error(&t.field_path("date"), &span, "missing required field `date`").hint =
+            Some("the day it passes, e.g. `date = 2025-08-28`".into());
+    }
+    let e = TimelineEvent {
+        date: date.unwrap_or_default(),
+        name: t.req_str("name", cx).unwrap_or_default(),
+        issue: t.opt_str("issue", cx),
+        status_quo: t.opt_f64("status_quo", cx),
+        note: t.opt_str("note", cx),
+        sources: t.opt_str_list("sources", cx),
+    };
+    t.finish(cx);
+    Some(e)
+}
+
+fn coercive_option(n: &Node, path: &str, cx: &mut Cx) -> Option<CoerciveOption> {
+    let mut t = Table::new(n, path, cx)?;
+    let o = CoerciveOption {
+        holder: t.req_str("holder", cx).unwrap_or_default(),
+        target: t.req_str("target", cx).unwrap_or_default(),
+        name: t.req_str("name", cx).unwrap_or_default(),
+        kind: t.opt_keyword("kind", &OptionKind::NAMES, OptionKind::parse, cx).unwrap_or_default(),
+        gain: t.req_f64("gain", cx).unwrap_or(f64::NAN),
+        gain_sd: t.opt_f64("gain_sd", cx),
+        cost: t.req_f64("cost", cx).unwrap_or(f64::NAN),
+        available_from: t.opt_date("available_from", cx),
+        note: t.opt_str("note", cx),
+        sources: t.opt_str_list("sources", cx),
+    };
+    t.finish(cx);
+    Some(o)
 }
 
 fn red_line_alternative(n: &Node, path: &str, cx: &mut Cx) -> Option<RedLineAlternative> {

@@ -131,6 +131,9 @@ crate::settings::declare::declare_settings! {
         opt seed: u64 = 0;
         /// Rounds before the talks end without a deal (e.g. a snapback date).
         opt deadline_rounds: u32 = 24, check deadline_range;
+        /// Days a round lasts: round 1 starts on the scenario's as-of date, so
+        /// `[[timeline]]` events and `[[options]]` dates fall in rounds.
+        opt round_days: u32 = 7, check round_days_range;
         /// Per-round discount factor in (0, 1]: the value of a deal reached after
         /// r rounds is multiplied by discount^r (1 = no discounting).
         opt discount: f64 = 1.0, check discount_range;
@@ -160,6 +163,10 @@ fn runs_range(x: &u32) -> Result<(), String> {
 
 fn deadline_range(x: &u32) -> Result<(), String> {
     whole_in(u64::from(*x), 1, u64::from(MAX_DEADLINE_ROUNDS))
+}
+
+fn round_days_range(x: &u32) -> Result<(), String> {
+    whole_in(u64::from(*x), 1, 366)
 }
 
 fn resolution_range(x: &u32) -> Result<(), String> {

@@ -160,3 +160,100 @@ fn a_knife_edge_zone_is_flagged() {
     assert_eq!(r.narrow_zone_by_issue[0].issue, "x");
     assert!(demarche_sim::render::report(&r).contains("knife edge"));
 }
+
+#[test]
+fn an_alternative_that_excludes_the_position_is_kept_and_the_position_moves_inside_it() {
+    // a (at 20) may hold [0, 0] instead of its stated line; with a spread, the
+    // drawn upper bound stays near 0 rather than jumping to the position.
+    let mut sc = two(0.5, 0.5, "");
+    sc.stances[0].red_line = Some([0.0, 30.0]);
+    sc.stances[0].red_line_sd = Some(5.0);
+    sc.stances[0].red_line_alternatives =
+        vec![RedLineAlternative { red_line: [0.0, 0.0], probability: 1.0, note: None, sources: Vec::new() }];
+    sc.stances[1].red_line = Some([10.0, 100.0]);
+    let r = run(&sc, 400);
+    assert!(r.no_zone > 0.85, "no zone in {} of runs", r.no_zone);
+    let g = &r.what_it_takes[0];
+    assert_eq!(g.high.actor, "a");
+    assert!(g.high.value < 10.0, "a's drawn upper bound {} stays near its alternative's 0", g.high.value);
+}
+
+fn option(holder: &str, target: &str, gain: f64, cost: f64, from: &str) -> demarche_scenario::CoerciveOption {
+    demarche_scenario::CoerciveOption {
+        holder: holder.into(),
+        target: target.into(),
+        name: "strikes".into(),
+        kind: demarche_scenario::OptionKind::Force,
+        gain,
+        gain_sd: None,
+        cost,
+        available_from: Some(from.into()),
+        note: None,
+        sources: Vec::new(),
+    }
+}
+
+#[test]
+fn an_outside_option_is_used_when_it_beats_where_the_talks_are_heading() {
+    // No zone (a ≤ 40, b ≥ 60): the talks cannot end in a deal, so r's option
+    // (gain 0.2, cost 0.05, open from 15 January, round 2 of weekly rounds from
+    // 1 January) is worth 0.15 over letting them fail: used in every run.
+    let mut sc = two(0.5, 0.5, "round_days = 7\n");
+    sc.meta.as_of = Some("2025-01-01".into());
+    sc.stances[0].red_line = Some([0.0, 40.0]);
+    sc.stances[1].red_line = Some([60.0, 100.0]);
+    sc.options.push(option("r", "b", 0.2, 0.05, "2025-01-15"));
+    let r = run(&sc, 20);
+    let c = &r.channels[0];
+    assert_eq!(c.force, 1.0);
+    let m = &c.first_mover[0];
+    assert_eq!((m.actor.as_str(), m.target.as_str(), m.round, m.date.as_deref()), ("r", "b", 2, Some("2025-01-15")));
+    assert!(demarche_sim::render::report(&r).contains("Do coercive options end the talks first?"));
+    // Costlier than it gains: never used.
+    sc.options[0].cost = 0.3;
+    assert_eq!(run(&sc, 20).channels[0].force, 0.0);
+}
+
+#[test]
+fn a_deal_that_comes_first_or_is_worth_more_keeps_the_option_unused() {
+    // Both principals at 50 (status quo 50): a deal at 50 in round 1. r (at 10)
+    // values the deal as it values no deal: u = 1 − 0.4² = 0.84 either way.
+    let mut sc = two(0.5, 0.5, "round_days = 7\n");
+    sc.meta.as_of = Some("2025-01-01".into());
+    sc.stances[0].position = 50.0;
+    sc.stances[1].position = 50.0;
+    // Open from round 2: the deal of round 1 comes first.
+    sc.options.push(option("r", "b", 0.2, 0.05, "2025-01-15"));
+    let r = run(&sc, 10);
+    assert_eq!((r.channels[0].ratified, r.channels[0].force), (1.0, 0.0));
+    // Open from the start: acting (0.84 + 0.2 − 0.05) beats the deal (0.84): used in round 0.
+    sc.options[0].available_from = Some("2025-01-01".into());
+    let r = run(&sc, 10);
+    assert_eq!((r.channels[0].ratified, r.channels[0].force), (0.0, 1.0));
+    // With cost 0.25 acting is worth 0.79 < 0.84: the deal stands.
+    sc.options[0].cost = 0.25;
+    let r = run(&sc, 10);
+    assert_eq!((r.channels[0].ratified, r.channels[0].force), (1.0, 0.0));
+}
+
+#[test]
+fn a_timeline_event_before_the_deadline_sets_the_no_deal_world() {
+    // A 1 February event drops the status quo from 50 to 0 (a's ideal is 20):
+    // with a deadline of 10 weekly rounds it passes before the talks end, so a's
+    // no-deal utility is that of 0 (1 − 0.2² = 0.96), not of 50 (0.91).
+    let mut sc = two(1.0, 1.0, "round_days = 7\ndeadline_rounds = 10\n");
+    sc.meta.as_of = Some("2025-01-01".into());
+    sc.timeline.push(demarche_scenario::TimelineEvent {
+        date: "2025-02-01".into(),
+        name: "expiry".into(),
+        issue: Some("x".into()),
+        status_quo: Some(0.0),
+        note: None,
+        sources: Vec::new(),
+    });
+    let no_deal_a = |r: &Report| r.channels[0].actors.iter().find(|x| x.actor == "a").unwrap().no_deal;
+    assert!((no_deal_a(&run(&sc, 5)) - 0.96).abs() < 1e-9);
+    // After the deadline (10 rounds = 11 March), it does not count.
+    sc.timeline[0].date = "2025-04-01".into();
+    assert!((no_deal_a(&run(&sc, 5)) - 0.91).abs() < 1e-9);
+}

@@ -1,0 +1,64 @@
+//! Calendar days for the simulation's clock: a round lasts `round_days`,
+//! round 0 starts on the scenario's as-of date. Proleptic Gregorian dates as
+//! day numbers (days from 1970-01-01), after H. Hinnant's `days_from_civil`
+//! (public domain); only `YYYY-MM-DD` text is read.
+
+/// Days from 1970-01-01 to `y-m-d`.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of day number `z`, as `YYYY-MM-DD`.
+pub fn civil_from_days(z: i64) -> String {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The day number of a `YYYY-MM-DD` date (None for anything else).
+pub fn parse(date: &str) -> Option<i64> {
+    let mut it = date.trim().splitn(3, '-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let d: u32 = it.next()?.get(..2)?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
+}
+
+/// The round (0-based) in which day `day` falls, for talks starting on
+/// `start` with rounds of `round_days`; days before the start fall in round 0.
+pub fn round_of(day: i64, start: i64, round_days: u32) -> u64 {
+    u64::try_from((day - start).max(0) / i64::from(round_days.max(1))).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_and_count_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(parse("2025-06-13").unwrap() - parse("2025-06-02").unwrap(), 11);
+        assert_eq!(parse("2025-03-01").unwrap() - parse("2025-02-28").unwrap(), 1);
+        assert_eq!(parse("2024-03-01").unwrap() - parse("2024-02-28").unwrap(), 2);
+        for z in [-700_000, -1, 0, 1, 20_000, 20_241, 800_000] {
+            assert_eq!(parse(&civil_from_days(z)), Some(z));
+        }
+        assert_eq!(civil_from_days(parse("2025-08-28").unwrap()), "2025-08-28");
+        assert_eq!(parse("June 2025"), None);
+        assert_eq!(round_of(parse("2025-06-13").unwrap(), parse("2025-06-02").unwrap(), 7), 1);
+        assert_eq!(round_of(parse("2025-05-01").unwrap(), parse("2025-06-02").unwrap(), 7), 0);
+    }
+}
