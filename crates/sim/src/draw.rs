@@ -34,6 +34,12 @@ pub struct Draw {
     pub veto_binds: Vec<bool>,
     /// Per coercive option of the plan: the holder's gain from using it.
     pub option_gain: Vec<f64>,
+    /// Per ratifier: the uniform its binding is decided by (binds when below
+    /// the binding probability; the deniability mechanism lowers that).
+    pub veto_u: Vec<f64>,
+    /// `[party · K + k]`: the principal's error about the other's red lines on
+    /// agenda issue k (standard normal; scaled by `perception_sd`).
+    pub perception: Vec<f64>,
     /// Mediator errors, `[party · K + k]` for agenda issue k (standard normal).
     pub mediator_ideal: Vec<f64>,
     pub mediator_salience: Vec<f64>,
@@ -52,6 +58,8 @@ impl Draw {
             no_deal: [0, 1].map(|p| parties[p].no_deal),
             veto_binds: plan.ratifiers.iter().map(|r| r.binding >= 1.0).collect(),
             option_gain: plan.options.iter().map(|o| o.gain).collect(),
+            veto_u: plan.ratifiers.iter().map(|r| if r.binding >= 1.0 { 0.0 } else { 1.0 }).collect(),
+            perception: vec![0.0; 2 * k],
             mediator_ideal: vec![0.0; 2 * k],
             mediator_salience: vec![0.0; 2 * k],
         }
@@ -122,7 +130,11 @@ impl Draw {
                     let p = &parties[party];
                     d.no_deal[party] = truncated_normal(x, p.no_deal, p.no_deal_sd, -1.0, 1.0);
                 }
-                Input::Veto { ratifier } => d.veto_binds[ratifier] = x < plan.ratifiers[ratifier].binding,
+                Input::Veto { ratifier } => {
+                    d.veto_binds[ratifier] = x < plan.ratifiers[ratifier].binding;
+                    d.veto_u[ratifier] = x;
+                }
+                Input::Perception { party, k } => d.perception[party * k_agenda + k] = normal_quantile(x),
                 Input::MediatorIdeal { party, k } => d.mediator_ideal[party * k_agenda + k] = normal_quantile(x),
                 Input::MediatorSalience { party, k } => d.mediator_salience[party * k_agenda + k] = normal_quantile(x),
                 Input::OptionGain { option } => {

@@ -76,6 +76,12 @@ pub enum Input {
     OptionGain {
         option: usize,
     },
+    /// A principal's error about the other's red lines on agenda issue `k`
+    /// (the information mechanism, `perception_sd`).
+    Perception {
+        party: usize,
+        k: usize,
+    },
 }
 
 /// A coercive option, resolved: who holds it against whom, and from which round.
@@ -377,7 +383,10 @@ impl Plan {
             }
         }
         for (k, r) in ratifiers.iter().enumerate() {
-            if r.binding > 0.0 && r.binding < 1.0 {
+            // With deniability even a certain veto binds only sometimes through the
+            // mediator, so it needs its uniform too.
+            let lowered = settings.channel.mediated() && settings.mediator.deniability > 0.0;
+            if r.binding > 0.0 && (r.binding < 1.0 || lowered) {
                 let name = format!("{} veto binds", sc.actors[r.actor].id);
                 push(&mut inputs, &mut groups, Input::Veto { ratifier: k }, name, true);
             }
@@ -471,6 +480,21 @@ impl Plan {
                 cost: o.cost,
                 from_round,
                 from_date: o.available_from.clone().or_else(|| sc.meta.as_of.clone()),
+            });
+        }
+
+        if settings.perception_sd > 0.0 {
+            let mut columns = Vec::new();
+            for party in 0..2 {
+                for k in 0..agenda.len() {
+                    columns.push(inputs.len());
+                    inputs.push(Input::Perception { party, k });
+                }
+            }
+            groups.push(Group {
+                name: "each side's error about the other's red lines".into(),
+                columns,
+                affects_talks: true,
             });
         }
 

@@ -224,6 +224,11 @@ pub struct ChannelReport {
     pub force_interval: [f64; 2],
     /// The same, for options of kind `force` only.
     pub force_only: f64,
+    /// Share of runs in which a principal, misjudging the other's red lines,
+    /// walked away from a zone that existed (the information mechanism).
+    pub misperceived: f64,
+    /// Share of runs in which deniability averted a ratifier's block (mediated only).
+    pub blocks_averted: f64,
     /// Who acted first, by option, most frequent first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub first_mover: Vec<FirstMover>,
@@ -306,6 +311,8 @@ struct ChannelAcc {
     escalation_runs: u64,
     forced: u64,
     forced_kind_force: u64,
+    misperceived: u64,
+    averted: u64,
     first_by_option: BTreeMap<usize, u64>,
 }
 
@@ -432,6 +439,8 @@ impl<'a> Accumulator<'a> {
                     acc.blocks[k] += u64::from(b);
                 }
             }
+            acc.misperceived += u64::from(run.end == End::Misperceived);
+            acc.averted += u64::from(run.block_averted);
             if let Some((k, _)) = run.force {
                 acc.forced += 1;
                 if self.plan.options[k].kind == demarche_scenario::OptionKind::Force {
@@ -559,6 +568,8 @@ impl<'a> Accumulator<'a> {
                 force: acc.forced as f64 / runs,
                 force_interval: wilson(acc.forced, acc.runs),
                 force_only: acc.forced_kind_force as f64 / runs,
+                misperceived: acc.misperceived as f64 / runs,
+                blocks_averted: acc.averted as f64 / runs,
                 first_mover: {
                     let mut v: Vec<FirstMover> = acc
                         .first_by_option

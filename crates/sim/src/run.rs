@@ -32,10 +32,13 @@ pub enum End {
     Stalled,
     /// An actor used a coercive option before a ratified deal.
     Force,
+    /// A principal misjudged the other's red lines and walked away believing
+    /// there was no zone (the information mechanism).
+    Misperceived,
 }
 
 impl End {
-    pub const ALL: [End; 8] = [
+    pub const ALL: [End; 9] = [
         End::Agreement,
         End::NoZone,
         End::Deadline,
@@ -44,6 +47,7 @@ impl End {
         End::MediatorStopped,
         End::Stalled,
         End::Force,
+        End::Misperceived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +60,7 @@ impl End {
             End::MediatorStopped => "mediator_stopped",
             End::Stalled => "stalled",
             End::Force => "coercive_option_used",
+            End::Misperceived => "believed_no_zone",
         }
     }
 
@@ -68,6 +73,48 @@ impl End {
             EndReason::MediatorStopped => End::MediatorStopped,
         }
     }
+}
+
+/// A channel's run that ended before any bargaining (`end` says why).
+fn failed_run(plan: &Plan, end: End) -> ChannelRun {
+    ChannelRun {
+        end,
+        rounds: 0,
+        terms: Vec::new(),
+        ratified: false,
+        objections: vec![false; plan.ratifiers.len()],
+        blocked: vec![false; plan.ratifiers.len()],
+        principal_utility: [f64::NAN; 2],
+        reservation: [f64::NAN; 2],
+        discounted: [f64::NAN; 2],
+        pareto_gap: f64::NAN,
+        nash_gap: f64::NAN,
+        actor_utility: Vec::new(),
+        crossings: Vec::new(),
+        conflicts: Vec::new(),
+        force: None,
+        block_averted: false,
+    }
+}
+
+/// The information mechanism: whether either principal, misjudging the
+/// other's red lines by its draw's error (`perception_sd` of each scale,
+/// scaled by `factor`), sees no overlap on some agenda issue and walks away.
+pub fn misperceives(plan: &Plan, d: &Draw, b: &Bargain, factor: f64) -> bool {
+    let sd = plan.settings.perception_sd * factor;
+    if !(sd > 0.0) {
+        return false;
+    }
+    let k_n = plan.agenda.len();
+    (0..2).any(|p| {
+        let other = 1 - p;
+        (0..k_n).any(|k| {
+            let shift = d.perception[p * k_n + k] * sd * b.range[k];
+            let [olo, ohi] = b.red[other][k];
+            let [lo, hi] = b.red[p][k];
+            lo.max(olo + shift) > hi.min(ohi + shift)
+        })
+    })
 }
 
 /// One channel's result in one run.
@@ -103,6 +150,9 @@ pub struct ChannelRun {
     /// The coercive option used first (plan index) and the round, when one is
     /// used before a ratified deal; the talks then end there.
     pub force: Option<(usize, u64)>,
+    /// Deniability averted a block: a ratifier objected and would have bound
+    /// at its full chance, but not at the channel's lowered one.
+    pub block_averted: bool,
 }
 
 /// Everything one run produced.
@@ -208,23 +258,7 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
     let want = [plan.channel.direct(), plan.channel.mediated()];
     let b = match bargain::setup(sc, plan, d) {
         Setup::NoZone { issue, gaps } => {
-            let failed = |_| ChannelRun {
-                end: End::NoZone,
-                rounds: 0,
-                terms: Vec::new(),
-                ratified: false,
-                objections: vec![false; plan.ratifiers.len()],
-                blocked: vec![false; plan.ratifiers.len()],
-                principal_utility: [f64::NAN; 2],
-                reservation: [f64::NAN; 2],
-                discounted: [f64::NAN; 2],
-                pareto_gap: f64::NAN,
-                nash_gap: f64::NAN,
-                actor_utility: Vec::new(),
-                crossings: Vec::new(),
-                conflicts: Vec::new(),
-                force: None,
-            };
+            let failed = |_| failed_run(plan, End::NoZone);
             let channels = [want[0].then(|| failed(0)), want[1].then(|| failed(1))]
                 .map(|c| c.map(|c| coerce(plan, d, c, &status_quo_utility)));
             return Ok(RunOutcome {
@@ -249,13 +283,22 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
     let deadline = plan.settings.deadline_rounds as u64;
 
     let mut channels: [Option<ChannelRun>; 2] = [None, None];
-    if want[0] {
+    // The information mechanism: a principal that misjudges the other's red
+    // lines walks away; a credible mediator narrows the error.
+    let credibility = plan.settings.mediator.credibility;
+    let misjudged = [misperceives(plan, d, &b, 1.0), misperceives(plan, d, &b, 1.0 - credibility)];
+    if want[0] && misjudged[0] {
+        channels[0] = Some(failed_run(plan, End::Misperceived));
+    } else if want[0] {
         let specs = [0, 1].map(|p| if d.stall[p] { plan.stall_specs[p].clone() } else { plan.specs[p].clone() });
         let sao = run_sao_specs(&table, &specs, &SaoConfig::rounds(deadline), derive_seed(opts.seed, &[0]))?;
         let rounds = sao.result.rounds;
-        channels[0] = Some(finish(sc, plan, d, &b, &sao.result, rounds, End::of(sao.result.end), &front, nash, opts));
+        channels[0] =
+            Some(finish(sc, plan, d, &b, &sao.result, rounds, End::of(sao.result.end), &front, nash, opts, 0));
     }
-    if want[1] {
+    if want[1] && misjudged[1] {
+        channels[1] = Some(failed_run(plan, End::Misperceived));
+    } else if want[1] {
         let noise = plan.settings.mediator.noise;
         let shifts = [0, 1].map(|p| plan.settings.party(&sc.actors[plan.principals[p]].id).no_deal);
         let belief = BeliefModel::new(&b, &d.mediator_ideal, &d.mediator_salience, noise, shifts);
@@ -287,7 +330,7 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
                 rounds = rounds.max(at);
             }
         }
-        channels[1] = Some(finish(sc, plan, d, &b, &result, rounds, end, &front, nash, opts));
+        channels[1] = Some(finish(sc, plan, d, &b, &result, rounds, end, &front, nash, opts, 1));
     }
     let _ = n_issues;
     let narrow = b.narrow.clone();
@@ -307,6 +350,7 @@ fn finish(
     front: &[[f64; 2]],
     nash: Option<[f64; 2]>,
     opts: RunOptions,
+    channel: usize,
 ) -> ChannelRun {
     let n_issues = sc.issues.len();
     let Some(outcome) = &result.agreement else {
@@ -326,6 +370,7 @@ fn finish(
             crossings: Vec::new(),
             conflicts: Vec::new(),
             force: None,
+            block_averted: false,
         };
     };
     let terms = b.terms(outcome);
@@ -355,7 +400,26 @@ fn finish(
             red || gain
         })
         .collect();
-    let blocked: Vec<bool> = objections.iter().zip(&d.veto_binds).map(|(&o, &binds)| o && binds).collect();
+    // The deniability mechanism: through the mediator a ratifier binds with a
+    // lowered chance, decided by the same uniform.
+    let deniability = if channel == 1 { plan.settings.mediator.deniability } else { 0.0 };
+    let binds: Vec<bool> = plan
+        .ratifiers
+        .iter()
+        .enumerate()
+        .map(
+            |(r, rat)| {
+                if deniability > 0.0 {
+                    d.veto_u[r] < rat.binding * (1.0 - deniability)
+                } else {
+                    d.veto_binds[r]
+                }
+            },
+        )
+        .collect();
+    let blocked: Vec<bool> = objections.iter().zip(&binds).map(|(&o, &b)| o && b).collect();
+    let block_averted =
+        objections.iter().zip(&d.veto_binds).zip(&binds).any(|((&o, &full), &lowered)| o && full && !lowered);
     let ratified = !blocked.iter().any(|&b| b);
     let conflicts =
         if ratified && opts.escalation { escalation::confrontations(sc, plan, d, Some(&full)) } else { Vec::new() };
@@ -375,6 +439,7 @@ fn finish(
         crossings,
         conflicts,
         force: None,
+        block_averted,
     }
 }
 

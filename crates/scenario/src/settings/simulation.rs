@@ -87,6 +87,14 @@ crate::settings::declare::declare_settings! {
         /// The principal the mediator leans towards (required when `bias` > 0).
         #[serde(skip_serializing_if = "Option::is_none")]
         opt bias_toward: Option<String> = None;
+        /// Information mechanism: how far the mediator's reports narrow each
+        /// side's misperception of the other's red lines, 0–1 (0: not at all,
+        /// 1: entirely). Acts only with `perception_sd` > 0 (Kydd 2003).
+        opt credibility: f64 = 0.5, check unit;
+        /// Deniability mechanism: the share by which each ratifier's chance of
+        /// binding falls for a deal reached through the mediator (concessions
+        /// made through a third party cost less at home). 0 = off.
+        opt deniability: f64 = 0.0, check unit;
     }
 }
 
@@ -141,6 +149,12 @@ crate::settings::declare::declare_settings! {
         opt loss: Loss = Loss::Quadratic;
         /// Most candidate deals the discretised negotiation holds (16 to 1,048,576).
         opt resolution: u32 = 4096, check resolution_range;
+        /// Information mechanism: the standard deviation, as a share of each
+        /// issue's scale, of each principal's error about where the other's red
+        /// lines lie in direct talks (through a mediator it is scaled by 1 − its
+        /// `credibility`). A principal that believes there is no zone walks
+        /// away. 0 = both sides know each other's limits (off).
+        opt perception_sd: f64 = 0.0, check unit;
         /// How far an influencer's red lines move a principal's, as a multiple of
         /// the `influences` weight (0 = influence moves ideal points only).
         opt red_line_influence: f64 = 1.0, check unit;

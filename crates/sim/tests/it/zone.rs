@@ -257,3 +257,120 @@ fn a_timeline_event_before_the_deadline_sets_the_no_deal_world() {
     sc.timeline[0].date = "2025-04-01".into();
     assert!((no_deal_a(&run(&sc, 5)) - 0.91).abs() < 1e-9);
 }
+
+/// a and b 20 apart inside a zone [40, 60] (red lines a ≤ 60, b ≥ 40), the
+/// status quo 0 worse for both, a mediator `m` between them, both channels.
+fn mediated_pair(extra: &str) -> Scenario {
+    let text = format!(
+        r#"
+[meta]
+title = "mechanisms"
+[[actors]]
+id = "a"
+name = "A"
+capability = 1
+[[actors]]
+id = "b"
+name = "B"
+capability = 1
+[[actors]]
+id = "m"
+name = "M"
+kind = "mediator"
+capability = 1
+[[actors]]
+id = "r"
+name = "R"
+capability = 1
+[[issues]]
+id = "x"
+name = "X"
+min = 0
+max = 100
+low = "none"
+high = "all"
+status_quo = 0
+[[issues]]
+id = "y"
+name = "Y"
+min = 0
+max = 100
+low = "none"
+high = "all"
+status_quo = 0
+[[stances]]
+actor = "a"
+issue = "x"
+position = 40
+salience = 0.5
+red_line = [0, 60]
+[[stances]]
+actor = "b"
+issue = "x"
+position = 60
+salience = 0.5
+red_line = [40, 100]
+[[stances]]
+actor = "r"
+issue = "y"
+position = 100
+salience = 1
+red_line = [90, 100]
+[[relations]]
+kind = "mediates"
+from = "m"
+to = "a"
+[[relations]]
+kind = "mediates"
+from = "m"
+to = "b"
+[simulation]
+principals = ["a", "b"]
+agenda = ["x"]
+channel = "both"
+deadline_rounds = 60
+{extra}
+"#
+    );
+    match load_str(&text, Some(Format::Toml), Some("mechanisms.toml")) {
+        Ok(l) => l.scenario,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn both(sc: &Scenario, runs: u32) -> Report {
+    let opts = Options {
+        overrides: Overrides { runs: Some(runs), seed: Some(5), channel: Some(Channel::Both) },
+        escalation_runs: 0,
+    };
+    simulate(sc, &opts, &demarche_sim::Unattended).unwrap()
+}
+
+#[test]
+fn the_information_mechanism_explains_the_channel_difference_it_makes() {
+    // Each side misjudges the other's red line by 30 % of the scale in direct
+    // talks; a fully credible mediator removes the error.
+    let on = both(&mediated_pair("perception_sd = 0.3\n[simulation.mediator]\ncredibility = 1.0\nnoise = 0.0\n"), 400);
+    let (d, m) = (&on.channels[0], &on.channels[1]);
+    assert!(d.misperceived > 0.3 && m.misperceived == 0.0, "direct {} mediated {}", d.misperceived, m.misperceived);
+    assert!(m.ratified - d.ratified > 0.3, "mediated {} direct {}", m.ratified, d.ratified);
+    assert!(demarche_sim::render::report(&on).contains("information (perception_sd 0.30"));
+    // Off: no walk-aways, and the ratified-deal difference it explained goes away.
+    let off = both(&mediated_pair("perception_sd = 0.0\n[simulation.mediator]\ncredibility = 1.0\nnoise = 0.0\n"), 400);
+    assert_eq!((off.channels[0].misperceived, off.channels[1].misperceived), (0.0, 0.0));
+    assert!((off.channels[1].ratified - off.channels[0].ratified).abs() < 0.05);
+}
+
+#[test]
+fn the_deniability_mechanism_explains_the_channel_difference_it_makes() {
+    // r ratifies a's deals and demands y ≥ 90, off the agenda (y stays at 0):
+    // it objects to every deal; its veto binds. Through the mediator it binds
+    // half as often.
+    let veto = "[simulation.ratifiers]\nr = 1.0\n[[relations]]\nkind = \"veto\"\nfrom = \"r\"\nto = \"a\"\n";
+    let on = both(&mediated_pair(&format!("[simulation.mediator]\ndeniability = 0.5\nnoise = 0.0\n{veto}")), 400);
+    let (d, m) = (&on.channels[0], &on.channels[1]);
+    assert_eq!(d.ratified, 0.0);
+    assert!((m.blocks_averted - m.ratified).abs() < 1e-12 && m.ratified > 0.3, "{} {}", m.blocks_averted, m.ratified);
+    let off = both(&mediated_pair(&format!("[simulation.mediator]\ndeniability = 0.0\nnoise = 0.0\n{veto}")), 400);
+    assert_eq!((off.channels[0].ratified, off.channels[1].ratified, off.channels[1].blocks_averted), (0.0, 0.0, 0.0));
+}
