@@ -5,12 +5,13 @@
 use std::time::SystemTime;
 
 use demarche_forecast::Forecast;
-use demarche_report::data::{EscalationMatrix, ParetoData, DOC_PARETO};
+use demarche_report::data::{EscalationMatrix, ParetoData};
 use demarche_scenario::Scenario;
 use demarche_sim::uncertainty::ForecastUncertainty;
-use demarche_store::{Document, NewRun, RunInput, RunKind, RunStatus};
+use demarche_store::{NewRun, RunInput, RunKind, RunStatus};
 
 use crate::documents::{documents, uncertainty_documents};
+use crate::run_documents::RunDocuments;
 
 /// The version recorded with every run.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -21,13 +22,16 @@ pub fn forecast_run<'a>(
     sc: &'a Scenario,
     forecasts: &'a [Forecast],
     uncertainty: Option<&ForecastUncertainty>,
+    more: RunDocuments,
     params: serde_json::Value,
     started: SystemTime,
 ) -> NewRun<'a> {
     let mut run = NewRun::forecast(sc, forecasts, params, VERSION, started);
+    let mut docs = RunDocuments::default();
     if let Some(u) = uncertainty {
-        run.documents.extend(uncertainty_documents(sc, u));
+        docs.merge(uncertainty_documents(sc, u));
     }
+    run.documents.extend(docs.with(more).to_documents());
     run
 }
 
@@ -55,7 +59,7 @@ pub fn simulation_run<'a>(
 ) -> NewRun<'a> {
     let mut docs = documents(sc, report);
     if !pareto.is_empty() {
-        docs.extend(Document::of(DOC_PARETO, &pareto));
+        docs.pareto = Some(pareto.to_vec());
     }
     finished(
         RunKind::Simulate,
@@ -76,7 +80,7 @@ pub fn finished<'a>(
     params: serde_json::Value,
     seed: Option<u64>,
     started: SystemTime,
-    documents: Vec<Document>,
+    documents: RunDocuments,
 ) -> NewRun<'a> {
     NewRun {
         kind,
@@ -88,7 +92,7 @@ pub fn finished<'a>(
         started_at: started,
         finished_at: SystemTime::now(),
         status: RunStatus::Ok,
-        documents,
+        documents: documents.to_documents(),
         forecasts: &[],
     }
 }
@@ -98,9 +102,6 @@ pub fn finished<'a>(
 pub fn pictures(sc: &Scenario, overrides: &demarche_sim::Overrides) -> Vec<ParetoData> {
     demarche_sim::picture::picture(sc, overrides).map(|p| crate::documents::pareto_data(sc, &p)).unwrap_or_default()
 }
-
-/// The name of the document holding a backtest's scores.
-pub const DOC_BACKTEST: &str = "backtest";
 
 /// A backtest run: its scores as one document; the input is the list of
 /// cases (id, title, as-of dates), since the scenarios live in their folders.
@@ -127,6 +128,6 @@ pub fn backtest_run<'a>(
         params,
         Some(seed),
         started,
-        Document::of(DOC_BACKTEST, report).into_iter().collect(),
+        RunDocuments { backtest: Some(report.clone()), ..Default::default() },
     )
 }

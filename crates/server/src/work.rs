@@ -185,7 +185,7 @@ pub fn record(
         "options": req.options, "issues": req.issues, "rounds": req.rounds, "via": "api",
         "runs": uncertainty.map(|u| u.runs), "seed": uncertainty.map(|u| u.seed),
     });
-    let run = demarche_app::record::forecast_run(sc, forecasts, uncertainty, params, started);
+    let run = demarche_app::record::forecast_run(sc, forecasts, uncertainty, Default::default(), params, started);
     match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
         Ok(id) => (Some(id), None),
         Err(e) => (None, Some(format!("the run was not stored: {e}"))),

@@ -91,7 +91,14 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     };
     let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues,
                                      "rounds": args.rounds, "runs": args.runs, "seed": args.runs.map(|_| args.seed) });
-    let run = demarche_app::record::forecast_run(&sc, &forecasts, uncertainty.as_ref(), params, started);
+    let run = demarche_app::record::forecast_run(
+        &sc,
+        &forecasts,
+        uncertainty.as_ref(),
+        demarche_app::RunDocuments::default(),
+        params,
+        started,
+    );
     super::runs::record(&args.store, &run);
     if let Some(path) = &args.trajectory_out {
         write_trajectories(path, &sc, &forecasts)?;

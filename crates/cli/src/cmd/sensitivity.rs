@@ -77,13 +77,11 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
     });
     // Every output that varies gets its tornado in the stored run's report.
     let tornadoes = demarche_app::documents::tornadoes(&sc, &report, usize::MAX, 12);
-    let documents = [
-        demarche_store::Document::of("sensitivity_analysis", &report),
-        demarche_store::Document::of(demarche_report::data::DOC_SENSITIVITY, &tornadoes),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let documents = demarche_app::RunDocuments {
+        sensitivity_analysis: demarche_app::Kept::of(&report).ok(),
+        sensitivity: Some(tornadoes),
+        ..Default::default()
+    };
     let run = demarche_app::record::finished(
         demarche_store::RunKind::Sensitivity,
         demarche_store::RunInput::Scenario(&sc),

@@ -201,9 +201,11 @@ pub fn run(args: &TournamentArgs) -> CmdResult {
             "seed": args.seed,
             "self_play": !args.no_self_play,
         });
-        let mut documents: Vec<demarche_store::Document> =
-            demarche_store::Document::of("tournament", &report).into_iter().collect();
-        documents.extend(demarche_store::Document::of(demarche_report::data::DOC_INTERVALS, &charts(&report)));
+        let documents = demarche_app::RunDocuments {
+            tournament: demarche_app::Kept::of(&report).ok(),
+            intervals: Some(charts(&report)),
+            ..Default::default()
+        };
         let engines = config.strategies.iter().map(|s| s.to_string()).collect();
         let run = demarche_app::record::finished(
             demarche_store::RunKind::Tournament,
