@@ -143,7 +143,7 @@ fn apply_one(sc: &mut Scenario, ix: &mut Index, text: &str) -> Result<(), Diagno
     let (key, value) = (key.trim(), value.trim());
     if let Some(rest) = key.strip_prefix("simulation.") {
         let settings = sc.simulation.get_or_insert_with(Default::default);
-        return settings.set(rest, value).map_err(|m| err(text, m));
+        return settings.set(rest, value).map_err(|e| err(text, e.to_string()));
     }
     if let Some((from, rest)) = key.split_once("->") {
         return set_relation(sc, ix, text, from.trim(), rest.trim(), value);
@@ -210,8 +210,19 @@ fn on_scale(text: &str, iss: &Issue, x: f64, what: &str) -> Result<f64, Diagnost
     }
 }
 
+/// Why a text is not an interval (each holds the text as given).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IntervalError {
+    #[error("`{0}` is not an interval; write lo,hi (e.g. 3,60) or none")]
+    NotAnInterval(String),
+    #[error("`{0}` is empty: the lower end comes first")]
+    Reversed(String),
+    #[error("`{0}` is not an interval of two numbers")]
+    NotNumbers(String),
+}
+
 /// `lo,hi`, `[lo, hi]`, `lo..hi` or `none`.
-pub fn parse_interval(value: &str) -> Result<Option<[f64; 2]>, String> {
+pub fn parse_interval(value: &str) -> Result<Option<[f64; 2]>, IntervalError> {
     let v = value.trim();
     if v.eq_ignore_ascii_case("none") {
         return Ok(None);
@@ -220,12 +231,12 @@ pub fn parse_interval(value: &str) -> Result<Option<[f64; 2]>, String> {
     let (a, b) = inner
         .split_once(',')
         .or_else(|| inner.split_once(".."))
-        .ok_or_else(|| format!("`{value}` is not an interval; write lo,hi (e.g. 3,60) or none"))?;
+        .ok_or_else(|| IntervalError::NotAnInterval(value.to_string()))?;
     let parse = |s: &str| s.trim().parse::<f64>().ok().filter(|x| x.is_finite());
     match (parse(a), parse(b)) {
         (Some(lo), Some(hi)) if lo <= hi => Ok(Some([lo, hi])),
-        (Some(_), Some(_)) => Err(format!("`{value}` is empty: the lower end comes first")),
-        _ => Err(format!("`{value}` is not an interval of two numbers")),
+        (Some(_), Some(_)) => Err(IntervalError::Reversed(value.to_string())),
+        _ => Err(IntervalError::NotNumbers(value.to_string())),
     }
 }
 
@@ -262,7 +273,7 @@ fn set_stance(
             s.salience = x;
         }
         "red_line" => {
-            let rl = parse_interval(value).map_err(|m| err(text, m))?;
+            let rl = parse_interval(value).map_err(|e| err(text, e.to_string()))?;
             if let Some([lo, hi]) = rl {
                 on_scale(text, &iss, lo, "red line")?;
                 on_scale(text, &iss, hi, "red line")?;
@@ -858,6 +869,18 @@ to = "ally"
         let mut sc = base();
         let e = set(&mut sc, &["simulation.principals=a,bb"]).unwrap_err().to_string();
         assert!(e.contains("did you mean `b`?"), "{e}");
+    }
+
+    /// The words of each refusal, as recorded from the code that returned `String`.
+    #[test]
+    fn interval_errors_keep_their_words() {
+        assert_eq!(
+            parse_interval("3").unwrap_err().to_string(),
+            "`3` is not an interval; write lo,hi (e.g. 3,60) or none"
+        );
+        assert_eq!(parse_interval("5,1").unwrap_err(), IntervalError::Reversed("5,1".into()));
+        assert_eq!(parse_interval("5,1").unwrap_err().to_string(), "`5,1` is empty: the lower end comes first");
+        assert_eq!(parse_interval("a,b").unwrap_err().to_string(), "`a,b` is not an interval of two numbers");
     }
 
     #[test]

@@ -92,9 +92,9 @@ pub fn forecast_all(
 }
 
 /// Write `data` as HTML to `path`, creating its folder.
-pub fn write_report(path: &Path, data: &ReportData) -> Result<(), String> {
+pub fn write_report(path: &Path, data: &ReportData) -> Result<(), crate::output::OutputError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        crate::output::create_folder(dir)?;
     }
     crate::output::write(path, render_html(data))
 }
