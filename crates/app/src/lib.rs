@@ -9,6 +9,7 @@
 pub mod backtest;
 pub mod documents;
 pub mod forecast;
+pub mod params;
 pub mod record;
 pub mod reports;
 pub mod run_documents;

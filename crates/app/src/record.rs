@@ -8,9 +8,10 @@ use demarche_forecast::Forecast;
 use demarche_report::data::{EscalationMatrix, ParetoData};
 use demarche_scenario::Scenario;
 use demarche_sim::uncertainty::ForecastUncertainty;
-use demarche_store::{NewRun, RunInput, RunKind, RunStatus};
+use demarche_store::{NewRun, RunInput, RunStatus};
 
 use crate::documents::{documents, uncertainty_documents};
+use crate::params::{BacktestParams, ForecastParams, RunParams, SimulateParams};
 use crate::run_documents::RunDocuments;
 
 /// The version recorded with every run.
@@ -23,10 +24,10 @@ pub fn forecast_run<'a>(
     forecasts: &'a [Forecast],
     uncertainty: Option<&ForecastUncertainty>,
     more: RunDocuments,
-    params: serde_json::Value,
+    params: &ForecastParams,
     started: SystemTime,
 ) -> NewRun<'a> {
-    let mut run = NewRun::forecast(sc, forecasts, params, VERSION, started);
+    let mut run = NewRun::forecast(sc, forecasts, params.to_json(), VERSION, started);
     let mut docs = RunDocuments::default();
     if let Some(u) = uncertainty {
         docs.merge(uncertainty_documents(sc, u));
@@ -54,7 +55,7 @@ pub fn simulation_run<'a>(
     sc: &'a Scenario,
     report: &demarche_sim::Report,
     pareto: &[ParetoData],
-    params: serde_json::Value,
+    params: &SimulateParams,
     started: SystemTime,
 ) -> NewRun<'a> {
     let mut docs = documents(sc, report);
@@ -62,7 +63,6 @@ pub fn simulation_run<'a>(
         docs.pareto = Some(pareto.to_vec());
     }
     finished(
-        RunKind::Simulate,
         RunInput::Scenario(sc),
         report.channels.iter().map(|c| c.channel.clone()).collect(),
         params,
@@ -72,21 +72,21 @@ pub fn simulation_run<'a>(
     )
 }
 
-/// A finished run of `kind` made now with this program's version.
-pub fn finished<'a>(
-    kind: RunKind,
+/// A finished run of the kind its parameters are for, made now with this
+/// program's version.
+pub fn finished<'a, P: RunParams>(
     input: RunInput<'a>,
     engines: Vec<String>,
-    params: serde_json::Value,
+    params: &P,
     seed: Option<u64>,
     started: SystemTime,
     documents: RunDocuments,
 ) -> NewRun<'a> {
     NewRun {
-        kind,
+        kind: P::KIND,
         input,
         engines,
-        params,
+        params: params.to_json(),
         seed,
         version: VERSION.to_string(),
         started_at: started,
@@ -107,8 +107,7 @@ pub fn pictures(sc: &Scenario, overrides: &demarche_sim::Overrides) -> Vec<Paret
 /// cases (id, title, as-of dates), since the scenarios live in their folders.
 pub fn backtest_run<'a>(
     report: &demarche_backtest::BacktestReport,
-    params: serde_json::Value,
-    seed: u64,
+    params: &BacktestParams,
     started: SystemTime,
 ) -> NewRun<'a> {
     let cases: Vec<serde_json::Value> = report
@@ -122,11 +121,10 @@ pub fn backtest_run<'a>(
     };
     let engines = report.pooled.models.keys().cloned().collect();
     finished(
-        RunKind::Backtest,
         input,
         engines,
         params,
-        Some(seed),
+        Some(params.seed),
         started,
         RunDocuments { backtest: Some(report.clone()), ..Default::default() },
     )

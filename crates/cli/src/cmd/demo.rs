@@ -58,8 +58,13 @@ pub fn run(args: &DemoArgs) -> CmdResult {
         eprintln!("note: {n}");
     }
     // Keep the run and write its report; with --json these notes go to stderr.
-    let params = serde_json::json!({ "model": "all", "via": "demo", "runs": budget.runs });
-    let run = demarche_app::record::forecast_run(&sc, &forecasts, None, documents.clone(), params, started);
+    let params = demarche_app::params::ForecastParams {
+        model: Some("all".into()),
+        runs: Some(Some(budget.runs)),
+        via: Some(demarche_app::params::Via::Demo),
+        ..Default::default()
+    };
+    let run = demarche_app::record::forecast_run(&sc, &forecasts, None, documents.clone(), &params, started);
     let recorded = super::runs::record_quietly(&args.store, &run);
     let path =
         super::report::demo_report_path(recorded.as_ref().map(|r| r.1.as_path()), recorded.as_ref().map(|r| r.0));

@@ -245,17 +245,17 @@ fn record(
     started: std::time::SystemTime,
 ) {
     use super::domain_run;
-    let params = serde_json::json!({
-        "paths": args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "protocol": protocol,
-        "strategies": specs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-        "mediator": (protocol == "mediated").then_some(&args.mediator),
-        "steps": args.steps,
-        "time_limit": args.time_limit,
-        "action_seconds": args.action_seconds,
-        "private_deadline": args.private_deadline,
-        "seed": args.seed,
-    });
+    let params = demarche_app::params::NegotiateParams {
+        paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
+        protocol: protocol.to_string(),
+        strategies: specs.iter().map(|s| s.to_string()).collect(),
+        mediator: (protocol == "mediated").then(|| args.mediator.clone()),
+        steps: args.steps,
+        time_limit: args.time_limit,
+        action_seconds: args.action_seconds.clone(),
+        private_deadline: args.private_deadline,
+        seed: args.seed,
+    };
     let agreement =
         result.agreement.as_ref().and_then(|_| Some([*result.utilities.first()?, *result.utilities.get(1)?]));
     let label = agreement.map(|_| format!("{protocol}, agreed after {} steps", result.steps));
@@ -266,10 +266,9 @@ fn record(
     };
     let engines = specs.iter().map(|s| format!("{protocol}:{s}")).collect();
     let run = demarche_app::record::finished(
-        demarche_store::RunKind::Negotiate,
         domain_run::domain_input(space, profiles),
         engines,
-        params,
+        &params,
         Some(args.seed),
         started,
         documents,

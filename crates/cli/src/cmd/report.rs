@@ -48,7 +48,11 @@ pub fn run(args: &ReportArgs) -> CmdResult {
             let started = SystemTime::now();
             let models = demarche_engines::expand(&args.model)?;
             let forecasts = forecast_all(&sc, &models, args.model == "all")?;
-            let params = serde_json::json!({ "models": args.model, "via": "report" });
+            let params = demarche_app::params::ForecastParams {
+                models: Some(demarche_app::params::Models::Asked(args.model.clone())),
+                via: Some(demarche_app::params::Via::Report),
+                ..Default::default()
+            };
             let documents = if args.no_simulation {
                 demarche_app::RunDocuments::default()
             } else {
@@ -60,7 +64,7 @@ pub fn run(args: &ReportArgs) -> CmdResult {
                 }
                 documents
             };
-            let run = demarche_app::record::forecast_run(&sc, &forecasts, None, documents.clone(), params, started);
+            let run = demarche_app::record::forecast_run(&sc, &forecasts, None, documents.clone(), &params, started);
             let recorded = super::runs::record_quietly(&args.store, &run);
             super::runs::announce(recorded.as_ref());
             report_data(&sc, &forecasts, documents, recorded.as_ref())

@@ -308,7 +308,7 @@ mod tests {
             &forecasts,
             None,
             demarche_app::RunDocuments::default(),
-            serde_json::json!({}),
+            &Default::default(),
             SystemTime::now(),
         );
         let (id, path) = record_quietly(&args, &run).unwrap();
