@@ -6,31 +6,22 @@
 
 use demarche_scenario::Scenario;
 use demarche_sim::Report;
-use demarche_store::Document;
 
-use demarche_report::data::{
-    EscalationMatrix, IntervalChart, IntervalRow, ParetoData, Sensitivity, TornadoBar, DOC_BANDS, DOC_ESCALATION,
-    DOC_INTERVALS, DOC_PARETO, DOC_SENSITIVITY,
-};
+use demarche_report::data::{EscalationMatrix, IntervalChart, IntervalRow, ParetoData, Sensitivity, TornadoBar};
 
-/// The name of the document holding the simulation's own report.
-pub const DOC_SIMULATION: &str = "simulation";
+use crate::run_documents::{Kept, RunDocuments};
 
-/// Report documents for a simulation: agreement and terms by channel with
-/// their intervals, and each channel's confrontation matrix.
-pub fn documents(sc: &Scenario, r: &Report) -> Vec<Document> {
+/// Report documents for a simulation: the simulation's own report, agreement
+/// and terms by channel with their intervals, and each channel's
+/// confrontation matrix.
+pub fn documents(sc: &Scenario, r: &Report) -> RunDocuments {
     let (intervals, escalation) = charts_data(sc, r);
-    let mut docs = Vec::new();
-    if let Ok(v) = serde_json::to_value(r) {
-        docs.push(Document::new(DOC_SIMULATION, v));
+    RunDocuments {
+        simulation: Kept::of(r).ok(),
+        intervals: Some(intervals),
+        escalation: Some(escalation),
+        ..Default::default()
     }
-    if let Ok(v) = serde_json::to_value(&intervals) {
-        docs.push(Document::new(DOC_INTERVALS, v));
-    }
-    if let Ok(v) = serde_json::to_value(&escalation) {
-        docs.push(Document::new(DOC_ESCALATION, v));
-    }
-    docs
 }
 
 /// The chart data of a simulation report.
@@ -228,9 +219,12 @@ pub fn uncertainty_charts(sc: &Scenario, u: &demarche_sim::uncertainty::Forecast
 }
 
 /// Report documents of a forecast under uncertainty: the bands, and their charts.
-pub fn uncertainty_documents(sc: &Scenario, u: &demarche_sim::uncertainty::ForecastUncertainty) -> Vec<Document> {
-    let bands = uncertainty_charts(sc, u);
-    [Document::of("forecast_uncertainty", u), Document::of(DOC_BANDS, &bands)].into_iter().flatten().collect()
+pub fn uncertainty_documents(sc: &Scenario, u: &demarche_sim::uncertainty::ForecastUncertainty) -> RunDocuments {
+    RunDocuments {
+        forecast_uncertainty: Kept::of(u).ok(),
+        bands: Some(uncertainty_charts(sc, u)),
+        ..Default::default()
+    }
 }
 
 /// How much work a scenario report's simulation parts may take.
@@ -259,7 +253,7 @@ pub fn report_documents(
     sc: &Scenario,
     budget: &ReportBudget,
     simulated: Option<&Report>,
-) -> (Vec<Document>, Vec<String>) {
+) -> (RunDocuments, Vec<String>) {
     let mut notes = Vec::new();
     let overrides = demarche_sim::Overrides { runs: Some(budget.runs), ..Default::default() };
     let opts = demarche_sim::Options { overrides: overrides.clone(), escalation_runs: budget.escalation_runs };
@@ -276,22 +270,17 @@ pub fn report_documents(
                 let why = e.to_string();
                 let why = why.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
                 notes.push(format!("no channel simulation in the report (no [simulation] section; {why})"));
-                return (Vec::new(), notes);
+                return (RunDocuments::default(), notes);
             }
             Err(e) => {
                 notes.push(format!("no channel comparison: {e}"));
-                return (Vec::new(), notes);
+                return (RunDocuments::default(), notes);
             }
         },
     };
     let mut docs = documents(sc, report);
     match demarche_sim::picture::picture(sc, &overrides) {
-        Ok(p) => {
-            let charts = pareto_data(sc, &p);
-            if let Ok(v) = serde_json::to_value(&charts) {
-                docs.push(Document::new(DOC_PARETO, v));
-            }
-        }
+        Ok(p) => docs.pareto = Some(pareto_data(sc, &p)),
         Err(e) => notes.push(format!("no bargaining picture: {e}")),
     }
     let sens = demarche_sim::SensitivityOptions {
@@ -316,9 +305,7 @@ pub fn report_documents(
                     bars: Vec::new(),
                 });
             }
-            if let Ok(v) = serde_json::to_value(t) {
-                docs.push(Document::new(DOC_SENSITIVITY, v));
-            }
+            docs.sensitivity = Some(t);
         }
         Err(e) => notes.push(format!("no sensitivity: {e}")),
     }

@@ -83,6 +83,18 @@ pub fn bands(sc: &Scenario, stated: &[Forecast], how: &ModelRun, runs: u32, seed
     bands_until(sc, stated, how, runs, seed, &demarche_forecast::Unattended)
 }
 
+/// Why one draw of a forecast under uncertainty failed (it is then left out
+/// of the bands, and the first failure noted).
+#[derive(Debug, thiserror::Error)]
+pub enum DrawError {
+    #[error("cancelled")]
+    Cancelled,
+    #[error(transparent)]
+    Option(#[from] demarche_engines::OptionError),
+    #[error(transparent)]
+    Engine(#[from] demarche_forecast::EngineError),
+}
+
 /// [`bands`], telling `control` how many draws are done and asking it before
 /// each draw whether to stop (a cancelled draw fails, so the caller should
 /// check `control.cancelled()` afterwards and drop the result).
@@ -95,16 +107,15 @@ pub fn bands_until(
     control: &dyn demarche_forecast::RunControl,
 ) -> ForecastUncertainty {
     let done = std::sync::atomic::AtomicU64::new(0);
-    let run = |draw: &Scenario| -> Result<Vec<Forecast>, String> {
+    let run = |draw: &Scenario| -> Result<Vec<Forecast>, DrawError> {
         if control.cancelled() {
-            return Err("cancelled".into());
+            return Err(DrawError::Cancelled);
         }
         let out = stated
             .iter()
             .map(|f| {
-                let engine =
-                    demarche_engines::build(&f.engine, &draw.engines, &how.overrides).map_err(|e| e.to_string())?;
-                demarche_forecast::run(engine.as_ref(), draw, &how.request).map_err(|e| e.to_string())
+                let engine = demarche_engines::build(&f.engine, &draw.engines, &how.overrides)?;
+                Ok(demarche_forecast::run(engine.as_ref(), draw, &how.request)?)
             })
             .collect();
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -135,6 +146,13 @@ mod tests {
         fn cancelled(&self) -> bool {
             self.stop.load(Ordering::Relaxed)
         }
+    }
+
+    #[test]
+    fn a_failed_draw_says_why_in_the_words_it_had() {
+        assert_eq!(DrawError::Cancelled.to_string(), "cancelled");
+        let e = DrawError::from(demarche_engines::OptionError::CompromiseHasNoOptions("x".into()));
+        assert_eq!(e.to_string(), "the compromise model has no option `x`");
     }
 
     #[test]

@@ -9,10 +9,13 @@
 pub mod backtest;
 pub mod documents;
 pub mod forecast;
+pub mod params;
 pub mod record;
 pub mod reports;
+pub mod run_documents;
 
 pub use forecast::{bands, run_models, ForecastError, Forecasts, ModelRun};
+pub use run_documents::{Kept, RunDocuments};
 
 #[cfg(test)]
 mod architecture {

@@ -5,12 +5,14 @@
 use std::time::SystemTime;
 
 use demarche_forecast::Forecast;
-use demarche_report::data::{EscalationMatrix, ParetoData, DOC_PARETO};
+use demarche_report::data::{EscalationMatrix, ParetoData};
 use demarche_scenario::Scenario;
 use demarche_sim::uncertainty::ForecastUncertainty;
-use demarche_store::{Document, NewRun, RunInput, RunKind, RunStatus};
+use demarche_store::{NewRun, RunInput, RunStatus};
 
 use crate::documents::{documents, uncertainty_documents};
+use crate::params::{BacktestParams, ForecastParams, RunParams, SimulateParams};
+use crate::run_documents::RunDocuments;
 
 /// The version recorded with every run.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -21,13 +23,16 @@ pub fn forecast_run<'a>(
     sc: &'a Scenario,
     forecasts: &'a [Forecast],
     uncertainty: Option<&ForecastUncertainty>,
-    params: serde_json::Value,
+    more: RunDocuments,
+    params: &ForecastParams,
     started: SystemTime,
 ) -> NewRun<'a> {
-    let mut run = NewRun::forecast(sc, forecasts, params, VERSION, started);
+    let mut run = NewRun::forecast(sc, forecasts, params.to_json(), VERSION, started);
+    let mut docs = RunDocuments::default();
     if let Some(u) = uncertainty {
-        run.documents.extend(uncertainty_documents(sc, u));
+        docs.merge(uncertainty_documents(sc, u));
     }
+    run.documents.extend(docs.with(more).to_documents());
     run
 }
 
@@ -50,15 +55,14 @@ pub fn simulation_run<'a>(
     sc: &'a Scenario,
     report: &demarche_sim::Report,
     pareto: &[ParetoData],
-    params: serde_json::Value,
+    params: &SimulateParams,
     started: SystemTime,
 ) -> NewRun<'a> {
     let mut docs = documents(sc, report);
     if !pareto.is_empty() {
-        docs.extend(Document::of(DOC_PARETO, &pareto));
+        docs.pareto = Some(pareto.to_vec());
     }
     finished(
-        RunKind::Simulate,
         RunInput::Scenario(sc),
         report.channels.iter().map(|c| c.channel.clone()).collect(),
         params,
@@ -68,27 +72,27 @@ pub fn simulation_run<'a>(
     )
 }
 
-/// A finished run of `kind` made now with this program's version.
-pub fn finished<'a>(
-    kind: RunKind,
+/// A finished run of the kind its parameters are for, made now with this
+/// program's version.
+pub fn finished<'a, P: RunParams>(
     input: RunInput<'a>,
     engines: Vec<String>,
-    params: serde_json::Value,
+    params: &P,
     seed: Option<u64>,
     started: SystemTime,
-    documents: Vec<Document>,
+    documents: RunDocuments,
 ) -> NewRun<'a> {
     NewRun {
-        kind,
+        kind: P::KIND,
         input,
         engines,
-        params,
+        params: params.to_json(),
         seed,
         version: VERSION.to_string(),
         started_at: started,
         finished_at: SystemTime::now(),
         status: RunStatus::Ok,
-        documents,
+        documents: documents.to_documents(),
         forecasts: &[],
     }
 }
@@ -99,15 +103,11 @@ pub fn pictures(sc: &Scenario, overrides: &demarche_sim::Overrides) -> Vec<Paret
     demarche_sim::picture::picture(sc, overrides).map(|p| crate::documents::pareto_data(sc, &p)).unwrap_or_default()
 }
 
-/// The name of the document holding a backtest's scores.
-pub const DOC_BACKTEST: &str = "backtest";
-
 /// A backtest run: its scores as one document; the input is the list of
 /// cases (id, title, as-of dates), since the scenarios live in their folders.
 pub fn backtest_run<'a>(
     report: &demarche_backtest::BacktestReport,
-    params: serde_json::Value,
-    seed: u64,
+    params: &BacktestParams,
     started: SystemTime,
 ) -> NewRun<'a> {
     let cases: Vec<serde_json::Value> = report
@@ -121,12 +121,11 @@ pub fn backtest_run<'a>(
     };
     let engines = report.pooled.models.keys().cloned().collect();
     finished(
-        RunKind::Backtest,
         input,
         engines,
         params,
-        Some(seed),
+        Some(params.seed),
         started,
-        Document::of(DOC_BACKTEST, report).into_iter().collect(),
+        RunDocuments { backtest: Some(report.clone()), ..Default::default() },
     )
 }

@@ -2,33 +2,23 @@
 //! the documents of a scenario's report (`demo`, `report FILE`).
 
 use demarche_forecast::Forecast;
-use demarche_report::data::{
-    EscalationMatrix, IntervalChart, DOC_BANDS, DOC_CHANNELS, DOC_ESCALATION, DOC_INTERVALS, DOC_PARETO,
-    DOC_SENSITIVITY,
-};
 use demarche_report::{ReportData, RunInfo};
 use demarche_scenario::Scenario;
-use demarche_store::{Document, RunKind, RunRecord};
-use serde::de::DeserializeOwned;
+use demarche_store::{RunKind, RunRecord};
 
 use crate::documents::{report_documents, uncertainty_documents, ReportBudget};
 use crate::forecast::{bands, ModelRun};
+use crate::run_documents::{DocumentError, RunDocuments};
 
-/// Why a stored run or a document could not be read back as report data.
+/// Why a stored run could not be read back as report data.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("run {id}: the stored scenario does not read: {message}")]
     Scenario { id: i64, message: String },
     #[error("run {id}: the stored forecasts do not read: {source}")]
     Forecasts { id: i64, source: serde_json::Error },
-    #[error("document `{name}` does not read: {source}")]
-    Document { name: String, source: serde_json::Error },
     #[error("run {id}: {source}")]
-    InRun {
-        id: i64,
-        #[source]
-        source: Box<ReadError>,
-    },
+    Documents { id: i64, source: DocumentError },
 }
 
 /// Draws of the stated uncertainty in a scenario's report (`demo`, `report FILE`).
@@ -45,8 +35,8 @@ pub fn run_info(r: &RunRecord) -> RunInfo {
     }
 }
 
-/// The data of a stored run: its scenario, forecasts and any documents the
-/// report knows (`channels`, `pareto`, `escalation`, `sensitivity`).
+/// The data of a stored run: its scenario, forecasts and the documents a
+/// report draws, of any layout version (see [`RunDocuments::read`]).
 pub fn from_record(rec: &RunRecord) -> Result<ReportData, ReadError> {
     let id = rec.summary.id;
     let scenario = match rec.scenario() {
@@ -64,67 +54,37 @@ pub fn from_record(rec: &RunRecord) -> Result<ReportData, ReadError> {
         Some(Err(source)) => return Err(ReadError::Forecasts { id, source }),
         None => Vec::new(),
     };
-    let mut data = from_documents(scenario, forecasts, &rec.documents)
-        .map_err(|e| ReadError::InRun { id, source: Box::new(e) })?;
+    let documents = RunDocuments::read(&rec.documents).map_err(|source| ReadError::Documents { id, source })?;
+    let mut data = from_documents(scenario, forecasts, documents);
     data.run = Some(run_info(rec));
     Ok(data)
 }
 
-/// The data of a scenario, its forecasts and any documents the report
-/// knows (`channels`, `intervals`, `pareto`, `escalation`, `sensitivity`;
-/// others are ignored) — the same reading as a stored run's.
-pub fn from_documents(
-    scenario: Scenario,
-    forecasts: Vec<Forecast>,
-    docs: &[Document],
-) -> Result<ReportData, ReadError> {
-    let doc = |name: &str| -> Result<Option<serde_json::Value>, ReadError> {
-        Ok(docs.iter().find(|d| d.name == name).map(|d| d.body.clone()))
+/// The data of a scenario, its forecasts and its documents — the same
+/// reading as a stored run's. Parts a report does not draw (a simulation's
+/// own report, a tournament's, …) are left aside.
+pub fn from_documents(scenario: Scenario, forecasts: Vec<Forecast>, documents: RunDocuments) -> ReportData {
+    let stored = documents.escalation.unwrap_or_default();
+    // Runs without a simulation carry no matrix: the indicator on the
+    // stated positions is a formula over the scenario, made here.
+    let escalation = if stored.is_empty() && !scenario.stances.is_empty() {
+        crate::record::confrontation_matrices(&scenario, &forecasts)
+    } else {
+        stored
     };
-    fn typed<T: DeserializeOwned>(v: Option<serde_json::Value>, name: &str) -> Result<Option<T>, ReadError> {
-        v.map(serde_json::from_value).transpose().map_err(|source| ReadError::Document { name: name.into(), source })
-    }
-    // `pareto`, `intervals`, `escalation` and `sensitivity` hold one item or a list.
-    let one_or_many = |name: &str| -> Result<Vec<serde_json::Value>, ReadError> {
-        Ok(match doc(name)? {
-            None => Vec::new(),
-            Some(serde_json::Value::Array(items)) => items,
-            Some(v) => vec![v],
-        })
-    };
-    fn each<T: DeserializeOwned>(items: Vec<serde_json::Value>, name: &str) -> Result<Vec<T>, ReadError> {
-        items
-            .into_iter()
-            .map(|v| serde_json::from_value(v).map_err(|source| ReadError::Document { name: name.into(), source }))
-            .collect()
-    }
-
-    let escalation = {
-        let stored: Vec<EscalationMatrix> = each(one_or_many(DOC_ESCALATION)?, DOC_ESCALATION)?;
-        // Runs without a simulation carry no matrix: the indicator on the
-        // stated positions is a formula over the scenario, made here.
-        if stored.is_empty() && !scenario.stances.is_empty() {
-            crate::record::confrontation_matrices(&scenario, &forecasts)
-        } else {
-            stored
-        }
-    };
-    let backtest = typed(doc(crate::record::DOC_BACKTEST)?, crate::record::DOC_BACKTEST)?;
-    Ok(ReportData {
-        backtest,
+    let mut intervals = documents.intervals.unwrap_or_default();
+    intervals.extend(documents.bands.unwrap_or_default());
+    ReportData {
+        backtest: documents.backtest,
         scenario,
         forecasts,
         run: None,
-        channels: typed(doc(DOC_CHANNELS)?, DOC_CHANNELS)?,
-        intervals: {
-            let mut v: Vec<IntervalChart> = each(one_or_many(DOC_INTERVALS)?, DOC_INTERVALS)?;
-            v.extend(each::<IntervalChart>(one_or_many(DOC_BANDS)?, DOC_BANDS)?);
-            v
-        },
-        pareto: each(one_or_many(DOC_PARETO)?, DOC_PARETO)?,
+        channels: documents.channels,
+        intervals,
+        pareto: documents.pareto.unwrap_or_default(),
         escalation,
-        sensitivity: each(one_or_many(DOC_SENSITIVITY)?, DOC_SENSITIVITY)?,
-    })
+        sensitivity: documents.sensitivity.unwrap_or_default(),
+    }
 }
 
 /// The documents of a scenario's report beyond its forecasts: the simulation
@@ -137,25 +97,66 @@ pub fn scenario_report_documents(
     forecasts: &[Forecast],
     budget: &ReportBudget,
     simulated: Option<&demarche_sim::Report>,
-) -> (Vec<Document>, Vec<String>) {
-    let (mut documents, notes) = report_documents(sc, budget, simulated);
+) -> (RunDocuments, Vec<String>) {
+    let (documents, notes) = report_documents(sc, budget, simulated);
     let u = bands(sc, forecasts, &ModelRun::default(), REPORT_DRAWS, 1);
-    documents.extend(uncertainty_documents(sc, &u));
-    (documents, notes)
+    (documents.with(uncertainty_documents(sc, &u)), notes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::Digest;
+
+    /// Runs exported (`runs export ID --format json`) from a store written by
+    /// demarche 0.1.0 before the documents were typed — layout version 1: a
+    /// scenario report, a negotiation (its bargaining picture one object,
+    /// not a list), a tournament and a backtest — and the SHA-256 of the
+    /// HTML that version's `demarche report ID` wrote for each.
+    const V1_RUNS: &str = include_str!("../testdata/v1-runs.json");
+    const V1_REPORTS: &str = include_str!("../testdata/v1-reports.sha256");
+
+    #[test]
+    fn runs_stored_in_version_1_still_read_and_draw_the_same_report() {
+        let runs: Vec<RunRecord> = serde_json::from_str(V1_RUNS).unwrap();
+        assert_eq!(runs.len(), 4);
+        for rec in &runs {
+            assert!(rec.documents.iter().all(|d| d.schema == 1), "run {} is not of version 1", rec.summary.id);
+            let data = from_record(rec).unwrap_or_else(|e| panic!("run {}: {e}", rec.summary.id));
+            let html = demarche_report::render_html(&data);
+            let hash = format!("{:x}", sha2::Sha256::digest(html.as_bytes()));
+            let want = V1_REPORTS
+                .lines()
+                .find_map(|l| l.split_once("  ").filter(|(_, id)| *id == rec.summary.id.to_string()))
+                .map(|(h, _)| h)
+                .unwrap();
+            assert_eq!(hash, want, "run {} ({}) draws another report", rec.summary.id, rec.summary.kind.as_str());
+        }
+        // The negotiation's lone bargaining picture reads as a list of one.
+        let negotiation = runs.iter().find(|r| r.summary.kind == RunKind::Negotiate).unwrap();
+        assert_eq!(from_record(negotiation).unwrap().pareto.len(), 1);
+    }
+
+    #[test]
+    fn a_run_written_now_reads_back_as_the_documents_it_was_written_from() {
+        let sc = demarche_scenario::seed().unwrap().scenario;
+        let mut rec: RunRecord = serde_json::from_str::<Vec<RunRecord>>(V1_RUNS).unwrap().remove(0);
+        let docs = RunDocuments::read(&rec.documents).unwrap();
+        rec.documents = docs.to_documents();
+        assert!(rec.documents.iter().all(|d| d.schema == crate::run_documents::VERSION));
+        let again = RunDocuments::read(&rec.documents).unwrap();
+        assert_eq!(again, docs);
+        let a = demarche_report::render_html(&from_documents(sc.clone(), Vec::new(), docs));
+        let b = demarche_report::render_html(&from_documents(sc, Vec::new(), again));
+        assert_eq!(a, b);
+    }
 
     #[test]
     fn a_document_that_does_not_read_is_named() {
-        let bad = Document::new(DOC_PARETO, serde_json::json!({"not": "a frontier"}));
-        match from_documents(Scenario::default(), Vec::new(), &[bad]) {
-            Err(ReadError::Document { name, .. }) => assert_eq!(name, DOC_PARETO),
-            other => panic!("expected a document error, got {other:?}"),
-        }
-        let fine = from_documents(Scenario::default(), Vec::new(), &[]).unwrap();
-        assert!(fine.pareto.is_empty() && fine.intervals.is_empty());
+        let mut rec: RunRecord = serde_json::from_str::<Vec<RunRecord>>(V1_RUNS).unwrap().remove(0);
+        let bad = rec.documents.iter_mut().find(|d| d.name == "escalation").unwrap();
+        bad.body = serde_json::json!({"not": "a matrix"});
+        let e = from_record(&rec).unwrap_err().to_string();
+        assert!(e.starts_with("run 1: document `escalation` does not read"), "{e}");
     }
 }

@@ -8,10 +8,19 @@ use demarche_scenario::{load_path_as, load_str, Format, LoadError, Loaded};
 /// The built-in seed scenario (also what `demarche demo` runs).
 pub use demarche_scenario::{SEED_LABEL, SEED_TOML as SEED_SCENARIO};
 
+/// A `--input-format` value that names no format.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format `{name}`; {hint}")]
+pub struct UnknownFormat {
+    pub name: String,
+    /// The nearest format name, or the list.
+    pub hint: String,
+}
+
 /// Parse a `--input-format` value.
-pub fn parse_format(s: &str) -> Result<Format, String> {
+pub fn parse_format(s: &str) -> Result<Format, UnknownFormat> {
     Format::parse(s)
-        .ok_or_else(|| format!("unknown format `{s}`; {}", demarche_scenario::diag::suggest(s, &Format::NAMES)))
+        .ok_or_else(|| UnknownFormat { name: s.to_string(), hint: demarche_scenario::diag::suggest(s, &Format::NAMES) })
 }
 
 /// Load `path` (`-` reads standard input; `@seed` is the built-in scenario).

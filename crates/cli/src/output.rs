@@ -7,6 +7,19 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// Why an output file could not be written. The I/O error is part of the
+/// message, not a source: a failed write to a closed pipe given as `-o` is
+/// reported like any other failed write.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {}: it is a folder", .path.display())]
+    Folder { path: PathBuf },
+    #[error("cannot write {}: {error}", .path.display())]
+    Write { path: PathBuf, error: std::io::Error },
+    #[error("cannot create {}: {error}", .path.display())]
+    CreateFolder { path: PathBuf, error: std::io::Error },
+}
+
 /// An output file being written; [`Output::commit`] puts it in place, and
 /// dropping it without committing leaves the target untouched.
 pub struct Output {
@@ -23,8 +36,8 @@ enum Inner {
 }
 
 /// Starts writing `path`.
-pub fn create(path: &Path) -> Result<Output, String> {
-    let cannot = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+pub fn create(path: &Path) -> Result<Output, OutputError> {
+    let cannot = |error: std::io::Error| OutputError::Write { path: path.to_path_buf(), error };
     // Write where a symbolic link points, as opening the path would.
     let target = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
@@ -33,7 +46,7 @@ pub fn create(path: &Path) -> Result<Output, String> {
     let existing = std::fs::metadata(&target).ok();
     if existing.as_ref().is_some_and(|m| !m.is_file()) {
         if existing.as_ref().is_some_and(|m| m.is_dir()) {
-            return Err(format!("cannot write {}: it is a folder", path.display()));
+            return Err(OutputError::Folder { path: path.to_path_buf() });
         }
         let f = std::fs::OpenOptions::new().write(true).open(&target).map_err(cannot)?;
         return Ok(Output { target, inner: Inner::Direct(BufWriter::new(f)) });
@@ -61,23 +74,28 @@ pub fn create(path: &Path) -> Result<Output, String> {
 }
 
 /// Writes all of `bytes` to `path` in one go.
-pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), String> {
+pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), OutputError> {
     let mut out = create(path)?;
-    out.write_all(bytes.as_ref()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    out.write_all(bytes.as_ref()).map_err(|error| OutputError::Write { path: path.to_path_buf(), error })?;
     out.commit()
+}
+
+/// Creates the folder `dir` (and its parents) for an output file.
+pub fn create_folder(dir: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(dir).map_err(|error| OutputError::CreateFolder { path: dir.to_path_buf(), error })
 }
 
 impl Output {
     /// Flushes the file and puts it in place of the target.
-    pub fn commit(self) -> Result<(), String> {
+    pub fn commit(self) -> Result<(), OutputError> {
         let target = self.target;
-        let cannot = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", target.display());
+        let cannot = |error: std::io::Error| OutputError::Write { path: target.clone(), error };
         match self.inner {
-            Inner::Direct(mut w) => w.flush().map_err(|e| cannot(&e)),
+            Inner::Direct(mut w) => w.flush().map_err(cannot),
             Inner::Staged(w) => {
-                let tmp = w.into_inner().map_err(|e| cannot(e.error()))?;
-                tmp.as_file().sync_all().map_err(|e| cannot(&e))?;
-                tmp.persist(&target).map_err(|e| cannot(&e.error))?;
+                let tmp = w.into_inner().map_err(|e| cannot(e.into_error()))?;
+                tmp.as_file().sync_all().map_err(cannot)?;
+                tmp.persist(&target).map_err(|e| cannot(e.error))?;
                 Ok(())
             }
         }

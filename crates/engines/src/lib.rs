@@ -9,6 +9,7 @@
 
 use demarche_bdm::Bdm;
 use demarche_forecast::{Compromise, Engine, Nash, PerIssue};
+use demarche_scenario::settings::SettingError;
 use demarche_scenario::EngineSettings;
 use demarche_smp::Smp;
 
@@ -30,10 +31,10 @@ pub enum OptionError {
     #[error("the compromise model has no option `{0}`")]
     CompromiseHasNoOptions(String),
     /// An option's own settings refused the key or value.
-    #[error("{engine}.{key}: {message}")]
-    Setting { engine: &'static str, key: String, message: String },
+    #[error("{engine}.{key}: {source}")]
+    Setting { engine: &'static str, key: String, source: Box<SettingError> },
     #[error("--smp-params: {0}")]
-    KtabList(String),
+    KtabList(Box<SettingError>),
 }
 
 /// Option overrides given outside the scenario file, as `engine.key=value`.
@@ -83,8 +84,8 @@ pub fn expand(model: &str) -> Result<Vec<&'static str>, OptionError> {
 
 /// Build the engine `name` with the scenario's stored options and `overrides`.
 pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Result<Box<dyn Engine>, OptionError> {
-    fn setting<'k>(engine: &'static str, key: &'k str) -> impl FnOnce(String) -> OptionError + 'k {
-        move |message| OptionError::Setting { engine, key: key.to_string(), message }
+    fn setting<'k>(engine: &'static str, key: &'k str) -> impl FnOnce(SettingError) -> OptionError + 'k {
+        move |source| OptionError::Setting { engine, key: key.to_string(), source: Box::new(source) }
     }
     match name {
         "compromise" => {
@@ -114,7 +115,7 @@ pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Resu
                     // The KTAB integer list replaces the nine model parameters, keeping
                     // the other options (seed, turn limits) as they were.
                     let p = demarche_scenario::settings::smp::SmpSettings::from_ktab_list(v)
-                        .map_err(OptionError::KtabList)?;
+                        .map_err(|e| OptionError::KtabList(Box::new(e)))?;
                     s = demarche_scenario::settings::smp::SmpSettings {
                         seed: s.seed,
                         min_turns: s.min_turns,
@@ -132,5 +133,28 @@ pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Resu
             name: name.to_string(),
             hint: demarche_scenario::diag::suggest(name, MODELS),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_option_names_itself_and_keeps_the_settings_reason() {
+        let mut o = Overrides::default();
+        o.push_str("nash.disagrement=worst").unwrap();
+        let e = build("nash", &EngineSettings::default(), &o).err().unwrap();
+        assert_eq!(e.to_string(), "nash.disagrement: nash has no option `disagrement`; did you mean `disagreement`?");
+        match &e {
+            OptionError::Setting { source, .. } => {
+                assert!(matches!(**source, SettingError::UnknownKey { engine: "nash", .. }), "{source:?}")
+            }
+            other => panic!("expected a setting error, got {other:?}"),
+        }
+        let mut o = Overrides::default();
+        o.push_str("smp.params=0,0,0").unwrap();
+        let e = build("smp", &EngineSettings::default(), &o).err().unwrap();
+        assert!(e.to_string().starts_with("--smp-params: KTAB parameter list `0,0,0` has 3 values"), "{e}");
     }
 }

@@ -1,14 +1,9 @@
-//! Plain data the generic charts take. Each type is also the layout of a run
-//! document of the same name (`channels`, `pareto`, `escalation`,
-//! `sensitivity`), so engines that land later plug in by writing it.
+//! Plain data the generic charts take. Each type is also the layout of the
+//! items of a run document (the application crate's `RunDocuments` names
+//! them: `channels`, `intervals`, `pareto`, `escalation`, `sensitivity`), so
+//! engines that land later plug in by writing it.
 
 use serde::{Deserialize, Serialize};
-
-/// Document names the report reads, besides `forecasts`.
-pub const DOC_CHANNELS: &str = "channels";
-pub const DOC_PARETO: &str = "pareto";
-pub const DOC_ESCALATION: &str = "escalation";
-pub const DOC_SENSITIVITY: &str = "sensitivity";
 
 /// One point of a series with its uncertainty band.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -112,11 +107,6 @@ pub struct Sensitivity {
     pub ends: Option<[String; 2]>,
     pub bars: Vec<TornadoBar>,
 }
-
-pub const DOC_INTERVALS: &str = "intervals";
-/// Interval charts of the models' forecasts under uncertainty (read into the
-/// same list as [`DOC_INTERVALS`]; a separate name so a run can hold both).
-pub const DOC_BANDS: &str = "bands";
 
 /// One estimate with its interval, for one series (e.g. a channel) in one group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

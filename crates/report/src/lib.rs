@@ -7,8 +7,9 @@
 //! comparison, bargaining frontiers, the escalation-risk matrix and the
 //! sensitivity tornado. The charts are written by a small SVG builder
 //! ([`svg`]) from plain data ([`data`]); the web workbench draws the same ones.
-//! [`simulation`] turns a channel simulation, its bargaining picture and its
-//! sensitivity analysis into that data, as named documents a stored run keeps.
+//! The application crate (demarche-app) turns a channel simulation, its
+//! bargaining picture and its sensitivity analysis into that data, as the
+//! documents a stored run keeps.
 //! All text from a scenario is escaped.
 
 #![forbid(unsafe_code)]

@@ -211,29 +211,37 @@ pub fn load_str(text: &str, format: Option<Format>, label: Option<&str>) -> Resu
         }
     };
     if let Some(sc) = &scenario {
-        // Semantic checks, minus echoes of structural errors already reported
-        // for the same field.
-        let structural: std::collections::HashSet<String> =
-            diags.iter().filter(|d| d.is_error() && !d.path.is_empty()).map(|d| d.path.clone()).collect();
-        // `d.path` itself, or any prefix of it that ends before a `.`.
-        let echoes = |path: &str| {
-            structural.contains(path) || path.match_indices('.').any(|(i, _)| structural.contains(&path[..i]))
-        };
-        for mut d in validate(sc) {
-            if !structural.is_empty() && echoes(&d.path) {
-                continue;
-            }
-            if d.span.is_none() {
-                d.span = span_of(&spans, &d.path);
-            }
-            diags.push(d);
-        }
+        validate_decoded(sc, &mut diags, &spans);
     }
     diags.locate(label, Some(text));
     diags.sort();
     match scenario {
         Some(scenario) if !diags.has_errors() => Ok(Loaded { scenario, warnings: diags }),
         _ => Err(LoadError { diagnostics: diags }),
+    }
+}
+
+/// The semantic checks of a scenario decoded from a tree, added to the
+/// decoder's `diags` (minus echoes of structural errors already reported for
+/// the same field), each placed at the span recorded for its path.
+pub(crate) fn validate_decoded(
+    sc: &Scenario,
+    diags: &mut Diagnostics,
+    spans: &std::collections::HashMap<String, crate::diag::Span>,
+) {
+    let structural: std::collections::HashSet<String> =
+        diags.iter().filter(|d| d.is_error() && !d.path.is_empty()).map(|d| d.path.clone()).collect();
+    // `d.path` itself, or any prefix of it that ends before a `.`.
+    let echoes =
+        |path: &str| structural.contains(path) || path.match_indices('.').any(|(i, _)| structural.contains(&path[..i]));
+    for mut d in validate(sc) {
+        if !structural.is_empty() && echoes(&d.path) {
+            continue;
+        }
+        if d.span.is_none() {
+            d.span = span_of(spans, &d.path);
+        }
+        diags.push(d);
     }
 }
 

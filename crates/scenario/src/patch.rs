@@ -35,12 +35,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
-use crate::diag::{suggest, Diagnostic, Diagnostics, Hints};
-use crate::load::{load_str, Format, LoadError, Loaded};
+use crate::diag::{suggest, Diagnostic, Diagnostics, Hints, Span};
+use crate::load::{LoadError, Loaded};
 use crate::model::{ActorKind, Issue, RelationKind, Scenario};
 use crate::node::{self, Node, Value};
+use crate::reader::Cx;
 use crate::settings::simulation;
 
 /// The fields `--set` can change, by target.
@@ -143,7 +144,7 @@ fn apply_one(sc: &mut Scenario, ix: &mut Index, text: &str) -> Result<(), Diagno
     let (key, value) = (key.trim(), value.trim());
     if let Some(rest) = key.strip_prefix("simulation.") {
         let settings = sc.simulation.get_or_insert_with(Default::default);
-        return settings.set(rest, value).map_err(|m| err(text, m));
+        return settings.set(rest, value).map_err(|e| err(text, e.to_string()));
     }
     if let Some((from, rest)) = key.split_once("->") {
         return set_relation(sc, ix, text, from.trim(), rest.trim(), value);
@@ -210,8 +211,19 @@ fn on_scale(text: &str, iss: &Issue, x: f64, what: &str) -> Result<f64, Diagnost
     }
 }
 
+/// Why a text is not an interval (each holds the text as given).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IntervalError {
+    #[error("`{0}` is not an interval; write lo,hi (e.g. 3,60) or none")]
+    NotAnInterval(String),
+    #[error("`{0}` is empty: the lower end comes first")]
+    Reversed(String),
+    #[error("`{0}` is not an interval of two numbers")]
+    NotNumbers(String),
+}
+
 /// `lo,hi`, `[lo, hi]`, `lo..hi` or `none`.
-pub fn parse_interval(value: &str) -> Result<Option<[f64; 2]>, String> {
+pub fn parse_interval(value: &str) -> Result<Option<[f64; 2]>, IntervalError> {
     let v = value.trim();
     if v.eq_ignore_ascii_case("none") {
         return Ok(None);
@@ -220,12 +232,12 @@ pub fn parse_interval(value: &str) -> Result<Option<[f64; 2]>, String> {
     let (a, b) = inner
         .split_once(',')
         .or_else(|| inner.split_once(".."))
-        .ok_or_else(|| format!("`{value}` is not an interval; write lo,hi (e.g. 3,60) or none"))?;
+        .ok_or_else(|| IntervalError::NotAnInterval(value.to_string()))?;
     let parse = |s: &str| s.trim().parse::<f64>().ok().filter(|x| x.is_finite());
     match (parse(a), parse(b)) {
         (Some(lo), Some(hi)) if lo <= hi => Ok(Some([lo, hi])),
-        (Some(_), Some(_)) => Err(format!("`{value}` is empty: the lower end comes first")),
-        _ => Err(format!("`{value}` is not an interval of two numbers")),
+        (Some(_), Some(_)) => Err(IntervalError::Reversed(value.to_string())),
+        _ => Err(IntervalError::NotNumbers(value.to_string())),
     }
 }
 
@@ -262,7 +274,7 @@ fn set_stance(
             s.salience = x;
         }
         "red_line" => {
-            let rl = parse_interval(value).map_err(|m| err(text, m))?;
+            let rl = parse_interval(value).map_err(|e| err(text, e.to_string()))?;
             if let Some([lo, hi]) = rl {
                 on_scale(text, &iss, lo, "red line")?;
                 on_scale(text, &iss, hi, "red line")?;
@@ -435,6 +447,12 @@ pub fn overlay_path(base: &Scenario, path: &std::path::Path) -> Result<Loaded, L
 
 /// Applies the overlay document `text` (TOML, or JSON when it starts with `{`)
 /// to `base`; `label` names it in messages.
+///
+/// The overlay's tree is merged onto the base scenario's tree (the base as
+/// the tree a file of it would give, its nodes placed nowhere), and the
+/// result decoded and checked once, as a file is. A problem in a value the
+/// overlay gave is placed in the overlay file (line and column); one in the
+/// base is named by its path under `base scenario + overlay LABEL`.
 pub fn overlay_str(base: &Scenario, text: &str, label: &str) -> Result<Loaded, LoadError> {
     let is_json = text.trim_start().starts_with('{');
     let (root, mut diags) = if is_json { node::parse_json(text) } else { node::parse_toml(text) };
@@ -445,7 +463,7 @@ pub fn overlay_str(base: &Scenario, text: &str, label: &str) -> Result<Loaded, L
     };
     let Some(root) = root else { return Err(located(diags)) };
     let mut merged = match serde_json::to_value(base) {
-        Ok(v) => v,
+        Ok(v) => from_json(&v),
         Err(e) => return Err(LoadError::single(Diagnostic::error("", format!("cannot copy the base scenario: {e}")))),
     };
     let mut sets = Vec::new();
@@ -453,14 +471,23 @@ pub fn overlay_str(base: &Scenario, text: &str, label: &str) -> Result<Loaded, L
     if diags.has_errors() {
         return Err(located(diags));
     }
-    let merged_text = serde_json::to_string(&merged).unwrap_or_default();
+    let mut cx = Cx::default();
+    let scenario = crate::decode::scenario(&merged, &mut cx);
+    let mut diags = cx.diags;
+    crate::load::validate_decoded(&scenario, &mut diags, &cx.spans);
     let merged_label = format!("base scenario + overlay {label}");
-    let mut loaded = load_str(&merged_text, Some(Format::Json), Some(&merged_label)).map_err(|mut e| {
-        for d in &mut e.diagnostics.0 {
-            d.location = None; // positions in the merged JSON mean nothing to the user
+    for d in &mut diags.0 {
+        if d.span.as_ref().is_some_and(|s| *s == BASE) {
+            d.span = None; // a value of the base: it has no place in any file the user has
+            d.file = Some(merged_label.clone());
         }
-        e
-    })?;
+    }
+    diags.locate(Some(label), Some(text));
+    diags.sort();
+    if diags.has_errors() {
+        return Err(LoadError { diagnostics: diags });
+    }
+    let mut loaded = Loaded { scenario, warnings: diags };
     if !sets.is_empty() {
         match apply_overrides(&mut loaded.scenario, &sets) {
             Ok(w) => loaded.warnings = w,
@@ -470,7 +497,87 @@ pub fn overlay_str(base: &Scenario, text: &str, label: &str) -> Result<Loaded, L
     Ok(loaded)
 }
 
-fn merge_overlay(merged: &mut Json, root: &Node, sets: &mut Vec<String>, diags: &mut Diagnostics) {
+/// Where the base scenario's nodes are: nowhere in the overlay's text.
+const BASE: Span = usize::MAX..usize::MAX;
+
+type Entries = Vec<(String, Span, Node)>;
+
+/// The base scenario's JSON as a tree, every node placed at [`BASE`]; its
+/// numbers read as the JSON text of them would (integers exact, the rest
+/// floating point).
+fn from_json(v: &Json) -> Node {
+    let value = match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) if !n.is_f64() => Value::Integer(i),
+            _ => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => Value::String(s.clone()),
+        Json::Array(items) => Value::Array(items.iter().map(from_json).collect()),
+        Json::Object(map) => Value::Table(map.iter().map(|(k, v)| (k.clone(), BASE, from_json(v))).collect()),
+    };
+    Node { value, span: BASE }
+}
+
+/// An overlay's node as the merge takes it: dates become strings and
+/// non-finite numbers null, as in the JSON an overlay used to be merged as;
+/// spans are kept.
+fn plain(n: &Node) -> Node {
+    let value = match &n.value {
+        Value::Datetime(s) => Value::String(s.clone()),
+        Value::Number(x) if !x.is_finite() => Value::Null,
+        Value::Array(items) => Value::Array(items.iter().map(plain).collect()),
+        Value::Table(entries) => {
+            Value::Table(entries.iter().map(|(k, ks, v)| (k.clone(), ks.clone(), plain(v))).collect())
+        }
+        other => other.clone(),
+    };
+    Node { value, span: n.span.clone() }
+}
+
+fn get<'a>(entries: &'a Entries, key: &str) -> Option<&'a Node> {
+    entries.iter().find(|(k, _, _)| k == key).map(|(_, _, n)| n)
+}
+
+fn get_mut<'a>(entries: &'a mut Entries, key: &str) -> Option<&'a mut Node> {
+    entries.iter_mut().find(|(k, _, _)| k == key).map(|(_, _, n)| n)
+}
+
+/// The node under `key`, made with `make` (placed in the base) when absent.
+fn entry<'a>(entries: &'a mut Entries, key: &str, make: impl FnOnce() -> Value) -> &'a mut Node {
+    let at = match entries.iter().position(|(k, _, _)| k == key) {
+        Some(at) => at,
+        None => {
+            entries.push((key.to_string(), BASE, Node { value: make(), span: BASE }));
+            entries.len() - 1
+        }
+    };
+    &mut entries[at].2
+}
+
+/// Puts `node` under `key`, replacing what was there.
+fn insert(entries: &mut Entries, key: &str, key_span: Span, node: Node) {
+    match entries.iter_mut().find(|(k, _, _)| k == key) {
+        Some(slot) => *slot = (key.to_string(), key_span, node),
+        None => entries.push((key.to_string(), key_span, node)),
+    }
+}
+
+/// A scalar's identity for matching entries by id (its JSON text, so `"1"`
+/// and `1` differ).
+fn id_text(n: &Node) -> String {
+    to_json(n).to_string()
+}
+
+fn as_text(n: &Node) -> Option<&str> {
+    match &n.value {
+        Value::String(s) | Value::Datetime(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn merge_overlay(merged: &mut Node, root: &Node, sets: &mut Vec<String>, diags: &mut Diagnostics) {
     let Value::Table(entries) = &root.value else {
         diags.push(
             Diagnostic::error("", "an overlay is a table of the scenario's sections")
@@ -478,7 +585,7 @@ fn merge_overlay(merged: &mut Json, root: &Node, sets: &mut Vec<String>, diags: 
         );
         return;
     };
-    let Some(doc) = merged.as_object_mut() else { return };
+    let Value::Table(doc) = &mut merged.value else { return };
     for (key, kspan, n) in entries {
         match key.as_str() {
             "meta" => {
@@ -486,14 +593,12 @@ fn merge_overlay(merged: &mut Json, root: &Node, sets: &mut Vec<String>, diags: 
                     diags.push(Diagnostic::error("meta", "expected a table").with_span(Some(n.span.clone())));
                     continue;
                 };
-                let dst = doc.entry("meta").or_insert_with(|| Json::Object(Map::new()));
-                for (mk, _, mn) in meta {
+                let Value::Table(dst) = &mut entry(doc, "meta", || Value::Table(Vec::new())).value else { continue };
+                for (mk, mkspan, mn) in meta {
                     if mk == "sources" {
-                        if let Some(obj) = dst.as_object_mut() {
-                            merge_list(obj, "sources", mn, "meta.sources", &["id"], &["id", "title"], diags);
-                        }
-                    } else if let Some(obj) = dst.as_object_mut() {
-                        obj.insert(mk.clone(), to_json(mn));
+                        merge_list(dst, "sources", mn, "meta.sources", &["id"], &["id", "title"], diags);
+                    } else {
+                        insert(dst, mk, mkspan.clone(), plain(mn));
                     }
                 }
             }
@@ -513,10 +618,7 @@ fn merge_overlay(merged: &mut Json, root: &Node, sets: &mut Vec<String>, diags: 
             "relations" => {
                 merge_list(doc, "relations", n, "relations", &["kind", "from", "to"], &["kind", "from", "to"], diags)
             }
-            "engines" | "simulation" => {
-                let dst = doc.entry(key.clone()).or_insert(Json::Null);
-                deep_merge(dst, to_json(n));
-            }
+            "engines" | "simulation" => deep_merge(entry(doc, key, || Value::Null), plain(n)),
             "remove" => remove(doc, n, diags),
             "set" => match &n.value {
                 Value::Array(items) => {
@@ -546,7 +648,7 @@ fn merge_overlay(merged: &mut Json, root: &Node, sets: &mut Vec<String>, diags: 
 
 /// Merges a list of tables into `doc[key]`, matching entries by `id_keys`.
 fn merge_list(
-    doc: &mut Map<String, Json>,
+    doc: &mut Entries,
     key: &str,
     n: &Node,
     path: &str,
@@ -562,13 +664,13 @@ fn merge_list(
         );
         return;
     };
-    let list = doc.entry(key.to_string()).or_insert_with(|| Json::Array(Vec::new()));
-    if !list.is_array() {
-        *list = Json::Array(Vec::new());
+    let list = entry(doc, key, || Value::Array(Vec::new()));
+    if !matches!(list.value, Value::Array(_)) {
+        list.value = Value::Array(Vec::new());
     }
-    let Some(list) = list.as_array_mut() else { return };
+    let Value::Array(list) = &mut list.value else { return };
     // Entries by their ids (the first of equals, as a linear search finds it).
-    let key_of = |e: &Json| -> Option<Vec<String>> { id_keys.iter().map(|k| e.get(*k).map(Json::to_string)).collect() };
+    let key_of = |e: &Node| -> Option<Vec<String>> { id_keys.iter().map(|k| e.get(k).map(id_text)).collect() };
     let mut index: HashMap<Vec<String>, usize> = HashMap::with_capacity(list.len());
     for (k, e) in list.iter().enumerate() {
         if let Some(key) = key_of(e) {
@@ -577,12 +679,12 @@ fn merge_list(
     }
     for (i, item) in items.iter().enumerate() {
         let p = format!("{path}[{i}]");
-        let entry = to_json(item);
-        let Some(obj) = entry.as_object() else {
+        let entry = plain(item);
+        let Value::Table(obj) = &entry.value else {
             diags.push(Diagnostic::error(p, "expected a table").with_span(Some(item.span.clone())));
             continue;
         };
-        let ids: Option<Vec<&Json>> = id_keys.iter().map(|k| obj.get(*k)).collect();
+        let ids: Option<Vec<&Node>> = id_keys.iter().map(|k| get(obj, k)).collect();
         let Some(ids) = ids else {
             diags.push(
                 Diagnostic::error(
@@ -593,16 +695,16 @@ fn merge_list(
             );
             continue;
         };
-        let key: Vec<String> = ids.iter().map(|v| v.to_string()).collect();
+        let key: Vec<String> = ids.iter().map(|v| id_text(v)).collect();
         match index.get(&key) {
             Some(&k) => deep_merge(&mut list[k], entry),
             None => {
-                let missing: Vec<&str> = required.iter().copied().filter(|k| !obj.contains_key(*k)).collect();
+                let missing: Vec<&str> = required.iter().copied().filter(|k| get(obj, k).is_none()).collect();
                 if missing.is_empty() {
                     index.insert(key, list.len());
                     list.push(entry);
                 } else {
-                    let name = ids.iter().map(|v| v.as_str().unwrap_or("?")).collect::<Vec<_>>().join(" / ");
+                    let name = ids.iter().map(|v| as_text(v).unwrap_or("?")).collect::<Vec<_>>().join(" / ");
                     diags.push(
                         Diagnostic::error(
                             p,
@@ -620,45 +722,44 @@ fn merge_list(
     }
 }
 
-fn deep_merge(dst: &mut Json, src: Json) {
-    match (dst, src) {
-        (Json::Object(d), Json::Object(s)) => {
-            for (k, v) in s {
-                match d.get_mut(&k) {
+/// Merges `src` into `dst`: tables key by key, anything else replaced.
+fn deep_merge(dst: &mut Node, src: Node) {
+    match (&mut dst.value, src.value) {
+        (Value::Table(d), Value::Table(s)) => {
+            for (k, ks, v) in s {
+                match get_mut(d, &k) {
                     Some(slot) => deep_merge(slot, v),
-                    None => {
-                        d.insert(k, v);
-                    }
+                    None => d.push((k, ks, v)),
                 }
             }
         }
-        (slot, v) => *slot = v,
+        (_, value) => *dst = Node { value, span: src.span },
     }
 }
 
-fn remove(doc: &mut Map<String, Json>, n: &Node, diags: &mut Diagnostics) {
+fn remove(doc: &mut Entries, n: &Node, diags: &mut Diagnostics) {
     let Value::Table(entries) = &n.value else {
         diags.push(Diagnostic::error("remove", "expected a table").with_span(Some(n.span.clone())));
         return;
     };
     let strings = |n: &Node| -> Vec<String> {
         match &n.value {
-            Value::Array(items) => items.iter().filter_map(|i| to_json(i).as_str().map(str::to_owned)).collect(),
+            Value::Array(items) => items.iter().filter_map(|i| as_text(i).map(str::to_owned)).collect(),
             _ => Vec::new(),
         }
     };
     let mut hints = Hints::default();
-    let keep = |doc: &mut Map<String, Json>, key: &str, f: &dyn Fn(&Json) -> bool| {
-        if let Some(Json::Array(list)) = doc.get_mut(key) {
+    let keep = |doc: &mut Entries, key: &str, f: &dyn Fn(&Node) -> bool| {
+        if let Some(Node { value: Value::Array(list), .. }) = get_mut(doc, key) {
             list.retain(|e| f(e));
         }
     };
-    let field = |e: &Json, k: &str| e.get(k).and_then(Json::as_str).map(str::to_owned).unwrap_or_default();
+    let field = |e: &Node, k: &str| e.get(k).and_then(as_text).map(str::to_owned).unwrap_or_default();
     for (key, kspan, v) in entries {
         match key.as_str() {
             "actors" => {
                 let ids = strings(v);
-                require_known(doc.get("actors"), "id", &ids, "remove.actors", v, diags, &mut hints);
+                require_known(get(doc, "actors"), "id", &ids, "remove.actors", v, diags, &mut hints);
                 let ids: HashSet<String> = ids.into_iter().collect();
                 keep(doc, "actors", &|e| !ids.contains(&field(e, "id")));
                 keep(doc, "stances", &|e| !ids.contains(&field(e, "actor")));
@@ -666,25 +767,24 @@ fn remove(doc: &mut Map<String, Json>, n: &Node, diags: &mut Diagnostics) {
             }
             "issues" => {
                 let ids = strings(v);
-                require_known(doc.get("issues"), "id", &ids, "remove.issues", v, diags, &mut hints);
+                require_known(get(doc, "issues"), "id", &ids, "remove.issues", v, diags, &mut hints);
                 let ids: HashSet<String> = ids.into_iter().collect();
                 keep(doc, "issues", &|e| !ids.contains(&field(e, "id")));
                 keep(doc, "stances", &|e| !ids.contains(&field(e, "issue")));
             }
             "sources" => {
                 let ids: HashSet<String> = strings(v).into_iter().collect();
-                if let Some(Json::Array(list)) = doc.get_mut("meta").and_then(|m| m.get_mut("sources")) {
-                    list.retain(|e| !ids.contains(&field(e, "id")));
+                if let Some(Node { value: Value::Table(meta), .. }) = get_mut(doc, "meta") {
+                    keep(meta, "sources", &|e| !ids.contains(&field(e, "id")));
                 }
             }
             "stances" | "relations" => {
                 let keys: &[&str] = if key == "stances" { &["actor", "issue"] } else { &["kind", "from", "to"] };
                 // An entry goes when every key agrees with a target's (a key
                 // absent from both agrees), so compare them as text.
-                let key_of =
-                    |e: &Json| -> Vec<Option<String>> { keys.iter().map(|k| e.get(*k).map(Json::to_string)).collect() };
+                let key_of = |e: &Node| -> Vec<Option<String>> { keys.iter().map(|k| e.get(k).map(id_text)).collect() };
                 let targets: HashSet<Vec<Option<String>>> = match &v.value {
-                    Value::Array(items) => items.iter().map(|t| key_of(&to_json(t))).collect(),
+                    Value::Array(items) => items.iter().map(|t| key_of(&plain(t))).collect(),
                     _ => HashSet::new(),
                 };
                 keep(doc, key, &|e| !targets.contains(&key_of(e)));
@@ -699,7 +799,7 @@ fn remove(doc: &mut Map<String, Json>, n: &Node, diags: &mut Diagnostics) {
 }
 
 fn require_known(
-    list: Option<&Json>,
+    list: Option<&Node>,
     key: &str,
     ids: &[String],
     path: &str,
@@ -707,10 +807,15 @@ fn require_known(
     diags: &mut Diagnostics,
     hints: &mut Hints,
 ) {
-    let known: Vec<&str> = list
-        .and_then(Json::as_array)
-        .map(|l| l.iter().filter_map(|e| e.get(key).and_then(Json::as_str)).collect())
-        .unwrap_or_default();
+    let known: Vec<&str> = match list.map(|l| &l.value) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|e| {
+                e.get(key).and_then(|v| if let Value::String(s) = &v.value { Some(s.as_str()) } else { None })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let set: HashSet<&str> = known.iter().copied().collect();
     for id in ids {
         if !set.contains(id.as_str()) {
@@ -741,6 +846,7 @@ fn to_json(n: &Node) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::Format;
 
     const BASE: &str = r#"
 [meta]
@@ -860,6 +966,18 @@ to = "ally"
         assert!(e.contains("did you mean `b`?"), "{e}");
     }
 
+    /// The words of each refusal, as recorded from the code that returned `String`.
+    #[test]
+    fn interval_errors_keep_their_words() {
+        assert_eq!(
+            parse_interval("3").unwrap_err().to_string(),
+            "`3` is not an interval; write lo,hi (e.g. 3,60) or none"
+        );
+        assert_eq!(parse_interval("5,1").unwrap_err(), IntervalError::Reversed("5,1".into()));
+        assert_eq!(parse_interval("5,1").unwrap_err().to_string(), "`5,1` is empty: the lower end comes first");
+        assert_eq!(parse_interval("a,b").unwrap_err().to_string(), "`a,b` is not an interval of two numbers");
+    }
+
     #[test]
     fn ambiguous_relations_pick_the_weighted_one_or_ask() {
         let mut sc = base();
@@ -918,6 +1036,33 @@ principals = ["a", "b"]
         assert_eq!(removed.actors.len(), 2);
         assert!(removed.relations.is_empty());
         assert!(removed.stance("ally", "x").is_none());
+    }
+
+    #[test]
+    fn a_problem_in_what_the_overlay_gave_is_placed_in_the_overlay_and_one_in_the_base_is_named() {
+        let sc = base();
+        // The overlay's own value: its line and column.
+        let e = overlay_str(&sc, "[[stances]]\nactor = \"a\"\nissue = \"x\"\nposition = 50\n", "o.toml").unwrap_err();
+        let d = &e.diagnostics.0[0];
+        assert_eq!((d.file.as_deref(), d.path.as_str()), (Some("o.toml"), "stances[0].position"));
+        assert_eq!(d.location.map(|l| (l.line, l.column)), Some((4, 12)), "{e}");
+        let e = overlay_str(&sc, "[[actors]]\nid = \"a\"\ncolour = \"red\"\n", "o.toml").unwrap_err();
+        assert!(e.to_string().contains("unknown field `colour`\n  --> o.toml:3:1 (actors[0].colour)"), "{e}");
+        // A value of the base that the overlay's change makes wrong: named, not placed.
+        let e = overlay_str(&sc, "[[issues]]\nid = \"x\"\nmax = 2\n", "o.toml").unwrap_err();
+        let d = e.diagnostics.iter().find(|d| d.path == "stances[1].position").expect("the base's position");
+        assert_eq!(d.file.as_deref(), Some("base scenario + overlay o.toml"));
+        assert!(d.location.is_none() && d.span.is_none());
+        assert!(e.to_string().contains("--> base scenario + overlay o.toml (stances[1].position)"), "{e}");
+    }
+
+    #[test]
+    fn an_overlay_that_changes_nothing_gives_the_base_back() {
+        let sc = base();
+        assert_eq!(overlay_str(&sc, "[meta]\ntitle = \"base\"\n", "o.toml").unwrap().scenario, sc);
+        let seed = crate::seed().unwrap().scenario;
+        let title = format!("[meta]\ntitle = {:?}\n", seed.meta.title);
+        assert_eq!(overlay_str(&seed, &title, "o.toml").unwrap().scenario, seed);
     }
 
     #[test]

@@ -30,20 +30,36 @@ pub struct Config {
     pub version: String,
 }
 
+/// Why a configuration is refused before anything listens.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "refusing to listen on {0}: that is reachable from other machines. The workbench listens on \
+         127.0.0.1 unless you pass --public, which then requires the access token it prints."
+    )]
+    NotLoopback(SocketAddr),
+    #[error("a public server needs an access token of at least 16 characters")]
+    PublicWithoutToken,
+    #[error("the access token may hold only letters, digits, `-` and `_`")]
+    TokenCharacters,
+    #[error("`{0}` is not a host name for --allow-host (e.g. workbench.lan)")]
+    AllowHost(String),
+}
+
 impl Config {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         check_bind(self.addr, self.public)?;
         if self.public && self.token.as_deref().is_none_or(|t| t.len() < 16) {
-            return Err("a public server needs an access token of at least 16 characters".into());
+            return Err(ConfigError::PublicWithoutToken);
         }
         if let Some(t) = &self.token {
             if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-                return Err("the access token may hold only letters, digits, `-` and `_`".into());
+                return Err(ConfigError::TokenCharacters);
             }
         }
         for h in &self.allow_hosts {
             if h.is_empty() || !h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b)) {
-                return Err(format!("`{h}` is not a host name for --allow-host (e.g. workbench.lan)"));
+                return Err(ConfigError::AllowHost(h.clone()));
             }
         }
         Ok(())
@@ -51,14 +67,11 @@ impl Config {
 }
 
 /// Refuse any address beyond loopback unless `public` was asked for.
-pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), String> {
+pub fn check_bind(addr: SocketAddr, public: bool) -> Result<(), ConfigError> {
     if addr.ip().is_loopback() || public {
         Ok(())
     } else {
-        Err(format!(
-            "refusing to listen on {addr}: that is reachable from other machines. The workbench listens on \
-             127.0.0.1 unless you pass --public, which then requires the access token it prints."
-        ))
+        Err(ConfigError::NotLoopback(addr))
     }
 }
 
@@ -97,11 +110,36 @@ mod tests {
             seed_label: String::new(),
             version: String::new(),
         };
-        assert!(c.validate().is_err());
+        assert_eq!(c.validate(), Err(ConfigError::PublicWithoutToken));
         c.token = Some(generate_token());
         assert!(c.validate().is_ok());
         c.public = false;
-        assert!(c.validate().is_err(), "0.0.0.0 without --public");
+        assert_eq!(c.validate(), Err(ConfigError::NotLoopback(c.addr)), "0.0.0.0 without --public");
+        c.public = true;
+        c.allow_hosts = vec!["a b".into()];
+        assert_eq!(c.validate(), Err(ConfigError::AllowHost("a b".into())));
+        c.allow_hosts.clear();
+        c.token = Some("x".repeat(15) + "!");
+        assert_eq!(c.validate(), Err(ConfigError::TokenCharacters));
+    }
+
+    /// The words of each refusal, as they were when these returned `String`.
+    #[test]
+    fn refusals_keep_their_words() {
+        let addr: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(
+            ConfigError::NotLoopback(addr).to_string(),
+            "refusing to listen on 0.0.0.0:8080: that is reachable from other machines. The workbench listens on \
+             127.0.0.1 unless you pass --public, which then requires the access token it prints."
+        );
+        assert_eq!(
+            ConfigError::PublicWithoutToken.to_string(),
+            "a public server needs an access token of at least 16 characters"
+        );
+        assert_eq!(
+            ConfigError::AllowHost("a b".into()).to_string(),
+            "`a b` is not a host name for --allow-host (e.g. workbench.lan)"
+        );
     }
 
     #[test]

@@ -24,7 +24,23 @@ pub mod limits;
 pub mod simulation;
 mod work;
 
-pub use config::{check_bind, generate_token, Config, MAX_BODY_BYTES};
+pub use config::{check_bind, generate_token, Config, ConfigError, MAX_BODY_BYTES};
+
+/// Why the server did not start (or stopped with an error).
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot start the server runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    /// The bound address could not be read back.
+    #[error("{0}")]
+    Address(std::io::Error),
+    #[error("the server thread stopped before it started")]
+    ThreadStopped,
+}
 pub use error::ApiError;
 pub use limits::Limits;
 
@@ -44,7 +60,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_millis(400);
 /// get a moment to finish, and the runtime is dropped without waiting for
 /// blocking threads. The store stays consistent because a run is recorded in
 /// one SQLite transaction.
-pub fn serve_blocking(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static) -> Result<(), String> {
+pub fn serve_blocking(config: Config, ready: impl FnOnce(SocketAddr) + Send + 'static) -> Result<(), ServeError> {
     serve_until(config, ready, shutdown_signal())
 }
 
@@ -52,18 +68,18 @@ fn serve_until(
     config: Config,
     ready: impl FnOnce(SocketAddr) + Send + 'static,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), String> {
+) -> Result<(), ServeError> {
     config.validate()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the server runtime: {e}"))?;
+        .map_err(ServeError::Runtime)?;
     let result = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            .map_err(|source| ServeError::Listen { addr: config.addr, source })?;
+        let addr = listener.local_addr().map_err(ServeError::Address)?;
         let state = Arc::new(api::AppState::new(config, addr));
         let app = api::router(state.clone());
         ready(addr);
@@ -142,7 +158,7 @@ async fn refuse_connection(mut stream: tokio::net::TcpStream, _permit: tokio::sy
 
 /// Start the server on a background thread (for tests and embedding); returns
 /// the bound address.
-pub fn spawn(config: Config) -> Result<SocketAddr, String> {
+pub fn spawn(config: Config) -> Result<SocketAddr, ServeError> {
     spawn_stoppable(config).map(|(addr, stop)| {
         // Never stopped: the server lives as long as the process.
         std::mem::forget(stop);
@@ -152,7 +168,7 @@ pub fn spawn(config: Config) -> Result<SocketAddr, String> {
 
 /// Start the server on a background thread; dropping or sending on the
 /// returned handle stops it as Ctrl-C would.
-pub fn spawn_stoppable(config: Config) -> Result<(SocketAddr, tokio::sync::oneshot::Sender<()>), String> {
+pub fn spawn_stoppable(config: Config) -> Result<(SocketAddr, tokio::sync::oneshot::Sender<()>), ServeError> {
     let (tx, rx) = std::sync::mpsc::channel();
     let tx2 = tx.clone();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -170,7 +186,7 @@ pub fn spawn_stoppable(config: Config) -> Result<(SocketAddr, tokio::sync::onesh
             let _ = tx2.send(Err(e));
         }
     });
-    let addr = rx.recv().map_err(|_| "the server thread stopped before it started".to_string())??;
+    let addr = rx.recv().map_err(|_| ServeError::ThreadStopped)??;
     Ok((addr, stop_tx))
 }
 

@@ -87,9 +87,15 @@ pub fn record(
     started: SystemTime,
 ) -> (Option<i64>, Option<String>) {
     let Some(path) = store.filter(|_| req.store) else { return (None, None) };
-    let params = serde_json::json!({ "channel": req.channel, "runs": report.runs, "seed": report.seed,
-                                    "escalation_runs": report.escalation_runs, "via": "api" });
-    let run = demarche_app::record::simulation_run(sc, report, pareto, params, started);
+    let params = demarche_app::params::SimulateParams {
+        channel: req.channel.clone(),
+        runs: report.runs,
+        seed: report.seed,
+        escalation_runs: report.escalation_runs,
+        edits: None,
+        via: demarche_app::params::Via::Api,
+    };
+    let run = demarche_app::record::simulation_run(sc, report, pareto, &params, started);
     match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
         Ok(id) => (Some(id), None),
         Err(e) => (None, Some(format!("the run was not stored: {e}"))),

@@ -180,12 +180,19 @@ pub fn record(
     started: SystemTime,
 ) -> (Option<i64>, Option<String>) {
     let Some(path) = store.filter(|_| req.store) else { return (None, None) };
-    let params = serde_json::json!({
-        "models": forecasts.iter().map(|f| f.engine.clone()).collect::<Vec<_>>(),
-        "options": req.options, "issues": req.issues, "rounds": req.rounds, "via": "api",
-        "runs": uncertainty.map(|u| u.runs), "seed": uncertainty.map(|u| u.seed),
-    });
-    let run = demarche_app::record::forecast_run(sc, forecasts, uncertainty, params, started);
+    let params = demarche_app::params::ForecastParams {
+        models: Some(demarche_app::params::Models::Ran(forecasts.iter().map(|f| f.engine.clone()).collect())),
+        request: Some(demarche_app::params::ModelRequest {
+            options: req.options.clone(),
+            issues: req.issues.clone(),
+            rounds: req.rounds,
+        }),
+        runs: Some(uncertainty.map(|u| u.runs)),
+        seed: Some(uncertainty.map(|u| u.seed)),
+        via: Some(demarche_app::params::Via::Api),
+        ..Default::default()
+    };
+    let run = demarche_app::record::forecast_run(sc, forecasts, uncertainty, Default::default(), &params, started);
     match demarche_store::Store::open(path).and_then(|mut s| s.record(&run)) {
         Ok(id) => (Some(id), None),
         Err(e) => (None, Some(format!("the run was not stored: {e}"))),

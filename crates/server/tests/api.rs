@@ -379,10 +379,10 @@ fn a_public_server_answers_only_with_its_token() {
 fn a_non_loopback_address_is_refused_without_public() {
     let mut c = config(None);
     c.addr = "0.0.0.0:0".parse().unwrap();
-    let err = spawn(c.clone()).err().unwrap();
+    let err = spawn(c.clone()).err().unwrap().to_string();
     assert!(err.contains("refusing"), "{err}");
     c.public = true;
-    let err = spawn(c).err().unwrap();
+    let err = spawn(c).err().unwrap().to_string();
     assert!(err.contains("token"), "{err}");
 }
 

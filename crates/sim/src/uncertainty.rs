@@ -64,8 +64,9 @@ pub fn draw(sc: &Scenario, seed: u64, index: u64) -> Scenario {
 
 /// Runs `forecast` on `runs` draws of `sc` and summarises each model's
 /// outcome per issue; `stated` are the forecasts on the scenario as written
-/// (they fix which models and issues are reported, in their order).
-pub fn forecast_uncertainty<F>(
+/// (they fix which models and issues are reported, in their order). A draw
+/// whose forecast fails is left out, and the first failure noted.
+pub fn forecast_uncertainty<F, E>(
     sc: &Scenario,
     stated: &[Forecast],
     runs: u32,
@@ -73,7 +74,8 @@ pub fn forecast_uncertainty<F>(
     forecast: F,
 ) -> ForecastUncertainty
 where
-    F: Fn(&Scenario) -> Result<Vec<Forecast>, String> + Sync,
+    F: Fn(&Scenario) -> Result<Vec<Forecast>, E> + Sync,
+    E: std::fmt::Display + Send,
 {
     let runs = runs.min(MAX_RUNS);
     // (forecast index, issue id) of every reported outcome, in output order.
@@ -82,7 +84,7 @@ where
         .enumerate()
         .flat_map(|(f, fc)| fc.issues.iter().map(move |i| (f, i.issue.as_str(), i.outcome)))
         .collect();
-    let outcomes: Vec<Result<Vec<f64>, String>> = (0..runs as u64)
+    let outcomes: Vec<Result<Vec<f64>, E>> = (0..runs as u64)
         .into_par_iter()
         .map(|i| {
             let fs = forecast(&draw(sc, seed, i))?;
@@ -98,7 +100,7 @@ where
         })
         .collect();
     let mut notes = Vec::new();
-    let failed: Vec<&String> = outcomes.iter().filter_map(|r| r.as_ref().err()).collect();
+    let failed: Vec<&E> = outcomes.iter().filter_map(|r| r.as_ref().err()).collect();
     if let Some(first) = failed.first() {
         notes.push(format!("{} of {runs} runs failed and are left out; the first: {first}", failed.len()));
     }

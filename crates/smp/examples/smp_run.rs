@@ -61,7 +61,7 @@ fn run() -> Result<(), String> {
     };
     let mut settings = scenario.engines.smp.clone().unwrap_or_default();
     if let Some(p) = params {
-        settings.apply_ktab_list(&p)?;
+        settings.apply_ktab_list(&p).map_err(|e| e.to_string())?;
     }
     let _ = SmpSettings::default();
     let t1 = Instant::now();

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use demarche_scenario::settings::smp::SmpSettings;
+use demarche_scenario::settings::SettingError;
 use demarche_scenario::Scenario;
 
 use crate::model::{Accommodation, Model, Params, State};
@@ -27,6 +28,26 @@ pub struct Prepared {
     pub notes: Vec<String>,
 }
 
+/// Why a scenario cannot be run by the SMP.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PrepareError {
+    /// The settings are unusable.
+    #[error(transparent)]
+    Settings(#[from] SettingError),
+    #[error("no issue to forecast")]
+    NoIssue,
+    #[error("{actors} actors is more than the SMP's limit of {MAX_ACTORS} (its turn needs several n × n tables;              KTAB itself stops at 250)")]
+    TooManyActors { actors: usize },
+    #[error(
+        "the SMP needs at least 3 actors with a stance on the issues forecast; {actors} {}",
+        if *actors == 1 { "has one" } else { "have one" }
+    )]
+    TooFewActors { actors: usize },
+    /// Problems with the actors' inputs, one per line.
+    #[error("{}", .0.join("\n"))]
+    Inputs(Vec<String>),
+}
+
 /// Build the model; `Err` explains why the scenario cannot be run.
 ///
 /// Actors with a stance on at least one of the issues take part; an actor
@@ -34,12 +55,12 @@ pub struct Prepared {
 /// midpoint) with salience 0. Actors with no stance, or only zero saliences,
 /// on every issue asked for care about nothing the SMP can weigh and are left
 /// out (KTAB cannot represent them). Both are noted.
-pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Result<Prepared, String> {
+pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Result<Prepared, PrepareError> {
     settings.check()?;
     let all = sc.actors.len();
     let dims = issues.len();
     if dims == 0 {
-        return Err("no issue to forecast".into());
+        return Err(PrepareError::NoIssue);
     }
     let mut notes = Vec::new();
     let index = sc.index();
@@ -71,16 +92,10 @@ pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Resul
     }
     let n = actors.len();
     if n > MAX_ACTORS {
-        return Err(format!(
-            "{n} actors is more than the SMP's limit of {MAX_ACTORS} (its turn needs several n × n tables;              KTAB itself stops at 250)"
-        ));
+        return Err(PrepareError::TooManyActors { actors: n });
     }
     if n < 3 {
-        return Err(format!(
-            "the SMP needs at least 3 actors with a stance on the issues forecast; {} {}",
-            n,
-            if n == 1 { "has one" } else { "have one" }
-        ));
+        return Err(PrepareError::TooFewActors { actors: n });
     }
 
     let mut mpos = Vec::with_capacity(n * dims);
@@ -135,7 +150,7 @@ pub fn prepare(sc: &Scenario, issues: &[usize], settings: &SmpSettings) -> Resul
 
     let accommodation = accommodation(sc, settings, &index, &actors, &mut problems);
     if !problems.is_empty() {
-        return Err(problems.join("\n"));
+        return Err(PrepareError::Inputs(problems));
     }
     let cap = actors.iter().map(|&a| sc.actors[a].capability).collect();
     let model = Model::new(cap, msal, dims, Params::from_settings(settings), accommodation);

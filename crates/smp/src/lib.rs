@@ -74,7 +74,7 @@ impl Smp {
     ) -> Result<(input::Prepared, History), EngineError> {
         let issues = select_issues(scenario, request)?;
         let prepared = input::prepare(scenario, &issues, &self.settings)
-            .map_err(|reason| EngineError::Unsupported { engine: "smp", reason })?;
+            .map_err(|e| EngineError::Unsupported { engine: "smp", reason: e.to_string() })?;
         let stop = self.stopping(request);
         let m = &prepared.model;
         let scales: Vec<(f64, f64)> =

@@ -63,13 +63,13 @@ pub fn run(args: &BacktestArgs) -> CmdResult {
         BacktestFormat::Table => out!("{}", demarche_backtest::render::table(&report)),
         BacktestFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
     }
-    let params = serde_json::json!({
-        "dirs": args.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>(),
-        "runs": args.runs,
-        "seed": args.seed,
-        "via": "cli",
-    });
-    let run = demarche_app::record::backtest_run(&report, params, args.seed, started);
+    let params = demarche_app::params::BacktestParams {
+        dirs: args.dirs.iter().map(|d| d.display().to_string()).collect(),
+        runs: args.runs,
+        seed: args.seed,
+        via: demarche_app::params::Via::Cli,
+    };
+    let run = demarche_app::record::backtest_run(&report, &params, started);
     super::runs::record(&args.store, &run);
     Ok(ExitCode::SUCCESS)
 }

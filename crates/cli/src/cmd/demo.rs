@@ -58,14 +58,18 @@ pub fn run(args: &DemoArgs) -> CmdResult {
         eprintln!("note: {n}");
     }
     // Keep the run and write its report; with --json these notes go to stderr.
-    let params = serde_json::json!({ "model": "all", "via": "demo", "runs": budget.runs });
-    let mut run = demarche_app::record::forecast_run(&sc, &forecasts, None, params, started);
-    run.documents.extend(documents.iter().cloned());
+    let params = demarche_app::params::ForecastParams {
+        model: Some("all".into()),
+        runs: Some(Some(budget.runs)),
+        via: Some(demarche_app::params::Via::Demo),
+        ..Default::default()
+    };
+    let run = demarche_app::record::forecast_run(&sc, &forecasts, None, documents.clone(), &params, started);
     let recorded = super::runs::record_quietly(&args.store, &run);
     let path =
         super::report::demo_report_path(recorded.as_ref().map(|r| r.1.as_path()), recorded.as_ref().map(|r| r.0));
-    let data = super::report::report_data(&sc, &forecasts, &documents, recorded.as_ref());
-    let note = match data.map_err(|e| e.to_string()).and_then(|d| super::report::write_report(&path, &d)) {
+    let data = super::report::report_data(&sc, &forecasts, documents, recorded.as_ref());
+    let note = match super::report::write_report(&path, &data) {
         Ok(()) => format!("report: {}", path.display()),
         Err(e) => format!("warning: no report written: {e}"),
     };

@@ -89,9 +89,25 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
             demarche_app::bands(&sc, &forecasts, &how, runs, args.seed)
         })?),
     };
-    let params = serde_json::json!({ "model": args.model, "options": args.options, "issues": args.issues,
-                                     "rounds": args.rounds, "runs": args.runs, "seed": args.runs.map(|_| args.seed) });
-    let run = demarche_app::record::forecast_run(&sc, &forecasts, uncertainty.as_ref(), params, started);
+    let params = demarche_app::params::ForecastParams {
+        model: Some(args.model.clone()),
+        request: Some(demarche_app::params::ModelRequest {
+            options: args.options.clone(),
+            issues: Some(args.issues.clone()),
+            rounds: args.rounds,
+        }),
+        runs: Some(args.runs),
+        seed: Some(args.runs.map(|_| args.seed)),
+        ..Default::default()
+    };
+    let run = demarche_app::record::forecast_run(
+        &sc,
+        &forecasts,
+        uncertainty.as_ref(),
+        demarche_app::RunDocuments::default(),
+        &params,
+        started,
+    );
     super::runs::record(&args.store, &run);
     if let Some(path) = &args.trajectory_out {
         write_trajectories(path, &sc, &forecasts)?;

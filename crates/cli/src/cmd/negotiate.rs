@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use demarche_app::run_documents::{NegotiationParty, NegotiationRecord};
 use demarche_negotiation::protocol::mediated::{run_mediated_specs, MediatedConfig, MediatorSpec};
 use demarche_negotiation::protocol::sao::{run_sao_specs, SaoConfig};
 use demarche_negotiation::protocol::{Deadline, NegotiationResult, OutcomeTable, TableOptions};
@@ -197,20 +198,30 @@ pub fn run(args: &NegotiateArgs) -> CmdResult {
         ProtocolArg::Sao => "sao",
         ProtocolArg::Mediated => "mediated",
     };
-    let doc = serde_json::json!({
-        "domain": loaded.space.name,
-        "protocol": protocol,
-        "parties": loaded.profiles.iter().zip(&specs).map(|(p, s)| serde_json::json!({
-            "profile": p.name, "strategy": s.to_string(), "reservation": p.reservation,
-        })).collect::<Vec<_>>(),
-        "seed": args.seed,
-        "agreement_labels": result.agreement.as_ref().map(|o| loaded.space.labels(o)),
-        "result": result,
-    });
+    let doc = NegotiationRecord {
+        domain: loaded.space.name.clone(),
+        protocol: protocol.to_string(),
+        parties: loaded
+            .profiles
+            .iter()
+            .zip(&specs)
+            .map(|(p, s)| NegotiationParty {
+                profile: p.name.clone(),
+                strategy: s.to_string(),
+                reservation: p.reservation,
+            })
+            .collect(),
+        seed: args.seed,
+        agreement_labels: result.agreement.as_ref().map(|o| loaded.space.labels(o)),
+        result: result.clone(),
+    };
     match args.format {
         NegotiateFormat::Table => out!("{}", summary_table(&loaded.space, &loaded.profiles, &specs, &result)),
         NegotiateFormat::Json => {
-            let text = serde_json::to_string_pretty(&doc).map_err(|e| format!("negotiate: {e}"))?;
+            // Through a JSON value, whose keys are sorted: the output of old.
+            let text = serde_json::to_value(&doc)
+                .and_then(|v| serde_json::to_string_pretty(&v))
+                .map_err(|e| format!("negotiate: {e}"))?;
             outln!("{text}");
         }
     }
@@ -230,36 +241,34 @@ fn record(
     specs: &[StrategySpec],
     protocol: &str,
     result: &NegotiationResult,
-    doc: serde_json::Value,
+    doc: NegotiationRecord,
     started: std::time::SystemTime,
 ) {
     use super::domain_run;
-    let params = serde_json::json!({
-        "paths": args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "protocol": protocol,
-        "strategies": specs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-        "mediator": (protocol == "mediated").then_some(&args.mediator),
-        "steps": args.steps,
-        "time_limit": args.time_limit,
-        "action_seconds": args.action_seconds,
-        "private_deadline": args.private_deadline,
-        "seed": args.seed,
-    });
-    let mut documents = vec![demarche_store::Document::new("negotiation", doc)];
+    let params = demarche_app::params::NegotiateParams {
+        paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
+        protocol: protocol.to_string(),
+        strategies: specs.iter().map(|s| s.to_string()).collect(),
+        mediator: (protocol == "mediated").then(|| args.mediator.clone()),
+        steps: args.steps,
+        time_limit: args.time_limit,
+        action_seconds: args.action_seconds.clone(),
+        private_deadline: args.private_deadline,
+        seed: args.seed,
+    };
     let agreement =
         result.agreement.as_ref().and_then(|_| Some([*result.utilities.first()?, *result.utilities.get(1)?]));
     let label = agreement.map(|_| format!("{protocol}, agreed after {} steps", result.steps));
-    if let Some(p) = domain_run::pareto(space, profiles, agreement, label) {
-        if let Ok(d) = demarche_store::Document::of(demarche_report::data::DOC_PARETO, &p) {
-            documents.push(d);
-        }
-    }
+    let documents = demarche_app::RunDocuments {
+        negotiation: demarche_app::Kept::of(&doc).ok(),
+        pareto: domain_run::pareto(space, profiles, agreement, label).map(|p| vec![p]),
+        ..Default::default()
+    };
     let engines = specs.iter().map(|s| format!("{protocol}:{s}")).collect();
     let run = demarche_app::record::finished(
-        demarche_store::RunKind::Negotiate,
         domain_run::domain_input(space, profiles),
         engines,
-        params,
+        &params,
         Some(args.seed),
         started,
         documents,

@@ -48,9 +48,13 @@ pub fn run(args: &ReportArgs) -> CmdResult {
             let started = SystemTime::now();
             let models = demarche_engines::expand(&args.model)?;
             let forecasts = forecast_all(&sc, &models, args.model == "all")?;
-            let params = serde_json::json!({ "models": args.model, "via": "report" });
+            let params = demarche_app::params::ForecastParams {
+                models: Some(demarche_app::params::Models::Asked(args.model.clone())),
+                via: Some(demarche_app::params::Via::Report),
+                ..Default::default()
+            };
             let documents = if args.no_simulation {
-                Vec::new()
+                demarche_app::RunDocuments::default()
             } else {
                 let budget = demarche_app::documents::ReportBudget::default();
                 let (documents, notes) =
@@ -60,11 +64,10 @@ pub fn run(args: &ReportArgs) -> CmdResult {
                 }
                 documents
             };
-            let mut run = demarche_app::record::forecast_run(&sc, &forecasts, None, params, started);
-            run.documents.extend(documents.iter().cloned());
+            let run = demarche_app::record::forecast_run(&sc, &forecasts, None, documents.clone(), &params, started);
             let recorded = super::runs::record_quietly(&args.store, &run);
             super::runs::announce(recorded.as_ref());
-            report_data(&sc, &forecasts, &documents, recorded.as_ref())?
+            report_data(&sc, &forecasts, documents, recorded.as_ref())
         }
     };
     write_report(&args.output, &data)?;
@@ -93,9 +96,9 @@ pub fn forecast_all(
 }
 
 /// Write `data` as HTML to `path`, creating its folder.
-pub fn write_report(path: &Path, data: &ReportData) -> Result<(), String> {
+pub fn write_report(path: &Path, data: &ReportData) -> Result<(), crate::output::OutputError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        crate::output::create_folder(dir)?;
     }
     crate::output::write(path, render_html(data))
 }
@@ -117,17 +120,17 @@ pub fn demo_report_path(store: Option<&Path>, run_id: Option<i64>) -> PathBuf {
 pub fn report_data(
     sc: &Scenario,
     forecasts: &[Forecast],
-    documents: &[demarche_store::Document],
+    documents: demarche_app::RunDocuments,
     recorded: Option<&(i64, PathBuf)>,
-) -> Result<ReportData, demarche_app::reports::ReadError> {
-    let mut data = demarche_app::reports::from_documents(sc.clone(), forecasts.to_vec(), documents)?;
+) -> ReportData {
+    let mut data = demarche_app::reports::from_documents(sc.clone(), forecasts.to_vec(), documents);
     if let Some((id, path)) = recorded {
         data.run = demarche_store::Store::open(path)
             .ok()
             .and_then(|s| s.get(*id).ok())
             .map(|r| demarche_app::reports::run_info(&r));
     }
-    Ok(data)
+    data
 }
 
 #[cfg(test)]

@@ -303,7 +303,14 @@ mod tests {
         let args = StoreArgs { store: Some(dir.path().join("runs.sqlite")), no_store: false };
         let sc = crate::input::load("@seed", None).unwrap().scenario;
         let forecasts = super::super::report::forecast_all(&sc, &["compromise"], false).unwrap();
-        let run = demarche_app::record::forecast_run(&sc, &forecasts, None, serde_json::json!({}), SystemTime::now());
+        let run = demarche_app::record::forecast_run(
+            &sc,
+            &forecasts,
+            None,
+            demarche_app::RunDocuments::default(),
+            &Default::default(),
+            SystemTime::now(),
+        );
         let (id, path) = record_quietly(&args, &run).unwrap();
         assert_eq!(path, dir.path().join("runs.sqlite"));
         let rec = args.open().unwrap().get(id).unwrap();

@@ -67,28 +67,27 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
         SimFormat::Table => out!("{}", demarche_sim::render::sensitivity(&report, args.top)),
         SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
     }
-    let params = serde_json::json!({
-        "channel": args.channel.map(|c| format!("{c:?}").to_lowercase()),
-        "samples": opts.samples,
-        "oat_runs": opts.oat_runs,
-        "seed": report.seed,
-        "set": args.scenario.sets,
-        "overlays": args.scenario.overlays,
-    });
+    let params = demarche_app::params::SensitivityParams {
+        channel: args.channel.map(|c| format!("{c:?}").to_lowercase()),
+        samples: opts.samples,
+        oat_runs: opts.oat_runs,
+        seed: report.seed,
+        edits: demarche_app::params::ScenarioEdits {
+            set: args.scenario.sets.clone(),
+            overlays: args.scenario.overlays.clone(),
+        },
+    };
     // Every output that varies gets its tornado in the stored run's report.
     let tornadoes = demarche_app::documents::tornadoes(&sc, &report, usize::MAX, 12);
-    let documents = [
-        demarche_store::Document::of("sensitivity_analysis", &report),
-        demarche_store::Document::of(demarche_report::data::DOC_SENSITIVITY, &tornadoes),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let documents = demarche_app::RunDocuments {
+        sensitivity_analysis: demarche_app::Kept::of(&report).ok(),
+        sensitivity: Some(tornadoes),
+        ..Default::default()
+    };
     let run = demarche_app::record::finished(
-        demarche_store::RunKind::Sensitivity,
         demarche_store::RunInput::Scenario(&sc),
         vec!["sobol".into(), "one-at-a-time".into()],
-        params,
+        &params,
         Some(report.seed),
         started,
         documents,

@@ -99,18 +99,20 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         SimFormat::Table => out!("{}", demarche_sim::render::report(&report)),
         SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
     }
-    let params = serde_json::json!({
-        "channel": report.channels.iter().map(|c| c.channel.as_str()).collect::<Vec<_>>().join(","),
-        "runs": report.runs,
-        "seed": report.seed,
-        "escalation_runs": report.escalation_runs,
-        "set": args.scenario.sets,
-        "overlays": args.scenario.overlays,
-        "via": "cli",
-    });
+    let params = demarche_app::params::SimulateParams {
+        channel: Some(report.channels.iter().map(|c| c.channel.as_str()).collect::<Vec<_>>().join(",")),
+        runs: report.runs,
+        seed: report.seed,
+        escalation_runs: report.escalation_runs,
+        edits: Some(demarche_app::params::ScenarioEdits {
+            set: args.scenario.sets.clone(),
+            overlays: args.scenario.overlays.clone(),
+        }),
+        via: demarche_app::params::Via::Cli,
+    };
     // The bargaining picture at the stated values: cheap, and what a report of the run draws.
     let pareto = demarche_app::record::pictures(&sc, &opts.overrides);
-    let run = demarche_app::record::simulation_run(&sc, &report, &pareto, params, started);
+    let run = demarche_app::record::simulation_run(&sc, &report, &pareto, &params, started);
     super::runs::record(&args.store, &run);
     Ok(ExitCode::SUCCESS)
 }

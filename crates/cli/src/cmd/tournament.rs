@@ -193,27 +193,21 @@ pub fn run(args: &TournamentArgs) -> CmdResult {
             title: format!("tournament on {}", names.join(", ")),
             json: serde_json::json!({ "domains": inputs }),
         };
-        let params = serde_json::json!({
-            "paths": args.domains.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-            "strategies": config.strategies.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-            "repetitions": args.repetitions,
-            "steps": args.steps,
-            "seed": args.seed,
-            "self_play": !args.no_self_play,
-        });
-        let mut documents: Vec<demarche_store::Document> =
-            demarche_store::Document::of("tournament", &report).into_iter().collect();
-        documents.extend(demarche_store::Document::of(demarche_report::data::DOC_INTERVALS, &charts(&report)));
+        let params = demarche_app::params::TournamentParams {
+            paths: args.domains.iter().map(|p| p.display().to_string()).collect(),
+            strategies: config.strategies.iter().map(|s| s.to_string()).collect(),
+            repetitions: args.repetitions,
+            steps: args.steps,
+            seed: args.seed,
+            self_play: !args.no_self_play,
+        };
+        let documents = demarche_app::RunDocuments {
+            tournament: demarche_app::Kept::of(&report).ok(),
+            intervals: Some(charts(&report)),
+            ..Default::default()
+        };
         let engines = config.strategies.iter().map(|s| s.to_string()).collect();
-        let run = demarche_app::record::finished(
-            demarche_store::RunKind::Tournament,
-            input,
-            engines,
-            params,
-            Some(args.seed),
-            started,
-            documents,
-        );
+        let run = demarche_app::record::finished(input, engines, &params, Some(args.seed), started, documents);
         super::runs::record(&args.store, &run);
     }
     Ok(ExitCode::SUCCESS)

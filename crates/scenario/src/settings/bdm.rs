@@ -15,6 +15,7 @@ use crate::diag::suggest;
 use crate::node::Node;
 use crate::reader::{Cx, Table};
 use crate::settings::declare::{non_negative, probability};
+use crate::settings::SettingError;
 
 crate::settings::declare::keyword_enum! {
     /// A named set of modelling options.
@@ -248,7 +249,7 @@ impl BdmSettings {
 
     /// Override one option from a `key=value` pair (the command line's `--set`).
     /// `preset` resets the modelling options, so give it before the others.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
         let key = key.trim().replace('-', "_");
         if key == "preset" {
             let p = crate::settings::declare::parsed::<Preset>("bdm", &key, value, None)?;
@@ -258,11 +259,8 @@ impl BdmSettings {
         match self.set_declared(&key, value) {
             Some(result) => result?,
             None => {
-                return Err(format!(
-                    "unknown bdm option `{key}`; {} (options: {})",
-                    suggest(&key, KEYS),
-                    KEYS.join(", ")
-                ))
+                let hint = format!("{} (options: {})", suggest(&key, KEYS), KEYS.join(", "));
+                return Err(SettingError::UnknownKey { engine: "bdm", key, hint });
             }
         }
         self.preset = self.matching_preset();
@@ -311,9 +309,9 @@ mod tests {
         assert_eq!(s.entries()["preset"], "scholz-described");
         s.set("q", "0.5").unwrap();
         assert_eq!(s.entries()["preset"], "custom");
-        let e = s.set("offer_selecton", "nearest").unwrap_err();
+        let e = s.set("offer_selecton", "nearest").unwrap_err().to_string();
         assert!(e.contains("offer_selection"), "{e}");
-        let e = s.set("outcome", "medain").unwrap_err();
+        let e = s.set("outcome", "medain").unwrap_err().to_string();
         assert!(e.contains("median"), "{e}");
         assert!(s.set("q", "1.5").is_err());
         assert!(s.set("rounds", "0").is_err());

@@ -14,11 +14,12 @@
 
 use crate::node::Value;
 use crate::reader::{Cx, Table};
+use crate::settings::SettingError;
 
 /// A value an engine option can hold.
 pub trait OptionValue: Sized {
     /// From `key=value` text (the command line, the API); the error says what
-    /// was expected.
+    /// was expected, as a phrase [`SettingError::Unreadable`] carries.
     fn from_text(text: &str) -> Result<Self, String>;
     /// From a scenario file's table, reporting a wrong type or value there.
     fn decode(t: &mut Table<'_>, key: &'static str, cx: &mut Cx) -> Option<Self>;
@@ -122,7 +123,8 @@ impl OptionValue for Vec<String> {
     }
 }
 
-/// A range check of one option: `Err` says what is allowed, as "must be …".
+/// A range check of one option: `Err` says what is allowed, as "must be …"
+/// (a phrase [`SettingError::OutOfRange`] carries).
 pub type Check<T> = fn(&T) -> Result<(), String>;
 
 /// Numbers from 0 to 1 (probabilities, weights, shares).
@@ -186,9 +188,23 @@ pub fn decoded<T: OptionValue>(
 }
 
 /// Parse and check a `key=value` text.
-pub fn parsed<T: OptionValue>(engine: &str, key: &str, text: &str, check: Option<Check<T>>) -> Result<T, String> {
-    let v = T::from_text(text.trim()).map_err(|e| format!("{engine} option `{key}`: {e}"))?;
-    check.map_or(Ok(()), |c| c(&v)).map_err(|must| format!("{engine} option `{key}` {must}, got `{}`", text.trim()))?;
+pub fn parsed<T: OptionValue>(
+    engine: &'static str,
+    key: &str,
+    text: &str,
+    check: Option<Check<T>>,
+) -> Result<T, SettingError> {
+    let v = T::from_text(text.trim()).map_err(|reason| SettingError::Unreadable {
+        engine,
+        key: key.to_string(),
+        reason,
+    })?;
+    check.map_or(Ok(()), |c| c(&v)).map_err(|must| SettingError::OutOfRange {
+        engine,
+        key: key.to_string(),
+        must,
+        value: text.trim().to_string(),
+    })?;
     Ok(v)
 }
 
@@ -282,7 +298,7 @@ macro_rules! declare_settings {
 
             /// Set a declared option from text; `None` when `key` is not one.
             #[allow(unused_variables)]
-            fn set_declared(&mut self, key: &str, value: &str) -> Option<Result<(), String>> {
+            fn set_declared(&mut self, key: &str, value: &str) -> Option<Result<(), $crate::settings::SettingError>> {
                 $(
                     $crate::settings::declare::if_declared!($kind, {
                         if key == stringify!($field) {

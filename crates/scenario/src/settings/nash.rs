@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::diag::suggest;
 use crate::node::Node;
 use crate::reader::{Cx, Table};
+use crate::settings::SettingError;
 
 crate::settings::declare::keyword_enum! {
     /// What each actor gets if there is no agreement.
@@ -34,10 +35,10 @@ crate::settings::declare::declare_settings! {
 
 impl NashSettings {
     /// Override one option from a `key=value` pair.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
         let key = key.trim().replace('-', "_");
         self.set_declared(&key, value)
-            .unwrap_or_else(|| Err(format!("nash has no option `{key}`; {}", suggest(&key, Self::KEYS))))
+            .unwrap_or_else(|| Err(SettingError::UnknownKey { engine: "nash", hint: suggest(&key, Self::KEYS), key }))
     }
 
     /// Every option with its value, defaults included.

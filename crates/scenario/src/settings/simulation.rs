@@ -19,6 +19,7 @@ use crate::model::{ActorKind, RelationKind, Scenario};
 use crate::node::{Node, Value};
 use crate::reader::{Cx, Table};
 use crate::settings::declare::{signed_unit, unit, whole_in};
+use crate::settings::SettingError;
 
 /// Most Monte Carlo runs one simulation may ask for (memory grows with runs).
 pub const MAX_RUNS: u32 = 1_000_000;
@@ -211,12 +212,12 @@ pub fn keys() -> Vec<String> {
 impl SimulationSettings {
     /// Sets one option from `key=value` text (the command line's
     /// `--set simulation.KEY=VALUE`). References are checked later, by [`validate`].
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
         let key = key.trim();
         let value = value.trim();
         let parts: Vec<&str> = key.split('.').collect();
         let unknown = |what: &str, field: &str, known: &[&str]| {
-            Err(format!("unknown simulation option `{what}`; {}", suggest(field, known)))
+            Err(SettingError::UnknownKey { engine: "simulation", key: what.to_string(), hint: suggest(field, known) })
         };
         match parts.as_slice() {
             ["mediator", field] => {
@@ -566,7 +567,7 @@ no_deal_sd = 0.05
         assert_eq!(s.mediator.noise, 0.3);
         assert_eq!(s.party("a").stall_probability, 0.5);
         assert_eq!(s.principals, ["a", "b"]);
-        assert!(s.set("mediator.nois", "0.3").unwrap_err().contains("did you mean `noise`?"));
+        assert!(s.set("mediator.nois", "0.3").unwrap_err().to_string().contains("did you mean `noise`?"));
         assert!(s.set("runs", "0").is_err());
         assert!(s.set("discount", "1.5").is_err());
         assert!(s.set("channel", "phone").is_err());

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::suggest;
 use crate::node::{Node, Value};
 use crate::reader::{Cx, Table};
+use crate::settings::SettingError;
 
 /// Defines one of KTAB's parameter enums: variants in KTAB's order (the
 /// discriminant is KTAB's integer code), KTAB's name for each, and extra
@@ -340,18 +341,21 @@ fn canonical_key(key: &str) -> Option<&'static str> {
 impl SmpSettings {
     /// Read KTAB's integer list `vpm,pcem,stm,vr,bigRAdj,bigRRng,tpCommit,ivBrgn,brgnMod`
     /// (other fields keep their defaults).
-    pub fn from_ktab_list(list: &str) -> Result<SmpSettings, String> {
+    pub fn from_ktab_list(list: &str) -> Result<SmpSettings, SettingError> {
         let mut s = SmpSettings::default();
         s.apply_ktab_list(list)?;
         Ok(s)
     }
 
     /// Set the nine parameters from KTAB's integer list, keeping the other fields.
-    pub fn apply_ktab_list(&mut self, list: &str) -> Result<(), String> {
+    pub fn apply_ktab_list(&mut self, list: &str) -> Result<(), SettingError> {
         let cells: Vec<&str> = list.trim().split(',').map(str::trim).collect();
         let expected = format!("expected nine integers in KTAB's order: {}", KTAB_ORDER.join(","));
         if cells.len() != 9 {
-            return Err(format!("KTAB parameter list `{list}` has {} values; {expected}", cells.len()));
+            return Err(SettingError::KtabList(vec![format!(
+                "KTAB parameter list `{list}` has {} values; {expected}",
+                cells.len()
+            )]));
         }
         let mut codes = [0i64; 9];
         let mut problems = Vec::new();
@@ -362,7 +366,8 @@ impl SmpSettings {
             }
         }
         if !problems.is_empty() {
-            return Err(format!("{}; {expected}", problems.join("; ")));
+            problems.push(expected);
+            return Err(SettingError::KtabList(problems));
         }
         fn pick<T: Copy>(
             k: usize,
@@ -408,7 +413,7 @@ impl SmpSettings {
             next.bargn_model = v;
         }
         if !problems.is_empty() {
-            return Err(problems.join("; "));
+            return Err(SettingError::KtabList(problems));
         }
         next.check()?;
         *self = next;
@@ -437,17 +442,12 @@ impl SmpSettings {
     /// Set one option by name (snake_case or KTAB's CamelCase) from text: a
     /// KTAB value name or integer code for the nine parameters, a number for
     /// the others. The settings are unchanged if the result would be invalid.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingError> {
         let Some(k) = canonical_key(key) else {
-            let hint = suggest(key, KEYS);
-            return Err(format!("unknown smp option `{key}`: {hint}"));
+            return Err(SettingError::UnknownKey { engine: "smp", key: key.to_string(), hint: suggest(key, KEYS) });
         };
         let mut next = self.clone();
-        next.set_declared(k, value).unwrap_or_else(|| {
-            Err(format!(
-                "`{k}` cannot be set from one value; write `[[engines.smp.ideal_adjustment]]` tables in the scenario"
-            ))
-        })?;
+        next.set_declared(k, value).unwrap_or_else(|| Err(SettingError::NeedsTables { key: k.to_string() }))?;
         next.check()?;
         *self = next;
         Ok(())
@@ -503,13 +503,13 @@ impl SmpSettings {
         out
     }
 
-    /// `Err` with every problem, one per line, if the settings are unusable.
-    pub fn check(&self) -> Result<(), String> {
+    /// `Err` with every problem (shown one per line) if the settings are unusable.
+    pub fn check(&self) -> Result<(), SettingError> {
         let p = self.problems();
         if p.is_empty() {
             Ok(())
         } else {
-            Err(p.join("\n"))
+            Err(SettingError::Unusable(p))
         }
     }
 }
@@ -591,13 +591,13 @@ mod tests {
 
     #[test]
     fn ktab_list_errors_name_the_parameter() {
-        let e = SmpSettings::from_ktab_list("0,0,0,9,1,1,1,1,0").unwrap_err();
+        let e = SmpSettings::from_ktab_list("0,0,0,9,1,1,1,1,0").unwrap_err().to_string();
         assert!(e.contains("VotingRule") && e.contains("position 4"), "{e}");
-        let e = SmpSettings::from_ktab_list("0,0,0").unwrap_err();
+        let e = SmpSettings::from_ktab_list("0,0,0").unwrap_err().to_string();
         assert!(e.contains("3 values"), "{e}");
-        let e = SmpSettings::from_ktab_list("0,x,0,2,1,1,1,1,0").unwrap_err();
+        let e = SmpSettings::from_ktab_list("0,x,0,2,1,1,1,1,0").unwrap_err().to_string();
         assert!(e.contains("PCEModel"), "{e}");
-        let e = SmpSettings::from_ktab_list("0,0,0,2,4,1,1,1,0").unwrap_err();
+        let e = SmpSettings::from_ktab_list("0,0,0,2,4,1,1,1,0").unwrap_err().to_string();
         assert!(e.contains("Full"), "{e}");
     }
 
@@ -612,8 +612,8 @@ mod tests {
         assert_eq!(s.pce_model, PceModel::MarkovIncentive);
         s.set("big_r_adjust", "No").unwrap();
         assert_eq!(s.big_r_adjust, BigRAdjust::None);
-        assert!(s.set("votingrul", "Prop").unwrap_err().contains("did you mean"));
-        assert!(s.set("voting_rule", "Prob").unwrap_err().contains("did you mean `Prop`"));
+        assert!(s.set("votingrul", "Prop").unwrap_err().to_string().contains("did you mean"));
+        assert!(s.set("voting_rule", "Prob").unwrap_err().to_string().contains("did you mean `Prop`"));
         assert!(s.set("max_turns", "0").is_err());
         assert_eq!(s.max_turns, 100, "a rejected value leaves the settings unchanged");
         s.set("seed", "15455440707583219804").unwrap();

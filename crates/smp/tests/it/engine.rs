@@ -247,7 +247,7 @@ fn every_parameter_combination_runs_or_is_refused_clearly() {
         let stm = code % 2;
         let list = format!("{vpm},{pcem},{stm},{vr},{bra},{brr},{tpc},{ivb},{bm}");
         match SmpSettings::from_ktab_list(&list) {
-            Err(e) => assert!(bra == 4 && e.contains("Full"), "{list}: {e}"),
+            Err(e) => assert!(bra == 4 && e.to_string().contains("Full"), "{list}: {e}"),
             Ok(mut s) => {
                 s.max_turns = 10;
                 match Smp::new(s).forecast(&sc, &Request::default(), &mut NoObserver) {
