@@ -20,8 +20,50 @@ pub fn documents(sc: &Scenario, r: &Report) -> RunDocuments {
         simulation: Kept::of(r).ok(),
         intervals: Some(intervals),
         escalation: Some(escalation),
+        outlook: Some(outlook(r)),
         ..Default::default()
     }
+}
+
+/// The simulation's answer in words, as the text output says it: the zone,
+/// what would open it, options used first, the channel by mechanism.
+pub fn outlook(r: &Report) -> demarche_report::data::Outlook {
+    let ratified: Vec<String> =
+        r.channels.iter().map(|c| format!("{} {:.1}%", c.channel, 100.0 * c.ratified)).collect();
+    let headline = format!(
+        "Over {} runs the red lines leave no zone of agreement in {:.1}% of them; a deal that survives \
+         ratification comes in {}.",
+        r.runs,
+        100.0 * r.no_zone,
+        ratified.join(", ")
+    );
+    let mut parts = Vec::new();
+    for text in [
+        demarche_sim::render::zone_in_words(r),
+        demarche_sim::render::force_in_words(r),
+        demarche_sim::render::channel_in_words(r),
+    ] {
+        // The text's own layout: a question line, items at "  - ", their
+        // continuations indented further, notes at two spaces.
+        let mut part: Option<demarche_report::data::OutlookPart> = None;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let p = part.get_or_insert_with(Default::default);
+            if !line.starts_with(' ') {
+                p.question = line.trim().to_string();
+            } else if let Some(item) = line.strip_prefix("  - ") {
+                p.items.push(item.trim().to_string());
+            } else if line.starts_with("    ") && !p.items.is_empty() {
+                if let Some(last) = p.items.last_mut() {
+                    last.push(' ');
+                    last.push_str(line.trim());
+                }
+            } else {
+                p.items.push(line.trim().to_string());
+            }
+        }
+        parts.extend(part);
+    }
+    demarche_report::data::Outlook { headline, parts }
 }
 
 /// The chart data of a simulation report.

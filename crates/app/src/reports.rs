@@ -76,6 +76,7 @@ pub fn from_documents(scenario: Scenario, forecasts: Vec<Forecast>, documents: R
     intervals.extend(documents.bands.unwrap_or_default());
     ReportData {
         backtest: documents.backtest,
+        outlook: documents.outlook,
         scenario,
         forecasts,
         run: None,

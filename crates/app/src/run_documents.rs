@@ -60,6 +60,9 @@ pub struct RunDocuments {
     /// A backtest's scores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backtest: Option<BacktestReport>,
+    /// Whether the talks can succeed, in words (a simulation's zone, options and mechanisms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlook: Option<demarche_report::data::Outlook>,
     /// Channels of talks compared as bands over rounds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<ChannelComparison>,
@@ -173,6 +176,7 @@ impl RunDocuments {
             sensitivity_analysis,
             forecast_uncertainty,
             backtest,
+            outlook,
             channels,
             intervals,
             bands,
@@ -186,6 +190,7 @@ impl RunDocuments {
         self.sensitivity_analysis = self.sensitivity_analysis.take().or(sensitivity_analysis);
         self.forecast_uncertainty = self.forecast_uncertainty.take().or(forecast_uncertainty);
         self.backtest = self.backtest.take().or(backtest);
+        self.outlook = self.outlook.take().or(outlook);
         self.channels = self.channels.take().or(channels);
         join(&mut self.intervals, intervals);
         join(&mut self.bands, bands);

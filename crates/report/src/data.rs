@@ -69,6 +69,22 @@ pub struct ParetoData {
     pub agreement_label: Option<String>,
 }
 
+/// Whether the talks can succeed, in words: the simulation's answer on the
+/// zone of agreement, what would open it, coercive options used first and
+/// what the channel changes by mechanism (each point one sentence or list item).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outlook {
+    pub headline: String,
+    pub parts: Vec<OutlookPart>,
+}
+
+/// One question the outlook answers, and its answer as list items.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutlookPart {
+    pub question: String,
+    pub items: Vec<String>,
+}
+
 /// A square actor × actor matrix of risks (0–1), `None` where undefined.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EscalationMatrix {

@@ -37,6 +37,8 @@ pub struct ReportData {
     pub sensitivity: Vec<Sensitivity>,
     /// A backtest's scores, when the report is of a backtest run.
     pub backtest: Option<BacktestReport>,
+    /// Whether the talks can succeed, in words (from a simulation).
+    pub outlook: Option<crate::data::Outlook>,
 }
 
 impl ReportData {
@@ -77,6 +79,23 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             ),
             charts,
             table: Some(backtest_table(b)),
+        });
+    }
+    if let Some(o) = &data.outlook {
+        let mut t = String::new();
+        for part in &o.parts {
+            let _ = writeln!(t, "<h3>{}</h3>\n<ul>", esc(&part.question));
+            for item in &part.items {
+                let _ = writeln!(t, "<li>{}</li>", esc(item));
+            }
+            t.push_str("</ul>\n");
+        }
+        out.push(Section {
+            id: "outlook",
+            heading: "Can the talks succeed?",
+            intro: o.headline.clone(),
+            charts: Vec::new(),
+            table: Some(t),
         });
     }
     if !data.forecasts.is_empty() {

@@ -231,7 +231,7 @@ pub fn zone_in_words(r: &Report) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "    would open it: {} (cheapest first, by share of the scale × salience).",
+            "    What would open it: {} (cheapest first, by share of the scale × salience).",
             moves.join(", or ")
         );
     }

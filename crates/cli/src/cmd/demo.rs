@@ -44,9 +44,12 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     if !args.json {
         match &simulated {
             Ok(r) => out!(
-                "\nDirect or mediated talks? (`demarche simulate FILE` for the full comparison, red lines and \
-                 confrontation risk)\n{}",
-                demarche_sim::render::summary(r)
+                "\nCan the talks succeed, and does the channel matter? (`demarche simulate FILE` for the full \
+                 comparison, red lines and confrontation risk)\n{}{}{}{}",
+                demarche_sim::render::summary(r),
+                demarche_sim::render::zone_in_words(r),
+                demarche_sim::render::force_in_words(r),
+                demarche_sim::render::channel_in_words(r)
             ),
             Err(e) => outln!("\nsimulation unavailable: {e}"),
         }

@@ -192,3 +192,19 @@ fn serve_stops_on_sigterm_during_a_long_simulation_with_its_store_intact() {
     let text = String::from_utf8_lossy(&listed.get_output().stdout).to_string();
     assert!(text.contains("forecast") && !text.contains("simulate"), "{text}");
 }
+
+/// The seed assumes no side stalls; the stalling reading is a named variant.
+#[test]
+fn the_stalling_variant_of_the_seed_is_an_overlay() {
+    let variant = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/variants/iran-us-stalling.toml");
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["simulate", SEED, "--runs", "20", "--escalation-runs", "0", "-f", "json"];
+        args.extend_from_slice(extra);
+        serde_json::from_slice(&demarche().args(&args).assert().success().get_output().stdout).unwrap()
+    };
+    let plain = run(&[]);
+    let stalling = run(&["--overlay", variant]);
+    assert_eq!(plain["settings"]["parties.iran_gov.stall_probability"], "0");
+    assert_eq!(stalling["settings"]["parties.iran_gov.stall_probability"], "0.3");
+    assert_eq!(stalling["settings"]["parties.us_admin.stall_probability"], "0.3");
+}

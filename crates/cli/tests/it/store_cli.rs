@@ -110,7 +110,9 @@ fn a_scenario_report_has_every_section_and_keeps_them_in_the_store() {
     let html = dir.path().join("seed.html");
     demarche(&store).args(["report", "@seed", "-o"]).arg(&html).assert().success();
     let text = std::fs::read_to_string(&html).unwrap();
-    for section in ["models", "positions", "uncertainty", "channels", "pareto", "escalation", "sensitivity", "inputs"] {
+    for section in
+        ["outlook", "models", "positions", "uncertainty", "channels", "pareto", "escalation", "sensitivity", "inputs"]
+    {
         assert!(text.contains(&format!("<section id=\"{section}\"")), "no {section} section");
     }
     // Figure ids are unique (two channels' confrontation matrices share a section).
