@@ -114,16 +114,21 @@ fn simulation_predictions(case: &Case, r: &Report, p: &mut Predictions) {
     let mut terms = BTreeMap::new();
     let mut expected = BTreeMap::new();
     for iss in &sc.issues {
-        let Some(sq) = iss.status_quo else { continue };
         let medians: Vec<f64> = r
             .channels
             .iter()
             .filter_map(|c| c.terms.iter().find(|t| t.issue == iss.id).map(|t| t.summary.median))
             .filter(|x| x.is_finite())
             .collect();
-        let t = if medians.is_empty() { sq } else { medians.iter().sum::<f64>() / medians.len() as f64 };
-        terms.insert(iss.id.clone(), t);
-        expected.insert(iss.id.clone(), deal * t + (1.0 - deal) * sq);
+        let agreed = (!medians.is_empty()).then(|| medians.iter().sum::<f64>() / medians.len() as f64);
+        // Deal terms where the simulation has them, else the status quo (no deal settles
+        // nothing); the expected outcome needs the status quo for the no-deal share.
+        if let Some(t) = agreed.or(iss.status_quo) {
+            terms.insert(iss.id.clone(), t);
+            if let Some(sq) = iss.status_quo {
+                expected.insert(iss.id.clone(), deal * t + (1.0 - deal) * sq);
+            }
+        }
     }
     p.models.push(("simulation".into(), terms));
     p.models.push(("simulation_expected".into(), expected));

@@ -74,6 +74,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CaseError> {
         subs.sort();
         found.extend(subs);
     }
+    // The same case named twice (a folder and its parent) is read once.
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     if found.len() > MAX_CASES {
         diags.push(Diagnostic::error("", format!("{} cases; the limit is {MAX_CASES}", found.len())));
     }

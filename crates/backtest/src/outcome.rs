@@ -347,6 +347,21 @@ pub fn check(o: &Outcome, sc: &Scenario, cx: &mut Cx) {
                 push(cx, &format!("{path}.{field}"), format!("unknown actor `{id}`"), Some(hint));
             }
         }
+        if both && d.a != d.b {
+            for id in [&d.a, &d.b] {
+                if !sc.stances.iter().any(|s| &s.actor == id) {
+                    let span = at(cx, &path);
+                    cx.diags.push(
+                        Diagnostic::warning(
+                            &path,
+                            format!("actor `{id}` takes no stance: no ranking can score this dyad"),
+                        )
+                        .with_span(span)
+                        .with_hint("give the actor stances, or leave the dyad out"),
+                    );
+                }
+            }
+        }
         if both && d.a == d.b {
             push(cx, &format!("{path}.b"), format!("a dyad needs two actors; both are `{}`", d.a), None);
         }
@@ -422,6 +437,36 @@ pub fn check_hindsight(sc: &Scenario, diags: &mut Diagnostics) {
     }
     for (k, r) in sc.relations.iter().enumerate() {
         late(format!("relations[{k}].sources"), &r.sources, diags);
+    }
+    for (k, s) in sc.stances.iter().enumerate() {
+        for (j, a) in s.red_line_alternatives.iter().enumerate() {
+            late(format!("stances[{k}].red_line_alternatives[{j}].sources"), &a.sources, diags);
+        }
+    }
+    for (k, o) in sc.options.iter().enumerate() {
+        late(format!("options[{k}].sources"), &o.sources, diags);
+    }
+    for (k, e) in sc.timeline.iter().enumerate() {
+        late(format!("timeline[{k}].sources"), &e.sources, diags);
+    }
+    // A partial date whose period takes in the as-of date (`2025-06` against
+    // 2025-06-02) cannot be shown to come before it.
+    let mut cited: Vec<&str> = sc.stances.iter().flat_map(|s| s.sources.iter().map(String::as_str)).collect();
+    cited.extend(sc.options.iter().flat_map(|o| o.sources.iter().map(String::as_str)));
+    cited.sort_unstable();
+    cited.dedup();
+    for id in cited {
+        if let Some(d) = dated(id) {
+            if is_date(d) && d.len() < 10 && as_of.starts_with(d) {
+                diags.push(
+                    Diagnostic::warning(
+                        "meta.sources",
+                        format!("source `{id}` is dated {d}, a period that takes in the as-of date {as_of}"),
+                    )
+                    .with_hint("give the day, so the hindsight check can tell it came before"),
+                );
+            }
+        }
     }
 }
 

@@ -137,8 +137,9 @@ pub fn table(r: &BacktestReport) -> String {
     if let Some(f) = &r.pooled.force {
         let _ = writeln!(
             out,
-            "\nForce before a deal: the simulation's P(a coercive option of kind force is used before a ratified\n\
-             deal), on the cases whose scenarios hold such options, against whether force is on record."
+            "\nForce before a deal: the simulation's P(an option of kind force is used before a ratified deal),\n\
+             on the cases whose scenarios hold such options, against force on record between an option's\n\
+             holder and its target."
         );
         let _ = writeln!(out, "  {:<w$} {:>8} {:>8} {:>7} {:>9}", "case", "P(force)", "force", "Brier", "log loss");
         for c in &r.cases {

@@ -25,8 +25,9 @@ pub struct Predictions {
     pub models: Vec<(String, BTreeMap<String, f64>)>,
     /// P(an agreement is reached and survives ratification), if simulated.
     pub deal: Option<f64>,
-    /// P(force is used before a ratified deal), if the case's scenario holds
-    /// coercive options of kind `force`.
+    /// P(some option of kind `force` is used before a ratified deal), if the
+    /// case's scenario holds such options; scored against force on record
+    /// between an option's holder and its target.
     pub force: Option<f64>,
     /// Each ranking's score per dyad `(a, b)` of actors (either order).
     pub rankings: Vec<Ranking>,
@@ -205,7 +206,17 @@ pub fn score_case(case: &Case, p: &Predictions) -> CaseScore {
         brier: brier(pr, case.outcome.decided),
         log_loss: log_loss(pr, case.outcome.decided),
     });
-    let forced = case.outcome.dyads.iter().any(|d| d.kind == crate::outcome::DyadKind::Force);
+    // Force on record between a force option's holder and its target (either way).
+    let force_pairs: Vec<(&str, &str)> = sc
+        .options
+        .iter()
+        .filter(|o| o.kind == demarche_scenario::OptionKind::Force)
+        .map(|o| (o.holder.as_str(), o.target.as_str()))
+        .collect();
+    let forced = case.outcome.dyads.iter().any(|d| {
+        d.kind == crate::outcome::DyadKind::Force
+            && force_pairs.iter().any(|&(h, t)| (d.a == h && d.b == t) || (d.a == t && d.b == h))
+    });
     let force = p.force.map(|pr| DealScore {
         p: pr,
         observed: forced,

@@ -469,6 +469,16 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
         }
         check_refs(&o.sources, &source_ids, &format!("{p}.sources"), "source", &mut d, &mut hints);
     }
+    let dated_options = sc.options.iter().any(|o| o.available_from.is_some());
+    if sc.meta.as_of.is_none() && (!sc.timeline.is_empty() || dated_options) {
+        d.push(
+            Diagnostic::warning(
+                "meta.as_of",
+                "dated `[[timeline]]` events or options, but no as-of date to count rounds from",
+            )
+            .with_hint("add `as_of = YYYY-MM-DD` under [meta]: without it events are ignored and options open at once"),
+        );
+    }
     if sc.timeline.len() > limits::MAX_TIMELINE || sc.options.len() > limits::MAX_OPTIONS {
         d.push(Diagnostic::error(
             "timeline",

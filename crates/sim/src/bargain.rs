@@ -79,6 +79,9 @@ pub struct Gap {
     pub low_by: usize,
     pub high: f64,
     pub high_by: usize,
+    /// The principal (0 or 1) each bound belongs to (its own, or its ratifier's).
+    pub low_party: usize,
+    pub high_party: usize,
 }
 
 impl Gap {
@@ -190,7 +193,15 @@ pub fn setup(sc: &Scenario, plan: &Plan, d: &Draw) -> Setup {
         let lo = red[lp][k][0];
         let hi = red[hp][k][1];
         if lo > hi {
-            gaps.push(Gap { k, low: lo, low_by: red_by[lp][k][0], high: hi, high_by: red_by[hp][k][1] });
+            gaps.push(Gap {
+                k,
+                low: lo,
+                low_by: red_by[lp][k][0],
+                high: hi,
+                high_by: red_by[hp][k][1],
+                low_party: lp,
+                high_party: hp,
+            });
             continue;
         }
         if hi - lo < NARROW * range[k] {

@@ -19,8 +19,9 @@
 //! - **hostility** `H`: 1 with a `hostile` relation between them, ½ when a
 //!   patron of one (`proxy_of`) is hostile to the other, else 0. Alone it is
 //!   the `hostile` baseline.
-//! - **expected-utility conflict** `E`: the share of simulated runs in which
-//!   the expected-utility model classifies their exchange as conflict (absent
+//! - **expected-utility conflict** `E`: the share of the simulated runs it was
+//!   estimated on in which the expected-utility model, run on the draw's
+//!   positions without a deal, classifies their exchange as conflict (absent
 //!   when the simulation did not compute it; the other weights are then
 //!   rescaled to sum to one).
 //! - **alignment** `A`: an `allied` relation, a `proxy_of` relation between
@@ -202,7 +203,7 @@ fn relations(sc: &Scenario, actors: &[usize]) -> (Vec<f64>, Vec<bool>) {
 }
 
 /// The confrontation indicator for every dyad of actors with stances, highest
-/// first (ties by id). `expected_utility` maps `(a, b)` ids (either order) to
+/// first (ties keep scenario order). `expected_utility` maps `(a, b)` ids (either order) to
 /// the share of runs classified as conflict; `None` when not computed.
 pub fn indicator(sc: &Scenario, expected_utility: Option<&BTreeMap<(String, String), f64>>) -> Vec<DyadScore> {
     let ing = ingredients(sc);

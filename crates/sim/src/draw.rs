@@ -37,6 +37,8 @@ pub struct Draw {
     /// Per ratifier: the uniform its binding is decided by (binds when below
     /// the binding probability; the deniability mechanism lowers that).
     pub veto_u: Vec<f64>,
+    /// Whether a ratified mediated deal breaks down (the durability mechanism).
+    pub breakdown: bool,
     /// `[party · K + k]`: the principal's error about the other's red lines on
     /// agenda issue k (standard normal; scaled by `perception_sd`).
     pub perception: Vec<f64>,
@@ -60,6 +62,7 @@ impl Draw {
             option_gain: plan.options.iter().map(|o| o.gain).collect(),
             veto_u: plan.ratifiers.iter().map(|r| if r.binding >= 1.0 { 0.0 } else { 1.0 }).collect(),
             perception: vec![0.0; 2 * k],
+            breakdown: plan.settings.mediator.breakdown >= 1.0,
             mediator_ideal: vec![0.0; 2 * k],
             mediator_salience: vec![0.0; 2 * k],
         }
@@ -135,6 +138,7 @@ impl Draw {
                     d.veto_u[ratifier] = x;
                 }
                 Input::Perception { party, k } => d.perception[party * k_agenda + k] = normal_quantile(x),
+                Input::Breakdown => d.breakdown = x < plan.settings.mediator.breakdown,
                 Input::MediatorIdeal { party, k } => d.mediator_ideal[party * k_agenda + k] = normal_quantile(x),
                 Input::MediatorSalience { party, k } => d.mediator_salience[party * k_agenda + k] = normal_quantile(x),
                 Input::OptionGain { option } => {

@@ -76,6 +76,8 @@ pub enum Input {
     OptionGain {
         option: usize,
     },
+    /// Whether a ratified mediated deal breaks down (the durability mechanism).
+    Breakdown,
     /// A principal's error about the other's red lines on agenda issue `k`
     /// (the information mechanism, `perception_sd`).
     Perception {
@@ -94,8 +96,9 @@ pub struct PlannedOption {
     pub gain: f64,
     pub gain_sd: f64,
     pub cost: f64,
-    /// The first round (0-based) it can be used in.
-    pub from_round: u64,
+    /// The first round (0-based) it can be used in, per channel (direct,
+    /// mediated: their rounds may last differently long).
+    pub from_round: [u64; 2],
     /// The date it opens (its `available_from`, else the as-of date).
     pub from_date: Option<String>,
 }
@@ -143,6 +146,10 @@ pub struct Plan {
     pub options: Vec<PlannedOption>,
     /// Day number of round 0 (the as-of date), when the scenario has one.
     pub start_day: Option<i64>,
+    /// Days a round lasts, per channel (direct, mediated).
+    pub round_days: [u32; 2],
+    /// Rounds before the deadline, per channel (the same deadline date).
+    pub deadline: [u64; 2],
     pub inputs: Vec<Input>,
     pub groups: Vec<Group>,
     /// Actors with at least one stance, in scenario order (the escalation dyads' members).
@@ -339,6 +346,8 @@ impl Plan {
         let talks_actors: Vec<usize> = {
             let mut v = principals.to_vec();
             v.extend(influencers.iter().flatten().map(|i| i.actor));
+            // An option's holder weighs the talks' outcome by its own stances.
+            v.extend(sc.options.iter().filter_map(|o| ix.actor(&o.holder)));
             if settings.ratification == demarche_scenario::settings::simulation::Ratification::RedLinesAndGain {
                 v.extend(ratifiers.iter().map(|r| r.actor));
             }
@@ -437,6 +446,10 @@ impl Plan {
         // options open in the round their date falls in.
         let start_day = sc.meta.as_of.as_deref().and_then(crate::calendar::parse);
         let round_days = settings.round_days;
+        let mediated_days = if settings.mediator.round_days > 0 { settings.mediator.round_days } else { round_days };
+        let channel_days = [round_days, mediated_days];
+        let deadline_days = u64::from(settings.deadline_rounds) * u64::from(round_days);
+        let deadline = channel_days.map(|days| (deadline_days / u64::from(days.max(1))).max(1));
         let deadline_day = start_day.map(|s| s + i64::from(settings.deadline_rounds) * i64::from(round_days));
         let mut no_deal_point: Vec<Option<f64>> = sc.issues.iter().map(|i| i.status_quo).collect();
         let mut events: Vec<(i64, usize, f64)> = sc
@@ -450,17 +463,20 @@ impl Plan {
             .collect();
         events.sort_by_key(|e| e.0);
         for (day, i, v) in events {
-            if deadline_day.is_some_and(|dl| day <= dl) {
+            // The last round ends the day before `dl`: an event on `dl` comes after the talks.
+            if deadline_day.is_some_and(|dl| day < dl) {
                 no_deal_point[i] = Some(v);
             }
         }
         let mut options = Vec::new();
         for o in &sc.options {
             let (Some(holder), Some(target)) = (ix.actor(&o.holder), ix.actor(&o.target)) else { continue };
-            let from_round = match (o.available_from.as_deref().and_then(crate::calendar::parse), start_day) {
-                (Some(day), Some(start)) => crate::calendar::round_of(day, start, round_days),
-                _ => 0,
-            };
+            let from_round = channel_days.map(|days| {
+                match (o.available_from.as_deref().and_then(crate::calendar::parse), start_day) {
+                    (Some(day), Some(start)) => crate::calendar::round_of(day, start, days),
+                    _ => 0,
+                }
+            });
             let gain_sd = o.gain_sd.unwrap_or(0.0);
             if gain_sd > 0.0 {
                 groups.push(Group {
@@ -483,6 +499,14 @@ impl Plan {
             });
         }
 
+        if settings.channel.mediated() && settings.mediator.breakdown > 0.0 && settings.mediator.breakdown < 1.0 {
+            groups.push(Group {
+                name: "a mediated deal breaks down".into(),
+                columns: vec![inputs.len()],
+                affects_talks: true,
+            });
+            inputs.push(Input::Breakdown);
+        }
         if settings.perception_sd > 0.0 {
             let mut columns = Vec::new();
             for party in 0..2 {
@@ -518,6 +542,8 @@ impl Plan {
             no_deal_point,
             options,
             start_day,
+            round_days: channel_days,
+            deadline,
             inputs,
             groups,
             bdm_actors,

@@ -107,7 +107,8 @@ pub fn channel_in_words(r: &Report) -> String {
     let total = m.ratified - d.ratified;
     let information = d.misperceived - m.misperceived;
     let deniability = m.blocks_averted;
-    let protocol = total - information - deniability;
+    let durability = -m.broke_down;
+    let protocol = total - information - deniability - durability;
     let _ = writeln!(
         out,
         "\nWhat the channel changes: ratified deals {} mediated vs direct ({} vs {}). By mechanism:",
@@ -133,9 +134,29 @@ pub fn channel_in_words(r: &Report) -> String {
     );
     let _ = writeln!(
         out,
+        "  - durability (mediator.breakdown {}): {} — ratified mediated deals that broke down before the deadline",
+        r.settings.get("mediator.breakdown").cloned().unwrap_or_else(|| "–".into()),
+        points(durability)
+    );
+    let days = |c: &crate::report::ChannelReport| {
+        c.days
+            .as_ref()
+            .map(|s| format!("a median {} days to a deal", num(s.median)))
+            .unwrap_or_else(|| "no deal".into())
+    };
+    let _ = writeln!(
+        out,
+        "  - time: a round lasts {} days direct, {} mediated ({} direct, {} mediated); it moves the other \
+         mechanisms' numbers through the deadline and when options open",
+        d.round_days,
+        m.round_days,
+        days(d),
+        days(m)
+    );
+    let _ = writeln!(
+        out,
         "  - the bargaining protocols themselves (alternating offers vs a single negotiating text): {} — a property \
-         of how the two engines are built, not a mechanism from the literature; their round counts are protocol \
-         steps and are not comparable in time",
+         of how the two engines are built, not a mechanism from the literature",
         points(protocol)
     );
     out

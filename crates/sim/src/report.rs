@@ -222,13 +222,21 @@ pub struct ChannelReport {
     /// (any `[[options]]`; force and coercion alike), and its 95 % interval.
     pub force: f64,
     pub force_interval: [f64; 2],
-    /// The same, for options of kind `force` only.
+    /// Share of runs in which some option of kind `force` (first or not) is
+    /// worth using before a ratified deal — what the backtest's P(force) scores.
     pub force_only: f64,
     /// Share of runs in which a principal, misjudging the other's red lines,
     /// walked away from a zone that existed (the information mechanism).
     pub misperceived: f64,
     /// Share of runs in which deniability averted a ratifier's block (mediated only).
     pub blocks_averted: f64,
+    /// Share of runs whose ratified deal broke down before the deadline (the
+    /// durability mechanism; mediated only).
+    pub broke_down: f64,
+    /// Days one round of this channel lasts, and the days to a deal at the table.
+    pub round_days: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<Summary>,
     /// Who acted first, by option, most frequent first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub first_mover: Vec<FirstMover>,
@@ -310,9 +318,11 @@ struct ChannelAcc {
     no_deal_runs: u64,
     escalation_runs: u64,
     forced: u64,
-    forced_kind_force: u64,
     misperceived: u64,
+    no_zone: u64,
+    forced_any: u64,
     averted: u64,
+    broke_down: u64,
     first_by_option: BTreeMap<usize, u64>,
 }
 
@@ -328,8 +338,8 @@ pub struct Accumulator<'a> {
     gap_widths: Vec<Vec<f64>>,
     narrow: Vec<u64>,
     narrow_runs: u64,
-    gap_low: Vec<BTreeMap<usize, Vec<f64>>>,
-    gap_high: Vec<BTreeMap<usize, Vec<f64>>>,
+    gap_low: Vec<BTreeMap<(usize, usize), Vec<f64>>>,
+    gap_high: Vec<BTreeMap<(usize, usize), Vec<f64>>>,
     no_deal_utility: Vec<f64>,
     channels: [Option<ChannelAcc>; 2],
     dyads: usize,
@@ -391,8 +401,8 @@ impl<'a> Accumulator<'a> {
         }
         for g in &r.gaps {
             self.gap_widths[g.k].push(g.width());
-            self.gap_low[g.k].entry(g.low_by).or_default().push(g.low);
-            self.gap_high[g.k].entry(g.high_by).or_default().push(g.high);
+            self.gap_low[g.k].entry((g.low_by, g.low_party)).or_default().push(g.low);
+            self.gap_high[g.k].entry((g.high_by, g.high_party)).or_default().push(g.high);
         }
         for (a, u) in r.status_quo_utility.iter().enumerate() {
             self.no_deal_utility[a] += u;
@@ -439,13 +449,13 @@ impl<'a> Accumulator<'a> {
                     acc.blocks[k] += u64::from(b);
                 }
             }
-            acc.misperceived += u64::from(run.end == End::Misperceived);
+            acc.misperceived += u64::from(run.before_force == End::Misperceived);
+            acc.no_zone += u64::from(run.before_force == End::NoZone);
+            acc.forced_any += u64::from(run.force_any);
             acc.averted += u64::from(run.block_averted);
+            acc.broke_down += u64::from(run.broke_down);
             if let Some((k, _)) = run.force {
                 acc.forced += 1;
-                if self.plan.options[k].kind == demarche_scenario::OptionKind::Force {
-                    acc.forced_kind_force += 1;
-                }
                 *acc.first_by_option.entry(k).or_insert(0) += 1;
             }
             let standing = deal && run.ratified;
@@ -560,16 +570,19 @@ impl<'a> Accumulator<'a> {
             }
             channels.push(ChannelReport {
                 channel: if c == 0 { "direct".into() } else { "mediated".into() },
-                no_zone: acc.ends.get(End::NoZone.as_str()).copied().unwrap_or(0) as f64 / runs,
+                no_zone: acc.no_zone as f64 / runs,
                 agreement: acc.agreed as f64 / runs,
                 agreement_interval: wilson(acc.agreed, acc.runs),
                 ratified: acc.ratified as f64 / runs,
                 ratified_interval: wilson(acc.ratified, acc.runs),
                 force: acc.forced as f64 / runs,
                 force_interval: wilson(acc.forced, acc.runs),
-                force_only: acc.forced_kind_force as f64 / runs,
+                force_only: acc.forced_any as f64 / runs,
                 misperceived: acc.misperceived as f64 / runs,
                 blocks_averted: acc.averted as f64 / runs,
+                broke_down: acc.broke_down as f64 / runs,
+                round_days: plan.round_days[c],
+                days: summarise(&acc.rounds.iter().map(|r| r * f64::from(plan.round_days[c])).collect::<Vec<_>>()),
                 first_mover: {
                     let mut v: Vec<FirstMover> = acc
                         .first_by_option
@@ -582,7 +595,7 @@ impl<'a> Accumulator<'a> {
                                 option: o.name.clone(),
                                 kind: o.kind.as_str().into(),
                                 share: count as f64 / runs,
-                                round: o.from_round,
+                                round: o.from_round[c],
                                 date: o.from_date.clone(),
                             }
                         })
@@ -669,26 +682,24 @@ impl Accumulator<'_> {
             let Some(gap) = summarise(widths) else { continue };
             let iss = &sc.issues[i];
             let closed = widths.len() as f64;
-            let limit = |by: &BTreeMap<usize, Vec<f64>>| -> Option<ZoneLimit> {
-                let (&actor, values) = by.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))?;
+            let limit = |by: &BTreeMap<(usize, usize), Vec<f64>>| -> Option<ZoneLimit> {
+                let (&(actor, party), values) =
+                    by.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))?;
                 let value = summarise(values)?.median;
-                let ratifier_for = plan
-                    .ratifiers
-                    .iter()
-                    .find(|r| r.actor == actor)
-                    .map(|r| sc.actors[plan.principals[r.party]].id.clone());
+                let principal = plan.principals[party];
                 Some(ZoneLimit {
                     actor: sc.actors[actor].id.clone(),
                     share: values.len() as f64 / closed,
                     value,
                     reading: iss.describe(value),
-                    ratifier_for,
+                    ratifier_for: (actor != principal).then(|| sc.actors[principal].id.clone()),
                 })
             };
             let (Some(low), Some(high)) = (limit(&self.gap_low[k]), limit(&self.gap_high[k])) else { continue };
             let salience = |id: &str| sc.stance(id, &iss.id).map(|s| s.salience).unwrap_or(0.0);
             let range = iss.range().max(f64::MIN_POSITIVE);
-            let by = gap.median;
+            // Each move closes the gap between the two limits shown (their medians).
+            let by = (low.value - high.value).max(0.0);
             let mut moves = vec![
                 ZoneMove {
                     actor: low.actor.clone(),

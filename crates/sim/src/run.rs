@@ -94,13 +94,16 @@ fn failed_run(plan: &Plan, end: End) -> ChannelRun {
         conflicts: Vec::new(),
         force: None,
         block_averted: false,
+        broke_down: false,
+        before_force: end,
+        force_any: false,
     }
 }
 
 /// The information mechanism: whether either principal, misjudging the
 /// other's red lines by its draw's error (`perception_sd` of each scale,
 /// scaled by `factor`), sees no overlap on some agenda issue and walks away.
-pub fn misperceives(plan: &Plan, d: &Draw, b: &Bargain, factor: f64) -> bool {
+pub fn misperceives(sc: &Scenario, plan: &Plan, d: &Draw, b: &Bargain, factor: f64) -> bool {
     let sd = plan.settings.perception_sd * factor;
     if !(sd > 0.0) {
         return false;
@@ -109,10 +112,21 @@ pub fn misperceives(plan: &Plan, d: &Draw, b: &Bargain, factor: f64) -> bool {
     (0..2).any(|p| {
         let other = 1 - p;
         (0..k_n).any(|k| {
+            let iss = &sc.issues[plan.agenda[k]];
             let shift = d.perception[p * k_n + k] * sd * b.range[k];
+            // A bound at the scale's end means "no limit": there is nothing to misjudge.
+            // A perceived bound stays on the scale.
+            let moved = |x: f64, end: f64| {
+                if (x - end).abs() <= 1e-12 * b.range[k].max(1.0) {
+                    x
+                } else {
+                    (x + shift).clamp(iss.min.min(iss.max), iss.max.max(iss.min))
+                }
+            };
             let [olo, ohi] = b.red[other][k];
+            let (olo, ohi) = (moved(olo, iss.min), moved(ohi, iss.max));
             let [lo, hi] = b.red[p][k];
-            lo.max(olo + shift) > hi.min(ohi + shift)
+            lo.max(olo) > hi.min(ohi)
         })
     })
 }
@@ -153,6 +167,15 @@ pub struct ChannelRun {
     /// Deniability averted a block: a ratifier objected and would have bound
     /// at its full chance, but not at the channel's lowered one.
     pub block_averted: bool,
+    /// A ratified mediated deal broke down before the deadline (the durability
+    /// mechanism); it then counts as no deal.
+    pub broke_down: bool,
+    /// How the talks ended before any coercive option was used (equal to
+    /// `end` unless `end` is `Force`): what the zone and mechanism counts read.
+    pub before_force: End,
+    /// Whether some option of kind `force` would be used before a ratified
+    /// deal (first or not): what the backtest's P(force) scores.
+    pub force_any: bool,
 }
 
 /// Everything one run produced.
@@ -259,8 +282,11 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
     let b = match bargain::setup(sc, plan, d) {
         Setup::NoZone { issue, gaps } => {
             let failed = |_| failed_run(plan, End::NoZone);
-            let channels = [want[0].then(|| failed(0)), want[1].then(|| failed(1))]
-                .map(|c| c.map(|c| coerce(plan, d, c, &status_quo_utility)));
+            let [c0, c1] = [want[0].then(|| failed(0)), want[1].then(|| failed(1))];
+            let channels = [
+                c0.map(|c| coerce(plan, d, c, &status_quo_utility, 0)),
+                c1.map(|c| coerce(plan, d, c, &status_quo_utility, 1)),
+            ];
             return Ok(RunOutcome {
                 no_zone: Some(issue),
                 gaps,
@@ -280,13 +306,13 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
         &TableOptions { max_outcomes: plan.settings.resolution as usize, continuous_grid: 2, seed: opts.seed },
     )?;
     let (front, nash) = frontier(&table);
-    let deadline = plan.settings.deadline_rounds as u64;
+    let deadline = plan.deadline[0];
 
     let mut channels: [Option<ChannelRun>; 2] = [None, None];
     // The information mechanism: a principal that misjudges the other's red
     // lines walks away; a credible mediator narrows the error.
     let credibility = plan.settings.mediator.credibility;
-    let misjudged = [misperceives(plan, d, &b, 1.0), misperceives(plan, d, &b, 1.0 - credibility)];
+    let misjudged = [misperceives(sc, plan, d, &b, 1.0), misperceives(sc, plan, d, &b, 1.0 - credibility)];
     if want[0] && misjudged[0] {
         channels[0] = Some(failed_run(plan, End::Misperceived));
     } else if want[0] {
@@ -312,6 +338,7 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
         let stall = [0, 1].map(|p| if d.stall[p] { plan.stall_share[p] } else { 0.0 });
         let mut voters: Vec<Box<dyn Strategy>> =
             (0..2).map(|p| Box::new(Voter { stall_until: stall[p] }) as Box<dyn Strategy>).collect();
+        let deadline = plan.deadline[1];
         let config = MediatedConfig { deadline: Deadline::rounds(deadline), public_deadline: true };
         let (result, _, _, _) = run_mediated(&space, &profiles, &mut voters, &mut mediator, Some(&belief), &config)?;
         // A stalling party signs no earlier than the end of its stall; one that stalls throughout never does.
@@ -334,7 +361,11 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
     }
     let _ = n_issues;
     let narrow = b.narrow.clone();
-    let channels = channels.map(|c| c.map(|c| coerce(plan, d, c, &status_quo_utility)));
+    let [c0, c1] = channels;
+    let channels = [
+        c0.map(|c| coerce(plan, d, c, &status_quo_utility, 0)),
+        c1.map(|c| coerce(plan, d, c, &status_quo_utility, 1)),
+    ];
     Ok(RunOutcome { no_zone: None, gaps: Vec::new(), narrow, status_quo_utility, baseline_conflicts, channels })
 }
 
@@ -371,6 +402,9 @@ fn finish(
             conflicts: Vec::new(),
             force: None,
             block_averted: false,
+            broke_down: false,
+            before_force: if end == End::Agreement { End::Deadline } else { end },
+            force_any: false,
         };
     };
     let terms = b.terms(outcome);
@@ -418,9 +452,13 @@ fn finish(
         )
         .collect();
     let blocked: Vec<bool> = objections.iter().zip(&binds).map(|(&o, &b)| o && b).collect();
-    let block_averted =
-        objections.iter().zip(&d.veto_binds).zip(&binds).any(|((&o, &full), &lowered)| o && full && !lowered);
-    let ratified = !blocked.iter().any(|&b| b);
+    // Averted only if the deal then stands: another ratifier may still block it.
+    let block_averted = !blocked.iter().any(|&b| b)
+        && objections.iter().zip(&d.veto_binds).zip(&binds).any(|((&o, &full), &lowered)| o && full && !lowered);
+    let stands = !blocked.iter().any(|&b| b);
+    // The durability mechanism: a ratified mediated deal may break down later.
+    let broke_down = stands && channel == 1 && d.breakdown;
+    let ratified = stands && !broke_down;
     let conflicts =
         if ratified && opts.escalation { escalation::confrontations(sc, plan, d, Some(&full)) } else { Vec::new() };
     ChannelRun {
@@ -440,6 +478,9 @@ fn finish(
         conflicts,
         force: None,
         block_averted,
+        broke_down,
+        before_force: End::Agreement,
+        force_any: false,
     }
 }
 
@@ -449,36 +490,58 @@ fn finish(
 /// when `u_h(no deal) + gain_k − cost_k > u_h(where the talks end)` — the
 /// deal's utility to `h` when one is ratified, else its no-deal utility. The
 /// earliest such round wins (ties: scenario order).
-pub fn first_coercion(plan: &Plan, d: &Draw, c: &ChannelRun, no_deal_utility: &[f64]) -> Option<(usize, u64)> {
-    let deadline = u64::from(plan.settings.deadline_rounds);
+pub fn first_coercion(
+    plan: &Plan,
+    d: &Draw,
+    c: &ChannelRun,
+    no_deal_utility: &[f64],
+    channel: usize,
+) -> Option<(usize, u64)> {
+    worth_using(plan, d, c, no_deal_utility, channel).min_by_key(|&(k, r)| (r, k))
+}
+
+/// Every option (plan index, round) worth using before the talks conclude in
+/// this channel's run (see [`first_coercion`]).
+fn worth_using<'a>(
+    plan: &'a Plan,
+    d: &'a Draw,
+    c: &'a ChannelRun,
+    no_deal_utility: &'a [f64],
+    channel: usize,
+) -> impl Iterator<Item = (usize, u64)> + 'a {
+    let deadline = plan.deadline[channel];
+    // A deal concludes at the end of its round (1-based count); an option open
+    // in that round or before is used before it concludes.
     let deal_round = (c.end == End::Agreement && c.ratified).then_some(c.rounds);
-    let mut first: Option<(usize, u64)> = None;
-    for (k, o) in plan.options.iter().enumerate() {
-        let r = o.from_round;
+    plan.options.iter().enumerate().filter_map(move |(k, o)| {
+        let r = o.from_round[channel];
         if r >= deadline || deal_round.is_some_and(|dr| r >= dr) {
-            continue;
+            return None;
         }
         let no_deal = no_deal_utility.get(o.holder).copied().unwrap_or(0.0);
         let talks = match deal_round {
             Some(_) => c.actor_utility.get(o.holder).copied().unwrap_or(no_deal),
             None => no_deal,
         };
-        let act = no_deal + d.option_gain[k] - o.cost;
-        if act > talks && first.is_none_or(|(_, fr)| r < fr) {
-            first = Some((k, r));
-        }
-    }
-    first
+        (no_deal + d.option_gain[k] - o.cost > talks).then_some((k, r))
+    })
 }
 
 /// Applies [`first_coercion`] to a channel's run: the talks end in force there.
-fn coerce(plan: &Plan, d: &Draw, mut c: ChannelRun, no_deal_utility: &[f64]) -> ChannelRun {
-    if let Some((k, r)) = first_coercion(plan, d, &c, no_deal_utility) {
+fn coerce(plan: &Plan, d: &Draw, mut c: ChannelRun, no_deal_utility: &[f64], channel: usize) -> ChannelRun {
+    c.before_force = c.end;
+    let force_any = worth_using(plan, d, &c, no_deal_utility, channel)
+        .any(|(k, _)| plan.options[k].kind == demarche_scenario::OptionKind::Force);
+    c.force_any = force_any;
+    if let Some((k, r)) = first_coercion(plan, d, &c, no_deal_utility, channel) {
         c.force = Some((k, r));
         c.end = End::Force;
         c.ratified = false;
         c.rounds = r.max(1);
         c.conflicts = Vec::new();
+        // What force pre-empted did not happen: no deal, so nothing was averted or broke down.
+        c.block_averted = false;
+        c.broke_down = false;
     }
     c
 }

@@ -36,6 +36,15 @@ pub fn forecasts(sc: &Scenario, forecasts: &[Forecast]) -> String {
         }
         let unit = iss.unit.as_deref().map(|u| format!(", {u}")).unwrap_or_default();
         let _ = writeln!(o, "{}  [{} – {}{unit}]", iss.name, num(iss.min, 2), num(iss.max, 2));
+        // An issue the scenario keeps off the talks' agenda: the models still say
+        // where the actors' weight lies on it, but no deal in `simulate` settles it.
+        let agenda = sc.simulation.as_ref().map(|s| &s.agenda).filter(|a| !a.is_empty());
+        if agenda.is_some_and(|a| !a.contains(&iss.id)) {
+            let _ = writeln!(
+                o,
+                "  off the talks' agenda ([simulation] agenda): where the actors' weight lies, not what a deal would settle"
+            );
+        }
         let _ = writeln!(o, "  {:<w$} {:>7}  {}", "low end", num(iss.min, 2), iss.low, w = width);
         let _ = writeln!(o, "  {:<w$} {:>7}  {}", "high end", num(iss.max, 2), iss.high, w = width);
         if let Some(sq) = iss.status_quo {

@@ -96,6 +96,14 @@ crate::settings::declare::declare_settings! {
         /// binding falls for a deal reached through the mediator (concessions
         /// made through a third party cost less at home). 0 = off.
         opt deniability: f64 = 0.0, check unit;
+        /// Durability mechanism: the chance that a ratified deal reached through
+        /// the mediator breaks down before the deadline (mediated agreements are
+        /// reached more often and last less: Beardsley 2008, 2011). 0 = off.
+        opt breakdown: f64 = 0.0, check unit;
+        /// Time mechanism: days one round of mediated talks lasts (a text carried
+        /// between capitals); 0 = as `[simulation] round_days`. The mediated
+        /// channel then has as many rounds as fit before the same deadline date.
+        opt round_days: u32 = 0, check mediated_round_days_range;
     }
 }
 
@@ -178,6 +186,10 @@ fn runs_range(x: &u32) -> Result<(), String> {
 
 fn deadline_range(x: &u32) -> Result<(), String> {
     whole_in(u64::from(*x), 1, u64::from(MAX_DEADLINE_ROUNDS))
+}
+
+fn mediated_round_days_range(x: &u32) -> Result<(), String> {
+    whole_in(u64::from(*x), 0, 366)
 }
 
 fn round_days_range(x: &u32) -> Result<(), String> {

@@ -374,3 +374,55 @@ fn the_deniability_mechanism_explains_the_channel_difference_it_makes() {
     let off = both(&mediated_pair(&format!("[simulation.mediator]\ndeniability = 0.0\nnoise = 0.0\n{veto}")), 400);
     assert_eq!((off.channels[0].ratified, off.channels[1].ratified, off.channels[1].blocks_averted), (0.0, 0.0, 0.0));
 }
+
+#[test]
+fn the_durability_mechanism_explains_the_channel_difference_it_makes() {
+    let on = both(&mediated_pair("[simulation.mediator]\nbreakdown = 0.4\nnoise = 0.0\n"), 600);
+    let (d, m) = (&on.channels[0], &on.channels[1]);
+    assert_eq!(d.broke_down, 0.0);
+    assert!((m.broke_down - 0.4).abs() < 0.08, "mediated deals broke down in {} of runs", m.broke_down);
+    assert!(demarche_sim::render::report(&on).contains("durability (mediator.breakdown 0.4)"));
+    let off = both(&mediated_pair("[simulation.mediator]\nbreakdown = 0.0\nnoise = 0.0\n"), 600);
+    assert_eq!(off.channels[1].broke_down, 0.0);
+    assert!(off.channels[1].ratified - m.ratified > 0.3, "off {} on {}", off.channels[1].ratified, m.ratified);
+}
+
+#[test]
+fn the_time_mechanism_sets_each_channels_deadline_and_when_options_open() {
+    // Weekly direct rounds, fortnightly mediated ones, 10 weeks to the deadline:
+    // 10 direct rounds, 5 mediated. An option opening on day 28 opens in direct
+    // round 4 and mediated round 2.
+    let mut sc = mediated_pair("round_days = 7\n[simulation.mediator]\nround_days = 14\nnoise = 0.0\n");
+    sc.simulation.as_mut().unwrap().deadline_rounds = 10;
+    sc.meta.as_of = Some("2025-01-01".into());
+    // No zone (a ≤ 45, b ≥ 50): the talks cannot end in a deal.
+    sc.stances[0].red_line = Some([0.0, 45.0]);
+    sc.stances[1].red_line = Some([50.0, 100.0]);
+    sc.options.push(option("r", "b", 0.3, 0.0, "2025-01-29"));
+    let r = both(&sc, 10);
+    let (d, m) = (&r.channels[0], &r.channels[1]);
+    assert_eq!((d.round_days, m.round_days), (7, 14));
+    assert_eq!((d.first_mover[0].round, m.first_mover[0].round), (4, 2));
+    let plan = demarche_sim::Plan::new(&sc, &Overrides::default()).unwrap();
+    assert_eq!(plan.deadline, [10, 5]);
+}
+
+#[test]
+fn walk_aways_are_counted_even_when_an_option_is_then_used_and_no_limit_is_never_misjudged() {
+    // With an option always worth using, the talks end in force; the runs that
+    // ended in a walk-away before it still count as walk-aways.
+    let mut sc = mediated_pair("perception_sd = 0.3\n[simulation.mediator]\ncredibility = 1.0\nnoise = 0.0\n");
+    let with_option = {
+        let mut sc = sc.clone();
+        sc.options.push(option("r", "b", 0.5, 0.0, "2025-01-01"));
+        both(&sc, 300)
+    };
+    let without = both(&sc, 300);
+    assert!(with_option.channels[0].force > 0.9);
+    assert_eq!(with_option.channels[0].misperceived, without.channels[0].misperceived);
+    assert!(without.channels[0].misperceived > 0.3);
+    // b states no red line: a cannot misjudge a limit that does not exist.
+    sc.stances[1].red_line = None;
+    sc.stances[0].red_line = Some([0.0, 41.0]);
+    assert_eq!(both(&sc, 300).channels[0].misperceived, 0.0);
+}
