@@ -141,6 +141,9 @@ test("the channel simulation runs from the page and draws the mediated-vs-direct
   const ids = await page.locator("#charts figure").evaluateAll((fs) => fs.map((f) => f.id));
   assert.ok(ids.some((id) => id.startsWith("chart-intervals-chance-of-a-deal")), ids.join(", "));
   assert.ok((await page.locator('#outcomes tr[data-engine="mediated"]').count()) === 1);
+  // The answer in words comes first.
+  const outlook = await page.locator("#outlook").textContent();
+  assert.ok(outlook.includes("Can the talks succeed?") && outlook.includes("zone of agreement"), outlook);
   // The confrontation indicator leads; the expected-utility classification keeps its own name.
   assert.ok(ids.some((id) => id.includes("confrontation-indicator")), ids.join(", "));
   if (artifacts) await page.screenshot({ path: join(artifacts, "simulation.png"), fullPage: true });

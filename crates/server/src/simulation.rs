@@ -130,6 +130,7 @@ pub fn answer(
                                "outcome": c.agreement, "reading": format!("ratified in {:.0}% of runs", c.ratified * 100.0)})
         })
         .collect();
+    let outlook = demarche_app::documents::outlook(report);
     serde_json::json!({ "run_id": run_id, "store_note": store_note, "simulation": report,
-                        "outcomes": outcomes, "charts": charts, "warnings": [] })
+                        "outcomes": outcomes, "outlook": outlook, "charts": charts, "warnings": [] })
 }

@@ -151,6 +151,17 @@ function showResult(result) {
   }
   const charts = $("charts");
   charts.replaceChildren();
+  // A simulation's answer in words first: can the talks succeed, and why.
+  if (result.outlook) {
+    const box = el("section", { id: "outlook" }, el("h3", {}, "Can the talks succeed?"), el("p", {}, result.outlook.headline));
+    for (const part of result.outlook.parts) {
+      box.append(el("h4", {}, part.question));
+      const list = el("ul", {});
+      for (const item of part.items) list.append(el("li", {}, item));
+      box.append(list);
+    }
+    charts.append(box);
+  }
   let heading = null;
   for (const c of result.charts) {
     if (c.heading !== heading) {

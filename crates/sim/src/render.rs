@@ -224,7 +224,7 @@ pub fn zone_in_words(r: &Report) -> String {
         let _ = writeln!(
             out,
             "  - {} ({} of runs): {} accepts nothing below {} (\"{}\"), {} nothing above {} (\"{}\"); \
-             the gap is {} ({} of the scale).",
+             a gap of {} between these limits (median gap over the runs: {} of the scale).",
             g.name,
             pct(g.share),
             who(&g.low),
@@ -233,7 +233,7 @@ pub fn zone_in_words(r: &Report) -> String {
             who(&g.high),
             num(g.high.value),
             clip(&g.high.reading, 70),
-            num(g.gap.median),
+            num(g.moves.first().map_or(g.gap.median, |m| m.by)),
             pct(g.gap_of_scale)
         );
         let moves: Vec<String> = g
