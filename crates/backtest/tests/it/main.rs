@@ -41,7 +41,7 @@ fn a_folder_without_cases_is_refused_with_a_hint() {
 #[test]
 fn a_case_named_twice_is_read_once() {
     let seed_case = cases_dir().join("iran-us-2025");
-    let once = demarche_backtest::discover(&[seed_case.clone()]).unwrap();
+    let once = demarche_backtest::discover(std::slice::from_ref(&seed_case)).unwrap();
     let twice = demarche_backtest::discover(&[seed_case.clone(), seed_case]).unwrap();
     assert_eq!(once.len(), 1);
     assert_eq!(twice.len(), 1);
