@@ -44,6 +44,11 @@ fn label(c: &crate::scoring::CaseScore) -> String {
     }
 }
 
+/// A ranking's cell: its AUC (– when undefined) and, in brackets, hits in the top 10 of those observed.
+fn ranking_cell(auc: Option<f64>, hits: f64, observed: usize) -> String {
+    format!("{} ({hits:.1}/{observed})", auc.map(|a| format!("{a:.2}")).unwrap_or("–".into()))
+}
+
 fn pct(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
@@ -167,30 +172,16 @@ pub fn table(r: &BacktestReport) -> String {
         for c in &r.cases {
             let _ = write!(out, "  {:<w$}", label(c));
             for n in &rankings {
-                let cell = match c.confrontation.get(n) {
-                    Some(s) => format!(
-                        "{} ({:.1}/{})",
-                        s.auc.map(|a| format!("{a:.2}")).unwrap_or("–".into()),
-                        s.top10_hits,
-                        s.observed
-                    ),
-                    None => "–".into(),
-                };
+                let cell =
+                    c.confrontation.get(n).map_or("–".into(), |s| ranking_cell(s.auc, s.top10_hits, s.observed));
                 let _ = write!(out, " {:>16}", cell);
             }
             out.push('\n');
         }
         let _ = write!(out, "  {:<w$}", "pooled (stratified)");
         for n in &rankings {
-            let cell = match r.pooled.confrontation.get(n) {
-                Some(s) => format!(
-                    "{} ({:.1}/{})",
-                    s.auc.map(|a| format!("{a:.2}")).unwrap_or("–".into()),
-                    s.top10_hits,
-                    s.observed
-                ),
-                None => "–".into(),
-            };
+            let cell =
+                r.pooled.confrontation.get(n).map_or("–".into(), |s| ranking_cell(s.auc, s.top10_hits, s.observed));
             let _ = write!(out, " {:>16}", cell);
         }
         out.push('\n');
