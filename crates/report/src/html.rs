@@ -221,7 +221,7 @@ const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'D
 color:#222;background:#fafafa;line-height:1.45}main{max-width:820px;margin:0 auto;padding:24px 28px 60px;\
 background:#fff}h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 6px;border-bottom:1px solid #ddd;\
 padding-bottom:4px}.meta{color:#555;font-size:14px}figure{margin:18px 0 26px}figcaption{font-size:13px;color:#444;\
-max-width:760px}svg.chart{max-width:100%;height:auto;display:block}table{border-collapse:collapse;font-size:13px;\
+max-width:760px}svg.chart{max-width:100%;height:auto;display:block}table{border-collapse:collapse;font-size:13px;display:block;overflow-x:auto;max-width:100%;\
 margin:10px 0}th,td{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}.note{font-size:13px;color:#555}\
 nav a{margin-right:12px;font-size:14px}footer{margin-top:40px;font-size:12px;color:#666}";
