@@ -40,19 +40,29 @@ pub struct Scenario {
 }
 
 /// A dated change known in advance (a deadline, an expiry, a scheduled
-/// meeting): when it passes, the issue's status quo becomes `status_quo`.
+/// meeting): when it passes, the issue's status quo becomes `status_quo`, or
+/// — with `actor` — that actor's red line or salience on the issue changes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineEvent {
     /// `YYYY-MM-DD`.
     pub date: String,
     pub name: String,
-    /// The issue whose status quo changes (none: a date to mark only).
+    /// The issue it changes (none: a date to mark only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<String>,
     /// The issue's status quo from that date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_quo: Option<f64>,
+    /// The actor whose stance on `issue` changes from that date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// Its red line from that date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_line: Option<[f64; 2]>,
+    /// Its salience from that date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salience: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -411,6 +411,62 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                     .with_hint("fold what has already happened into the issue's status quo"),
             );
         }
+        if let Some(actor) = &e.actor {
+            let known = check_ref(actor, &actor_ids, &format!("{p}.actor"), "actor", &mut d, &mut hints);
+            let Some(issue) = &e.issue else {
+                d.push(
+                    Diagnostic::error(format!("{p}.issue"), "an event on an actor's stance needs the issue")
+                        .with_hint("add `issue = \"<issue id>\"`"),
+                );
+                continue;
+            };
+            if e.status_quo.is_some() {
+                d.push(
+                    Diagnostic::error(format!("{p}.status_quo"), "an event changes a status quo or a stance, not both")
+                        .with_hint("write two events"),
+                );
+            }
+            if e.red_line.is_none() && e.salience.is_none() {
+                d.push(
+                    Diagnostic::error(p.clone(), "an event on a stance needs `red_line` or `salience`")
+                        .with_hint("say what changes from that date"),
+                );
+            }
+            if known && check_ref(issue, &issue_ids, &format!("{p}.issue"), "issue", &mut d, &mut hints) {
+                if !sc.stances.iter().any(|s| &s.actor == actor && &s.issue == issue) {
+                    d.push(
+                        Diagnostic::error(p.clone(), format!("`{actor}` takes no stance on `{issue}` to change"))
+                            .with_hint("add the stance, or change an issue it has a stance on"),
+                    );
+                }
+                if let (Some([lo, hi]), Some(iss)) = (e.red_line, issues_by_id.get(issue.as_str())) {
+                    let ok = check_on_scale(lo, iss, &format!("{p}.red_line[0]"), "red line", &mut d)
+                        & check_on_scale(hi, iss, &format!("{p}.red_line[1]"), "red line", &mut d);
+                    if ok && lo > hi {
+                        d.push(Diagnostic::error(format!("{p}.red_line"), format!("red line [{lo}, {hi}] is empty")));
+                    }
+                }
+            }
+            if let Some(x) = e.salience {
+                if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+                    d.push(Diagnostic::error(
+                        format!("{p}.salience"),
+                        format!("salience must be between 0 and 1, got {x}"),
+                    ));
+                }
+            }
+            check_refs(&e.sources, &source_ids, &format!("{p}.sources"), "source", &mut d, &mut hints);
+            continue;
+        }
+        if e.red_line.is_some() || e.salience.is_some() {
+            d.push(
+                Diagnostic::error(
+                    format!("{p}.actor"),
+                    "`red_line` or `salience` is given without the actor it belongs to",
+                )
+                .with_hint("add `actor = \"<actor id>\"`"),
+            );
+        }
         match (&e.issue, e.status_quo) {
             (Some(id), Some(v)) => {
                 if check_ref(id, &issue_ids, &format!("{p}.issue"), "issue", &mut d, &mut hints) {

@@ -86,6 +86,18 @@ pub enum Input {
     },
 }
 
+/// A dated change of one stance (a `[[timeline]]` event with `actor`),
+/// resolved: the talks restart under it in its round unless a deal has
+/// concluded by then.
+#[derive(Clone, Debug)]
+pub struct StanceEvent {
+    pub stance: usize,
+    pub red_line: Option<[f64; 2]>,
+    pub salience: Option<f64>,
+    /// The round (0-based) it falls in, per channel.
+    pub round: [u64; 2],
+}
+
 /// A coercive option, resolved: who holds it against whom, and from which round.
 #[derive(Clone, Debug)]
 pub struct PlannedOption {
@@ -150,6 +162,8 @@ pub struct Plan {
     pub round_days: [u32; 2],
     /// Rounds before the deadline, per channel (the same deadline date).
     pub deadline: [u64; 2],
+    /// Stance changes on the clock that fall before the deadline, by date.
+    pub stance_events: Vec<StanceEvent>,
     pub inputs: Vec<Input>,
     pub groups: Vec<Group>,
     /// Actors with at least one stance, in scenario order (the escalation dyads' members).
@@ -455,12 +469,32 @@ impl Plan {
         let mut events: Vec<(i64, usize, f64)> = sc
             .timeline
             .iter()
+            .filter(|e| e.actor.is_none())
             .filter_map(|e| {
                 let day = crate::calendar::parse(&e.date)?;
                 let i = ix.issue(e.issue.as_deref()?)?;
                 Some((day, i, e.status_quo?))
             })
             .collect();
+        let mut stance_events: Vec<(i64, StanceEvent)> = sc
+            .timeline
+            .iter()
+            .filter_map(|e| {
+                let day = crate::calendar::parse(&e.date)?;
+                let (start, dl) = (start_day?, deadline_day?);
+                if day >= dl {
+                    return None;
+                }
+                let stance = ix
+                    .actor(e.actor.as_deref()?)
+                    .zip(ix.issue(e.issue.as_deref()?))
+                    .and_then(|(a, i)| stance_of[a][i])?;
+                let round = channel_days.map(|days| crate::calendar::round_of(day, start, days));
+                Some((day, StanceEvent { stance, red_line: e.red_line, salience: e.salience, round }))
+            })
+            .collect();
+        stance_events.sort_by_key(|(day, _)| *day);
+        let stance_events: Vec<StanceEvent> = stance_events.into_iter().map(|(_, e)| e).collect();
         events.sort_by_key(|e| e.0);
         for (day, i, v) in events {
             // The last round ends the day before `dl`: an event on `dl` comes after the talks.
@@ -544,6 +578,7 @@ impl Plan {
             start_day,
             round_days: channel_days,
             deadline,
+            stance_events,
             inputs,
             groups,
             bdm_actors,

@@ -271,30 +271,21 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
 }
 
 /// Runs draw `d` (see the module docs).
-pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<RunOutcome, NegotiationError> {
-    let n_issues = sc.issues.len();
-    // What each actor gets without a deal: the no-deal world at the deadline.
-    let no_deal_world: Vec<Option<f64>> = plan.no_deal_point.clone();
-    let status_quo_utility: Vec<f64> =
-        (0..sc.actors.len()).map(|a| actor_utility(sc, plan, d, a, &no_deal_world)).collect();
-    let baseline_conflicts = if opts.escalation { escalation::confrontations(sc, plan, d, None) } else { Vec::new() };
-    let want = [plan.channel.direct(), plan.channel.mediated()];
+/// One phase of the talks in the channels `want`, each with its own number of
+/// rounds to the deadline: the zone, then each channel's protocol and
+/// ratification (coercive options are applied by [`run`] afterwards).
+fn talks(
+    sc: &Scenario,
+    plan: &Plan,
+    d: &Draw,
+    opts: RunOptions,
+    want: [bool; 2],
+    deadlines: [u64; 2],
+) -> Result<Talks, NegotiationError> {
     let b = match bargain::setup(sc, plan, d) {
         Setup::NoZone { issue, gaps } => {
-            let failed = |_| failed_run(plan, End::NoZone);
-            let [c0, c1] = [want[0].then(|| failed(0)), want[1].then(|| failed(1))];
-            let channels = [
-                c0.map(|c| coerce(plan, d, c, &status_quo_utility, 0)),
-                c1.map(|c| coerce(plan, d, c, &status_quo_utility, 1)),
-            ];
-            return Ok(RunOutcome {
-                no_zone: Some(issue),
-                gaps,
-                narrow: Vec::new(),
-                status_quo_utility,
-                baseline_conflicts,
-                channels,
-            });
+            let failed = |c: usize| want[c].then(|| failed_run(plan, End::NoZone));
+            return Ok(Talks { no_zone: Some((issue, gaps)), narrow: Vec::new(), channels: [failed(0), failed(1)] });
         }
         Setup::Ready(b) => b,
     };
@@ -306,7 +297,7 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
         &TableOptions { max_outcomes: plan.settings.resolution as usize, continuous_grid: 2, seed: opts.seed },
     )?;
     let (front, nash) = frontier(&table);
-    let deadline = plan.deadline[0];
+    let deadline = deadlines[0];
 
     let mut channels: [Option<ChannelRun>; 2] = [None, None];
     // The information mechanism: a principal that misjudges the other's red
@@ -338,7 +329,7 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
         let stall = [0, 1].map(|p| if d.stall[p] { plan.stall_share[p] } else { 0.0 });
         let mut voters: Vec<Box<dyn Strategy>> =
             (0..2).map(|p| Box::new(Voter { stall_until: stall[p] }) as Box<dyn Strategy>).collect();
-        let deadline = plan.deadline[1];
+        let deadline = deadlines[1];
         let config = MediatedConfig { deadline: Deadline::rounds(deadline), public_deadline: true };
         let (result, _, _, _) = run_mediated(&space, &profiles, &mut voters, &mut mediator, Some(&belief), &config)?;
         // A stalling party signs no earlier than the end of its stall; one that stalls throughout never does.
@@ -359,14 +350,76 @@ pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<Run
         }
         channels[1] = Some(finish(sc, plan, d, &b, &result, rounds, end, &front, nash, opts, 1));
     }
-    let _ = n_issues;
-    let narrow = b.narrow.clone();
+    Ok(Talks { no_zone: None, narrow: b.narrow.clone(), channels })
+}
+
+/// One phase's results (see [`talks`]).
+struct Talks {
+    /// The first agenda issue without a zone, and every closed issue's gap.
+    no_zone: Option<(usize, Vec<crate::bargain::Gap>)>,
+    narrow: Vec<usize>,
+    channels: [Option<ChannelRun>; 2],
+}
+
+/// Applies a stance event to a draw: the stance's red line and salience from
+/// then on, the position moved inside the new red line.
+fn apply(plan: &Plan, d: &mut Draw, e: &crate::plan::StanceEvent) {
+    if let Some(rl) = e.red_line {
+        d.red_line[e.stance] = Some(rl);
+        let [lo, hi] = plan.bounds_within(e.stance, Some(rl));
+        d.position[e.stance] = d.position[e.stance].clamp(lo.min(hi), hi.max(lo));
+    }
+    if let Some(s) = e.salience {
+        d.salience[e.stance] = s;
+    }
+}
+
+/// Runs draw `d` (see the module docs). Stance events on the clock split a
+/// channel's talks: unless a deal has concluded by an event's round, the talks
+/// start again there under the changed stance, with the rounds left.
+pub fn run(sc: &Scenario, plan: &Plan, d: &Draw, opts: RunOptions) -> Result<RunOutcome, NegotiationError> {
+    // What each actor gets without a deal: the no-deal world at the deadline.
+    let no_deal_world: Vec<Option<f64>> = plan.no_deal_point.clone();
+    let status_quo_utility: Vec<f64> =
+        (0..sc.actors.len()).map(|a| actor_utility(sc, plan, d, a, &no_deal_world)).collect();
+    let baseline_conflicts = if opts.escalation { escalation::confrontations(sc, plan, d, None) } else { Vec::new() };
+    let want = [plan.channel.direct(), plan.channel.mediated()];
+    let first = talks(sc, plan, d, opts, want, plan.deadline)?;
+    let mut channels = first.channels;
+    for c in 0..2 {
+        if !want[c] || plan.stance_events.is_empty() {
+            continue;
+        }
+        let mut draw = d.clone();
+        for e in &plan.stance_events {
+            let at = e.round[c];
+            let Some(run) = channels[c].as_ref() else { break };
+            // A deal concluded by the end of the round before the event stands
+            // (`rounds` counts from the start of the talks, 1-based).
+            if run.end == End::Agreement && run.rounds <= at {
+                break;
+            }
+            apply(plan, &mut draw, e);
+            let mut deadlines = plan.deadline;
+            deadlines[c] = plan.deadline[c].saturating_sub(at).max(1);
+            let only = [c == 0, c == 1];
+            let mut again = talks(sc, plan, &draw, opts, only, deadlines)?.channels[c].take();
+            if let Some(r) = again.as_mut() {
+                r.rounds += at;
+            }
+            channels[c] = again;
+        }
+    }
     let [c0, c1] = channels;
     let channels = [
         c0.map(|c| coerce(plan, d, c, &status_quo_utility, 0)),
         c1.map(|c| coerce(plan, d, c, &status_quo_utility, 1)),
     ];
-    Ok(RunOutcome { no_zone: None, gaps: Vec::new(), narrow, status_quo_utility, baseline_conflicts, channels })
+    let (no_zone, gaps) = match first.no_zone {
+        Some((issue, gaps)) => (Some(issue), gaps),
+        None => (None, Vec::new()),
+    };
+    Ok(RunOutcome { no_zone, gaps, narrow: first.narrow, status_quo_utility, baseline_conflicts, channels })
 }
 
 #[allow(clippy::too_many_arguments)]

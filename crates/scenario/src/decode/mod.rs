@@ -163,6 +163,9 @@ fn timeline_event(n: &Node, path: &str, cx: &mut Cx) -> Option<TimelineEvent> {
         name: t.req_str("name", cx).unwrap_or_default(),
         issue: t.opt_str("issue", cx),
         status_quo: t.opt_f64("status_quo", cx),
+        actor: t.opt_str("actor", cx),
+        red_line: t.take("red_line", cx).and_then(|n| interval(n, &format!("{path}.red_line"), cx)),
+        salience: t.opt_f64("salience", cx),
         note: t.opt_str("note", cx),
         sources: t.opt_str_list("sources", cx),
     };

@@ -207,3 +207,22 @@ fn alternative_red_lines_are_read_and_checked() {
         assert!(e.contains(want), "missing {want:?} in:\n{e}");
     }
 }
+
+#[test]
+fn timeline_events_on_stances_are_checked() {
+    let good = format!(
+        "{GOOD}\n[[timeline]]\ndate = 2025-07-01\nname = \"harder line\"\nactor = \"iran\"\nissue = \"enrichment\"\nred_line = [20, 90]\nsalience = 1\n"
+    );
+    let l = load_str(&good, Some(Format::Toml), Some("t.toml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(l.scenario.timeline[0].red_line, Some([20.0, 90.0]));
+    let bad = format!(
+        "{GOOD}\n[[timeline]]\ndate = 2025-07-01\nname = \"x\"\nactor = \"usa\"\nissue = \"enrichment\"\nstatus_quo = 3\n\
+         [[timeline]]\ndate = 2025-07-01\nname = \"y\"\nissue = \"enrichment\"\nsalience = 0.5\n"
+    );
+    let e = load_str(&bad, Some(Format::Toml), Some("t.toml")).unwrap_err().to_string();
+    for want in
+        ["a status quo or a stance, not both", "needs `red_line` or `salience`", "without the actor it belongs to"]
+    {
+        assert!(e.contains(want), "missing {want:?} in:\n{e}");
+    }
+}

@@ -248,8 +248,7 @@ fn a_timeline_event_before_the_deadline_sets_the_no_deal_world() {
         name: "expiry".into(),
         issue: Some("x".into()),
         status_quo: Some(0.0),
-        note: None,
-        sources: Vec::new(),
+        ..Default::default()
     });
     let no_deal_a = |r: &Report| r.channels[0].actors.iter().find(|x| x.actor == "a").unwrap().no_deal;
     assert!((no_deal_a(&run(&sc, 5)) - 0.96).abs() < 1e-9);
@@ -425,4 +424,56 @@ fn walk_aways_are_counted_even_when_an_option_is_then_used_and_no_limit_is_never
     sc.stances[1].red_line = None;
     sc.stances[0].red_line = Some([0.0, 41.0]);
     assert_eq!(both(&sc, 300).channels[0].misperceived, 0.0);
+}
+
+fn stance_event(date: &str, actor: &str, red_line: [f64; 2]) -> demarche_scenario::TimelineEvent {
+    demarche_scenario::TimelineEvent {
+        date: date.into(),
+        name: "a harder line".into(),
+        issue: Some("x".into()),
+        actor: Some(actor.into()),
+        red_line: Some(red_line),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_stance_event_restarts_talks_that_have_not_concluded_and_spares_a_deal_that_has() {
+    // a and b agree at once (both at 50, status quo 0 worse for both): a deal in round 1.
+    let mut sc = two(0.5, 0.5, "round_days = 7\ndeadline_rounds = 20\n");
+    sc.meta.as_of = Some("2025-01-01".into());
+    sc.issues[0].status_quo = Some(0.0);
+    sc.stances[0].position = 50.0;
+    sc.stances[1].position = 50.0;
+    // From round 3 b accepts nothing below 80 and a nothing above 60... a's line changes.
+    sc.stances[0].red_line = Some([0.0, 60.0]);
+    sc.timeline.push(stance_event("2025-01-22", "b", [80.0, 100.0]));
+    let r = run(&sc, 10);
+    assert_eq!(r.channels[0].ratified, 1.0, "the deal of round 1 concluded before the event");
+    // With the event in round 0 (the as-of date) the harder line holds from the start: no zone.
+    sc.timeline[0].date = "2025-01-01".into();
+    let r = run(&sc, 10);
+    assert_eq!((r.channels[0].ratified, r.channels[0].no_zone), (0.0, 1.0));
+}
+
+#[test]
+fn a_stance_event_can_open_a_zone_the_talks_then_use() {
+    // No zone at first (a ≤ 40, b ≥ 60); from 22 January (round 3) b accepts 30 and
+    // up: the talks restart there and reach a deal, in a round after the event.
+    let mut sc = two(0.5, 0.5, "round_days = 7\ndeadline_rounds = 30\n");
+    sc.meta.as_of = Some("2025-01-01".into());
+    sc.issues[0].status_quo = Some(0.0);
+    sc.stances[0].position = 35.0;
+    sc.stances[1].position = 65.0;
+    sc.stances[0].red_line = Some([0.0, 40.0]);
+    sc.stances[1].red_line = Some([60.0, 100.0]);
+    let closed = run(&sc, 10);
+    assert_eq!(closed.channels[0].ratified, 0.0);
+    sc.timeline.push(stance_event("2025-01-22", "b", [30.0, 100.0]));
+    let r = run(&sc, 10);
+    let c = &r.channels[0];
+    assert_eq!(c.ratified, 1.0, "{:?}", c.end_reasons);
+    assert!(c.rounds.as_ref().unwrap().p10 > 3.0, "the deal comes after the event's round");
+    // The run still says there was no zone when the talks began.
+    assert_eq!(r.no_zone, 1.0);
 }
