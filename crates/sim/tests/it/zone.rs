@@ -477,3 +477,21 @@ fn a_stance_event_can_open_a_zone_the_talks_then_use() {
     // The run still says there was no zone when the talks began.
     assert_eq!(r.no_zone, 1.0);
 }
+
+/// Issue 13: on the seed, the red-line inputs carry a non-zero Sobol index of
+/// P(ratified deal) (a rare event: it takes a couple of thousand samples).
+#[test]
+fn the_seeds_red_lines_have_a_sobol_index_on_the_ratified_deal() {
+    let sc = demarche_scenario::seed().unwrap().scenario;
+    let opts = demarche_sim::SensitivityOptions {
+        overrides: Overrides { channel: Some(Channel::Direct), seed: Some(7), runs: None },
+        samples: 2048,
+        oat_runs: 1,
+        ..Default::default()
+    };
+    let r = demarche_sim::analyse(&sc, &opts, &demarche_sim::Unattended).unwrap();
+    let ratified = r.ranked.iter().find(|o| o.measure == demarche_sim::Measure::Ratified).unwrap();
+    let red_lines: Vec<_> =
+        ratified.rows.iter().filter(|row| row.input.ends_with(".red_line") && row.total.unwrap_or(0.0) > 0.0).collect();
+    assert!(!red_lines.is_empty(), "no red-line input has a total index: {:?}", &ratified.rows[..5]);
+}
