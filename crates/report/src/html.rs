@@ -266,10 +266,17 @@ pub fn render_html(data: &ReportData) -> String {
     }
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", meta.join(" · "));
     if let Some(d) = &sc.meta.description {
-        let _ = writeln!(h, "<p>{}</p>", esc(d));
+        // The description's own paragraphs (blank lines), not one block.
+        for para in d.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+            let _ = writeln!(h, "<p>{}</p>", esc(para));
+        }
     }
+    let bottom = bottom_line(data);
     if !secs.is_empty() || !data.forecasts.is_empty() {
         let _ = write!(h, "<nav>");
+        if !bottom.is_empty() {
+            let _ = write!(h, "<a href=\"#bottom-line\">Bottom line</a>");
+        }
         if !data.forecasts.is_empty() {
             let _ = write!(h, "<a href=\"#summary\">Summary</a>");
         }
@@ -280,6 +287,17 @@ pub fn render_html(data: &ReportData) -> String {
             let _ = write!(h, "<a href=\"#inputs\">Inputs</a>");
         }
         let _ = writeln!(h, "</nav>");
+    }
+    if !bottom.is_empty() {
+        let _ = writeln!(h, "<section id=\"bottom-line\">\n<h2>Bottom line</h2>\n<ul>");
+        for b in &bottom {
+            let _ = writeln!(h, "<li>{}</li>", esc(b));
+        }
+        let _ = writeln!(
+            h,
+            "</ul>\n<p class=\"note\">Model indicators from the stated positions, not predictions of what any \
+             government will do.</p>\n</section>"
+        );
     }
     if !data.forecasts.is_empty() {
         summary_table(&mut h, data);
@@ -409,10 +427,122 @@ fn inputs(h: &mut String, sc: &Scenario) {
         }
         let _ = writeln!(h, "</table>");
     }
-    if sc.stances.len() > MAX_ROWS || sc.actors.len() > MAX_ROWS {
+    if !sc.meta.sources.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h3 id=\"sources\">Sources</h3>\n<table>\n<tr><th>Source</th><th>Date</th><th>Cited by</th></tr>"
+        );
+        for src in sc.meta.sources.iter().take(MAX_ROWS) {
+            let mut cited: Vec<String> = sc
+                .stances
+                .iter()
+                .filter(|st| st.sources.contains(&src.id))
+                .map(|st| format!("{} on {}", name(&st.actor), issue(&st.issue)))
+                .collect();
+            cited.extend(sc.actors.iter().filter(|a| a.sources.contains(&src.id)).map(|a| a.name.clone()));
+            cited.extend(
+                sc.relations
+                    .iter()
+                    .filter(|r| r.sources.contains(&src.id))
+                    .map(|r| format!("{} {} {}", name(&r.from), r.kind.as_str(), name(&r.to))),
+            );
+            cited.extend(
+                sc.options
+                    .iter()
+                    .filter(|o| o.sources.contains(&src.id))
+                    .map(|o| format!("{}'s option: {}", name(&o.holder), o.name)),
+            );
+            cited.extend(
+                sc.timeline.iter().filter(|e| e.sources.contains(&src.id)).map(|e| format!("timeline: {}", e.name)),
+            );
+            let title = match &src.url {
+                Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                    format!("<a href=\"{}\">{}</a>", esc(u), esc(&src.title))
+                }
+                _ => esc(&src.title),
+            };
+            let publisher = src
+                .publisher
+                .as_deref()
+                .map(|p| format!("<br><span class=\"note\">{}</span>", esc(p)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                h,
+                "<tr><td>{title}{publisher}</td><td>{}</td><td class=\"note\">{}</td></tr>",
+                esc(src.date.as_deref().unwrap_or("")),
+                esc(&cited.join("; "))
+            );
+        }
+        let _ = writeln!(h, "</table>");
+    }
+    if sc.stances.len() > MAX_ROWS || sc.actors.len() > MAX_ROWS || sc.meta.sources.len() > MAX_ROWS {
         let _ = writeln!(h, "<p class=\"note\">Long tables are cut at {MAX_ROWS} rows.</p>");
     }
     let _ = writeln!(h, "</section>");
+}
+
+/// The report's conclusions in plain sentences, drawn from its data: each
+/// issue's forecasts with their caveats (deadlock, not converged), whether
+/// talks can succeed, and the leading confrontation dyads.
+fn bottom_line(data: &ReportData) -> Vec<String> {
+    let sc = &data.scenario;
+    let mut out = Vec::new();
+    if let Some(o) = &data.outlook {
+        out.push(o.headline.clone());
+        if let Some(first) =
+            o.parts.iter().find(|p| p.question.starts_with("Is a deal possible")).and_then(|p| p.items.first())
+        {
+            out.push(format!("Where the red lines close it most often: {first}"));
+        }
+        if let Some(first) =
+            o.parts.iter().find(|p| p.question.starts_with("Do coercive options")).and_then(|p| p.items.first())
+        {
+            out.push(format!("Coercive options used before a deal: {first}"));
+        }
+    }
+    let agenda = sc.simulation.as_ref().map(|s| &s.agenda).filter(|a| !a.is_empty());
+    for iss in &sc.issues {
+        let mut parts = Vec::new();
+        for f in &data.forecasts {
+            let Some(x) = f.issues.iter().find(|x| x.issue == iss.id) else { continue };
+            let mut caveat = String::new();
+            if x.notes.iter().any(|n| n.contains("deadlock")) {
+                caveat = " (deadlock: no outcome suits every actor better than the status quo)".into();
+            } else if x.converged == Some(false) {
+                caveat = format!(" (still moving after {} rounds)", x.rounds());
+            }
+            parts.push(format!("{} {}{caveat}", f.engine, label(x.outcome)));
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let unit = iss.unit.as_deref().map(|u| format!(", {u}")).unwrap_or_default();
+        let mut sq = iss.status_quo.map(|q| format!("; status quo {}", label(q))).unwrap_or_default();
+        if agenda.is_some_and(|a| !a.contains(&iss.id)) {
+            sq.push_str("; off the talks' agenda");
+        }
+        out.push(format!("{} ({} – {}{unit}): {}{sq}.", iss.name, label(iss.min), label(iss.max), parts.join(", ")));
+    }
+    if let Some(m) = data.escalation.iter().find(|m| m.metric.starts_with("confrontation indicator")) {
+        let mut pairs = Vec::new();
+        for (i, row) in m.values.iter().enumerate() {
+            for (j, v) in row.iter().enumerate().skip(i + 1) {
+                if let Some(v) = v {
+                    pairs.push((*v, i, j));
+                }
+            }
+        }
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let top: Vec<String> =
+            pairs.iter().take(3).map(|(v, i, j)| format!("{} – {} ({v:.2})", m.actors[*i], m.actors[*j])).collect();
+        if !top.is_empty() {
+            out.push(format!(
+                "Leading confrontation dyads (the indicator, 0–1, how strongly the inputs point to coercion or force): {}.",
+                top.join(", ")
+            ));
+        }
+    }
+    out
 }
 
 /// The pooled scores as tables: issue error per model, P(deal), rankings.

@@ -195,3 +195,40 @@ fn a_failed_export_leaves_an_existing_file_alone() {
     names.retain(|n| !n.starts_with("runs.sqlite"));
     assert_eq!(names, ["k.csv"]);
 }
+
+/// The seed's report opens with its bottom line (the models' caveats in
+/// words), lists every source of the scenario, and carries no machine path.
+#[test]
+fn the_seed_report_opens_with_its_bottom_line_and_lists_its_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let html = dir.path().join("seed.html");
+    demarche(&store).args(["report", "@seed", "-o"]).arg(&html).assert().success();
+    let text = std::fs::read_to_string(&html).unwrap();
+    let bottom = text.find("<section id=\"bottom-line\"").expect("a bottom line");
+    assert!(bottom < text.find("<section id=\"summary\"").unwrap(), "the bottom line comes first");
+    let end = bottom + text[bottom..].find("</section>").unwrap();
+    let section = &text[bottom..end];
+    for want in
+        ["no zone of agreement", "deadlock", "still moving after", "off the talks", "Leading confrontation dyads"]
+    {
+        assert!(section.contains(want), "the bottom line lacks {want:?}");
+    }
+    let sc = demarche_scenario::seed().unwrap().scenario;
+    for src in &sc.meta.sources {
+        let title = src.title.replace('&', "&amp;").replace('\'', "&#39;").replace('"', "&quot;");
+        assert!(text.contains(&title), "source {} is not listed", src.id);
+    }
+    // An import from an absolute path names the file, not the machine's folders.
+    let ktab = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/ktab/inputs/SOE-Policy.csv");
+    if std::path::Path::new(ktab).is_file() {
+        let abs = std::fs::canonicalize(ktab).unwrap();
+        let out = dir.path().join("ktab.html");
+        demarche(&store).args(["report", "--no-simulation"]).arg(&abs).arg("-o").arg(&out).assert().success();
+        let text = std::fs::read_to_string(&out).unwrap();
+        let folder = abs.parent().unwrap().display().to_string();
+        assert!(text.contains("SOE-Policy.csv") && !text.contains(&folder), "the report names {folder}");
+    } else {
+        eprintln!("SKIPPED the KTAB part: ../shared/reference is absent (CI has it)");
+    }
+}

@@ -166,7 +166,10 @@ pub fn parse(text: &str, label: &str) -> (Option<Scenario>, Diagnostics) {
     let sc = Scenario {
         meta: Meta {
             title: format!("{issue_id} (imported from BDM CSV)"),
-            description: Some(format!("Imported from {label}; the scale is the range of the positions given.")),
+            description: Some(format!(
+                "Imported from {}; the scale is the range of the positions given.",
+                super::file_name(label)
+            )),
             ..Default::default()
         },
         actors: ids

@@ -76,7 +76,9 @@ fn build(raw: RawScenario, label: &str, format: &str, settings: Option<SmpSettin
     let actor_ids = unique_slugs(&names);
     let title = if raw.name.trim().is_empty() { stem_id(label, "ktab-scenario") } else { raw.name.trim().to_string() };
     let desc = raw.desc.trim();
-    let mut description = format!("Imported from KTAB {format} {label}; positions on KTAB's 0–100 scale.");
+    // The file's name, never the path of the machine that read it (reports carry it).
+    let mut description =
+        format!("Imported from KTAB {format} {}; positions on KTAB's 0–100 scale.", super::file_name(label));
     if !desc.is_empty() {
         description = format!("{desc}\n\n{description}");
     }

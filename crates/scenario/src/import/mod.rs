@@ -48,3 +48,12 @@ pub(crate) fn unique_slugs(names: &[String]) -> Vec<String> {
         })
         .collect()
 }
+
+/// The last component of an input's label (a path as given): what an imported
+/// scenario's description names, so no machine's paths end up in reports.
+pub(crate) fn file_name(label: &str) -> String {
+    std::path::Path::new(label)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| label.to_string())
+}
