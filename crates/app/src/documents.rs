@@ -360,20 +360,23 @@ pub fn pareto_data(sc: &Scenario, p: &demarche_sim::picture::Picture) -> Vec<Par
         return Vec::new();
     }
     let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or(id.to_string());
+    // Every chart shares the picture; the channels differ in their title and deal.
+    let chart = |title: String, agreement: Option<[f64; 2]>, agreement_label: Option<String>| ParetoData {
+        title,
+        x_party: name(&p.principals[0]),
+        y_party: name(&p.principals[1]),
+        frontier: p.frontier.clone(),
+        outcomes: p.outcomes.clone(),
+        disagreement: Some(p.reservation),
+        nash: p.nash,
+        kalai_smorodinsky: p.kalai_smorodinsky,
+        agreement,
+        agreement_label,
+    };
     if let Some(issue) = &p.no_zone {
         let issue = sc.issues.iter().find(|i| &i.id == issue).map_or(issue.clone(), |i| i.name.clone());
-        return vec![ParetoData {
-            title: format!("With the red lines set aside (at the stated positions they leave no zone: {issue})"),
-            x_party: name(&p.principals[0]),
-            y_party: name(&p.principals[1]),
-            frontier: p.frontier.clone(),
-            outcomes: p.outcomes.clone(),
-            disagreement: Some(p.reservation),
-            nash: p.nash,
-            kalai_smorodinsky: p.kalai_smorodinsky,
-            agreement: None,
-            agreement_label: None,
-        }];
+        let title = format!("With the red lines set aside (at the stated positions they leave no zone: {issue})");
+        return vec![chart(title, None, None)];
     }
     p.channels
         .iter()
@@ -382,24 +385,14 @@ pub fn pareto_data(sc: &Scenario, p: &demarche_sim::picture::Picture) -> Vec<Par
                 ("mediated", Some(m)) => format!("talks mediated by {}", name(m)),
                 (ch, _) => format!("{ch} talks"),
             };
-            ParetoData {
-                title: format!("{}, at the stated positions", capitalised(&how)),
-                x_party: name(&p.principals[0]),
-                y_party: name(&p.principals[1]),
-                frontier: p.frontier.clone(),
-                outcomes: p.outcomes.clone(),
-                disagreement: Some(p.reservation),
-                nash: p.nash,
-                kalai_smorodinsky: p.kalai_smorodinsky,
-                agreement: c.agreement,
-                agreement_label: c.agreement.map(|_| {
-                    format!(
-                        "{how}: deal after {} rounds{}",
-                        c.rounds,
-                        if c.ratified { "" } else { ", blocked at ratification" }
-                    )
-                }),
-            }
+            let label = c.agreement.map(|_| {
+                format!(
+                    "{how}: deal after {} rounds{}",
+                    c.rounds,
+                    if c.ratified { "" } else { ", blocked at ratification" }
+                )
+            });
+            chart(format!("{}, at the stated positions", capitalised(&how)), c.agreement, label)
         })
         .collect()
 }

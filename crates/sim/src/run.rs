@@ -438,27 +438,13 @@ fn finish(
 ) -> ChannelRun {
     let n_issues = sc.issues.len();
     let Some(outcome) = &result.agreement else {
-        return ChannelRun {
-            end: if end == End::Agreement { End::Deadline } else { end },
-            rounds,
-            terms: Vec::new(),
-            ratified: false,
-            objections: vec![false; plan.ratifiers.len()],
-            blocked: vec![false; plan.ratifiers.len()],
-            principal_utility: [b.reservation[0], b.reservation[1]],
-            reservation: b.reservation,
-            discounted: [b.reservation[0], b.reservation[1]],
-            pareto_gap: f64::NAN,
-            nash_gap: f64::NAN,
-            actor_utility: Vec::new(),
-            crossings: Vec::new(),
-            conflicts: Vec::new(),
-            force: None,
-            block_averted: false,
-            broke_down: false,
-            before_force: if end == End::Agreement { End::Deadline } else { end },
-            force_any: false,
-        };
+        // No deal: the principals keep their reservation values.
+        let mut run = failed_run(plan, if end == End::Agreement { End::Deadline } else { end });
+        run.rounds = rounds;
+        run.principal_utility = b.reservation;
+        run.reservation = b.reservation;
+        run.discounted = b.reservation;
+        return run;
     };
     let terms = b.terms(outcome);
     let mut full: Vec<Option<f64>> = plan.status_quo.clone();

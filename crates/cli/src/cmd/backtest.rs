@@ -1,7 +1,6 @@
 //! `demarche backtest DIR...`: every model and the simulation on every
 //! backtest case, scored against what happened (docs/validity.md).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,18 +46,10 @@ pub fn run(args: &BacktestArgs) -> CmdResult {
         }
     }
     let opts = BacktestOptions { runs: args.runs, seed: args.seed, ..Default::default() };
-    let bar = (args.format == BacktestFormat::Table && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(0);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}/{len} runs {wide_bar}") {
-            b.set_style(style);
-        }
-        b
-    });
-    let progress = Bar(bar.clone());
+    let progress =
+        Bar::on_terminal(args.format == BacktestFormat::Table, "{spinner} backtest: {pos}/{len} runs {wide_bar}");
     let report = with_threads(args.threads, || demarche_app::backtest::run(&cases, &opts, &progress))??;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    progress.clear();
     match args.format {
         BacktestFormat::Table => out!("{}", demarche_backtest::render::table(&report)),
         BacktestFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),

@@ -2,7 +2,6 @@
 //! agreement probability and terms (Sobol first-order and total indices,
 //! one-at-a-time swings for tornado charts).
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -50,19 +49,12 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
         ..Default::default()
     };
     // Progress on a terminal only (never in pipes or JSON).
-    let bar = (args.format == SimFormat::Table && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(0);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{spinner} sensitivity: {pos}/{len} model runs {wide_bar} {eta}")
-        {
-            b.set_style(style);
-        }
-        b
-    });
-    let report = with_threads(args.threads, || demarche_sim::analyse(&sc, &opts, &super::simulate::Bar(bar.clone())))??;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let progress = super::simulate::Bar::on_terminal(
+        args.format == SimFormat::Table,
+        "{spinner} sensitivity: {pos}/{len} model runs {wide_bar} {eta}",
+    );
+    let report = with_threads(args.threads, || demarche_sim::analyse(&sc, &opts, &progress))??;
+    progress.clear();
     match args.format {
         SimFormat::Table => out!("{}", demarche_sim::render::sensitivity(&report, args.top)),
         SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),

@@ -81,20 +81,10 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
     };
     // The bar learns the number of runs from the simulation itself (the
     // scenario's [simulation] table with the flags on top).
-    let bar = (args.format == SimFormat::Table && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(0);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{spinner} simulating {pos}/{len} runs {wide_bar} {eta}")
-        {
-            b.set_style(style);
-        }
-        b
-    });
-    let progress = Bar(bar.clone());
+    let progress =
+        Bar::on_terminal(args.format == SimFormat::Table, "{spinner} simulating {pos}/{len} runs {wide_bar} {eta}");
     let report = with_threads(args.threads, || demarche_sim::simulate(&sc, &opts, &progress))??;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    progress.clear();
     match args.format {
         SimFormat::Table => out!("{}", demarche_sim::render::report(&report)),
         SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
@@ -119,6 +109,27 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
 
 /// A terminal progress bar as a simulation's or sensitivity analysis's run control.
 pub struct Bar(pub Option<indicatif::ProgressBar>);
+
+impl Bar {
+    /// A bar drawn with `template` when `wanted` and standard error is a
+    /// terminal (never in pipes or machine output); otherwise none.
+    pub fn on_terminal(wanted: bool, template: &str) -> Bar {
+        Bar((wanted && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+                b.set_style(style);
+            }
+            b
+        }))
+    }
+
+    /// Removes the bar from the terminal.
+    pub fn clear(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
 
 impl demarche_sim::RunControl for Bar {
     fn progress(&self, done: u64, total: u64) {
