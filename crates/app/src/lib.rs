@@ -8,6 +8,7 @@
 
 pub mod backtest;
 pub mod documents;
+pub mod events;
 pub mod forecast;
 pub mod params;
 pub mod record;

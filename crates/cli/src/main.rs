@@ -75,6 +75,8 @@ enum Command {
     Sensitivity(cmd::sensitivity::SensitivityArgs),
     /// Score every model against recorded outcomes: backtest cases (scenario + outcome.toml).
     Backtest(cmd::backtest::BacktestArgs),
+    /// Event data: import GDELT/ICEWS/POLECAT/PLOVER files, code text, weekly dyad series, scenario suggestions.
+    Events(cmd::events::EventsArgs),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => cmd::simulate::run(a),
         Command::Sensitivity(a) => cmd::sensitivity::run(a),
         Command::Backtest(a) => cmd::backtest::run(a),
+        Command::Events(a) => cmd::events::run(a),
     };
     match result {
         Ok(code) => code,

@@ -205,6 +205,13 @@ pub struct Actor {
     /// Ids of entries in `meta.sources`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// Event-data actor codes that stand for this actor (CAMEO/PLOVER style, e.g.
+    /// `IRNGOV`, `USA`): an event's actor links here when its code starts with one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<String>,
+    /// Other names news text uses for this actor (`Tehran`, `Washington`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// One issue: a numeric scale from `min` to `max` whose ends mean `low` and `high`.
@@ -229,6 +236,9 @@ pub struct Issue {
     /// The outcome if nothing is agreed (the disagreement point for bargaining).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_quo: Option<f64>,
+    /// Words that show a news text or event is about this issue (`enrichment`, `3.67`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
 }
 
 impl Issue {

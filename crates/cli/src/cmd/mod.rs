@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod backtest;
+pub mod events;
 pub mod check;
 pub mod convert;
 pub mod demo;

@@ -81,6 +81,8 @@ fn actor(n: &Node, path: &str, cx: &mut Cx) -> Option<Actor> {
         capability: capability.unwrap_or(f64::NAN),
         description: t.opt_str("description", cx),
         sources: t.opt_str_list("sources", cx),
+        codes: t.opt_str_list("codes", cx),
+        aliases: t.opt_str_list("aliases", cx),
     };
     t.finish(cx);
     Some(a)
@@ -106,6 +108,7 @@ fn issue(n: &Node, path: &str, cx: &mut Cx) -> Option<Issue> {
         }
     }
     let status_quo = t.opt_f64("status_quo", cx);
+    let keywords = t.opt_str_list("keywords", cx);
     t.finish(cx);
     let (min, max) = (min.unwrap_or(f64::NAN), max.unwrap_or(f64::NAN));
     Some(Issue {
@@ -119,6 +122,7 @@ fn issue(n: &Node, path: &str, cx: &mut Cx) -> Option<Issue> {
         high: high.unwrap_or_default(),
         anchors,
         status_quo,
+        keywords,
     })
 }
 

@@ -1,0 +1,214 @@
+//! Weekly dyad series: per pair of actors and ISO week (Monday to Sunday),
+//! the events per quad class, the summed scores and a cooperation–conflict
+//! index. With a scenario, actors are the scenario's (see [`crate::link`]);
+//! without, they are the events' country codes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::link::Linker;
+use crate::model::{Event, Quad};
+
+/// One dyad-week.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeriesRow {
+    /// The two actors, in id order (the series is undirected).
+    pub a: String,
+    pub b: String,
+    /// Monday of the ISO week, `YYYY-MM-DD`.
+    pub week: String,
+    pub events: usize,
+    pub verbal_cooperation: usize,
+    pub material_cooperation: usize,
+    pub verbal_conflict: usize,
+    pub material_conflict: usize,
+    /// Σ PLOVER intensity of the week's events.
+    pub intensity: f64,
+    /// Σ Goldstein of the events whose source gave one (GDELT, ICEWS).
+    pub goldstein: f64,
+    /// Σ score / Σ |score| (score: Goldstein when given, intensity otherwise):
+    /// +1 all cooperation, −1 all conflict, 0 balanced or no scored events.
+    pub index: f64,
+}
+
+/// The series and what could not be placed in it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub rows: Vec<SeriesRow>,
+    /// Events with no actor or no recipient on the dyad level.
+    pub without_dyad: usize,
+    /// Events whose date could not be read.
+    pub undated: usize,
+    /// Events before `since` or after `until`.
+    pub outside_window: usize,
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Days since 1970 for `YYYY-MM-DD`.
+pub fn parse_day(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: i64 = s[..4].parse().ok()?;
+    let m: u32 = s[5..7].parse().ok()?;
+    let d: u32 = s[8..10].parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
+}
+
+pub fn format_day(z: i64) -> String {
+    let (y, m, d) = civil_from_days(z);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The Monday of the week holding day `z` (1970-01-01 was a Thursday).
+pub fn week_start(z: i64) -> i64 {
+    z - (z + 3).rem_euclid(7)
+}
+
+/// The dyads an event puts in the series: each (source, recipient) pair of
+/// distinct actors, unordered.
+fn dyads(e: &Event, linker: Option<&Linker>) -> Vec<(String, String)> {
+    let (src, dst): (Vec<String>, Vec<String>) = match linker {
+        Some(l) => {
+            let (s, d) = l.sides(e);
+            let id = |i: usize| l.scenario().actors[i].id.clone();
+            (s.into_iter().map(id).collect(), d.into_iter().map(id).collect())
+        }
+        None => (
+            e.actors.iter().map(|a| a.country.clone()).filter(|c| !c.is_empty()).collect(),
+            e.recipients.iter().map(|a| a.country.clone()).filter(|c| !c.is_empty()).collect(),
+        ),
+    };
+    let mut out = Vec::new();
+    for s in &src {
+        for d in &dst {
+            if s != d {
+                let pair = if s < d { (s.clone(), d.clone()) } else { (d.clone(), s.clone()) };
+                if !out.contains(&pair) {
+                    out.push(pair);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Builds the weekly series of `events` within `[since, until]` (inclusive days).
+pub fn build(events: &[Event], linker: Option<&Linker>, since: Option<i64>, until: Option<i64>) -> Series {
+    #[derive(Default)]
+    struct Acc {
+        n: usize,
+        quads: [usize; 4],
+        intensity: f64,
+        goldstein: f64,
+        score: f64,
+        abs: f64,
+    }
+    let mut acc: BTreeMap<(String, String, i64), Acc> = BTreeMap::new();
+    let mut series = Series::default();
+    for e in events {
+        let Some(day) = parse_day(&e.date) else {
+            series.undated += 1;
+            continue;
+        };
+        if since.is_some_and(|s| day < s) || until.is_some_and(|u| day > u) {
+            series.outside_window += 1;
+            continue;
+        }
+        let pairs = dyads(e, linker);
+        if pairs.is_empty() {
+            series.without_dyad += 1;
+            continue;
+        }
+        let week = week_start(day);
+        let q = e.quad_class();
+        for (a, b) in pairs {
+            let x = acc.entry((a, b, week)).or_default();
+            x.n += 1;
+            x.quads[q.number() as usize - 1] += 1;
+            x.intensity += e.intensity;
+            x.goldstein += e.goldstein.unwrap_or(0.0);
+            x.score += e.score();
+            x.abs += e.score().abs();
+        }
+    }
+    series.rows = acc
+        .into_iter()
+        .map(|((a, b, week), x)| SeriesRow {
+            a,
+            b,
+            week: format_day(week),
+            events: x.n,
+            verbal_cooperation: x.quads[Quad::VerbalCooperation as usize - 1],
+            material_cooperation: x.quads[Quad::MaterialCooperation as usize - 1],
+            verbal_conflict: x.quads[Quad::VerbalConflict as usize - 1],
+            material_conflict: x.quads[Quad::MaterialConflict as usize - 1],
+            intensity: round3(x.intensity),
+            goldstein: round3(x.goldstein),
+            index: if x.abs > 0.0 { round3(x.score / x.abs) } else { 0.0 },
+        })
+        .collect();
+    series
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// The escalation signal per dyad: how much material conflict rose in the
+/// last `recent` weeks against the weeks before, scaled to 0–1:
+/// `clamp((m_recent − m_before) / (m_recent + m_before + 1), 0, 1)` with `m`
+/// the mean material-conflict events per week. The `+ 1` keeps a single
+/// event from reading as a full escalation.
+pub fn escalation(series: &Series, recent: usize) -> BTreeMap<(String, String), f64> {
+    let mut by_dyad: BTreeMap<(String, String), Vec<(i64, usize)>> = BTreeMap::new();
+    let mut last_week = i64::MIN;
+    for r in &series.rows {
+        let w = parse_day(&r.week).unwrap_or(0);
+        last_week = last_week.max(w);
+        by_dyad.entry((r.a.clone(), r.b.clone())).or_default().push((w, r.material_conflict));
+    }
+    let mut first_week = i64::MAX;
+    for r in &series.rows {
+        first_week = first_week.min(parse_day(&r.week).unwrap_or(0));
+    }
+    let recent = recent.max(1) as i64;
+    let cut = last_week - 7 * (recent - 1);
+    let before_weeks = ((cut - first_week) / 7).max(1) as f64;
+    by_dyad
+        .into_iter()
+        .map(|(k, weeks)| {
+            let recent_sum: usize = weeks.iter().filter(|(w, _)| *w >= cut).map(|(_, m)| m).sum();
+            let before_sum: usize = weeks.iter().filter(|(w, _)| *w < cut).map(|(_, m)| m).sum();
+            let m_recent = recent_sum as f64 / recent as f64;
+            let m_before = before_sum as f64 / before_weeks;
+            let signal = ((m_recent - m_before) / (m_recent + m_before + 1.0)).clamp(0.0, 1.0);
+            (k, round3(signal))
+        })
+        .collect()
+}

@@ -1,0 +1,3 @@
+//! demarche-events integration tests: one binary (see ARCHITECTURE.md).
+mod common;
+mod gold;
