@@ -570,6 +570,11 @@ fn code_sentence(d: &Dictionaries, toks: &[Token], sentence: &str, date: Option<
                 (code, format!("{}: verb", block.name), (None, None), Vec::new())
             }
         };
+        // "if it attacks": a condition, not an event.
+        let conditional = (v.start.saturating_sub(3)..v.start).any(|k| matches!(words[k], "IF" | "UNLESS"));
+        if conditional {
+            continue;
+        }
         // Verbs PLOVER does not code (statements, appeals) still anchor frames.
         let plover = code.as_deref().and_then(cameo::to_plover);
 
