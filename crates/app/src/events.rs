@@ -41,11 +41,16 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String, EventsError> {
     }
     use std::io::Read as _;
     let mut bytes = Vec::new();
-    std::fs::File::open(path).map_err(|e| err(e.to_string()))?.take(cap + 1).read_to_end(&mut bytes).map_err(|e| err(e.to_string()))?;
+    std::fs::File::open(path)
+        .map_err(|e| err(e.to_string()))?
+        .take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(e.to_string()))?;
     if bytes.len() as u64 > cap {
         return Err(err(format!("it is over {cap} bytes")));
     }
-    String::from_utf8(bytes).map_err(|e| err(format!("not UTF-8 text (bad byte at offset {})", e.utf8_error().valid_up_to())))
+    String::from_utf8(bytes)
+        .map_err(|e| err(format!("not UTF-8 text (bad byte at offset {})", e.utf8_error().valid_up_to())))
 }
 
 fn file_name(path: &Path) -> String {
@@ -65,12 +70,19 @@ pub fn problems_text(path: &Path, imported: &Imported) -> String {
 }
 
 /// Imports one file; `strict` turns any problem into an error (all listed).
-pub fn import_file(path: &Path, from: Option<Dataset>, mentions: Option<&Path>, strict: bool) -> Result<Imported, EventsError> {
+pub fn import_file(
+    path: &Path,
+    from: Option<Dataset>,
+    mentions: Option<&Path>,
+    strict: bool,
+) -> Result<Imported, EventsError> {
     let text = read_text(path, import::MAX_IMPORT_BYTES)?;
     let name = file_name(path);
     let dataset = match from {
         Some(d) => d,
-        None => import::detect(&text, &name).ok_or_else(|| EventsError::Unknown { path: path.display().to_string() })?,
+        None => {
+            import::detect(&text, &name).ok_or_else(|| EventsError::Unknown { path: path.display().to_string() })?
+        }
     };
     let mut imported = import::import(&text, &name, dataset);
     if let Some(m) = mentions {
@@ -190,9 +202,9 @@ pub fn score_gold(gold_path: &Path, d: &Dictionaries) -> Result<(Scores, Scores)
 pub fn scores_table(coder_scores: &Scores, naive: &Scores) -> String {
     let mut s = String::new();
     s.push_str(&format!("records: {}\n\n", coder_scores.records));
-    s.push_str("score                          coder    naive look-up\n");
+    s.push_str("score                               coder   naive look-up\n");
     let row = |name: &str, a: f64, b: Option<f64>| {
-        format!("{name:<30} {a:>6.3}   {}\n", b.map_or("      —".to_string(), |b| format!("{b:>6.3}")))
+        format!("{name:<34} {a:>6.3}   {}\n", b.map_or("      —".to_string(), |b| format!("{b:>6.3}")))
     };
     s.push_str(&row("event-type accuracy", coder_scores.accuracy, Some(naive.accuracy)));
     s.push_str(&row("event-type macro-F1", coder_scores.macro_f1, Some(naive.macro_f1)));

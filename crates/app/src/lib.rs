@@ -66,6 +66,8 @@ mod architecture {
         assert!(!of("demarche-store").iter().any(|d| d == "demarche-report"), "store knows of reports");
         // The backtest crate scores numbers it is handed; it runs no model.
         assert_eq!(of("demarche-backtest"), &vec!["demarche-scenario".to_string()], "backtest runs models");
+        // Event data reads scenarios to link events to them, and nothing above.
+        assert_eq!(of("demarche-events"), &vec!["demarche-scenario".to_string()], "events reach past scenarios");
     }
 
     /// The CLI uses the server crate for `serve` only.

@@ -240,4 +240,3 @@ pub fn code_of(name: &str) -> Option<&'static str> {
     }
     COUNTRIES.iter().map(|(_, c)| *c).find(|c| c.eq_ignore_ascii_case(n))
 }
-

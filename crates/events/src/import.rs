@@ -306,8 +306,12 @@ fn host_of(url: &str) -> String {
 /// Adds a GDELT mentions file to imported events: the mention count, the
 /// outlets and, where GDELT's confidence is higher, that confidence.
 pub fn attach_mentions(imported: &mut Imported, text: &str) {
-    let by_id: HashMap<String, usize> =
-        imported.events.iter().enumerate().filter_map(|(i, e)| Some((e.source.record.clone(), i)).filter(|_| e.source.dataset == "gdelt")).collect();
+    let by_id: HashMap<String, usize> = imported
+        .events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((e.source.record.clone(), i)).filter(|_| e.source.dataset == "gdelt"))
+        .collect();
     let mut counts: HashMap<usize, usize> = HashMap::new();
     for (i, line) in text.lines().enumerate() {
         let ln = i as u64 + 1;
@@ -316,7 +320,8 @@ pub fn attach_mentions(imported: &mut Imported, text: &str) {
         }
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != 16 {
-            imported.problem(ln, format!("mentions line has {} tab-separated fields; GDELT 2.0 mentions have 16", f.len()));
+            imported
+                .problem(ln, format!("mentions line has {} tab-separated fields; GDELT 2.0 mentions have 16", f.len()));
             continue;
         }
         let Some(&idx) = by_id.get(f[0]) else { continue };
@@ -347,14 +352,23 @@ fn icews_sector(name: &str) -> Option<&'static str> {
         s if s.contains("business") => "BUS",
         s if s.contains("media") || s.contains("news") => "MED",
         s if s.contains("civilian") || s.contains("general population") => "CVL",
-        s if s.contains("government") || s.contains("executive") || s.contains("ministry") || s.contains("cabinet") => "GOV",
+        s if s.contains("government") || s.contains("executive") || s.contains("ministry") || s.contains("cabinet") => {
+            "GOV"
+        }
         s if s.contains("intergovernmental") => "IGO",
         s if s.contains("ngo") || s.contains("non-governmental") => "NGO",
         _ => return None,
     })
 }
 
-fn named_actor(name: &str, country: &str, sectors: &[&str], out: &mut Imported, ln: u64, what: &str) -> Option<EventActor> {
+fn named_actor(
+    name: &str,
+    country: &str,
+    sectors: &[&str],
+    out: &mut Imported,
+    ln: u64,
+    what: &str,
+) -> Option<EventActor> {
     let name = name.trim();
     let country = country.trim();
     if (name.is_empty() || is_missing(name)) && (country.is_empty() || is_missing(country)) {
@@ -400,7 +414,19 @@ fn icews(text: &str, file: &str) -> Imported {
     let mut lines = text.lines().enumerate();
     let Some((_, header)) = lines.next() else { return out };
     let h = header_index(header);
-    let needed = ["Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Publisher"];
+    let needed = [
+        "Event ID",
+        "Event Date",
+        "Source Name",
+        "Source Sectors",
+        "Source Country",
+        "CAMEO Code",
+        "Intensity",
+        "Target Name",
+        "Target Sectors",
+        "Target Country",
+        "Publisher",
+    ];
     let missing: Vec<&str> = needed.iter().copied().filter(|n| !h.contains_key(*n)).collect();
     if !missing.is_empty() {
         out.problem(1, format!("the ICEWS header lacks {}; hint: the Dataverse files have 20 tab-separated columns starting `Event ID	Event Date	Source Name`", missing.join(", ")));
@@ -435,7 +461,8 @@ fn icews(text: &str, file: &str) -> Imported {
             continue;
         };
         let id = col(&f, "Event ID");
-        let mut ev = Event::with_mode(format!("icews-{id}-{date}"), date, kind, mode, provenance(Dataset::Icews, &id, file, ln));
+        let mut ev =
+            Event::with_mode(format!("icews-{id}-{date}"), date, kind, mode, provenance(Dataset::Icews, &id, file, ln));
         ev.cameo = Some(code);
         match col(&f, "Intensity").parse::<f64>() {
             Ok(g) if (-10.0..=10.0).contains(&g) => ev.goldstein = Some(g),
@@ -444,8 +471,22 @@ fn icews(text: &str, file: &str) -> Imported {
         ev.source.outlet = col(&f, "Publisher");
         let ss = col(&f, "Source Sectors");
         let ts = col(&f, "Target Sectors");
-        let source = named_actor(&col(&f, "Source Name"), &col(&f, "Source Country"), &ss.split(',').collect::<Vec<_>>(), &mut out, ln, "Source");
-        let target = named_actor(&col(&f, "Target Name"), &col(&f, "Target Country"), &ts.split(',').collect::<Vec<_>>(), &mut out, ln, "Target");
+        let source = named_actor(
+            &col(&f, "Source Name"),
+            &col(&f, "Source Country"),
+            &ss.split(',').collect::<Vec<_>>(),
+            &mut out,
+            ln,
+            "Source",
+        );
+        let target = named_actor(
+            &col(&f, "Target Name"),
+            &col(&f, "Target Country"),
+            &ts.split(',').collect::<Vec<_>>(),
+            &mut out,
+            ln,
+            "Target",
+        );
         ev.actors.extend(source);
         ev.recipients.extend(target);
         if let Some(i) = h.get("Event Text") {
@@ -471,13 +512,25 @@ fn polecat(text: &str, file: &str) -> Imported {
     if let Some(i) = h.get("Intensity").copied() {
         h.entry("Event Intensity".into()).or_insert(i);
     }
-    let needed = ["Event ID", "Event Date", "Event Type", "Event Mode", "Event Intensity", "Contexts", "Actor Name", "Actor Country", "Recipient Name", "Recipient Country"];
+    let needed = [
+        "Event ID",
+        "Event Date",
+        "Event Type",
+        "Event Mode",
+        "Event Intensity",
+        "Contexts",
+        "Actor Name",
+        "Actor Country",
+        "Recipient Name",
+        "Recipient Country",
+    ];
     let missing: Vec<&str> = needed.iter().copied().filter(|n| !h.contains_key(*n)).collect();
     if !missing.is_empty() {
         out.problem(1, format!("the POLECAT header lacks {}; hint: POLECAT's weekly files are tab-separated with a header starting `Event ID	Event Date	Event Type`", missing.join(", ")));
         return out;
     }
-    let col = |f: &[&str], n: &str| -> String { h.get(n).and_then(|&i| f.get(i)).copied().unwrap_or("").trim().to_string() };
+    let col =
+        |f: &[&str], n: &str| -> String { h.get(n).and_then(|&i| f.get(i)).copied().unwrap_or("").trim().to_string() };
     for (i, line) in lines {
         let ln = i as u64 + 1;
         if line.trim().is_empty() || line.starts_with("Event ID\t") {
@@ -493,16 +546,27 @@ fn polecat(text: &str, file: &str) -> Imported {
             continue;
         };
         let Some(kind) = EventType::parse(&col(&f, "Event Type")) else {
-            out.problem(ln, format!("Event Type `{}` is not a PLOVER type (hint: {})", col(&f, "Event Type"), EventType::NAMES.join(", ")));
+            out.problem(
+                ln,
+                format!(
+                    "Event Type `{}` is not a PLOVER type (hint: {})",
+                    col(&f, "Event Type"),
+                    EventType::NAMES.join(", ")
+                ),
+            );
             continue;
         };
         let mode = col(&f, "Event Mode");
         let mode = if is_missing(&mode) { String::new() } else { mode.to_ascii_lowercase() };
         let id = col(&f, "Event ID");
-        let mut ev = Event::with_mode(format!("polecat-{id}"), date, kind, &mode, provenance(Dataset::Polecat, &id, file, ln));
+        let mut ev =
+            Event::with_mode(format!("polecat-{id}"), date, kind, &mode, provenance(Dataset::Polecat, &id, file, ln));
         match col(&f, "Event Intensity").parse::<f64>() {
             Ok(x) if (-10.0..=10.0).contains(&x) => ev.intensity = x,
-            _ => out.problem(ln, format!("Event Intensity `{}` is not a number from −10 to 10", col(&f, "Event Intensity"))),
+            _ => out.problem(
+                ln,
+                format!("Event Intensity `{}` is not a number from −10 to 10", col(&f, "Event Intensity")),
+            ),
         }
         ev.context = split_multi(&col(&f, "Contexts")).into_iter().map(str::to_string).collect();
         ev.source.outlet = col(&f, "Source");
@@ -565,7 +629,14 @@ fn plover(text: &str, file: &str) -> Imported {
         }
         out.rows += 1;
         let Some(kind) = EventType::parse(&label) else {
-            out.problem(ln, format!("record {}: event `{label}` is not a PLOVER type (hint: {})", s("id"), EventType::NAMES.join(", ")));
+            out.problem(
+                ln,
+                format!(
+                    "record {}: event `{label}` is not a PLOVER type (hint: {})",
+                    s("id"),
+                    EventType::NAMES.join(", ")
+                ),
+            );
             continue;
         };
         let date = iso_date(&s("date")).unwrap_or_default();

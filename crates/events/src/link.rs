@@ -24,7 +24,7 @@ impl<'a> Linker<'a> {
             .flat_map(|(i, a)| a.codes.iter().map(move |c| (i, c.trim().to_ascii_uppercase())))
             .filter(|(_, c)| !c.is_empty())
             .collect();
-        codes.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+        codes.sort_by_key(|x| std::cmp::Reverse(x.1.len()));
         let names = sc
             .actors
             .iter()
@@ -43,22 +43,23 @@ impl<'a> Linker<'a> {
         self.sc
     }
 
-    /// The scenario actor this event actor stands for: the longest `codes`
-    /// entry its code starts with (`IRNGOV` before `IRN`), else an alias or
-    /// name equal to the actor's name.
+    /// The scenario actor this event actor stands for: an alias, name or id
+    /// equal to the actor's name first (so "Khamenei" finds the Leader's
+    /// office, not the government his code also fits), else the longest
+    /// `codes` entry its code starts with (`IRNGOV` before `IRN`).
     pub fn actor(&self, a: &EventActor) -> Option<usize> {
-        let code = if a.code.is_empty() { format!("{}{}", a.country, a.sector.concat()) } else { a.code.clone() };
-        let code = code.to_ascii_uppercase();
-        if !code.is_empty() {
-            if let Some((i, _)) = self.codes.iter().find(|(_, c)| code.starts_with(c.as_str())) {
+        let name = a.name.trim().to_lowercase();
+        if !name.is_empty() {
+            if let Some((i, _)) = self.names.iter().find(|(_, ns)| ns.contains(&name)) {
                 return Some(*i);
             }
         }
-        let name = a.name.trim().to_lowercase();
-        if name.is_empty() {
+        let code = if a.code.is_empty() { format!("{}{}", a.country, a.sector.concat()) } else { a.code.clone() };
+        let code = code.to_ascii_uppercase();
+        if code.is_empty() {
             return None;
         }
-        self.names.iter().find(|(_, ns)| ns.iter().any(|n| *n == name)).map(|(i, _)| *i)
+        self.codes.iter().find(|(_, c)| code.starts_with(c.as_str())).map(|(i, _)| *i)
     }
 
     /// The scenario actors on each side of an event (each listed once).

@@ -36,8 +36,22 @@ pub fn jsonl<T: serde::Serialize>(items: &[T]) -> Vec<u8> {
 }
 
 const EVENT_COLUMNS: [&str; 16] = [
-    "id", "date", "event", "mode", "context", "actor", "actor_country", "actor_sector", "recipient", "recipient_country",
-    "recipient_sector", "intensity", "cameo", "quad", "goldstein", "source",
+    "id",
+    "date",
+    "event",
+    "mode",
+    "context",
+    "actor",
+    "actor_country",
+    "actor_sector",
+    "recipient",
+    "recipient_country",
+    "recipient_sector",
+    "intensity",
+    "cameo",
+    "quad",
+    "goldstein",
+    "source",
 ];
 
 fn join_actors(list: &[crate::model::EventActor], f: impl Fn(&crate::model::EventActor) -> String) -> String {
@@ -81,8 +95,17 @@ pub fn events_csv(events: &[Event]) -> Result<Vec<u8>, String> {
 }
 
 const SERIES_COLUMNS: [&str; 11] = [
-    "a", "b", "week", "events", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict",
-    "intensity", "goldstein", "index",
+    "a",
+    "b",
+    "week",
+    "events",
+    "verbal_cooperation",
+    "material_cooperation",
+    "verbal_conflict",
+    "material_conflict",
+    "intensity",
+    "goldstein",
+    "index",
 ];
 
 pub fn series_csv(rows: &[SeriesRow]) -> Result<Vec<u8>, String> {
@@ -118,7 +141,8 @@ mod pq {
                 Col::Float(_) => format!("REQUIRED DOUBLE {n};"),
             })
             .collect();
-        let schema = parse_message_type(&format!("message {name} {{ {} }}", fields.join(" "))).map_err(|e| e.to_string())?;
+        let schema =
+            parse_message_type(&format!("message {name} {{ {} }}", fields.join(" "))).map_err(|e| e.to_string())?;
         let props = Arc::new(
             WriterProperties::builder().set_created_by(format!("demarche {}", env!("CARGO_PKG_VERSION"))).build(),
         );
@@ -128,9 +152,11 @@ mod pq {
         let mut i = 0;
         while let Some(mut col) = group.next_column().map_err(|e| e.to_string())? {
             let written = match &cols[i].1 {
-                Col::Text(v) => col
-                    .typed::<ByteArrayType>()
-                    .write_batch(&v.iter().map(|s| ByteArray::from(s.as_str())).collect::<Vec<_>>(), None, None),
+                Col::Text(v) => col.typed::<ByteArrayType>().write_batch(
+                    &v.iter().map(|s| ByteArray::from(s.as_str())).collect::<Vec<_>>(),
+                    None,
+                    None,
+                ),
                 Col::Int(v) => col.typed::<Int64Type>().write_batch(v, None, None),
                 Col::Float(v) => col.typed::<DoubleType>().write_batch(v, None, None),
             };

@@ -188,7 +188,9 @@ pub fn score_types(gold: &[GoldRecord], predicted: &[Option<EventType>]) -> Scor
     } else {
         classes
             .iter()
-            .map(|k| f1(tp.get(k).copied().unwrap_or(0), fp.get(k).copied().unwrap_or(0), fne.get(k).copied().unwrap_or(0)))
+            .map(|k| {
+                f1(tp.get(k).copied().unwrap_or(0), fp.get(k).copied().unwrap_or(0), fne.get(k).copied().unwrap_or(0))
+            })
             .sum::<f64>()
             / classes.len() as f64
     };

@@ -18,7 +18,7 @@ use crate::series::parse_day;
 pub struct SuggestOptions {
     /// Events a dyad needs before its balance suggests a relation.
     pub min_dyad_events: usize,
-    /// |balance| that suggests a hostile relation (or a change of its weight).
+    /// A balance at or below minus this suggests a hostile relation where none is.
     pub hostile_balance: f64,
     /// A relation weight change smaller than this is not suggested.
     pub weight_step: f64,
@@ -90,10 +90,8 @@ fn r2(x: f64) -> f64 {
 /// Suggestions for `sc` from `events` dated on or after `since` (days since 1970).
 pub fn suggest(sc: &Scenario, events: &[Event], since: Option<i64>, opts: &SuggestOptions) -> Vec<Suggestion> {
     let linker = Linker::new(sc);
-    let window: Vec<&Event> = events
-        .iter()
-        .filter(|e| since.is_none_or(|s| parse_day(&e.date).is_some_and(|d| d >= s)))
-        .collect();
+    let window: Vec<&Event> =
+        events.iter().filter(|e| since.is_none_or(|s| parse_day(&e.date).is_some_and(|d| d >= s))).collect();
     let mut out = Vec::new();
     relations(sc, &linker, &window, opts, &mut out);
     saliences(sc, &linker, &window, opts, &mut out);
@@ -142,55 +140,36 @@ fn relations(sc: &Scenario, l: &Linker, events: &[&Event], opts: &SuggestOptions
             sc.actors[b].name,
             balance
         );
-        if balance <= -opts.hostile_balance {
-            let w = r2(-balance);
-            match hostile {
-                None => out.push(Suggestion {
-                    kind: SuggestionKind::Relation,
-                    target: format!("{ia}->{ib} hostile"),
-                    current: None,
-                    suggested: Some(w),
-                    reason: format!("{summary}: the scenario has no hostile relation between them"),
-                    events: ids(&evs),
-                    applicable: true,
-                    overlay: format!(
-                        "[[relations]]\nkind = \"hostile\"\nfrom = {}\nto = {}\nweight = {w}\nnote = {}\n",
-                        q(ia),
-                        q(ib),
-                        q(&format!("Suggested from event data: {summary}."))
-                    ),
-                }),
-                Some(r) => {
-                    let cur = r.weight.unwrap_or(1.0);
-                    if (cur - w).abs() >= opts.weight_step {
-                        out.push(Suggestion {
-                            kind: SuggestionKind::Relation,
-                            target: format!("{}->{} hostile", r.from, r.to),
-                            current: Some(cur),
-                            suggested: Some(w),
-                            reason: format!("{summary}: the scenario weighs their hostility {cur}"),
-                            events: ids(&evs),
-                            applicable: true,
-                            overlay: format!(
-                                "[[relations]]\nkind = \"hostile\"\nfrom = {}\nto = {}\nweight = {w}\n",
-                                q(&r.from),
-                                q(&r.to)
-                            ),
-                        });
-                    }
-                }
-            }
-        } else if balance >= opts.hostile_balance {
-            if let Some(r) = hostile {
+        // The hostility the events show: the conflictual share of their
+        // summed |score|, (1 − balance) / 2 — 1 all conflict, 0.5 balanced.
+        let w = r2((1.0 - balance) / 2.0);
+        match hostile {
+            None if balance <= -opts.hostile_balance => out.push(Suggestion {
+                kind: SuggestionKind::Relation,
+                target: format!("{ia}->{ib} hostile"),
+                current: None,
+                suggested: Some(w),
+                reason: format!("{summary}: the scenario has no hostile relation between them"),
+                events: ids(&evs),
+                applicable: true,
+                overlay: format!(
+                    "[[relations]]\nkind = \"hostile\"\nfrom = {}\nto = {}\nweight = {w}\nnote = {}\n",
+                    q(ia),
+                    q(ib),
+                    q(&format!("Suggested from event data: {summary}."))
+                ),
+            }),
+            Some(r) => {
                 let cur = r.weight.unwrap_or(1.0);
-                let w = r2((cur * (1.0 - balance)).max(0.05));
                 if (cur - w).abs() >= opts.weight_step {
                     out.push(Suggestion {
                         kind: SuggestionKind::Relation,
                         target: format!("{}->{} hostile", r.from, r.to),
                         current: Some(cur),
                         suggested: Some(w),
-                        reason: format!("{summary}: mostly cooperative, though the scenario calls them hostile (weight {cur})"),
+                        reason: format!(
+                            "{summary}, a hostility share of {w}: the scenario weighs their hostility {cur}"
+                        ),
                         events: ids(&evs),
                         applicable: true,
                         overlay: format!(
@@ -201,6 +180,7 @@ fn relations(sc: &Scenario, l: &Linker, events: &[&Event], opts: &SuggestOptions
                     });
                 }
             }
+            None => {}
         }
     }
 }
@@ -224,7 +204,9 @@ fn saliences(sc: &Scenario, l: &Linker, events: &[&Event], opts: &SuggestOptions
         for (k, iss) in sc.issues.iter().enumerate() {
             let on: Vec<&Event> = evs.iter().filter(|(_, is)| is.contains(&k)).map(|(e, _)| *e).collect();
             let attention = on.len() as f64 / evs.len() as f64;
-            let Some(st) = sc.stances.iter().find(|s| s.actor == sc.actors[a].id && s.issue == iss.id) else { continue };
+            let Some(st) = sc.stances.iter().find(|s| s.actor == sc.actors[a].id && s.issue == iss.id) else {
+                continue;
+            };
             if attention >= st.salience + opts.salience_gap {
                 let w = r2((st.salience + attention) / 2.0);
                 out.push(Suggestion {
@@ -253,7 +235,10 @@ fn saliences(sc: &Scenario, l: &Linker, events: &[&Event], opts: &SuggestOptions
 /// Numbers near an issue keyword: "enrich to 60 %" → 60.
 fn stated_numbers(text: &str, keywords: &[String], window: usize) -> Vec<f64> {
     let lower = text.to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')')).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .collect();
     let near_keyword = |i: usize| {
         let lo = i.saturating_sub(window);
         let hi = (i + window + 1).min(words.len());
@@ -345,7 +330,9 @@ fn new_actors(sc: &Scenario, l: &Linker, events: &[&Event], opts: &SuggestOption
             if key.trim().is_empty() {
                 continue;
             }
-            let entry = seen.entry(key).or_insert_with(|| (if a.name.is_empty() { a.code.clone() } else { a.name.clone() }, Vec::new()));
+            let entry = seen
+                .entry(key)
+                .or_insert_with(|| (if a.name.is_empty() { a.code.clone() } else { a.name.clone() }, Vec::new()));
             if !entry.1.iter().any(|x| x.id == e.id) {
                 entry.1.push(e);
             }

@@ -16,8 +16,9 @@
 //!   salience of the side that wants it, and (ii) the likely outcome (the
 //!   compromise model's capability × salience weighted mean) crossing one
 //!   side's red line while the other side stands nearer that outcome.
-//! - **hostility** `H`: 1 with a `hostile` relation between them, ½ when a
-//!   patron of one (`proxy_of`) is hostile to the other, else 0. Alone it is
+//! - **hostility** `H`: the weight of a `hostile` relation between them (1
+//!   when it has none), half the patron's when a patron of one (`proxy_of`)
+//!   is hostile to the other, else 0. Alone it is
 //!   the `hostile` baseline.
 //! - **expected-utility conflict** `E`: the share of the simulated runs it was
 //!   estimated on in which the expected-utility model, run on the draw's
@@ -162,15 +163,16 @@ fn relations(sc: &Scenario, actors: &[usize]) -> (Vec<f64>, Vec<bool>) {
     let ix = sc.index();
     let m = actors.len();
     let n = sc.actors.len();
-    let mut hostile = vec![false; n * n];
+    let mut hostile = vec![0.0_f64; n * n];
     let mut aligned_rel = vec![false; n * n];
     let mut patrons: Vec<Vec<usize>> = vec![Vec::new(); n];
     for r in &sc.relations {
         let (Some(f), Some(t)) = (ix.actor(&r.from), ix.actor(&r.to)) else { continue };
         match r.kind {
             RelationKind::Hostile => {
-                hostile[f * n + t] = true;
-                hostile[t * n + f] = true;
+                let w = r.weight.unwrap_or(1.0).clamp(0.0, 1.0);
+                hostile[f * n + t] = hostile[f * n + t].max(w);
+                hostile[t * n + f] = hostile[t * n + f].max(w);
             }
             RelationKind::Allied => {
                 aligned_rel[f * n + t] = true;
@@ -189,13 +191,12 @@ fn relations(sc: &Scenario, actors: &[usize]) -> (Vec<f64>, Vec<bool>) {
     for (ka, &a) in actors.iter().enumerate() {
         for (kb, &b) in actors.iter().enumerate().skip(ka + 1) {
             let k = ka * m + kb;
-            hostility[k] = if hostile[a * n + b] {
-                1.0
-            } else if patrons[a].iter().any(|&p| hostile[p * n + b]) || patrons[b].iter().any(|&p| hostile[p * n + a]) {
-                0.5
-            } else {
-                0.0
-            };
+            let via_patron = patrons[a]
+                .iter()
+                .map(|&p| hostile[p * n + b])
+                .chain(patrons[b].iter().map(|&p| hostile[p * n + a]))
+                .fold(0.0_f64, f64::max);
+            hostility[k] = if hostile[a * n + b] > 0.0 { hostile[a * n + b] } else { 0.5 * via_patron };
             aligned[k] = aligned_rel[a * n + b];
         }
     }

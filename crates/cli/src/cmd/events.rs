@@ -192,7 +192,11 @@ fn write(bytes: &[u8], out: &Option<PathBuf>) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn events_bytes(events: &[demarche_events::Event], format: EventFormat, out: &Option<PathBuf>) -> Result<Vec<u8>, String> {
+fn events_bytes(
+    events: &[demarche_events::Event],
+    format: EventFormat,
+    out: &Option<PathBuf>,
+) -> Result<Vec<u8>, String> {
     match format {
         EventFormat::Jsonl => Ok(output::jsonl(events)),
         EventFormat::Csv => output::events_csv(events),
@@ -216,7 +220,10 @@ fn import(a: &ImportArgs) -> CmdResult {
         imported.events.len(),
         imported.rows,
         if imported.not_events > 0 {
-            format!(" ({} CAMEO 01/02 statements and appeals are not PLOVER events and were left out)", imported.not_events)
+            format!(
+                " ({} CAMEO 01/02 statements and appeals are not PLOVER events and were left out)",
+                imported.not_events
+            )
         } else {
             String::new()
         }
@@ -325,10 +332,9 @@ fn score(a: &ScoreArgs) -> CmdResult {
     let (coder_scores, naive) = app::score_gold(&a.gold, &d)?;
     match a.format {
         ScoreFormat::Table => out!("{}", app::scores_table(&coder_scores, &naive)),
-        ScoreFormat::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "coder": coder_scores, "naive": naive }))?
-        ),
+        ScoreFormat::Json => {
+            outln!("{}", serde_json::to_string_pretty(&serde_json::json!({ "coder": coder_scores, "naive": naive }))?)
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,11 @@
 //! One module per subcommand.
 
 pub mod backtest;
-pub mod events;
 pub mod check;
 pub mod convert;
 pub mod demo;
 pub mod domain_run;
+pub mod events;
 pub mod forecast;
 pub mod frontier;
 pub mod negotiate;

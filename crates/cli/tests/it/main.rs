@@ -4,6 +4,7 @@
 mod backtest;
 mod bdm_golden;
 mod cli;
+mod events_cli;
 mod negotiation_cli;
 mod simulate;
 mod smp_cli;

@@ -125,7 +125,7 @@ impl PhraseDictionary {
         if let Some(first) = words.first().cloned() {
             let list = self.phrases.entry(first).or_default();
             list.push((words, exact, entry));
-            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            list.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
         }
     }
 
@@ -146,7 +146,7 @@ impl PhraseDictionary {
             let mine = self.phrases.entry(first).or_default();
             let mut theirs: Vec<_> = list.into_iter().map(|(w, e, i)| (w, e, i + base)).collect();
             theirs.append(mine);
-            theirs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            theirs.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
             *mine = theirs;
         }
     }
@@ -266,7 +266,9 @@ impl VerbDictionary {
             }
             if let Some(set) = &current_set {
                 if let Some(word) = t.strip_prefix('+') {
-                    d.sets.get_mut(set).map(|v| v.push(normalise(word.trim().trim_end_matches('_'))));
+                    if let Some(v) = d.sets.get_mut(set) {
+                        v.push(normalise(word.trim().trim_end_matches('_')));
+                    }
                     continue;
                 }
                 current_set = None;
@@ -325,7 +327,8 @@ impl VerbDictionary {
                 continue;
             }
             let mut forms: Vec<String> = Vec::new();
-            const AUXILIARIES: [&str; 11] = ["IS", "ARE", "WAS", "WERE", "BE", "BEEN", "HAS", "HAVE", "HAD", "WILL", "WOULD"];
+            const AUXILIARIES: [&str; 11] =
+                ["IS", "ARE", "WAS", "WERE", "BE", "BEEN", "HAS", "HAVE", "HAD", "WILL", "WOULD"];
             let (first, rest) = base.split_once('_').unwrap_or((&base, ""));
             if multi && AUXILIARIES.contains(&normalise(first).as_str()) {
                 // `+IS_DETERMINED`: the auxiliary carries the tense; list as written.
@@ -351,7 +354,7 @@ impl VerbDictionary {
                     if !list.iter().any(|v| v.words == words && v.block == block) {
                         list.push(VerbForm { words, block, code: code.clone() });
                     }
-                    list.sort_by(|a, b| b.words.len().cmp(&a.words.len()));
+                    list.sort_by_key(|x| std::cmp::Reverse(x.words.len()));
                 }
             }
         }
@@ -367,10 +370,9 @@ impl VerbDictionary {
         }
         for (first, list) in other.forms {
             let mine = self.forms.entry(first).or_default();
-            let mut theirs: Vec<VerbForm> =
-                list.into_iter().map(|f| VerbForm { block: f.block + base, ..f }).collect();
+            let mut theirs: Vec<VerbForm> = list.into_iter().map(|f| VerbForm { block: f.block + base, ..f }).collect();
             theirs.append(mine);
-            theirs.sort_by(|a, b| b.words.len().cmp(&a.words.len()));
+            theirs.sort_by_key(|x| std::cmp::Reverse(x.words.len()));
             *mine = theirs;
         }
     }
@@ -546,10 +548,8 @@ pub fn parse_agents(text: &str, file: &str, problems: &mut Vec<DictProblem>) -> 
         let mut phrases = vec![phrase.trim().to_string()];
         for (name, values) in &subs {
             if phrases.iter().any(|p| p.contains(name.as_str())) {
-                phrases = phrases
-                    .iter()
-                    .flat_map(|p| values.iter().map(move |v| p.replace(name.as_str(), v)))
-                    .collect();
+                phrases =
+                    phrases.iter().flat_map(|p| values.iter().map(move |v| p.replace(name.as_str(), v))).collect();
             }
         }
         let idx = d.entries.len();

@@ -303,7 +303,8 @@ fn longest(d: &PhraseDictionary, words: &[&str], i: usize) -> Option<(usize, usi
         }
         let ok = phrase.iter().enumerate().all(|(k, w)| {
             let t = words[i + k];
-            t == w || (k + 1 == phrase.len() && !*exact && plural_stem(t).as_deref() == Some(w.as_str()))
+            t == w
+                || (k + 1 == phrase.len() && !*exact && plural_stem(t).as_deref() == Some(w.as_str()))
                 || (k == 0 && plural_stem(t).as_deref() == Some(w.as_str()))
         });
         if ok {
@@ -458,8 +459,9 @@ fn frame_word(w: &str) -> Option<Frame> {
         Some(Frame::Threaten)
     } else if starts(&["DEMAND", "URG", "ASK", "CALL", "PRESS", "PRESSUR", "INSIST", "APPEAL"]) {
         Some(Frame::Request)
-    } else if starts(&["PLAN", "INTEND", "DECID", "VOW", "PREPAR", "READY", "WILLING", "DETERMIN", "SET", "GOING", "AIM"])
-        || matches!(w, "READY" | "PREPARED" | "WILLING")
+    } else if starts(&[
+        "PLAN", "INTEND", "DECID", "VOW", "PREPAR", "READY", "WILLING", "DETERMIN", "SET", "GOING", "AIM",
+    ]) || matches!(w, "READY" | "PREPARED" | "WILLING")
     {
         Some(Frame::Intent)
     } else {
@@ -524,7 +526,13 @@ fn inflects(w: &str, stem: &str) -> bool {
     w.strip_prefix(stem).is_some_and(|rest| matches!(rest, "S" | "ES" | "ED" | "D" | "ING" | "'S" | "ER" | "ERS"))
 }
 
-fn code_sentence(d: &Dictionaries, toks: &[Token], sentence: &str, date: Option<u32>, opts: &CoderOptions) -> Vec<Event> {
+fn code_sentence(
+    d: &Dictionaries,
+    toks: &[Token],
+    sentence: &str,
+    date: Option<u32>,
+    opts: &CoderOptions,
+) -> Vec<Event> {
     let actors = find_actors(d, toks, date);
     let verbs = find_verbs(d, toks, &actors);
     let words: Vec<&str> = toks.iter().map(|t| t.word.as_str()).collect();
@@ -560,7 +568,12 @@ fn code_sentence(d: &Dictionaries, toks: &[Token], sentence: &str, date: Option<
                         _ => {}
                     }
                 }
-                (p.code.clone(), format!("{}: {}", block.name, p.text.split_whitespace().collect::<Vec<_>>().join(" ")), (*s, *t), pw)
+                (
+                    p.code.clone(),
+                    format!("{}: {}", block.name, p.text.split_whitespace().collect::<Vec<_>>().join(" ")),
+                    (*s, *t),
+                    pw,
+                )
             }
             None => {
                 let code = match &v.code {
@@ -583,8 +596,7 @@ fn code_sentence(d: &Dictionaries, toks: &[Token], sentence: &str, date: Option<
             && BE.contains(&words[v.start - 1])
             && (words[v.start].ends_with("ED") || words[v.start].ends_with("EN"))
             && words.get(v.end) == Some(&"BY");
-        let before: Vec<&ActorSpan> =
-            actors.iter().filter(|a| a.end <= v.start && a.start >= clause_start).collect();
+        let before: Vec<&ActorSpan> = actors.iter().filter(|a| a.end <= v.start && a.start >= clause_start).collect();
         let after: Vec<&ActorSpan> = actors.iter().filter(|a| a.start >= v.end && a.start < clause_end).collect();
         let (source, mut target): (Vec<&ActorSpan>, Vec<&ActorSpan>);
         if passive {
@@ -628,7 +640,9 @@ fn code_sentence(d: &Dictionaries, toks: &[Token], sentence: &str, date: Option<
         });
         if kind.is_none() {
             // Keep the verb for framing only.
-            cands.last_mut().map(|c| c.code.clear());
+            if let Some(c) = cands.last_mut() {
+                c.code.clear();
+            }
         }
     }
 
@@ -661,7 +675,7 @@ fn code_sentence(d: &Dictionaries, toks: &[Token], sentence: &str, date: Option<
         });
         let c = &mut cands[i];
         c.frame = Some((frame, at));
-        c.rule = format!("frame {} `{}` + {}", frame_name(frame), words[at], c.rule);
+        c.rule = format!("frame {} \"{}\" + {}", frame_name(frame), words[at], c.rule);
         c.matched_words.insert(0, words[at].to_string());
         c.kind = kind;
         c.mode = "";

@@ -21,7 +21,12 @@ fn codes(list: &[demarche_events::EventActor]) -> Vec<&str> {
 fn built_in_dictionaries_read_without_a_problem() {
     let d = Dictionaries::builtin();
     assert!(d.problems.is_empty(), "{:?}", d.problems);
-    assert!(d.verbs.blocks.len() >= 25 && d.actors.len() >= 60, "{} blocks, {} actors", d.verbs.blocks.len(), d.actors.len());
+    assert!(
+        d.verbs.blocks.len() >= 25 && d.actors.len() >= 60,
+        "{} blocks, {} actors",
+        d.verbs.blocks.len(),
+        d.actors.len()
+    );
 }
 
 #[test]
@@ -75,7 +80,12 @@ fn stated_intentions_and_refusals_follow_their_frame() {
     assert_eq!(e.event, EventType::Reject);
     assert_eq!(codes(&e.actors), ["IRNGOV"]);
     // A condition is not an event.
-    let events = code_with(&Dictionaries::builtin(), "Israel will respond if Iran attacks.", "2025-06-10", &CoderOptions::default());
+    let events = code_with(
+        &Dictionaries::builtin(),
+        "Israel will respond if Iran attacks.",
+        "2025-06-10",
+        &CoderOptions::default(),
+    );
     assert!(events.iter().all(|e| e.event != EventType::Assault), "{events:?}");
 }
 

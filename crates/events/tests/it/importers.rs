@@ -16,7 +16,10 @@ fn gdelt_events_and_mentions() {
     assert_eq!(imp.rows, 8);
     assert_eq!(imp.events.len(), 8);
     let first = &imp.events[0];
-    assert_eq!((first.date.as_str(), first.event, first.cameo.as_deref()), ("2025-06-01", EventType::Agree, Some("036")));
+    assert_eq!(
+        (first.date.as_str(), first.event, first.cameo.as_deref()),
+        ("2025-06-01", EventType::Agree, Some("036"))
+    );
     assert_eq!(first.actors[0].code, "USAGOV");
     assert_eq!(first.recipients[0].country, "IRN");
     assert_eq!(first.goldstein, Some(4.0));

@@ -1,0 +1,152 @@
+//! `demarche events import|code|series|suggest|score` run as a user would
+//! (issue 14), including the worked example of docs/events.md.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn demarche() -> Command {
+    let mut c = Command::cargo_bin("demarche").expect("binary builds");
+    c.env("DEMARCHE_STORE", "off").env("NO_COLOR", "1");
+    c
+}
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+fn fixture(name: &str) -> String {
+    format!("{ROOT}/crates/events/tests/fixtures/{name}")
+}
+
+#[test]
+fn import_guesses_each_data_set_and_writes_jsonl_csv_and_parquet() {
+    for (file, n) in [("gdelt-events.export.CSV", 8), ("icews-events.tab", 6), ("polecat-events.tsv", 6)] {
+        let out = demarche().args(["events", "import", &fixture(file)]).assert().success().get_output().stdout.clone();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), n, "{file}");
+        for line in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(v["event"].is_string() && v["actors"].is_array() && v["source"]["file"] == file, "{v}");
+        }
+    }
+    demarche()
+        .args([
+            "events",
+            "import",
+            &fixture("gdelt-events.export.CSV"),
+            "--mentions",
+            &fixture("gdelt.mentions.CSV"),
+            "-f",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("id,date,event,mode"));
+    let dir = tempfile::tempdir().unwrap();
+    let pq = dir.path().join("e.parquet");
+    demarche()
+        .args(["events", "import", &fixture("icews-events.tab"), "-f", "parquet", "-o", pq.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(&std::fs::read(&pq).unwrap()[..4], b"PAR1");
+    demarche()
+        .args(["events", "import", &fixture("icews-events.tab"), "-f", "parquet"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--output"));
+}
+
+#[test]
+fn a_bad_file_lists_every_problem_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("icews-events.tab")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[2] = lines[2].replacen("2025-06-03", "June 3", 1);
+    lines[4] =
+        lines[4].replacen("\t036\t", "\tXYZ\t", 1).replacen("\t040\t", "\tXYZ\t", 1).replacen("\t111\t", "\tXYZ\t", 1);
+    let bad = dir.path().join("bad.tab");
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+    demarche()
+        .args(["events", "import", bad.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.tab:3: Event Date `June 3`").and(predicate::str::contains("--skip-bad")));
+    demarche().args(["events", "import", bad.to_str().unwrap(), "--skip-bad"]).assert().success();
+    let junk = dir.path().join("junk.txt");
+    std::fs::write(&junk, "hello\nworld\n").unwrap();
+    demarche()
+        .args(["events", "import", junk.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--from"));
+}
+
+#[test]
+fn the_worked_example_codes_headlines_and_its_suggestion_changes_the_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    let coded = dir.path().join("june.jsonl");
+    demarche()
+        .args([
+            "events",
+            "code",
+            &format!("{ROOT}/docs/events/june-2025-headlines.jsonl"),
+            "-o",
+            coded.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&coded).unwrap();
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!((first["id"].as_str(), first["event"].as_str()), (Some("h01-1-1"), Some("REJECT")), "{first}");
+    assert!(first["coding"]["rule"].as_str().unwrap().contains("PROPOSAL"));
+    let seed = format!("{ROOT}/scenarios/iran-us-nuclear.toml");
+    demarche()
+        .args(["events", "series", coded.to_str().unwrap(), "--scenario", &seed])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("iran_gov – israel").and(predicate::str::contains("2025-06-09")));
+    let overlay = dir.path().join("suggestions.toml");
+    demarche()
+        .args(["events", "suggest", &seed, "--events", coded.to_str().unwrap(), "-o", overlay.to_str().unwrap()])
+        .assert()
+        .success();
+    let o = std::fs::read_to_string(&overlay).unwrap();
+    assert!(o.contains("us_admin->iran_gov hostile") && o.contains("events: h"), "{o}");
+    let sim = |extra: &[&str]| {
+        let mut c = demarche();
+        c.args(["simulate", &seed, "--runs", "500", "--format", "json"]).args(extra);
+        let out = c.assert().success().get_output().stdout.clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let rows = v["confrontation"].as_array().cloned().unwrap_or_default();
+        rows.iter()
+            .find(|r| r["a"] == "iran_gov" && r["b"] == "us_admin")
+            .and_then(|r| r["score"].as_f64())
+            .unwrap_or_else(|| panic!("no iran_gov–us_admin dyad in {}", v["confrontation"]))
+    };
+    let before = sim(&[]);
+    let after = sim(&["--overlay", overlay.to_str().unwrap()]);
+    assert!(after < before, "hostility lowered by the events, the indicator should fall: {before} -> {after}");
+}
+
+#[test]
+fn score_prints_the_table_docs_events_md_records() {
+    let shared = format!("{ROOT}/../shared/reference/events");
+    if !std::path::Path::new(&shared).is_dir() {
+        eprintln!("notice: ../shared is absent; skipping");
+        return;
+    }
+    let out = demarche()
+        .args([
+            "events",
+            "score",
+            &format!("{shared}/plover-gsr-cameo-dev.json"),
+            "--dictionaries",
+            &format!("{shared}/petrarch2-dictionaries"),
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8(out).unwrap();
+    let docs = std::fs::read_to_string(format!("{ROOT}/docs/events.md")).unwrap();
+    assert!(docs.contains(table.trim()), "docs/events.md must hold the table `demarche events score` prints:\n{table}");
+}
