@@ -82,6 +82,21 @@ impl Imported {
         }
     }
 
+    /// The PLOVER type and mode of a row's CAMEO code; `None` for CAMEO 01/02
+    /// (statements and appeals, counted as not events) and for anything that
+    /// is not a CAMEO code (reported as a problem of `column` on line `ln`).
+    fn plover_of(&mut self, code: &str, column: &str, ln: u64) -> Option<(EventType, &'static str)> {
+        let found = cameo::to_plover(code);
+        if found.is_none() {
+            if code.bytes().all(|b| b.is_ascii_digit()) && matches!(code.get(..2), Some("01" | "02")) {
+                self.not_events += 1;
+            } else {
+                self.problem(ln, format!("{column} `{code}` is not a CAMEO event code (hint: 2–4 digits, root 01–20)"));
+            }
+        }
+        found
+    }
+
     pub fn problem_count(&self) -> usize {
         self.problems.len() + self.more_problems
     }
@@ -257,14 +272,7 @@ fn gdelt(text: &str, file: &str) -> Imported {
             continue;
         };
         let code = f[G_EVENT_CODE];
-        let Some((kind, mode)) = cameo::to_plover(code) else {
-            if code.len() >= 2 && code.bytes().all(|b| b.is_ascii_digit()) && matches!(&code[..2], "01" | "02") {
-                out.not_events += 1;
-            } else {
-                out.problem(ln, format!("EventCode `{code}` is not a CAMEO event code (hint: 2–4 digits, 01–20)"));
-            }
-            continue;
-        };
+        let Some((kind, mode)) = out.plover_of(code, "EventCode", ln) else { continue };
         let mut ev = Event::with_mode(
             format!("gdelt-{}", f[G_ID]),
             date,
@@ -452,14 +460,7 @@ fn icews(text: &str, file: &str) -> Imported {
             continue;
         };
         let code = col(&f, "CAMEO Code");
-        let Some((kind, mode)) = cameo::to_plover(&code) else {
-            if code.len() >= 2 && matches!(&code[..2], "01" | "02") {
-                out.not_events += 1;
-            } else {
-                out.problem(ln, format!("CAMEO Code `{code}` is not a CAMEO event code"));
-            }
-            continue;
-        };
+        let Some((kind, mode)) = out.plover_of(&code, "CAMEO Code", ln) else { continue };
         let id = col(&f, "Event ID");
         let mut ev =
             Event::with_mode(format!("icews-{id}-{date}"), date, kind, mode, provenance(Dataset::Icews, &id, file, ln));

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use demarche_scenario::calendar;
 use serde::{Deserialize, Serialize};
 
 use crate::link::Linker;
@@ -44,45 +45,14 @@ pub struct Series {
     pub outside_window: usize,
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Days since 1970 for `YYYY-MM-DD`.
+/// Days since 1970 for a date that starts `YYYY-MM-DD` (a time after it is ignored).
 pub fn parse_day(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y: i64 = s[..4].parse().ok()?;
-    let m: u32 = s[5..7].parse().ok()?;
-    let d: u32 = s[8..10].parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
+    calendar::parse(s.get(..10)?)
 }
 
+/// `YYYY-MM-DD` of a day number.
 pub fn format_day(z: i64) -> String {
-    let (y, m, d) = civil_from_days(z);
-    format!("{y:04}-{m:02}-{d:02}")
+    calendar::civil_from_days(z)
 }
 
 /// The Monday of the week holding day `z` (1970-01-01 was a Thursday).

@@ -96,7 +96,7 @@ pub fn suggest(sc: &Scenario, events: &[Event], since: Option<i64>, opts: &Sugge
     relations(sc, &linker, &window, opts, &mut out);
     saliences(sc, &linker, &window, opts, &mut out);
     positions(sc, &linker, &window, opts, &mut out);
-    new_actors(sc, &linker, &window, opts, &mut out);
+    new_actors(&linker, &window, opts, &mut out);
     out
 }
 
@@ -315,7 +315,7 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-fn new_actors(sc: &Scenario, l: &Linker, events: &[&Event], opts: &SuggestOptions, out: &mut Vec<Suggestion>) {
+fn new_actors(l: &Linker, events: &[&Event], opts: &SuggestOptions, out: &mut Vec<Suggestion>) {
     let mut seen: BTreeMap<String, (String, Vec<&Event>)> = BTreeMap::new();
     for e in events {
         let (s, d) = l.sides(e);
@@ -362,7 +362,6 @@ fn new_actors(sc: &Scenario, l: &Linker, events: &[&Event], opts: &SuggestOption
             ),
         });
     }
-    let _ = sc;
 }
 
 /// The suggestions as one overlay document: each entry under comments giving

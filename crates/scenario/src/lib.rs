@@ -15,6 +15,7 @@
 // `!(x > 0.0)` is how this crate says "not a positive number, NaN included".
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod calendar;
 pub mod decode;
 pub mod diag;
 pub mod import;

@@ -10,8 +10,6 @@
 pub mod dict;
 pub mod text;
 
-use std::collections::HashMap;
-
 use crate::cameo;
 use crate::model::{Coding, Event, EventActor, EventType, Provenance};
 use dict::{DictProblem, Element, PhraseDictionary, VerbDictionary};
@@ -820,14 +818,4 @@ fn compound_back<'a>(all: &'a [ActorSpan], words: &[&str], last: Option<&'a Acto
         }
     }
     out
-}
-
-/// A summary of what the dictionaries hold.
-pub fn summary(d: &Dictionaries) -> HashMap<&'static str, usize> {
-    HashMap::from([
-        ("verb_blocks", d.verbs.blocks.len()),
-        ("patterns", d.verbs.pattern_count()),
-        ("actors", d.actors.len()),
-        ("agents", d.agents.len()),
-    ])
 }
