@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { inkShare, openBrowser, required } from "./browser.mjs";
 
 const base = required("DEMARCHE_URL");
@@ -147,4 +148,34 @@ test("the channel simulation runs from the page and draws the mediated-vs-direct
   // The confrontation indicator leads; the expected-utility classification keeps its own name.
   assert.ok(ids.some((id) => id.includes("confrontation-indicator")), ids.join(", "));
   if (artifacts) await page.screenshot({ path: join(artifacts, "simulation.png"), fullPage: true });
+});
+
+test("an events file is reviewed against the scenario, and an accepted suggestion changes it", async () => {
+  const headlines = fileURLToPath(new URL("../../docs/events/june-2025-headlines.jsonl", import.meta.url));
+  await page.setInputFiles("#events-file", headlines);
+  await page.waitForFunction(() => /suggestion|error/.test(document.getElementById("events-status").textContent) ||
+    document.getElementById("events-status").className === "error", null, { timeout: 30_000 });
+  assert.notEqual(await page.locator("#events-status").getAttribute("class"), "error",
+    await page.locator("#events-status").textContent());
+  // A timeline per dyad, drawn.
+  const charts = await page.locator("#events figure").evaluateAll((fs) => fs.map((f) => f.id));
+  assert.ok(charts.some((id) => id === "chart-timeline-iran-gov-us-admin"), charts.join(", "));
+  const ink = await inkShare(browser.context, await page.locator("#events figure").first().screenshot());
+  assert.ok(ink > 0.01, `timeline is blank (ink ${ink})`);
+  // The suggestion lists its events; applying it changes the relation's weight.
+  const item = page.locator('#suggestions li[data-target="us_admin->iran_gov hostile"]');
+  assert.equal(await item.count(), 1, await page.locator("#events").textContent());
+  assert.match(await item.locator("details").textContent(), /struck Fordow/);
+  const weight = page.locator('#relations input[data-field=weight][data-kind=hostile][data-from=us_admin][data-to=iran_gov]');
+  const before = await weight.inputValue();
+  assert.equal(await page.locator("#apply-suggestions").isDisabled(), true, "nothing accepted, yet apply is enabled");
+  await item.locator("input[type=checkbox]").check();
+  await page.click("#apply-suggestions");
+  await page.waitForFunction(() => document.getElementById("events-status").textContent.startsWith("Applied") ||
+    document.getElementById("events-status").className === "error", null, { timeout: 30_000 });
+  assert.match(await page.locator("#events-status").textContent(), /^Applied suggestion 1\./);
+  const after = await weight.inputValue();
+  assert.notEqual(after, before);
+  assert.equal(Number(after), 0.66);
+  if (artifacts) await page.screenshot({ path: join(artifacts, "events.png"), fullPage: true });
 });

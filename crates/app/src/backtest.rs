@@ -40,13 +40,49 @@ impl Default for BacktestOptions {
 pub enum BacktestError {
     #[error("case {case}: {source}")]
     Forecast { case: String, source: ForecastError },
+    #[error("case {case}: {message}")]
+    Events { case: String, message: String },
     #[error("cancelled")]
     Cancelled,
+}
+
+/// The file of events a case may hold; its escalation signal then joins the
+/// case's confrontation indicator (docs/validity.md).
+pub const CASE_EVENTS: &str = "events.jsonl";
+
+/// A case's events, if it has any: every one dated on or before the case's
+/// as-of date (an event after it is hindsight, an error).
+fn case_events(case: &Case) -> Result<Option<(Vec<demarche_events::Event>, i64)>, BacktestError> {
+    let path = case.dir.join(CASE_EVENTS);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let err = |message: String| BacktestError::Events { case: case.id.clone(), message };
+    let events = crate::events::read_events(&path).map_err(|e| err(e.to_string()))?;
+    let as_of =
+        case.scenario.meta.as_of.as_deref().and_then(demarche_events::series::parse_day).ok_or_else(|| {
+            err(format!("{CASE_EVENTS} needs the scenario's as-of date, to leave out what came after"))
+        })?;
+    let late: Vec<String> = events
+        .iter()
+        .filter(|e| demarche_events::series::parse_day(&e.date).is_none_or(|d| d > as_of))
+        .take(10)
+        .map(|e| format!("{} ({})", e.id, if e.date.is_empty() { "no date" } else { &e.date }))
+        .collect();
+    if !late.is_empty() {
+        return Err(err(format!(
+            "{CASE_EVENTS} holds events dated after the as-of date or undated: {}; hint: a case's events must be              known by its as-of date",
+            late.join(", ")
+        )));
+    }
+    Ok(Some((events, as_of)))
 }
 
 /// What one case's models and simulation said, before scoring.
 pub fn predict(case: &Case, opts: &BacktestOptions, control: &dyn RunControl) -> Result<Predictions, BacktestError> {
     let sc = &case.scenario;
+    // Read first: a case whose events break the hindsight rule costs no run.
+    let events = case_events(case)?;
     let forecasts = run_models(sc, &opts.models, &ModelRun::default(), true, |_, _, _| {}, &mut NoObserver)
         .map_err(|source| BacktestError::Forecast { case: case.id.clone(), source })?;
     let mut p = Predictions::default();
@@ -79,6 +115,17 @@ pub fn predict(case: &Case, opts: &BacktestOptions, control: &dyn RunControl) ->
             ));
             confrontation::indicator(sc, None)
         }
+    };
+    let dyads = match events {
+        Some((events, as_of)) => {
+            let input = crate::events::escalation_signal(sc, &events, Some(as_of), crate::events::ESCALATION_WEEKS);
+            p.notes.push(format!(
+                "the indicator takes the escalation signal of {} events in {CASE_EVENTS} ({} on the case's dyads)",
+                input.events, input.linked
+            ));
+            confrontation::with_escalation(dyads, &input.signal)
+        }
+        None => dyads,
     };
     p.rankings.push(("indicator".into(), dyads.iter().map(|d| (d.a.clone(), d.b.clone(), d.score)).collect()));
     if dyads.iter().any(|d| d.expected_utility.is_some()) {

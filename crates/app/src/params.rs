@@ -95,7 +95,18 @@ pub struct SimulateParams {
     /// The edits, where the front end takes them (the CLI).
     #[serde(flatten)]
     pub edits: Option<ScenarioEdits>,
+    /// The event data whose escalation signal the confrontation indicator took (`--events`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<EscalationSource>,
     pub via: Via,
+}
+
+/// Where an escalation signal came from (`simulate --events`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscalationSource {
+    pub file: String,
+    pub until: Option<String>,
+    pub weeks: usize,
 }
 
 impl RunParams for SimulateParams {
@@ -168,6 +179,24 @@ impl RunParams for BacktestParams {
     const KIND: RunKind = RunKind::Backtest;
 }
 
+/// Event data read against a scenario: `events series`, `events suggest`,
+/// `POST /api/events`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventsParams {
+    /// `series` or `suggest`.
+    pub command: String,
+    /// The event files, as given (the workbench: the uploaded file's name).
+    pub files: Vec<String>,
+    /// `--since` / `--until`, `YYYY-MM-DD`.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub via: Via,
+}
+
+impl RunParams for EventsParams {
+    const KIND: RunKind = RunKind::Events;
+}
+
 /// A stored run's parameters, by its kind.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Params {
@@ -177,6 +206,7 @@ pub enum Params {
     Negotiate(NegotiateParams),
     Tournament(TournamentParams),
     Backtest(BacktestParams),
+    Events(EventsParams),
 }
 
 impl Params {
@@ -190,6 +220,7 @@ impl Params {
             RunKind::Negotiate => Params::Negotiate(serde_json::from_value(p)?),
             RunKind::Tournament => Params::Tournament(serde_json::from_value(p)?),
             RunKind::Backtest => Params::Backtest(serde_json::from_value(p)?),
+            RunKind::Events => Params::Events(serde_json::from_value(p)?),
         })
     }
 
@@ -202,6 +233,7 @@ impl Params {
             Params::Negotiate(p) => p.to_json(),
             Params::Tournament(p) => p.to_json(),
             Params::Backtest(p) => p.to_json(),
+            Params::Events(p) => p.to_json(),
         }
     }
 }
@@ -243,6 +275,11 @@ mod tests {
             ),
             (RunKind::Simulate, json!({"channel":null,"runs":2000,"seed":1,"escalation_runs":500,"via":"api"})),
             (
+                RunKind::Simulate,
+                json!({"channel":"direct","escalation_runs":50,"overlays":[],"runs":200,"seed":7,"set":[],
+                       "events":{"file":"e.jsonl","until":"2025-06-02","weeks":4},"via":"cli"}),
+            ),
+            (
                 RunKind::Sensitivity,
                 json!({"channel":null,"oat_runs":4,"overlays":["v.toml"],"samples":2,"seed":0,"set":[]}),
             ),
@@ -257,6 +294,10 @@ mod tests {
                        "strategies":["boulware","linear"]}),
             ),
             (RunKind::Backtest, json!({"dirs":["backtests/jcpoa-2015"],"runs":50,"seed":1,"via":"cli"})),
+            (
+                RunKind::Events,
+                json!({"command":"suggest","files":["june.jsonl"],"since":"2025-06-01","until":null,"via":"cli"}),
+            ),
         ]
     }
 

@@ -11,7 +11,7 @@ use demarche_sim::uncertainty::ForecastUncertainty;
 use demarche_store::{NewRun, RunInput, RunStatus};
 
 use crate::documents::{documents, uncertainty_documents};
-use crate::params::{BacktestParams, ForecastParams, RunParams, SimulateParams};
+use crate::params::{BacktestParams, EventsParams, ForecastParams, RunParams, SimulateParams};
 use crate::run_documents::RunDocuments;
 
 /// The version recorded with every run.
@@ -127,5 +127,35 @@ pub fn backtest_run<'a>(
         Some(params.seed),
         started,
         RunDocuments { backtest: Some(report.clone()), ..Default::default() },
+    )
+}
+
+/// An events run: the review a report draws and, up to
+/// [`crate::events::MAX_STORED_EVENTS`], the events themselves. Made on the
+/// scenario when there is one, else on the list of files.
+pub fn events_run<'a>(
+    sc: Option<&'a Scenario>,
+    review: &crate::events::Review,
+    events: &[demarche_events::Event],
+    params: &EventsParams,
+    started: SystemTime,
+) -> NewRun<'a> {
+    let input = match sc {
+        Some(sc) => RunInput::Scenario(sc),
+        None => RunInput::Other {
+            title: format!("Events of {}", params.files.join(", ")),
+            json: serde_json::json!({ "files": params.files }),
+        },
+    };
+    let kept = (events.len() <= crate::events::MAX_STORED_EVENTS)
+        .then(|| crate::run_documents::Kept::of(&events.to_vec()).ok())
+        .flatten();
+    finished(
+        input,
+        Vec::new(),
+        params,
+        None,
+        started,
+        RunDocuments { events: kept, events_review: Some(review.drawn.clone()), ..Default::default() },
     )
 }

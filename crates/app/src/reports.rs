@@ -42,7 +42,12 @@ pub fn from_record(rec: &RunRecord) -> Result<ReportData, ReadError> {
     let scenario = match rec.scenario() {
         Ok(sc) => sc,
         // Negotiations and tournaments run on domains, not scenarios.
-        Err(_) if matches!(rec.summary.kind, RunKind::Negotiate | RunKind::Tournament | RunKind::Backtest) => {
+        Err(_)
+            if matches!(
+                rec.summary.kind,
+                RunKind::Negotiate | RunKind::Tournament | RunKind::Backtest | RunKind::Events
+            ) =>
+        {
             let mut sc = Scenario::default();
             sc.meta.title = rec.summary.scenario_title.clone();
             sc
@@ -67,7 +72,8 @@ pub fn from_documents(scenario: Scenario, forecasts: Vec<Forecast>, documents: R
     let stored = documents.escalation.unwrap_or_default();
     // Runs without a simulation carry no matrix: the indicator on the
     // stated positions is a formula over the scenario, made here.
-    let escalation = if stored.is_empty() && !scenario.stances.is_empty() {
+    // An events run draws its timelines, not the scenario's indicator.
+    let escalation = if stored.is_empty() && !scenario.stances.is_empty() && documents.events_review.is_none() {
         crate::record::confrontation_matrices(&scenario, &forecasts)
     } else {
         stored
@@ -76,6 +82,7 @@ pub fn from_documents(scenario: Scenario, forecasts: Vec<Forecast>, documents: R
     intervals.extend(documents.bands.unwrap_or_default());
     ReportData {
         backtest: documents.backtest,
+        events: documents.events_review,
         outlook: documents.outlook,
         scenario,
         forecasts,

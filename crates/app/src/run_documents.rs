@@ -56,7 +56,14 @@ pub struct RunDocuments {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast_uncertainty: Option<Kept<ForecastUncertainty>>,
 
+    /// The events an events run read (`events series`, `events suggest`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Kept<Vec<demarche_events::Event>>>,
+
     // What a report draws.
+    /// Event timelines per dyad and the updates suggested from them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events_review: Option<demarche_report::data::EventsReview>,
     /// A backtest's scores.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backtest: Option<BacktestReport>,
@@ -175,6 +182,8 @@ impl RunDocuments {
             tournament,
             sensitivity_analysis,
             forecast_uncertainty,
+            events,
+            events_review,
             backtest,
             outlook,
             channels,
@@ -189,6 +198,8 @@ impl RunDocuments {
         self.tournament = self.tournament.take().or(tournament);
         self.sensitivity_analysis = self.sensitivity_analysis.take().or(sensitivity_analysis);
         self.forecast_uncertainty = self.forecast_uncertainty.take().or(forecast_uncertainty);
+        self.events = self.events.take().or(events);
+        self.events_review = self.events_review.take().or(events_review);
         self.backtest = self.backtest.take().or(backtest);
         self.outlook = self.outlook.take().or(outlook);
         self.channels = self.channels.take().or(channels);

@@ -682,8 +682,18 @@ fn native(text: &str) -> Imported {
             break;
         }
         match serde_json::from_str::<Event>(line) {
-            Ok(e) => out.events.push(e),
-            Err(err) => out.problem(i as u64 + 1, format!("not a demarche event: {err}")),
+            Ok(mut e) if (0..=4).contains(&e.quad) => {
+                e.complete();
+                out.events.push(e);
+            }
+            Ok(e) => out.problem(i as u64 + 1, format!("quad {} is not a quad class (1–4, or leave it out)", e.quad)),
+            Err(err) => out.problem(
+                i as u64 + 1,
+                format!(
+                    "not a demarche event: {err}; hint: each line needs at least \"id\", \"date\" and \"event\" (a \
+                     PLOVER type)"
+                ),
+            ),
         }
     }
     out

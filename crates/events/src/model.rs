@@ -235,6 +235,7 @@ impl EventActor {
 /// Where an event came from: the data set or coder, its own id there, the
 /// outlet and link when known.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Provenance {
     /// `gdelt`, `icews`, `polecat`, `plover`, or `demarche-coder`.
     pub dataset: String,
@@ -282,18 +283,25 @@ pub struct Event {
     pub actors: Vec<EventActor>,
     #[serde(default)]
     pub recipients: Vec<EventActor>,
-    /// PLOVER's score for the type and mode, see [`EventType::intensity`].
+    /// PLOVER's score for the type and mode, see [`EventType::intensity`]
+    /// (filled in from them when a hand-written record leaves it out).
+    #[serde(default = "unset")]
     pub intensity: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cameo: Option<String>,
+    /// The quad class, 1–4 (0 in a hand-written record: filled in from the type).
+    #[serde(default)]
     pub quad: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goldstein: Option<f64>,
     /// The sentence or span the event was read from.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
+    #[serde(default)]
     pub source: Provenance,
-    /// 1 for records a data set hands over as coded; the coder's own estimate otherwise.
+    /// 1 for records a data set hands over as coded (and hand-written ones
+    /// that leave it out); the coder's own estimate otherwise.
+    #[serde(default = "certain")]
     pub confidence: f64,
     /// The text says the event did not happen ("did not agree"): kept, flagged.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -302,7 +310,26 @@ pub struct Event {
     pub coding: Option<Coding>,
 }
 
+fn unset() -> f64 {
+    f64::NAN
+}
+
+fn certain() -> f64 {
+    1.0
+}
+
 impl Event {
+    /// Fills in what a hand-written record may leave out: the intensity and
+    /// quad class its type and mode give.
+    pub fn complete(&mut self) {
+        if !self.intensity.is_finite() {
+            self.intensity = self.event.intensity(&self.mode);
+        }
+        if self.quad == 0 {
+            self.quad = self.event.quad().number();
+        }
+    }
+
     /// A new event of `kind` with its intensity and quad class filled in.
     pub fn new(id: impl Into<String>, date: impl Into<String>, kind: EventType, source: Provenance) -> Event {
         Event::with_mode(id, date, kind, "", source)

@@ -154,27 +154,31 @@ fn round3(x: f64) -> f64 {
 /// last `recent` weeks against the weeks before, scaled to 0–1:
 /// `clamp((m_recent − m_before) / (m_recent + m_before + 1), 0, 1)` with `m`
 /// the mean material-conflict events per week. The `+ 1` keeps a single
-/// event from reading as a full escalation.
-pub fn escalation(series: &Series, recent: usize) -> BTreeMap<(String, String), f64> {
-    let mut by_dyad: BTreeMap<(String, String), Vec<(i64, usize)>> = BTreeMap::new();
-    let mut last_week = i64::MIN;
-    for r in &series.rows {
-        let w = parse_day(&r.week).unwrap_or(0);
-        last_week = last_week.max(w);
-        by_dyad.entry((r.a.clone(), r.b.clone())).or_default().push((w, r.material_conflict));
-    }
-    let mut first_week = i64::MAX;
-    for r in &series.rows {
-        first_week = first_week.min(parse_day(&r.week).unwrap_or(0));
-    }
+/// event from reading as a full escalation. The recent weeks end with the
+/// week of `end` (a scenario's as-of date, say), else with the series' last
+/// week; weeks after it are not counted.
+pub fn escalation(series: &Series, recent: usize, end: Option<i64>) -> BTreeMap<(String, String), f64> {
+    let weeks_of = |r: &SeriesRow| parse_day(&r.week).unwrap_or(0);
+    let last_week = match end {
+        Some(e) => week_start(e),
+        None => series.rows.iter().map(weeks_of).max().unwrap_or(0),
+    };
+    let first_week = series.rows.iter().map(weeks_of).filter(|&w| w <= last_week).min().unwrap_or(last_week);
     let recent = recent.max(1) as i64;
     let cut = last_week - 7 * (recent - 1);
     let before_weeks = ((cut - first_week) / 7).max(1) as f64;
+    let mut by_dyad: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    for r in series.rows.iter().filter(|r| weeks_of(r) <= last_week) {
+        let x = by_dyad.entry((r.a.clone(), r.b.clone())).or_default();
+        if weeks_of(r) >= cut {
+            x.0 += r.material_conflict;
+        } else {
+            x.1 += r.material_conflict;
+        }
+    }
     by_dyad
         .into_iter()
-        .map(|(k, weeks)| {
-            let recent_sum: usize = weeks.iter().filter(|(w, _)| *w >= cut).map(|(_, m)| m).sum();
-            let before_sum: usize = weeks.iter().filter(|(w, _)| *w < cut).map(|(_, m)| m).sum();
+        .map(|(k, (recent_sum, before_sum))| {
             let m_recent = recent_sum as f64 / recent as f64;
             let m_before = before_sum as f64 / before_weeks;
             let signal = ((m_recent - m_before) / (m_recent + m_before + 1.0)).clamp(0.0, 1.0);

@@ -163,3 +163,63 @@ pub struct IntervalChart {
     pub series_kind: Option<String>,
     pub rows: Vec<IntervalRow>,
 }
+
+/// What event data say about a scenario's dyads: a weekly timeline per dyad
+/// and the scenario updates suggested from them (`demarche events suggest`,
+/// the workbench's events panel; docs/events.md). The document `events_review`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventsReview {
+    /// What was read, in one or two sentences.
+    pub summary: String,
+    /// The dyads with the most events first.
+    pub timelines: Vec<DyadTimeline>,
+    pub suggestions: Vec<SuggestionRow>,
+}
+
+/// One dyad's weeks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DyadTimeline {
+    /// The two actors (ids, or country codes without a scenario) and their names.
+    pub a: String,
+    pub b: String,
+    pub label: String,
+    pub weeks: Vec<TimelineWeek>,
+}
+
+/// One week of a dyad: events by kind and the cooperation–conflict index.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineWeek {
+    /// Monday of the week, `YYYY-MM-DD`.
+    pub week: String,
+    pub cooperation: usize,
+    pub verbal_conflict: usize,
+    pub material_conflict: usize,
+    /// Σ score / Σ |score|: +1 all cooperation, −1 all conflict.
+    pub index: f64,
+}
+
+/// One suggested scenario change with the events behind it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuggestionRow {
+    /// `relation`, `salience`, `position` or `new_actor`.
+    pub kind: String,
+    pub target: String,
+    pub current: Option<f64>,
+    pub suggested: Option<f64>,
+    pub reason: String,
+    pub applicable: bool,
+    pub events: Vec<EventLine>,
+}
+
+/// An event as a reviewer reads it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventLine {
+    pub id: String,
+    pub date: String,
+    /// The PLOVER event type.
+    pub event: String,
+    /// The words it was coded from, or the source's own description.
+    pub text: String,
+    /// Where it came from: the outlet, else the data set.
+    pub source: String,
+}

@@ -39,6 +39,8 @@ pub struct ReportData {
     pub backtest: Option<BacktestReport>,
     /// Whether the talks can succeed, in words (from a simulation).
     pub outlook: Option<crate::data::Outlook>,
+    /// Event data's weekly timelines and the updates suggested from them.
+    pub events: Option<crate::data::EventsReview>,
 }
 
 impl ReportData {
@@ -172,6 +174,24 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             table: None,
         });
     }
+    if let Some(ev) = &data.events {
+        let charts: Vec<Chart> =
+            ev.timelines.iter().take(MAX_TIMELINES).filter_map(charts::timeline::timeline).collect();
+        let mut intro = ev.summary.clone();
+        if ev.timelines.len() > MAX_TIMELINES {
+            intro.push_str(&format!(
+                " The {MAX_TIMELINES} dyads with the most events are drawn, of {}.",
+                ev.timelines.len()
+            ));
+        }
+        out.push(Section {
+            id: "events",
+            heading: "What the events say",
+            intro,
+            charts,
+            table: Some(suggestions_table(&ev.suggestions)),
+        });
+    }
     let derived: Vec<EscalationMatrix> = if data.escalation.is_empty() {
         crate::escalation::conflict_share(sc, &data.forecasts).into_iter().collect()
     } else {
@@ -215,6 +235,64 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
         });
     }
     out
+}
+
+/// Dyads whose timelines a report draws.
+pub const MAX_TIMELINES: usize = 8;
+/// Events listed under each suggestion.
+const MAX_LISTED_EVENTS: usize = 8;
+
+/// The suggestions with their reasons and events, or a line saying there are none.
+fn suggestions_table(rows: &[crate::data::SuggestionRow]) -> String {
+    let mut t = String::new();
+    if rows.is_empty() {
+        t.push_str(
+            "<p class=\"note\">No scenario updates suggested: the events met no rule's threshold \
+             (docs/events.md).</p>\n",
+        );
+        return t;
+    }
+    // A list, not a table: each reason and its events read at any width.
+    let _ = writeln!(
+        t,
+        "<h3>Suggested updates</h3>\n<p class=\"note\">Suggestions for a reviewer, never applied silently: \
+         each is an entry of the overlay <code>demarche events suggest</code> writes.</p>\n<ol>"
+    );
+    for r in rows {
+        let num = |x: Option<f64>| x.map(label).unwrap_or_else(|| "–".into());
+        let change = match (r.current, r.suggested) {
+            (None, None) => String::new(),
+            (c, s) => format!(": {} → {}", num(c), num(s)),
+        };
+        let _ = write!(
+            t,
+            "<li><strong>{}</strong> ({}){change}{}<br>{}",
+            esc(&r.target),
+            esc(&r.kind.replace('_', " ")),
+            if r.applicable { "" } else { " <em>— needs more before it can apply</em>" },
+            esc(&r.reason)
+        );
+        if !r.events.is_empty() {
+            t.push_str("<ul class=\"note\">");
+            for e in r.events.iter().take(MAX_LISTED_EVENTS) {
+                let _ = write!(
+                    t,
+                    "<li>{} {} — {}{}</li>",
+                    esc(&e.date),
+                    esc(&e.event),
+                    esc(&e.text),
+                    if e.source.is_empty() { String::new() } else { format!(" ({})", esc(&e.source)) }
+                );
+            }
+            if r.events.len() > MAX_LISTED_EVENTS {
+                let _ = write!(t, "<li>… and {} more</li>", r.events.len() - MAX_LISTED_EVENTS);
+            }
+            t.push_str("</ul>");
+        }
+        t.push_str("</li>\n");
+    }
+    t.push_str("</ol>\n");
+    t
 }
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:0;\

@@ -394,3 +394,60 @@ fn interval_chart_draws_one_bar_per_finite_row() {
     assert!(charts::intervals::intervals(&empty).is_none());
     insta::assert_snapshot!("intervals_chart", c.svg);
 }
+
+fn events_review() -> demarche_report::data::EventsReview {
+    use demarche_report::data::{DyadTimeline, EventLine, EventsReview, SuggestionRow, TimelineWeek};
+    let week = |w: &str, c, v, m| TimelineWeek {
+        week: w.into(),
+        cooperation: c,
+        verbal_conflict: v,
+        material_conflict: m,
+        index: 0.0,
+    };
+    EventsReview {
+        summary: "3 events read.".into(),
+        timelines: vec![DyadTimeline {
+            a: "a".into(),
+            b: "b".into(),
+            label: "Alpha <A> and Beta".into(),
+            weeks: vec![week("2025-06-02", 2, 0, 0), week("2025-06-16", 0, 1, 3)],
+        }],
+        suggestions: vec![SuggestionRow {
+            kind: "relation".into(),
+            target: "a->b hostile".into(),
+            current: Some(1.0),
+            suggested: Some(0.66),
+            reason: "5 events <script>".into(),
+            applicable: true,
+            events: vec![EventLine {
+                id: "e1".into(),
+                date: "2025-06-16".into(),
+                event: "ASSAULT".into(),
+                text: "A struck B & C.".into(),
+                source: "Reuters".into(),
+            }],
+        }],
+    }
+}
+
+#[test]
+fn an_events_review_draws_a_timeline_per_dyad_and_lists_suggestions_with_their_events() {
+    let t = &events_review().timelines[0];
+    let chart = demarche_report::charts::timeline::timeline(t).expect("a chart");
+    assert_eq!(chart.id, "timeline-a-b");
+    // Three weeks on the axis (the empty one included), and counts below the line labelled as counts.
+    for w in ["2025-06-02", "2025-06-09", "2025-06-16"] {
+        assert!(chart.svg.contains(w), "no tick for {w}");
+    }
+    assert!(!chart.svg.contains(">-1<") && !chart.svg.contains(">−1<"), "a negative count label");
+    assert!(chart.svg.contains("Alpha &lt;A&gt;"), "the label is escaped");
+    assert!(chart.svg.contains("3 material conflict"), "each bar has its tooltip");
+    let none = demarche_report::data::DyadTimeline { weeks: Vec::new(), ..t.clone() };
+    assert!(demarche_report::charts::timeline::timeline(&none).is_none());
+    let mut data = ReportData::new(scenario(), Vec::new());
+    data.events = Some(events_review());
+    let html = demarche_report::render_html(&data);
+    assert!(html.contains("<h2>What the events say</h2>") && html.contains("timeline-a-b"));
+    assert!(html.contains("a-&gt;b hostile") && html.contains("1 → 0.66") && html.contains("A struck B &amp; C."));
+    assert!(!html.contains("<script>"), "scenario text is escaped");
+}

@@ -67,6 +67,8 @@ pub fn router(state: Shared) -> Router {
         .route("/api/scenario/toml", post(to_toml))
         .route("/api/forecast", post(forecast))
         .route("/api/simulate", post(simulate))
+        .route("/api/events", post(events_review))
+        .route("/api/events/apply", post(events_apply))
         .route("/api/jobs", post(start_job))
         .route("/api/jobs/{id}", get(job).delete(cancel_job))
         .route("/api/runs", get(runs))
@@ -217,6 +219,37 @@ async fn forecast(State(st): State<Shared>, JsonBody(req): JsonBody<ForecastRequ
             run_forecast(&state, job, &req, &parsed)
         })
         .await?;
+    let text = crate::limits::answer_text(&st.config.limits, &outcome.answer)?;
+    Ok(json_text(StatusCode::OK, text))
+}
+
+/// Review an events file against the scenario: bounded by the request body's
+/// size, run on the job queue's workers like a forecast.
+async fn events_review(
+    State(st): State<Shared>,
+    JsonBody(req): JsonBody<crate::events::EventsRequest>,
+) -> Result<Response, ApiError> {
+    let state = st.clone();
+    let outcome = st
+        .jobs
+        .run_now(move |_job| {
+            let started = SystemTime::now();
+            let r = crate::events::review(&req)?;
+            let (id, note) = crate::events::record(state.config.store.as_deref(), &req, &r, started);
+            Ok(Outcome { answer: crate::events::answer(&r, id, note), run_id: id })
+        })
+        .await?;
+    let text = crate::limits::answer_text(&st.config.limits, &outcome.answer)?;
+    Ok(json_text(StatusCode::OK, text))
+}
+
+/// The scenario with the accepted suggestions applied (nothing stored).
+async fn events_apply(
+    State(st): State<Shared>,
+    JsonBody(req): JsonBody<crate::events::EventsRequest>,
+) -> Result<Response, ApiError> {
+    let outcome =
+        st.jobs.run_now(move |_job| Ok(Outcome { answer: crate::events::apply(&req)?, run_id: None })).await?;
     let text = crate::limits::answer_text(&st.config.limits, &outcome.answer)?;
     Ok(json_text(StatusCode::OK, text))
 }

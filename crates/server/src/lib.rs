@@ -18,6 +18,7 @@ mod api;
 mod assets;
 mod config;
 mod error;
+mod events;
 mod guard;
 mod jobs;
 pub mod limits;

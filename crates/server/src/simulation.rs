@@ -93,6 +93,7 @@ pub fn record(
         seed: report.seed,
         escalation_runs: report.escalation_runs,
         edits: None,
+        events: None,
         via: demarche_app::params::Via::Api,
     };
     let run = demarche_app::record::simulation_run(sc, report, pareto, &params, started);

@@ -9,7 +9,7 @@ const params = new URLSearchParams(location.search);
 // shoulder-surfing) and let the cookie carry it from now on.
 const token = params.get("token");
 if (token) history.replaceState(null, "", location.pathname + location.hash);
-const state = { scenario: null, label: "", previous: new Map(), job: null, runId: null };
+const state = { scenario: null, label: "", previous: new Map(), job: null, runId: null, events: null };
 const $ = (id) => document.getElementById(id);
 
 async function api(method, path, body) {
@@ -282,6 +282,88 @@ async function save() {
   }
 }
 
+// Events: review a file against the scenario, then apply what the analyst accepts.
+function setEventsStatus(text, isError) {
+  $("events-status").textContent = text;
+  $("events-status").className = isError ? "error" : "";
+}
+
+function showEvents(r) {
+  const box = $("events");
+  box.replaceChildren(el("p", {}, `${r.how}. ${r.summary}`));
+  const apply = $("apply-suggestions");
+  apply.hidden = r.suggestions.length === 0;
+  apply.disabled = true;
+  if (r.suggestions.length === 0) {
+    box.append(el("p", { class: "note" }, "No scenario updates suggested: the events met no rule's threshold (docs/events.md)."));
+  } else {
+    box.append(el("h3", {}, "Suggested updates"));
+    const list = el("ol", { id: "suggestions" });
+    for (const s of r.suggestions) {
+      const tick = el("input", { type: "checkbox", disabled: !s.applicable, "data-number": String(s.number) });
+      tick.addEventListener("change", () => {
+        apply.disabled = !document.querySelector("#suggestions input:checked");
+      });
+      const now = s.current === null || s.current === undefined ? "–" : Number(s.current).toFixed(2);
+      const to = s.suggested === null || s.suggested === undefined ? "–" : Number(s.suggested).toFixed(2);
+      const head = el("label", {}, tick, " ", el("strong", {}, s.target), ` (${s.kind.replace("_", " ")}): ${now} → ${to}`);
+      const item = el("li", { "data-target": s.target }, head, el("p", {}, s.reason + (s.applicable ? "" : " (needs more before it can apply)")));
+      if (s.events.length) {
+        const evs = el("ul", { class: "note" });
+        for (const e of s.events.slice(0, 12)) {
+          evs.append(el("li", {}, `${e.date} ${e.event} — ${e.text}` + (e.source ? ` (${e.source})` : "")));
+        }
+        if (s.events.length > 12) evs.append(el("li", {}, `… and ${s.events.length - 12} more`));
+        item.append(el("details", {}, el("summary", {}, `${s.events.length} event${s.events.length === 1 ? "" : "s"} behind it`), evs));
+      }
+      list.append(item);
+    }
+    box.append(list);
+  }
+  if (r.charts.length) box.append(el("h3", {}, "Events per dyad and week"));
+  const grid = el("div", { class: "chart-grid" });
+  for (const c of r.charts) {
+    const fig = el("figure", { id: "chart-" + c.id });
+    // The SVG is written by the server's chart code, which escapes all text.
+    fig.innerHTML = c.svg;
+    fig.append(el("figcaption", {}, c.caption));
+    grid.append(fig);
+  }
+  box.append(grid);
+}
+
+async function openEvents(file) {
+  setEventsStatus(`Reading ${file.name}…`);
+  try {
+    state.events = { text: await file.text(), name: file.name };
+    const r = await api("POST", "/api/events", { scenario: state.scenario, events: state.events.text, events_name: file.name });
+    showEvents(r);
+    setEventsStatus(`${r.suggestions.length} suggestion${r.suggestions.length === 1 ? "" : "s"}${r.run_id ? ` — stored as run ${r.run_id}` : ""}.`);
+  } catch (e) {
+    setEventsStatus(e.message, true);
+  }
+}
+
+async function applySuggestions() {
+  const accept = [...document.querySelectorAll("#suggestions input:checked")].map((b) => Number(b.dataset.number));
+  if (!accept.length || !state.events) return;
+  try {
+    const r = await api("POST", "/api/events/apply", { scenario: state.scenario, events: state.events.text, events_name: state.events.name, accept });
+    state.scenario = r.scenario;
+    render();
+    scheduleValidate();
+    $("apply-suggestions").disabled = true;
+    for (const b of document.querySelectorAll("#suggestions input:checked")) {
+      b.checked = false;
+      b.disabled = true;
+      b.closest("li").classList.add("applied");
+    }
+    setEventsStatus(`Applied suggestion${accept.length === 1 ? "" : "s"} ${accept.join(", ")}. Run the forecast or the simulation to see the consequence; "Save as TOML" keeps it.`);
+  } catch (e) {
+    setEventsStatus(e.message, true);
+  }
+}
+
 async function init() {
   const m = await api("GET", "/api/models");
   const select = $("model");
@@ -294,6 +376,8 @@ async function init() {
   $("save").addEventListener("click", save);
   $("simulate").addEventListener("click", simulate);
   $("file").addEventListener("change", (e) => e.target.files[0] && openFile(e.target.files[0]));
+  $("events-file").addEventListener("change", (e) => e.target.files[0] && openEvents(e.target.files[0]));
+  $("apply-suggestions").addEventListener("click", applySuggestions);
   await loadSeed();
   setStatus("Ready. Edit any number, then run.");
   document.body.dataset.ready = "true";

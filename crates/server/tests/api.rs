@@ -114,9 +114,16 @@ fn page_openapi_models_and_seed() {
     assert!(page.body.contains("demarche") && page.body.contains("id=\"run\""));
     assert!(!page.body.contains("/*SCRIPT*/"));
     let spec = get(addr, "/api/openapi.json").json();
-    for p in
-        ["/api/scenario/validate", "/api/forecast", "/api/simulate", "/api/runs", "/api/runs/{id}", "/api/jobs/{id}"]
-    {
+    for p in [
+        "/api/scenario/validate",
+        "/api/forecast",
+        "/api/simulate",
+        "/api/events",
+        "/api/events/apply",
+        "/api/runs",
+        "/api/runs/{id}",
+        "/api/jobs/{id}",
+    ] {
         assert!(spec["paths"][p].is_object(), "{p} missing from the OpenAPI description");
     }
     assert!(get(addr, "/api/models").json()["models"].as_array().unwrap().iter().any(|m| m == "compromise"));
@@ -750,4 +757,66 @@ fn stopping_the_server_cancels_a_long_simulation_within_a_second() {
     let s = demarche_store::Store::open(&store).unwrap();
     let runs = s.list(&demarche_store::ListFilter::default()).unwrap();
     assert_eq!(runs.len(), 1, "the cancelled simulation must not be stored");
+}
+
+const JUNE_HEADLINES: &str = include_str!("../../../docs/events/june-2025-headlines.jsonl");
+
+#[test]
+fn events_are_reviewed_with_timelines_and_accepted_suggestions_change_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = spawn(config(Some(dir.path().join("runs.sqlite")))).unwrap();
+    let body = serde_json::json!({ "text": IRAN_US, "name": "s.toml", "events": JUNE_HEADLINES,
+                                   "events_name": "june.jsonl" });
+    let a = post(addr, "/api/events", &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let r = a.json();
+    assert!(r["how"].as_str().unwrap().starts_with("coded 16 records"), "{}", r["how"]);
+    let charts = r["charts"].as_array().unwrap();
+    assert!(charts.iter().any(|c| c["id"] == "timeline-iran-gov-us-admin"), "{charts:?}");
+    assert!(charts.iter().all(|c| c["svg"].as_str().unwrap().starts_with("<svg")));
+    let suggestions = r["suggestions"].as_array().unwrap();
+    let n = suggestions
+        .iter()
+        .find(|s| s["target"] == "us_admin->iran_gov hostile")
+        .expect("the worked example's suggestion");
+    assert!(n["events"].as_array().unwrap().iter().any(|e| e["text"].as_str().unwrap().contains("Fordow")));
+    // The review is kept as an events run, and its report draws the timelines.
+    let id = r["run_id"].as_i64().expect("stored");
+    assert_eq!(get(addr, &format!("/api/runs/{id}")).json()["kind"], "events");
+    let report = get(addr, &format!("/api/runs/{id}/report"));
+    assert!(report.body.contains("id=\"events\"") && report.body.contains("Suggested updates"));
+
+    // Applying it gives the scenario with the new weight, and nothing else changed.
+    let mut apply = body.clone();
+    apply["accept"] = serde_json::json!([n["number"]]);
+    let a = post(addr, "/api/events/apply", &apply);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let sc = &a.json()["scenario"];
+    let rel = sc["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "hostile" && r["from"] == "us_admin" && r["to"] == "iran_gov")
+        .unwrap();
+    assert_eq!(rel["weight"], n["suggested"]);
+    let seed = demarche_scenario::seed().unwrap().scenario;
+    assert_eq!(sc["stances"], serde_json::to_value(&seed.stances).unwrap());
+
+    // Bad requests say what is wrong.
+    for (accept, says) in [
+        (serde_json::json!([]), "no suggestion accepted"),
+        (serde_json::json!([0]), "from 1"),
+        (serde_json::json!([99]), "there is no suggestion 99"),
+    ] {
+        let mut b = body.clone();
+        b["accept"] = accept;
+        let a = post(addr, "/api/events/apply", &b);
+        assert_eq!(a.status, 400, "{}", a.body);
+        assert!(a.json()["error"].as_str().unwrap().contains(says), "{}", a.body);
+    }
+    let bad = serde_json::json!({ "text": IRAN_US, "name": "s.toml", "events_name": "e.jsonl",
+        "events": "{\"id\": \"1\", \"date\": \"2025-06-01\", \"event\": \"BOGUS\", \"actors\": []}\n" });
+    let a = post(addr, "/api/events", &bad);
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.json()["error"].as_str().unwrap().contains("e.jsonl:1"), "{}", a.body);
 }

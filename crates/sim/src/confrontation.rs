@@ -33,6 +33,12 @@
 //! `score = (1 − A · (1 − ALIGNED_DAMPING)) · (0.4 D + 0.25 R + 0.25 H + 0.1 E)`,
 //! 0–1. It orders dyads by how strongly the inputs point to a collision; it is
 //! a model indicator, not the probability that either side uses force.
+//!
+//! **Escalation from events** (optional, [`with_escalation`]): given event
+//! data, the dyad's rise in material-conflict events (`X`, 0–1, the events
+//! crate's escalation signal) joins as a further ingredient of weight
+//! [`ESCALATION_WEIGHT`] against the others' one:
+//! `score = damping · (raw + 0.2 X) / 1.2`.
 
 use std::collections::BTreeMap;
 
@@ -48,6 +54,9 @@ pub const NEAR_IDENTICAL: f64 = 0.05;
 /// Weights of disagreement, red-line clash, hostility and expected-utility
 /// conflict (fixed a priori, not fitted: see docs/validity.md).
 pub const WEIGHTS: [f64; 4] = [0.4, 0.25, 0.25, 0.1];
+/// Weight of the events' escalation signal against the other ingredients'
+/// one (fixed before any backtest case carried events: docs/validity.md).
+pub const ESCALATION_WEIGHT: f64 = 0.2;
 
 /// One dyad's confrontation indicator and what it is made of.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -65,6 +74,9 @@ pub struct DyadScore {
     /// Share of runs the expected-utility model classifies as conflict (absent: not computed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_utility: Option<f64>,
+    /// The events' escalation signal (0–1; absent: no events given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<f64>,
     /// Allied, patron and proxy, or near-identical stances.
     pub aligned: bool,
     /// The issue that weighs most in the disagreement, if they share one.
@@ -240,6 +252,7 @@ pub fn indicator(sc: &Scenario, expected_utility: Option<&BTreeMap<(String, Stri
                 red_line: f.red_line,
                 hostility: hostility[k],
                 expected_utility: eu,
+                escalation: None,
                 aligned,
                 main_issue: f.main_issue.map(|(i, _)| sc.issues[i].id.clone()),
             });
@@ -247,6 +260,27 @@ pub fn indicator(sc: &Scenario, expected_utility: Option<&BTreeMap<(String, Stri
     }
     sort_desc(&mut out, |d| d.score);
     out
+}
+
+/// The indicator with the events' escalation signal as an ingredient:
+/// `score = damping · (raw + w·X) / (1 + w)` with `w` [`ESCALATION_WEIGHT`]
+/// and `X` the signal of the dyad (either order; 0 when the events do not
+/// name it), re-sorted highest first. Dyads that already carry a signal keep
+/// theirs (the step is applied once).
+pub fn with_escalation(mut dyads: Vec<DyadScore>, signal: &BTreeMap<(String, String), f64>) -> Vec<DyadScore> {
+    for d in dyads.iter_mut().filter(|d| d.escalation.is_none()) {
+        let x = signal
+            .get(&(d.a.clone(), d.b.clone()))
+            .or_else(|| signal.get(&(d.b.clone(), d.a.clone())))
+            .copied()
+            .unwrap_or(0.0)
+            .clamp(0.0, 1.0);
+        let damp = if d.aligned { ALIGNED_DAMPING } else { 1.0 };
+        d.score = (d.score + damp * ESCALATION_WEIGHT * x) / (1.0 + ESCALATION_WEIGHT);
+        d.escalation = Some(x);
+    }
+    sort_desc(&mut dyads, |d| d.score);
+    dyads
 }
 
 /// A baseline: one score per dyad, in the indicator's dyad order before sorting.
@@ -290,4 +324,44 @@ fn pairs(sc: &Scenario, actors: &[usize], score: impl Fn(usize, usize) -> f64) -
 /// Highest first; ties keep scenario order (the sort is stable).
 fn sort_desc<T>(v: &mut [T], key: impl Fn(&T) -> f64) {
     v.sort_by(|x, y| key(y).total_cmp(&key(x)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dyad(a: &str, b: &str, score: f64, aligned: bool) -> DyadScore {
+        DyadScore {
+            a: a.into(),
+            b: b.into(),
+            score,
+            disagreement: 0.0,
+            red_line: 0.0,
+            hostility: 0.0,
+            expected_utility: None,
+            escalation: None,
+            aligned,
+            main_issue: None,
+        }
+    }
+
+    #[test]
+    fn the_escalation_signal_joins_with_its_weight_and_reorders_once() {
+        let dyads = vec![dyad("a", "b", 0.6, false), dyad("b", "c", 0.5, false), dyad("a", "c", 0.1, true)];
+        // Either order of a dyad's ids finds its signal; an unnamed dyad reads 0.
+        let signal: BTreeMap<_, _> =
+            [(("c".to_string(), "b".to_string()), 1.0), (("a".into(), "c".into()), 1.0)].into();
+        let out = with_escalation(dyads, &signal);
+        let get = |a: &str, b: &str| out.iter().find(|d| d.a == a && d.b == b).unwrap().clone();
+        let w = ESCALATION_WEIGHT;
+        assert!((get("a", "b").score - 0.6 / (1.0 + w)).abs() < 1e-12);
+        assert!((get("b", "c").score - (0.5 + w) / (1.0 + w)).abs() < 1e-12);
+        // An aligned dyad's signal is damped as the rest of its score is.
+        assert!((get("a", "c").score - (0.1 + ALIGNED_DAMPING * w) / (1.0 + w)).abs() < 1e-12);
+        assert_eq!(get("a", "b").escalation, Some(0.0));
+        // b–c now leads: the ranking is re-sorted.
+        assert_eq!((out[0].a.as_str(), out[0].b.as_str()), ("b", "c"));
+        // Applied twice, nothing changes.
+        assert_eq!(with_escalation(out.clone(), &signal), out);
+    }
 }

@@ -433,28 +433,49 @@ pub fn report(r: &Report) -> String {
     }
 
     if !r.confrontation.is_empty() {
+        // The events' column only when an escalation signal was given.
+        let events = r.confrontation.iter().any(|d| d.escalation.is_some());
         let _ = writeln!(
             out,
             "\nConfrontation indicator (0–1; docs/models.md): salience-weighted disagreement, red-line clashes,\n\
              hostile relations{} — aligned pairs damped. It ranks which pairs the inputs point to\n\
-             for coercion or force; a model indicator, not a prediction. Top dyads:",
-            if r.escalation { " and the expected-utility conflict share" } else { "" }
+             for coercion or force; a model indicator, not a prediction.{} Top dyads:",
+            if r.escalation { " and the expected-utility conflict share" } else { "" },
+            if events {
+                format!(
+                    "\nThe events' escalation signal (column `events`, 0–1) joins with weight {}.",
+                    crate::confrontation::ESCALATION_WEIGHT
+                )
+            } else {
+                String::new()
+            }
         );
         let _ = writeln!(
             out,
-            "  {:<40} {:>6}  {:>12} {:>9} {:>9} {:>6}  main issue",
-            "", "score", "disagreement", "red line", "hostile", "EU"
+            "  {:<40} {:>6}  {:>12} {:>9} {:>9} {:>6}{}  main issue",
+            "",
+            "score",
+            "disagreement",
+            "red line",
+            "hostile",
+            "EU",
+            if events { format!(" {:>6}", "events") } else { String::new() }
         );
         for d in r.confrontation.iter().take(10) {
             let _ = writeln!(
                 out,
-                "  {:<40} {:>6.3}  {:>12.3} {:>9.2} {:>9.1} {:>6}  {}{}",
+                "  {:<40} {:>6.3}  {:>12.3} {:>9.2} {:>9.1} {:>6}{}  {}{}",
                 format!("{} – {}", d.a, d.b),
                 d.score,
                 d.disagreement,
                 d.red_line,
                 d.hostility,
                 d.expected_utility.map(pct).unwrap_or("–".into()),
+                if events {
+                    format!(" {:>6}", d.escalation.map(|x| format!("{x:.2}")).unwrap_or("–".into()))
+                } else {
+                    String::new()
+                },
                 d.main_issue.as_deref().unwrap_or("–"),
                 if d.aligned { " (aligned: damped)" } else { "" }
             );

@@ -20,10 +20,13 @@ pub enum RunKind {
     Tournament,
     Sensitivity,
     Backtest,
+    /// Event data read against a scenario (`events series`, `events suggest`).
+    Events,
 }
 
 impl RunKind {
-    pub const NAMES: [&'static str; 6] = ["forecast", "simulate", "negotiate", "tournament", "sensitivity", "backtest"];
+    pub const NAMES: [&'static str; 7] =
+        ["forecast", "simulate", "negotiate", "tournament", "sensitivity", "backtest", "events"];
 
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
@@ -37,6 +40,7 @@ impl RunKind {
             "tournament" => RunKind::Tournament,
             "sensitivity" => RunKind::Sensitivity,
             "backtest" => RunKind::Backtest,
+            "events" => RunKind::Events,
             _ => return None,
         })
     }

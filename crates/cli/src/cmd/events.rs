@@ -129,6 +129,8 @@ pub struct SeriesArgs {
     pub format: SeriesFormat,
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: super::runs::StoreArgs,
 }
 
 #[derive(Args)]
@@ -146,6 +148,8 @@ pub struct SuggestArgs {
     pub format: SuggestFormat,
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: super::runs::StoreArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -262,7 +266,9 @@ fn series(a: &SeriesArgs) -> CmdResult {
     };
     let since = a.since.as_deref().map(app::day).transpose()?;
     let until = a.until.as_deref().map(app::day).transpose()?;
-    let s = app::series_of(&events, sc.as_ref(), since, until);
+    let started = std::time::SystemTime::now();
+    let review = app::review(sc.as_ref(), &events, since, until);
+    let s = &review.series;
     if s.without_dyad + s.undated > 0 {
         eprintln!(
             "note: {} events have no pair of {} on both sides{}",
@@ -282,7 +288,22 @@ fn series(a: &SeriesArgs) -> CmdResult {
             output::series_parquet(&s.rows)?
         }
     };
-    write(&bytes, &a.output)
+    write(&bytes, &a.output)?;
+    let params = demarche_app::params::EventsParams {
+        command: "series".into(),
+        files: vec![a.events.display().to_string()],
+        since: a.since.clone(),
+        until: a.until.clone(),
+        via: demarche_app::params::Via::Cli,
+    };
+    // The record holds the events as JSON values: build it only when it is kept.
+    if a.store.path().is_some() {
+        super::runs::record(
+            &a.store,
+            &demarche_app::record::events_run(sc.as_ref(), &review, &events, &params, started),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn series_table(rows: &[demarche_events::series::SeriesRow]) -> String {
@@ -317,14 +338,26 @@ fn suggest(a: &SuggestArgs) -> CmdResult {
     for p in &a.events {
         events.extend(app::read_events(p)?);
     }
+    let started = std::time::SystemTime::now();
     let since = a.since.as_deref().map(app::day).transpose()?;
-    let (list, overlay) = app::suggestions(&sc, &events, since);
-    eprintln!("{} suggestions from {} events", list.len(), events.len());
+    let review = app::review(Some(&sc), &events, since, None);
+    eprintln!("{} suggestions from {} events", review.suggestions.len(), events.len());
     let bytes = match a.format {
-        SuggestFormat::Overlay => overlay.into_bytes(),
-        SuggestFormat::Json => format!("{}\n", serde_json::to_string_pretty(&list)?).into_bytes(),
+        SuggestFormat::Overlay => review.overlay.clone().into_bytes(),
+        SuggestFormat::Json => format!("{}\n", serde_json::to_string_pretty(&review.suggestions)?).into_bytes(),
     };
-    write(&bytes, &a.output)
+    write(&bytes, &a.output)?;
+    let params = demarche_app::params::EventsParams {
+        command: "suggest".into(),
+        files: a.events.iter().map(|p| p.display().to_string()).collect(),
+        since: a.since.clone(),
+        until: None,
+        via: demarche_app::params::Via::Cli,
+    };
+    if a.store.path().is_some() {
+        super::runs::record(&a.store, &demarche_app::record::events_run(Some(&sc), &review, &events, &params, started));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn score(a: &ScoreArgs) -> CmdResult {

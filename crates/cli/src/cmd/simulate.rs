@@ -55,6 +55,17 @@ pub struct SimulateArgs {
     /// Runs on which to estimate the confrontation indicator (the expected-utility model per run; 0: skip).
     #[arg(long, value_name = "N", default_value_t = demarche_sim::ESCALATION_RUNS)]
     pub escalation_runs: u64,
+    /// Event data (any file `events import` reads, or its JSONL) whose escalation signal — the rise in
+    /// material conflict per dyad — joins the confrontation indicator (weight in docs/models.md).
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<std::path::PathBuf>,
+    /// The last day the escalation signal counts (default: the latest event's); later events are left out.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "events")]
+    pub events_until: Option<String>,
+    /// Weeks the escalation signal calls recent, against the weeks before them.
+    #[arg(long, value_name = "N", default_value_t = demarche_app::events::ESCALATION_WEEKS as u16,
+          value_parser = clap::value_parser!(u16).range(1..=520))]
+    pub events_weeks: u16,
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
     #[command(flatten)]
@@ -83,10 +94,27 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
     // scenario's [simulation] table with the flags on top).
     let progress =
         Bar::on_terminal(args.format == SimFormat::Table, "{spinner} simulating {pos}/{len} runs {wide_bar} {eta}");
-    let report = with_threads(args.threads, || demarche_sim::simulate(&sc, &opts, &progress))??;
+    // Read the events before the simulation, so a bad file costs no waiting.
+    let escalation = match &args.events {
+        Some(path) => {
+            let events = demarche_app::events::read_events(path)?;
+            let until = args.events_until.as_deref().map(demarche_app::events::day).transpose()?;
+            Some(demarche_app::events::escalation_signal(&sc, &events, until, usize::from(args.events_weeks)))
+        }
+        None => None,
+    };
+    let mut report = with_threads(args.threads, || demarche_sim::simulate(&sc, &opts, &progress))??;
     progress.clear();
+    if let Some(input) = &escalation {
+        demarche_app::events::apply_escalation(&mut report, input);
+    }
     match args.format {
-        SimFormat::Table => out!("{}", demarche_sim::render::report(&report)),
+        SimFormat::Table => {
+            if let Some(input) = &escalation {
+                outln!("{}\n", input.summary());
+            }
+            out!("{}", demarche_sim::render::report(&report))
+        }
         SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
     }
     let params = demarche_app::params::SimulateParams {
@@ -97,6 +125,11 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         edits: Some(demarche_app::params::ScenarioEdits {
             set: args.scenario.sets.clone(),
             overlays: args.scenario.overlays.clone(),
+        }),
+        events: args.events.as_ref().map(|p| demarche_app::params::EscalationSource {
+            file: p.display().to_string(),
+            until: args.events_until.clone(),
+            weeks: usize::from(args.events_weeks),
         }),
         via: demarche_app::params::Via::Cli,
     };

@@ -227,3 +227,64 @@ fn a_recorded_backtest_is_drawn_by_report() {
         assert!(text.contains(id), "the report lacks {id}");
     }
 }
+
+/// Material conflict between b and c, as an analyst writes it by hand (the
+/// intensity, quad class and confidence filled in on import).
+fn case_events(dates: &[&str]) -> String {
+    dates
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            format!(
+                "{{\"id\":\"e{i}\",\"date\":\"{d}\",\"event\":\"ASSAULT\",\"actors\":[{{\"name\":\"B\",\"code\":\"BBB\"}}],\
+                 \"recipients\":[{{\"name\":\"C\",\"code\":\"CCC\"}}]}}\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_case_with_events_before_its_as_of_date_feeds_the_indicator_and_later_ones_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("with-events");
+    std::fs::create_dir(&case).unwrap();
+    let scenario = SCENARIO
+        .replace("name = \"B\"\n", "name = \"B\"\ncodes = [\"BBB\"]\n")
+        .replace("name = \"C\"\n", "name = \"C\"\ncodes = [\"CCC\"]\n");
+    std::fs::write(case.join("scenario.toml"), &scenario).unwrap();
+    std::fs::write(case.join("outcome.toml"), OUTCOME).unwrap();
+    let run = || {
+        let out = demarche()
+            .args(["backtest", "--runs", "50", "--format", "json"])
+            .arg(dir.path())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        v["cases"][0].clone()
+    };
+    let score = |c: &Value, a: &str, b: &str| {
+        let dyads = c["confrontation"]["indicator"]["dyads"].as_array().unwrap();
+        let d = dyads.iter().find(|d| d["a"] == a && d["b"] == b).unwrap();
+        d["score"].as_f64().unwrap()
+    };
+    let without = run();
+    std::fs::write(case.join("events.jsonl"), case_events(&["2019-12-16", "2019-12-18", "2019-12-24", "2019-12-31"]))
+        .unwrap();
+    let with = run();
+    let notes = with["notes"].to_string();
+    assert!(notes.contains("escalation signal of 4 events"), "{notes}");
+    // b–c gains, a–b (no events) loses a sixth: (raw + 0) / 1.2.
+    assert!(score(&with, "b", "c") > score(&without, "b", "c") / 1.2 + 1e-9);
+    assert!((score(&with, "a", "b") - score(&without, "a", "b") / 1.2).abs() < 1e-9);
+    // An event after the as-of date is hindsight: the case is refused, naming it.
+    std::fs::write(case.join("events.jsonl"), case_events(&["2019-12-16", "2020-03-01"])).unwrap();
+    demarche()
+        .args(["backtest", "--runs", "50"])
+        .arg(dir.path())
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("e1 (2020-03-01)").and(predicates::str::contains("as-of date")));
+}

@@ -150,3 +150,93 @@ fn score_prints_the_table_docs_events_md_records() {
     let docs = std::fs::read_to_string(format!("{ROOT}/docs/events.md")).unwrap();
     assert!(docs.contains(table.trim()), "docs/events.md must hold the table `demarche events score` prints:\n{table}");
 }
+
+#[test]
+fn an_events_run_is_stored_and_its_report_draws_a_timeline_per_dyad() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let seed = format!("{ROOT}/scenarios/iran-us-nuclear.toml");
+    let headlines = format!("{ROOT}/docs/events/june-2025-headlines.jsonl");
+    let coded = dir.path().join("june.jsonl");
+    demarche().args(["events", "code", &headlines, "-o", coded.to_str().unwrap()]).assert().success();
+    let mut c = demarche();
+    c.env("DEMARCHE_STORE", &store);
+    c.args(["events", "suggest", &seed, "--events", coded.to_str().unwrap()]).assert().success();
+    let mut c = demarche();
+    c.env("DEMARCHE_STORE", &store);
+    let list = String::from_utf8(c.args(["runs", "list"]).assert().success().get_output().stdout.clone()).unwrap();
+    assert!(list.lines().any(|l| l.contains(" events ")), "{list}");
+    let html = dir.path().join("r.html");
+    let mut c = demarche();
+    c.env("DEMARCHE_STORE", &store);
+    c.args(["report", "1", "-o", html.to_str().unwrap()]).assert().success();
+    let h = std::fs::read_to_string(&html).unwrap();
+    assert!(h.contains("<h2>What the events say</h2>"), "no events section");
+    assert!(h.contains("id=\"timeline-iran-gov-us-admin\"") || h.contains("timeline-iran-gov-us-admin"), "no timeline");
+    assert!(
+        h.contains("us_admin-&gt;iran_gov hostile") && h.contains("struck Fordow"),
+        "the suggestion and its events"
+    );
+    // The events themselves are kept with the run.
+    let mut c = demarche();
+    c.env("DEMARCHE_STORE", &store);
+    let shown = c.args(["runs", "export", "1", "--format", "json"]).assert().success().get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&shown).unwrap();
+    let rec = if v.is_array() { v[0].clone() } else { v };
+    let docs = rec["documents"].as_array().unwrap();
+    let events = docs.iter().find(|d| d["name"] == "events").expect("an events document");
+    assert_eq!(events["body"].as_array().unwrap().len(), 18);
+    assert!(docs.iter().any(|d| d["name"] == "events_review"));
+}
+
+#[test]
+fn simulate_takes_the_escalation_signal_of_events_into_the_indicator() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = format!("{ROOT}/scenarios/iran-us-nuclear.toml");
+    let coded = dir.path().join("june.jsonl");
+    demarche()
+        .args([
+            "events",
+            "code",
+            &format!("{ROOT}/docs/events/june-2025-headlines.jsonl"),
+            "-o",
+            coded.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let dyads = |extra: &[&str]| {
+        let mut c = demarche();
+        c.args(["simulate", &seed, "--runs", "200", "--format", "json"]).args(extra);
+        let v: serde_json::Value = serde_json::from_slice(&c.assert().success().get_output().stdout).unwrap();
+        v["confrontation"].as_array().unwrap().clone()
+    };
+    let find = |rows: &[serde_json::Value], a: &str, b: &str| {
+        rows.iter().find(|r| r["a"] == a && r["b"] == b).cloned().unwrap_or_else(|| panic!("no {a}–{b}"))
+    };
+    let plain = dyads(&[]);
+    assert!(plain.iter().all(|r| r.get("escalation").is_none()), "no events, no signal");
+    let with = dyads(&["--events", coded.to_str().unwrap()]);
+    let (p, w) = (find(&plain, "iran_gov", "israel"), find(&with, "iran_gov", "israel"));
+    let x = w["escalation"].as_f64().unwrap();
+    assert!(x > 0.0, "the strikes of 13 June raise the Israel–Iran signal: {w}");
+    let expect = (p["score"].as_f64().unwrap() + 0.2 * x) / 1.2;
+    assert!((w["score"].as_f64().unwrap() - expect).abs() < 1e-9, "{p} {w}");
+    // Cut at the scenario's as-of date, nothing had risen: every signal is 0.
+    let cut = dyads(&["--events", coded.to_str().unwrap(), "--events-until", "2025-06-02"]);
+    assert!(cut.iter().all(|r| r["escalation"].as_f64() == Some(0.0)), "{cut:?}");
+    // The table says where the signal came from.
+    demarche()
+        .args(["simulate", &seed, "--runs", "50", "--events", coded.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Escalation signal from events: 18 events")
+                .and(predicate::str::contains("dated after the scenario's as-of date"))
+                .and(predicate::str::contains(" events  main issue")),
+        );
+    demarche()
+        .args(["simulate", &seed, "--runs", "50", "--events", "/nonexistent.jsonl"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("/nonexistent.jsonl"));
+}

@@ -144,3 +144,19 @@ fn a_hundred_thousand_gdelt_rows_import_whole() {
     assert_eq!(imp.events.len(), 100_000);
     assert!(imp.problems.is_empty());
 }
+
+#[test]
+fn a_hand_written_record_needs_only_id_date_and_type() {
+    let text = "{\"id\":\"a\",\"date\":\"2025-06-13\",\"event\":\"ASSAULT\",\"actors\":[{\"name\":\"Israel\",\"country\":\"ISR\"}]}\n\
+                {\"id\":\"b\",\"date\":\"2025-06-14\",\"event\":\"ASSAULT\",\"quad\":9}\n\
+                {\"id\":\"c\",\"event\":\"ASSAULT\"}\n";
+    let imported = import::import(text, "hand.jsonl", Dataset::Native);
+    assert_eq!(imported.events.len(), 1);
+    let e = &imported.events[0];
+    assert_eq!((e.quad, e.confidence), (4, 1.0));
+    assert_eq!(e.intensity, EventType::Assault.intensity(""));
+    let lines: Vec<(u64, &str)> = imported.problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].0 == 2 && lines[0].1.contains("quad 9"), "{lines:?}");
+    assert!(lines[1].0 == 3 && lines[1].1.contains("missing field `date`") && lines[1].1.contains("hint"), "{lines:?}");
+}

@@ -47,9 +47,13 @@ fn escalation_rises_with_recent_material_conflict() {
     events.push(ev("u", "2025-05-06", EventType::Consult, "USA", "IRN"));
     events.push(ev("u2", "2025-06-16", EventType::Consult, "USA", "IRN"));
     let s = build(&events, None, None, None);
-    let sig = escalation(&s, 2);
+    let sig = escalation(&s, 2, None);
     let il = sig[&("IRN".to_string(), "ISR".to_string())];
     let ui = sig[&("IRN".to_string(), "USA".to_string())];
     assert!(il > 0.5, "{il}");
     assert_eq!(ui, 0.0);
+    // Ending the window before the strikes, nothing has risen yet.
+    let before = escalation(&s, 2, Some(parse_day("2025-06-01").unwrap()));
+    assert_eq!(before[&("IRN".to_string(), "ISR".to_string())], 0.0);
+    assert!(!before.contains_key(&("ISR".to_string(), "ZZZ".to_string())));
 }

@@ -8,6 +8,7 @@ pub mod intervals;
 pub mod models;
 pub mod pareto;
 pub mod positions;
+pub mod timeline;
 pub mod tornado;
 
 /// A finished chart.
