@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test demarche has: the Rust workspace (unit, golden, property,
-# CLI and snapshot tests) and the browser end-to-end tests.
+# CLI and snapshot tests), the Python package's tests on its built wheel, and
+# the browser end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEMARCHE_STORE="${DEMARCHE_STORE:-$(mktemp -d)/runs.sqlite}"
 cargo test --workspace --locked
+# The Python package, built as a wheel and tested in a fresh virtualenv.
+DEMARCHE_BIN="${DEMARCHE_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/debug/demarche}" bash scripts/test-python.sh
 if [ -f tests/browser/run.sh ]; then
   # The browser tests drive the binary `cargo test` just built for the CLI tests
   # (a separate `cargo build` would recompile the workspace with other feature

@@ -125,6 +125,21 @@ pub fn bands_until(
     demarche_sim::uncertainty::forecast_uncertainty(sc, stated, runs, seed, run)
 }
 
+/// The forecasts as `forecast --format json` prints them (without the final
+/// newline), for every front end: the scenario's identity, the forecasts and,
+/// when the models also ran under the stated uncertainty, their bands.
+pub fn forecasts_json(sc: &Scenario, forecasts: &[Forecast], uncertainty: Option<&ForecastUncertainty>) -> String {
+    let mut v = serde_json::json!({
+        "scenario": { "title": sc.meta.title, "as_of": sc.meta.as_of },
+        "forecasts": forecasts,
+    });
+    if let Some(u) = uncertainty {
+        v["uncertainty"] = serde_json::to_value(u).unwrap_or_default();
+    }
+    // Plain data with string keys: this cannot fail.
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

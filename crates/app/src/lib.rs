@@ -10,6 +10,7 @@ pub mod backtest;
 pub mod documents;
 pub mod events;
 pub mod forecast;
+pub mod frontier;
 pub mod params;
 pub mod record;
 pub mod reports;

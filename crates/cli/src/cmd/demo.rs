@@ -23,7 +23,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     let sc = loaded.scenario;
     let forecasts = run_models(&sc, demarche_engines::MODELS, &demarche_app::ModelRun::default(), true)?;
     if args.json {
-        outln!("{}", render::json::forecasts(&sc, &forecasts)?);
+        outln!("{}", demarche_app::forecast::forecasts_json(&sc, &forecasts, None));
     } else {
         outln!("demarche demo — the built-in seed scenario ({})\n", input::SEED_LABEL);
         out!("{}", render::table::forecasts(&sc, &forecasts));

@@ -126,14 +126,9 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
                 out!("{}", render::table::uncertainty(&sc, u));
             }
         }
-        OutputFormat::Json => match &uncertainty {
-            None => outln!("{}", render::json::forecasts(&sc, &forecasts)?),
-            Some(u) => {
-                let mut v: serde_json::Value = serde_json::from_str(&render::json::forecasts(&sc, &forecasts)?)?;
-                v["uncertainty"] = serde_json::to_value(u)?;
-                outln!("{}", serde_json::to_string_pretty(&v)?);
-            }
-        },
+        OutputFormat::Json => {
+            outln!("{}", demarche_app::forecast::forecasts_json(&sc, &forecasts, uncertainty.as_ref()))
+        }
         OutputFormat::Csv => render::csv::trajectories(std::io::stdout().lock(), &sc, &forecasts, true)?,
     }
     Ok(ExitCode::SUCCESS)

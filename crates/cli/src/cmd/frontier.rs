@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use demarche_negotiation::solutions::Disagreement;
-use demarche_negotiation::{load_domain_with_profiles, FrontierOptions, FrontierReport};
+use demarche_negotiation::FrontierOptions;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,10 +54,6 @@ pub fn run(args: &FrontierArgs) -> CmdResult {
     let Some((domain, profiles)) = args.paths.split_first() else {
         return Err("frontier: give a domain file or folder".into());
     };
-    let loaded = load_domain_with_profiles(domain, profiles).map_err(|e| e.to_string())?;
-    for note in &loaded.notes {
-        eprintln!("note: {note}");
-    }
     let options = FrontierOptions {
         max_enumeration: args.max_enumeration as u128,
         continuous_samples: args.continuous_samples.max(2),
@@ -67,8 +63,10 @@ pub fn run(args: &FrontierArgs) -> CmdResult {
         DisagreementArg::ReservationOrWorst => Disagreement::ReservationOrWorst,
         DisagreementArg::Reservation => Disagreement::Reservation,
     };
-    let report =
-        FrontierReport::compute(&loaded.space, &loaded.profiles, &options, convention).map_err(|e| e.to_string())?;
+    let (report, notes) = demarche_app::frontier::frontier(domain, profiles, &options, convention)?;
+    for note in &notes {
+        eprintln!("note: {note}");
+    }
     match args.format {
         FrontierFormat::Json => {
             let text = serde_json::to_string_pretty(&report).map_err(|e| format!("frontier: {e}"))?;

@@ -1,7 +1,6 @@
 //! Output formats: human tables, JSON and CSV.
 
 pub mod csv;
-pub mod json;
 pub mod table;
 
 /// A number with at most `digits` decimals and no trailing zeros.

@@ -1,0 +1,235 @@
+"""The Python package on the built wheel: every function, its errors, and
+its JSON against the command line's, byte for byte.
+
+Needs the wheel installed and, for the comparisons, DEMARCHE_BIN (the
+`demarche` binary of the same commit); scripts/test-python.sh sets both.
+"""
+
+import _thread
+import json
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+import demarche
+
+ROOT = Path(__file__).resolve().parents[3]
+SEED = ROOT / "scenarios" / "iran-us-nuclear.toml"
+HEADLINES = ROOT / "docs" / "events" / "june-2025-headlines.jsonl"
+SHARED = ROOT.parent / "shared"
+BIN = os.environ.get("DEMARCHE_BIN")
+
+
+def cli(*args: str) -> str:
+    """The command line's standard output (runs not recorded)."""
+    if not BIN:
+        pytest.skip("DEMARCHE_BIN is not set (scripts/test-python.sh sets it)")
+    env = dict(os.environ, DEMARCHE_STORE="off", NO_COLOR="1")
+    out = subprocess.run([BIN, *args], capture_output=True, text=True, env=env, check=True)
+    return out.stdout
+
+
+# --- scenarios ----------------------------------------------------------------
+
+def test_seed_and_load_from_a_path_or_text_give_the_same_scenario():
+    s = demarche.seed()
+    assert s.title.startswith("Iran–US nuclear talks")
+    assert s.as_of == "2025-06-02"
+    from_path = demarche.load(SEED)
+    from_str_path = demarche.load(str(SEED))
+    from_text = demarche.load(SEED.read_text(encoding="utf-8"))
+    assert s.to_json() == from_path.to_json() == from_str_path.to_json() == from_text.to_json()
+    assert "[[actors]]" in s.to_toml()
+
+
+def test_tables_of_a_scenario():
+    s = demarche.seed()
+    actors, issues, stances = s.actors, s.issues, s.stances
+    assert list(actors.columns[:4]) == ["id", "name", "kind", "capability"]
+    assert "iran_gov" in set(actors["id"])
+    assert len(issues) == 8 and {"min", "max", "status_quo"} <= set(issues.columns)
+    assert len(stances) == len(s.data["stances"])
+
+
+def test_a_bad_scenario_raises_with_every_diagnostic():
+    bad = SEED.read_text(encoding="utf-8").replace("salience = 0.9", "salience = 7", 2)
+    with pytest.raises(demarche.ScenarioError) as e:
+        demarche.load(bad)
+    d = e.value.diagnostics
+    assert len(d) >= 2, d
+    assert all(x["severity"] == "error" for x in d)
+    assert all("salience" in x["message"] or "salience" in (x.get("path") or "") for x in d)
+    assert all(x.get("location", {}).get("line") for x in d), d
+    assert "salience" in str(e.value)
+    assert isinstance(e.value, ValueError)
+    with pytest.raises(demarche.ScenarioError):
+        demarche.load("/no/such/scenario.toml")
+    with pytest.raises(ValueError, match="unknown format"):
+        demarche.load(SEED, format="yaml")
+
+
+def test_what_ifs_by_changes_and_by_overlay(tmp_path):
+    s = demarche.seed()
+    w = s.with_changes({"us_admin.enrichment_level.position": 3.67})
+    before = s.forecast("compromise").to_pandas().set_index("issue").outcome["enrichment_level"]
+    after = w.forecast("compromise").to_pandas().set_index("issue").outcome["enrichment_level"]
+    assert after > before
+    with pytest.raises(demarche.ScenarioError) as e:
+        s.with_changes({"us_admin.enrichment_level.salience": 7})
+    assert "salience" in str(e.value)
+    with pytest.raises(demarche.ScenarioError):
+        s.with_changes({"nobody.enrichment_level.position": 1})
+    overlay = tmp_path / "o.toml"
+    overlay.write_text('[[relations]]\nkind = "hostile"\nfrom = "us_admin"\nto = "iran_gov"\nweight = 0.5\n')
+    o = s.with_overlay(overlay)
+    rel = [r for r in o.data["relations"] if r["kind"] == "hostile" and r["from"] == "us_admin" and r["to"] == "iran_gov"]
+    assert rel and rel[0]["weight"] == 0.5
+
+
+# --- results equal the command line's ------------------------------------------
+
+def test_a_forecast_equals_the_cli_json_byte_for_byte():
+    f = demarche.seed().forecast()
+    assert f.to_json() + "\n" == cli("forecast", str(SEED), "--format", "json")
+    g = demarche.seed().forecast("compromise,bdm", runs=20, seed=3)
+    assert g.to_json() + "\n" == cli("forecast", str(SEED), "--model", "compromise,bdm", "--runs", "20", "--seed", "3", "--format", "json")
+
+
+def test_a_simulation_equals_the_cli_json_and_does_not_depend_on_threads():
+    one = demarche.seed().simulate(runs=300, seed=7, threads=1)
+    two = demarche.seed().simulate(runs=300, seed=7, threads=2)
+    assert one.to_json() == two.to_json()
+    assert one.to_json() + "\n" == cli("simulate", str(SEED), "--runs", "300", "--seed", "7", "--format", "json")
+    assert "zone of agreement" in one.text()
+
+
+def test_a_frontier_equals_the_cli_json():
+    laptop = SHARED / "reference" / "negotiation" / "genius" / "Laptop"
+    if not laptop.is_dir():
+        pytest.skip("../shared is absent: the Genius Laptop domain is not here")
+    paths = [laptop / "Laptop-A-domain.xml", laptop / "Laptop-A-prof1.xml", laptop / "Laptop-A-prof2.xml"]
+    fr = demarche.frontier(paths)
+    assert fr.to_json() + "\n" == cli("frontier", *map(str, paths), "--format", "json")
+    points = fr.to_pandas()
+    assert list(points.columns) == ["outcome", "Laptop-A-prof1", "Laptop-A-prof2", "multiplicity"]
+    assert "nash" in set(fr.to_pandas("solutions")["solution"])
+    with pytest.raises(demarche.DemarcheError):
+        demarche.frontier(["/no/such/domain.xml"])
+
+
+def test_a_backtest_equals_the_cli_json():
+    case = ROOT / "backtests" / "jcpoa-2015"
+    b = demarche.backtest([case], runs=50, seed=1)
+    assert b.to_json() + "\n" == cli("backtest", str(case), "--runs", "50", "--seed", "1", "--format", "json")
+    models = b.to_pandas()
+    assert {"compromise", "status_quo"} <= set(models["model"])
+    assert "indicator" in set(b.to_pandas("rankings")["ranking"])
+    with pytest.raises(ValueError):
+        demarche.backtest(["/no/such/case"])
+
+
+# --- tables, reports, notebooks --------------------------------------------
+
+def test_every_result_gives_arrow_polars_and_pandas_tables():
+    import polars as pl
+    import pyarrow as pa
+
+    f = demarche.seed().forecast(runs=10)
+    sim = demarche.seed().simulate(runs=200, seed=1)
+    for result in (f, sim):
+        for table in result.tables():
+            a, p, d = result.to_arrow(table), result.to_polars(table), result.to_pandas(table)
+            assert isinstance(a, pa.Table) and isinstance(p, pl.DataFrame)
+            assert a.num_rows == p.height == len(d), table
+    out = f.to_pandas()
+    assert set(out["engine"]) == set(demarche.models())
+    assert len(out) == 4 * 8
+    traj = f.to_pandas("trajectories")
+    assert {"round", "actor", "position"} <= set(traj.columns) and traj["round"].max() >= 1
+    assert len(f.to_pandas("bands")) == 4 * 8
+    ch = sim.to_pandas("channels")
+    assert list(ch["channel"]) == ["direct", "mediated"]
+    dyads = sim.to_pandas("dyads")
+    assert dyads["score"].is_monotonic_decreasing
+    with pytest.raises(ValueError, match="no table"):
+        f.to_pandas("nope")
+
+
+def test_reports_and_notebook_views(tmp_path):
+    s = demarche.seed()
+    f = s.forecast("compromise,nash")
+    path = f.report(tmp_path / "f.html")
+    html = path.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Bottom line" in html
+    sim = s.simulate(runs=200, seed=1)
+    html = sim.report(tmp_path / "s.html").read_text(encoding="utf-8")
+    assert "Can the talks succeed?" in html
+    for obj in (s, f, sim):
+        assert "<" in obj._repr_html_()
+    assert "compromise" in f._repr_html_()
+
+
+def test_progress_is_reported_with_its_total():
+    seen = []
+    demarche.seed().simulate(runs=5000, seed=1, progress=lambda done, total: seen.append((done, total)))
+    assert seen, "no progress reported"
+    assert all(t == 5000 for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_ctrl_c_cancels_a_running_simulation():
+    # A simulation far longer than the interrupt's delay; Ctrl-C arrives as KeyboardInterrupt.
+    threading.Timer(0.3, _thread.interrupt_main).start()
+    with pytest.raises(KeyboardInterrupt):
+        demarche.seed().simulate(runs=1_000_000, seed=1, escalation_runs=1_000_000)
+
+
+# --- events ----------------------------------------------------------------
+
+def test_events_are_read_reviewed_and_an_accepted_suggestion_applies():
+    ev = demarche.read_events(HEADLINES)
+    assert ev.how.startswith("coded 16 records") and len(ev) == 18
+    assert ev.to_json() == cli("events", "code", str(HEADLINES))
+    table = ev.to_pandas()
+    assert {"id", "date", "event"} <= set(table.columns)
+    review = demarche.seed().review_events(ev)
+    sugg = review.to_pandas()
+    assert list(sugg["target"]) == ["us_admin->iran_gov hostile"]
+    assert "[[relations]]" in review.overlay
+    assert len(review.to_pandas("timelines")) == 11
+    s = review.apply([1])
+    rel = [r for r in s.data["relations"] if r["kind"] == "hostile" and r["from"] == "us_admin" and r["to"] == "iran_gov"]
+    assert rel[0]["weight"] == 0.66
+    with pytest.raises(ValueError, match="no suggestion 2"):
+        review.apply([2])
+    with pytest.raises(ValueError, match="events"):
+        demarche.read_events('{"id": "1", "date": "2025-06-01", "event": "BOGUS", "actors": []}\n')
+
+
+def test_the_notebook_example_runs(tmp_path):
+    script = ROOT / "examples" / "python" / "seed.py"
+    out = subprocess.run([os.sys.executable, str(script), str(tmp_path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "compromise on enrichment" in out.stdout
+    assert (tmp_path / "seed-simulation.html").exists()
+
+
+def test_progress_true_draws_a_tqdm_bar(capsys):
+    pytest.importorskip("tqdm")
+    demarche.seed().simulate(runs=3000, seed=1, progress=True)
+    err = capsys.readouterr().err
+    assert "simulate" in err and "3000" in err, err
+
+
+def test_a_sensitivity_analysis_equals_the_cli_json():
+    sens = demarche.seed().sensitivity(samples=8, oat_runs=4, seed=2)
+    assert sens.to_json() + "\n" == cli("sensitivity", str(SEED), "--samples", "8", "--oat-runs", "4", "--seed", "2", "--format", "json")
+    ranked = sens.to_pandas()
+    assert {"output", "input", "first_order", "low", "high"} <= set(ranked.columns) and len(ranked) > 0
+    with pytest.raises(ValueError, match="samples"):
+        demarche.seed().sensitivity(samples=1)
+    with pytest.raises(ValueError, match="unknown channel"):
+        demarche.seed().sensitivity(channel="pigeon")
