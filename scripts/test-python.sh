@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Python package's tests on the built wheel: builds the wheel with maturin
 # (the same dev profile `cargo test` built, so its artefacts are reused), installs
-# it in a fresh virtualenv with pytest, pandas, polars, pyarrow and tqdm, and runs
+# it in a fresh virtualenv with pytest, pandas, polars, pyarrow, tqdm and dask[distributed], and runs
 # crates/python/tests against the `demarche` binary of the same build. Skips,
 # saying why, when Python or PyPI is not there. The virtualenvs live in a
 # temporary folder (not in target/), removed at the end.
@@ -29,8 +29,8 @@ echo "python tests: building the wheel" >&2
 "$work/build/bin/maturin" build --quiet --profile dev -m crates/python/Cargo.toml -o "$work/wheels"
 
 "$python" -m venv "$work/test"
-if ! "$work/test/bin/pip" install "${quiet[@]}" pytest pandas polars pyarrow tqdm; then
-  echo "python tests: SKIPPED — cannot install pytest, pandas, polars, pyarrow and tqdm from PyPI" >&2
+if ! "$work/test/bin/pip" install "${quiet[@]}" pytest pandas polars pyarrow tqdm "dask[distributed]"; then
+  echo "python tests: SKIPPED — cannot install pytest, pandas, polars, pyarrow, tqdm and dask[distributed] from PyPI" >&2
   exit 0
 fi
 "$work/test/bin/pip" install "${quiet[@]}" --no-deps "$work"/wheels/demarche-*.whl

@@ -345,6 +345,7 @@ pub fn report_documents(
                     base: 0.0,
                     ends: None,
                     bars: Vec::new(),
+                    noise: None,
                 });
             }
             docs.sensitivity = Some(t);
@@ -402,6 +403,29 @@ fn capitalised(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
+/// How far a one-at-a-time mean over `runs` runs can sit from the base (another
+/// such mean) by Monte Carlo noise alone: two standard errors of the
+/// difference, `2·√(2·Var/runs)`. The per-run variance `Var` is the largest of
+/// the Sobol estimate (few samples can see a constant), `p(1 − p)` for a
+/// chance (`p` the mean of the one-at-a-time means), and `runs` times the
+/// spread of those means (most inputs move nothing, so their spread is noise).
+fn oat_noise(out: &demarche_sim::RankedOutput, runs: usize) -> Option<f64> {
+    if runs == 0 {
+        return None;
+    }
+    let means: Vec<f64> = std::iter::once(out.baseline)
+        .chain(out.rows.iter().flat_map(|r| [r.low, r.high]))
+        .filter(|x| x.is_finite())
+        .collect();
+    let n = means.len() as f64;
+    let mean = means.iter().sum::<f64>() / n.max(1.0);
+    let spread = if means.len() > 1 { means.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+    let chance = !matches!(out.measure, demarche_sim::Measure::Term(_));
+    let bernoulli = if chance { mean.clamp(0.0, 1.0) * (1.0 - mean.clamp(0.0, 1.0)) } else { 0.0 };
+    let var = [out.variance, bernoulli, spread * runs as f64].into_iter().filter(|v| v.is_finite()).fold(0.0, f64::max);
+    (var > 0.0).then(|| 2.0 * (2.0 * var / runs as f64).sqrt())
+}
+
 /// Tornado data from a sensitivity analysis: the outputs that vary most (the
 /// chance of a deal first, then the issues whose expected term varies most
 /// relative to the scale), each with its inputs by one-at-a-time swing.
@@ -435,6 +459,7 @@ pub fn tornadoes(
                 out.variance + 1.0,
             )
         };
+        let noise = oat_noise(out, r.oat.runs);
         let mut bars: Vec<TornadoBar> = out
             .rows
             .iter()
@@ -444,6 +469,8 @@ pub fn tornadoes(
                 low: row.low,
                 high: row.high,
                 settings: Some(["10th percentile".into(), "90th percentile".into()]),
+                within_noise: noise
+                    .is_some_and(|n| (row.low - out.baseline).abs().max((row.high - out.baseline).abs()) <= n),
             })
             .collect();
         // One-at-a-time swings draw the tornado even when the few Sobol
@@ -455,7 +482,7 @@ pub fn tornadoes(
         let reach = |b: &TornadoBar| b.low.max(b.high).max(out.baseline) - b.low.min(b.high).min(out.baseline);
         bars.sort_by(|a, b| reach(b).total_cmp(&reach(a)));
         bars.truncate(max_bars);
-        scored.push((score, Sensitivity { output: label, base: out.baseline, ends, bars }));
+        scored.push((score, Sensitivity { output: label, base: out.baseline, ends, bars, noise }));
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     scored.into_iter().take(max_outputs).map(|(_, s)| s).collect()

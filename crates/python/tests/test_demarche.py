@@ -233,3 +233,40 @@ def test_a_sensitivity_analysis_equals_the_cli_json():
         demarche.seed().sensitivity(samples=1)
     with pytest.raises(ValueError, match="unknown channel"):
         demarche.seed().sensitivity(channel="pigeon")
+
+
+def test_a_scenario_pickles_as_its_json():
+    import pickle
+
+    s = demarche.seed().with_changes({"us_admin.enrichment_level.position": 3.67})
+    t = pickle.loads(pickle.dumps(s))
+    assert t.to_json() == s.to_json()
+
+
+def test_sweep_grid_runs_every_variant_as_a_lone_call_would():
+    s = demarche.seed()
+    grid = [{}, {"us_admin.enrichment_level.position": 3.67}, {"us_admin.enrichment_level.position": 3.67, "iran_gov.stockpile.salience": 0.5}]
+    df = demarche.sweep_grid(s, grid, models="compromise")
+    assert list(df.columns[:3]) == ["variant", "us_admin.enrichment_level.position", "iran_gov.stockpile.salience"]
+    assert sorted(set(df["variant"])) == [0, 1, 2]
+    lone = s.with_changes(grid[1]).forecast("compromise").to_pandas()
+    got = df[df.variant == 1].reset_index(drop=True)
+    assert list(got["outcome"]) == list(lone["outcome"])
+    sims = demarche.sweep_grid(s, grid[:2], what="simulate", runs=200, seed=3)
+    assert len(sims) == 4 and set(sims["channel"]) == {"direct", "mediated"}
+    with pytest.raises(demarche.ScenarioError, match="variant 1"):
+        demarche.sweep_grid(s, [{}, {"nobody.x.position": 1}])
+    with pytest.raises(ValueError, match="what="):
+        demarche.sweep_grid(s, [{}], what="dance")
+
+
+def test_sweep_grid_on_a_dask_cluster_equals_the_local_sweep():
+    distributed = pytest.importorskip("distributed")
+    s = demarche.seed()
+    grid = [{}, {"us_admin.enrichment_level.position": 3.67}]
+    local = demarche.sweep_grid(s, grid, what="simulate", runs=300, seed=5)
+    # Loopback only, dashboard off, two worker processes.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        remote = demarche.sweep_grid(s, grid, what="simulate", runs=300, seed=5, client=client)
+    assert remote.equals(local)

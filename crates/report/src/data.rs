@@ -109,6 +109,10 @@ pub struct TornadoBar {
     /// The input's low and high settings, in words (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<[String; 2]>,
+    /// The swing is within the Monte Carlo noise of its estimate (see
+    /// [`Sensitivity::noise`]): drawn grey, never ranked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub within_noise: bool,
 }
 
 /// One-at-a-time sensitivity of one output.
@@ -122,6 +126,10 @@ pub struct Sensitivity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends: Option<[String; 2]>,
     pub bars: Vec<TornadoBar>,
+    /// How far from the base a swing can reach by Monte Carlo noise alone
+    /// (about two standard errors of its estimate), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<f64>,
 }
 
 /// One estimate with its interval, for one series (e.g. a channel) in one group.

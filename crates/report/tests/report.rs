@@ -150,10 +150,24 @@ fn sensitivity() -> Sensitivity {
                 low: 35.0,
                 high: 46.0,
                 settings: Some(["0.3".into(), "0.7".into()]),
+                within_noise: false,
             },
-            TornadoBar { parameter: "Alpha's position".into(), low: 30.0, high: 52.0, settings: None },
-            TornadoBar { parameter: "Gamma's capability".into(), low: 39.0, high: 41.0, settings: None },
+            TornadoBar {
+                parameter: "Alpha's position".into(),
+                low: 30.0,
+                high: 52.0,
+                settings: None,
+                within_noise: false,
+            },
+            TornadoBar {
+                parameter: "Gamma's capability".into(),
+                low: 39.0,
+                high: 41.0,
+                settings: None,
+                within_noise: false,
+            },
         ],
+        noise: None,
     }
 }
 
@@ -450,4 +464,39 @@ fn an_events_review_draws_a_timeline_per_dyad_and_lists_suggestions_with_their_e
     assert!(html.contains("<h2>What the events say</h2>") && html.contains("timeline-a-b"));
     assert!(html.contains("a-&gt;b hostile") && html.contains("1 → 0.66") && html.contains("A struck B &amp; C."));
     assert!(!html.contains("<script>"), "scenario text is escaped");
+}
+
+#[test]
+fn a_tornado_of_pure_noise_ranks_no_driver_and_says_so() {
+    // An output no input moves: every swing is within the Monte Carlo noise.
+    let bar = |p: &str, low: f64, high: f64| TornadoBar {
+        parameter: p.into(),
+        low,
+        high,
+        settings: None,
+        within_noise: false,
+    };
+    let noise = Sensitivity {
+        output: "chance of a deal".into(),
+        base: 0.50,
+        ends: None,
+        bars: vec![bar("b", 0.49, 0.52), bar("a", 0.47, 0.51), bar("c", 0.50, 0.505)],
+        noise: Some(0.04),
+    };
+    let chart = charts::tornado::tornado(&noise).unwrap();
+    assert!(chart.title.starts_with("Nothing moves chance of a deal beyond Monte Carlo noise"), "{}", chart.title);
+    assert!(chart.caption.contains("no top driver"), "{}", chart.caption);
+    // No bar in the ranked colours; every label marked; the order is by name, not by swing.
+    assert_eq!(chart.svg.matches("#5c7cfa").count(), 1, "a bar in the ranked colour (the legend holds the one)");
+    let (a, b, c) = (chart.svg.find(">a (noise)<"), chart.svg.find(">b (noise)<"), chart.svg.find(">c (noise)<"));
+    assert!(a.is_some() && b.is_some() && c.is_some(), "labels not marked");
+    assert!(a < b && b < c, "noise ranked by swing, not by name");
+    // One real effect above the noise leads, the rest stay grey.
+    let mut mixed = noise.clone();
+    mixed.bars.push(bar("real", 0.30, 0.70));
+    let chart = charts::tornado::tornado(&mixed).unwrap();
+    assert!(chart.title.starts_with("What moves"), "{}", chart.title);
+    let real = chart.svg.find(">real<").expect("the real effect is named plainly");
+    assert!(real < chart.svg.find(">a (noise)<").unwrap());
+    assert!(chart.caption.contains("the 3 inputs within it are grey"), "{}", chart.caption);
 }

@@ -44,6 +44,8 @@ __all__ = [
     "frontier",
     "backtest",
     "read_events",
+    "sweep_grid",
+    "run_variant",
 ]
 
 
@@ -361,6 +363,10 @@ class Scenario:
     def report(self, path: Union[str, "os.PathLike[str]"], models: Union[str, Sequence[str]] = "all") -> Path:
         """Writes the HTML report of a forecast of this scenario."""
         return self.forecast(models).report(path)
+
+    def __reduce__(self):
+        # Pickled as its JSON (Dask, multiprocessing): loading it again checks it as a file would.
+        return (load, (self.to_json(), "json"))
 
     def _repr_html_(self) -> str:
         from html import escape
@@ -761,3 +767,67 @@ class Review(_Tables):
         from html import escape
 
         return f"<p>{escape(self.summary)}</p>" + _html_table(self.rows(), ["number", "target", "current", "suggested", "reason"])
+
+
+# --- sweeps ---------------------------------------------------------------
+
+_SWEEPS = {"forecast": "outcomes", "simulate": "channels", "sensitivity": "ranked"}
+
+
+def run_variant(scenario: "Scenario", change: Mapping[str, Any], what: str, table: str, options: Mapping[str, Any]):
+    """One variant of a sweep: the rows of `table` of `what` run on `scenario`
+    with `change` (a module-level function, so Dask, Ray or multiprocessing can
+    ship it)."""
+    variant = scenario.with_changes(change) if change else scenario
+    result = getattr(variant, what)(**options)
+    return result.rows(table)
+
+
+def sweep_grid(
+    scenario: "Scenario",
+    changes: Sequence[Mapping[str, Any]],
+    what: str = "forecast",
+    table: Optional[str] = None,
+    client: Any = None,
+    **options: Any,
+):
+    """Runs ``what`` (``forecast``, ``simulate`` or ``sensitivity``, with
+    ``options``) on every what-if variant in ``changes`` (each a dict of
+    ``--set`` edits, e.g. ``{"us_admin.enrichment_level.position": 3.67}``;
+    ``{}`` is the scenario as stated) and returns one pandas DataFrame: the
+    result's ``table`` (by default the outcomes, the channels or the ranked
+    inputs) for every variant, with a ``variant`` column (its index in
+    ``changes``) and a column per changed input.
+
+    With ``client`` (a ``dask.distributed.Client``) the variants run on its
+    workers; without, one after the other here. Each variant's answer is the
+    one a lone call gives (seeded runs do not depend on where they run).
+    """
+    if what not in _SWEEPS:
+        raise ValueError(f"what={what!r}: one of {', '.join(_SWEEPS)}")
+    table = table or _SWEEPS[what]
+    changes = [dict(c) for c in changes]
+    # Check every variant here first, so a bad edit fails before any work is sent.
+    for k, c in enumerate(changes):
+        if c:
+            try:
+                scenario.with_changes(c)
+            except ScenarioError as e:
+                raise ScenarioError(f"variant {k}: {e}", e.diagnostics) from None
+    args = [(scenario, c, what, table, options) for c in changes]
+    if client is None:
+        results = [run_variant(*a) for a in args]
+    else:
+        futures = client.map(run_variant, *zip(*args), pure=False)
+        results = client.gather(futures)
+    keys: List[str] = []
+    for c in changes:
+        keys.extend(k for k in c if k not in keys)
+    rows = []
+    for k, (c, result) in enumerate(zip(changes, results)):
+        for r in result:
+            rows.append({"variant": k, **{key: c.get(key) for key in keys}, **r})
+    columns = ["variant", *keys]
+    if results and results[0]:
+        columns += [c for c in results[0][0] if c not in columns]
+    return _pandas(rows, columns)
