@@ -71,6 +71,8 @@ enum Command {
     Serve(cmd::serve::ServeArgs),
     /// Simulate direct versus mediated talks between the principals (Monte Carlo).
     Simulate(cmd::simulate::SimulateArgs),
+    /// Fold the parts of one simulation (`simulate --run-range A..B --partial-out FILE`) into its report.
+    Merge(cmd::simulate::MergeArgs),
     /// Which uncertain inputs drive the simulated agreement and terms (Sobol, one at a time).
     Sensitivity(cmd::sensitivity::SensitivityArgs),
     /// Score every model against recorded outcomes: backtest cases (scenario + outcome.toml).
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
         Command::Negotiate(a) => cmd::negotiate::run(a),
         Command::Tournament(a) => cmd::tournament::run(a),
         Command::Simulate(a) => cmd::simulate::run(a),
+        Command::Merge(a) => cmd::simulate::merge(a),
         Command::Sensitivity(a) => cmd::sensitivity::run(a),
         Command::Backtest(a) => cmd::backtest::run(a),
         Command::Events(a) => cmd::events::run(a),

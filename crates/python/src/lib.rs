@@ -251,6 +251,35 @@ impl NativeScenario {
         Ok(NativeSimulation { scenario: sc.clone(), report, pareto })
     }
 
+    /// Runs `start..end` of the simulation `simulate` would make, as a
+    /// partial result (JSON) for [`merge`].
+    #[pyo3(signature = (start, end, runs=None, seed=None, channel=None, threads=None, escalation_runs=demarche_sim::ESCALATION_RUNS, progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn simulate_partial(
+        &self,
+        py: Python<'_>,
+        start: u64,
+        end: u64,
+        runs: Option<u32>,
+        seed: Option<u64>,
+        channel: Option<&str>,
+        threads: Option<usize>,
+        escalation_runs: u64,
+        progress: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let channel = parse_channel(channel)?;
+        let opts =
+            demarche_sim::Options { overrides: demarche_sim::Overrides { channel, runs, seed }, escalation_runs };
+        let sc = &self.scenario;
+        let part =
+            interruptible(py, progress, threads, |watch| demarche_sim::simulate_partial(sc, &opts, start..end, watch))?;
+        let part = part.map_err(|e| match e {
+            demarche_sim::SimError::Range(m) => PyValueError::new_err(m),
+            other => sim_error(other),
+        })?;
+        serde_json::to_string(&part).map_err(error)
+    }
+
     /// Which inputs the simulation's answers rest on (`sensitivity`): Sobol
     /// indices over `samples` base samples and one-at-a-time swings of
     /// `oat_runs` runs each.
@@ -371,6 +400,23 @@ impl NativeSimulation {
     }
 }
 
+/// The parts of one simulation (from `simulate_partial`, in any order) folded
+/// into exactly the report one `simulate` gives, and the scenario it ran on.
+#[pyfunction]
+fn merge(py: Python<'_>, parts: Vec<String>) -> PyResult<(NativeSimulation, NativeScenario)> {
+    let parts: Vec<demarche_sim::Partial> = py
+        .detach(|| parts.iter().map(|t| serde_json::from_str(t)).collect::<Result<_, _>>())
+        .map_err(|e| PyValueError::new_err(format!("not a partial result: {e}")))?;
+    let (report, sc) = py.detach(|| demarche_sim::merge(&parts)).map_err(|e| match e {
+        demarche_sim::SimError::Range(m) => PyValueError::new_err(m),
+        other => sim_error(other),
+    })?;
+    let overrides = demarche_sim::Overrides { channel: None, runs: Some(report.runs as u32), seed: Some(report.seed) };
+    let pareto = demarche_app::record::pictures(&sc, &overrides);
+    let native = NativeScenario { scenario: sc.clone(), warnings: Diagnostics::default() };
+    Ok((NativeSimulation { scenario: sc, report, pareto }, native))
+}
+
 /// `frontier --format json` of a domain and its profiles.
 #[pyfunction]
 fn frontier(py: Python<'_>, paths: Vec<String>) -> PyResult<String> {
@@ -478,6 +524,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeSimulation>()?;
     m.add_class::<NativeSensitivity>()?;
     m.add_function(wrap_pyfunction!(frontier, m)?)?;
+    m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(events_read, m)?)?;
     m.add_function(wrap_pyfunction!(events_review, m)?)?;
     m.add_function(wrap_pyfunction!(events_apply, m)?)?;

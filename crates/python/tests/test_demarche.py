@@ -270,3 +270,33 @@ def test_sweep_grid_on_a_dask_cluster_equals_the_local_sweep():
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         remote = demarche.sweep_grid(s, grid, what="simulate", runs=300, seed=5, client=client)
     assert remote.equals(local)
+
+
+def test_a_split_simulation_merges_into_exactly_the_whole(tmp_path):
+    s = demarche.seed()
+    whole = s.simulate(runs=3000, seed=7)
+    parts = [s.simulate(runs=3000, seed=7, run_range=r) for r in [(2000, 3000), (0, 257), (257, 2000)]]
+    assert [p.start for p in parts] == [2000, 0, 257]
+    assert demarche.merge(parts).to_json() == whole.to_json()
+    # The same with the CLI's parts, and the CLI merging Python's.
+    files = [parts[k].save(tmp_path / f"p{k}.json") for k in range(3)]
+    assert demarche.merge(files).to_json() == whole.to_json()
+    assert cli("merge", *map(str, files), "--format", "json", "--no-store") == whole.to_json() + "\n"
+    with pytest.raises(ValueError, match="in no part"):
+        demarche.merge(parts[:2])
+    with pytest.raises(ValueError, match="not a part of the 3000 runs"):
+        s.simulate(runs=3000, seed=7, run_range=(2500, 4000))
+
+
+def test_sweep_splits_one_simulation_and_equals_a_single_call():
+    s = demarche.seed()
+    assert demarche.sweep(s, runs=2000, seed=7, chunks=5).to_json() == s.simulate(runs=2000, seed=7).to_json()
+
+
+def test_sweep_on_a_dask_cluster_equals_a_single_call():
+    distributed = pytest.importorskip("distributed")
+    s = demarche.seed()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        got = demarche.sweep(s, runs=200_000, seed=7, chunks=8, client=client)
+    assert got.to_json() == s.simulate(runs=200_000, seed=7).to_json()

@@ -37,6 +37,7 @@ pub mod confrontation;
 pub mod dist;
 pub mod draw;
 pub mod escalation;
+pub mod exact;
 pub mod mediator;
 pub mod picture;
 pub mod plan;
@@ -68,6 +69,8 @@ pub enum SimError {
     Negotiation(#[from] demarche_negotiation::NegotiationError),
     #[error("the simulation was cancelled after {done} runs")]
     Cancelled { done: u64 },
+    #[error("{0}")]
+    Range(String),
 }
 
 /// Runs on which the confrontation indicator is estimated by default.
@@ -102,31 +105,162 @@ pub fn uniforms(seed: u64, index: u64, d: usize) -> Vec<f64> {
 pub fn simulate(sc: &Scenario, opts: &Options, control: &dyn RunControl) -> Result<Report, SimError> {
     let plan = Plan::new(sc, &opts.overrides).map_err(SimError::Invalid)?;
     let runs = plan.settings.runs as u64;
+    let tally = run_range(sc, &plan, opts, 0..runs, control)?;
+    Ok(report::Accumulator::resume(sc, &plan, tally).finish(notes(sc, &plan)))
+}
+
+/// The runs `range` of the simulation `simulate(sc, opts)` would make, as a
+/// tally; `control` sees `(runs done, runs in the range)`.
+fn run_range(
+    sc: &Scenario,
+    plan: &Plan,
+    opts: &Options,
+    range: std::ops::Range<u64>,
+    control: &dyn RunControl,
+) -> Result<report::Tally, SimError> {
     let seed = plan.settings.seed;
     let d = plan.dimension();
-    let mut acc = report::Accumulator::new(sc, &plan, opts.escalation_runs > 0);
-    let mut done = 0;
-    while done < runs {
+    let mut acc = report::Accumulator::new(sc, plan, opts.escalation_runs > 0);
+    let mut done = range.start;
+    while done < range.end {
         if control.cancelled() {
-            return Err(SimError::Cancelled { done });
+            return Err(SimError::Cancelled { done: done - range.start });
         }
-        let end = (done + CHUNK).min(runs);
+        // Chunks stay aligned to CHUNK from run 0, so a range's chunks are the whole run's.
+        let end = ((done / CHUNK + 1) * CHUNK).min(range.end);
         let chunk: Vec<run::RunOutcome> = (done..end)
             .into_par_iter()
             .map(|i| {
                 let u = uniforms(seed, i, d);
-                let draw = draw::Draw::from_uniforms(sc, &plan, &u);
+                let draw = draw::Draw::from_uniforms(sc, plan, &u);
                 let escalation = i < opts.escalation_runs;
-                run::run(sc, &plan, &draw, run::RunOptions { seed: derive_seed(seed, &[i, 1]), escalation })
+                run::run(sc, plan, &draw, run::RunOptions { seed: derive_seed(seed, &[i, 1]), escalation })
             })
             .collect::<Result<_, _>>()?;
         for r in &chunk {
             acc.add(r);
         }
         done = end;
-        control.progress(done, runs);
+        control.progress(done - range.start, range.end - range.start);
     }
-    Ok(acc.finish(notes(sc, &plan)))
+    Ok(acc.into_tally())
+}
+
+/// The part of a simulation that one process ran: runs `start..end` of
+/// `total`, with what it was made from, so that [`merge`] can check and fold
+/// the parts (`simulate --run-range`, `demarche merge`, Python's `sweep`).
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct Partial {
+    /// `demarche-partial`, and this layout's version.
+    pub format: String,
+    pub version: u32,
+    /// The scenario as run (its JSON), so the parts can be checked against each other.
+    pub scenario: serde_json::Value,
+    /// The options as given (`null`: the scenario's own).
+    pub channel: Option<String>,
+    pub runs: Option<u32>,
+    pub seed: Option<u64>,
+    pub escalation_runs: u64,
+    /// Runs in the whole simulation, and this part's.
+    pub total: u64,
+    pub start: u64,
+    pub end: u64,
+    pub tally: report::Tally,
+}
+
+/// This program's partial-result layout.
+pub const PARTIAL_VERSION: u32 = 1;
+
+/// Runs `range` of the simulation `simulate(sc, opts)` would make (a range
+/// outside `0..runs` is an error).
+pub fn simulate_partial(
+    sc: &Scenario,
+    opts: &Options,
+    range: std::ops::Range<u64>,
+    control: &dyn RunControl,
+) -> Result<Partial, SimError> {
+    let plan = Plan::new(sc, &opts.overrides).map_err(SimError::Invalid)?;
+    let total = plan.settings.runs as u64;
+    if range.start >= range.end || range.end > total {
+        return Err(SimError::Range(format!(
+            "runs {}..{} are not a part of the {total} runs; hint: give A..B with 0 ≤ A < B ≤ {total}",
+            range.start, range.end
+        )));
+    }
+    let tally = run_range(sc, &plan, opts, range.clone(), control)?;
+    Ok(Partial {
+        format: "demarche-partial".into(),
+        version: PARTIAL_VERSION,
+        scenario: serde_json::to_value(sc).unwrap_or_default(),
+        channel: opts.overrides.channel.map(|c| c.as_str().to_string()),
+        runs: opts.overrides.runs,
+        seed: opts.overrides.seed,
+        escalation_runs: opts.escalation_runs,
+        total,
+        start: range.start,
+        end: range.end,
+        tally,
+    })
+}
+
+/// Folds the parts of one simulation, in run order, into exactly the report
+/// one `simulate` would give: they must be made from the same scenario and
+/// options and together cover every run once. Returns the report and the
+/// scenario it was made on.
+pub fn merge(parts: &[Partial]) -> Result<(Report, Scenario), SimError> {
+    let bad = |m: String| SimError::Range(m);
+    let first = parts.first().ok_or_else(|| bad("no partial results to merge".into()))?;
+    for (k, p) in parts.iter().enumerate() {
+        if p.format != "demarche-partial" || p.version > PARTIAL_VERSION {
+            return Err(bad(format!("part {}: not a demarche partial result of version ≤ {PARTIAL_VERSION}", k + 1)));
+        }
+        let same = p.scenario == first.scenario
+            && (p.channel.as_deref(), p.runs, p.seed, p.escalation_runs, p.total)
+                == (first.channel.as_deref(), first.runs, first.seed, first.escalation_runs, first.total);
+        if !same {
+            return Err(bad(format!(
+                "part {} was made from another scenario or other options than part 1; hint: merge the parts of one \
+                 simulation only",
+                k + 1
+            )));
+        }
+    }
+    let mut order: Vec<&Partial> = parts.iter().collect();
+    order.sort_by_key(|p| p.start);
+    let mut next = 0;
+    for p in &order {
+        if p.start != next {
+            return Err(bad(if p.start > next {
+                format!("runs {next}..{} are in no part; hint: run them with --run-range {next}..{}", p.start, p.start)
+            } else {
+                format!("runs {}..{} are in two parts", p.start, next.min(p.end))
+            }));
+        }
+        if p.tally.runs() != p.end - p.start {
+            return Err(bad(format!("the part for runs {}..{} holds {} runs", p.start, p.end, p.tally.runs())));
+        }
+        next = p.end;
+    }
+    if next != first.total {
+        return Err(bad(format!("runs {next}..{} are in no part", first.total)));
+    }
+    let sc: Scenario =
+        serde_json::from_value(first.scenario.clone()).map_err(|e| bad(format!("the scenario does not read: {e}")))?;
+    let channel = match &first.channel {
+        None => None,
+        Some(c) => Some(
+            demarche_scenario::settings::simulation::Channel::parse(c)
+                .ok_or_else(|| bad(format!("unknown channel `{c}`")))?,
+        ),
+    };
+    let overrides = Overrides { channel, runs: first.runs, seed: first.seed };
+    let plan = Plan::new(&sc, &overrides).map_err(SimError::Invalid)?;
+    let mut tally = order[0].tally.clone();
+    for p in &order[1..] {
+        tally.merge(&p.tally).map_err(|e| bad(e.to_string()))?;
+    }
+    let report = report::Accumulator::resume(&sc, &plan, tally).finish(notes(&sc, &plan));
+    Ok((report, sc))
 }
 
 fn notes(sc: &Scenario, plan: &Plan) -> Vec<String> {

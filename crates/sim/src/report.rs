@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use demarche_scenario::Scenario;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::confrontation::{self, DyadScore};
 use crate::escalation::{dyad_bit, has};
+use crate::exact::{bits, bits2, bits_by_key, ExactSum};
 use crate::plan::{Plan, PrincipalSource};
 use crate::run::{End, RunOutcome};
 
@@ -293,24 +294,28 @@ pub struct Report {
 }
 
 /// Per-channel running totals.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct ChannelAcc {
     runs: u64,
     agreed: u64,
     ratified: u64,
-    ends: BTreeMap<&'static str, u64>,
+    ends: BTreeMap<String, u64>,
+    #[serde(with = "bits")]
     rounds: Vec<f64>,
+    #[serde(with = "bits2")]
     terms: Vec<Vec<f64>>,
     objections: Vec<u64>,
     blocks: Vec<u64>,
-    principal: [f64; 2],
-    principal_disc: [f64; 2],
-    reservation: [f64; 2],
+    principal: [ExactSum; 2],
+    principal_disc: [ExactSum; 2],
+    reservation: [ExactSum; 2],
     reservation_runs: u64,
+    #[serde(with = "bits")]
     pareto: Vec<f64>,
+    #[serde(with = "bits")]
     nash: Vec<f64>,
-    actor_deal: Vec<f64>,
-    actor_expected: Vec<f64>,
+    actor_deal: Vec<ExactSum>,
+    actor_expected: Vec<ExactSum>,
     crossed_any: Vec<u64>,
     crossed: BTreeMap<u32, u64>,
     conflict: Vec<u64>,
@@ -326,27 +331,161 @@ struct ChannelAcc {
     first_by_option: BTreeMap<usize, u64>,
 }
 
-/// Folds runs into a report, in the order given.
-pub struct Accumulator<'a> {
-    sc: &'a Scenario,
-    plan: &'a Plan,
+/// What a run range adds up to: every count, exact sum and per-run value the
+/// report is made from, in run order. Two tallies of adjacent ranges merge
+/// ([`Tally::merge`]) into the tally of both, exactly (module
+/// [`crate::exact`]), so a simulation split across processes gives the report
+/// one process gives.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Tally {
     escalation: bool,
     runs: u64,
     no_zone: Vec<u64>,
     /// Per agenda issue: the gap widths of the runs it was closed in, and
     /// whose limits bound it (actor → values).
+    #[serde(with = "bits2")]
     gap_widths: Vec<Vec<f64>>,
     narrow: Vec<u64>,
     narrow_runs: u64,
+    #[serde(with = "bits_by_key")]
     gap_low: Vec<BTreeMap<(usize, usize), Vec<f64>>>,
+    #[serde(with = "bits_by_key")]
     gap_high: Vec<BTreeMap<(usize, usize), Vec<f64>>>,
-    no_deal_utility: Vec<f64>,
+    no_deal_utility: Vec<ExactSum>,
     channels: [Option<ChannelAcc>; 2],
     dyads: usize,
     escalation_runs: u64,
     /// Runs with each dyad in conflict on the stated positions (no deal), for
     /// the confrontation indicator's expected-utility ingredient.
     baseline_conflict: Vec<u64>,
+}
+
+/// Why two tallies cannot be merged.
+#[derive(Debug, thiserror::Error)]
+#[error("the partial results do not fit together: {0}")]
+pub struct MergeError(pub String);
+
+fn add_counts(a: &mut [u64], b: &[u64]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+}
+
+fn add_sums(a: &mut [ExactSum], b: &[ExactSum]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+}
+
+fn add_map<K: Ord + Clone>(a: &mut BTreeMap<K, u64>, b: &BTreeMap<K, u64>) {
+    for (k, v) in b {
+        *a.entry(k.clone()).or_insert(0) += v;
+    }
+}
+
+impl ChannelAcc {
+    /// Adds `b`, the totals of the runs after `self`'s.
+    fn merge(&mut self, b: &ChannelAcc) {
+        self.runs += b.runs;
+        self.agreed += b.agreed;
+        self.ratified += b.ratified;
+        add_map(&mut self.ends, &b.ends);
+        self.rounds.extend_from_slice(&b.rounds);
+        self.terms.iter_mut().zip(&b.terms).for_each(|(x, y)| x.extend_from_slice(y));
+        add_counts(&mut self.objections, &b.objections);
+        add_counts(&mut self.blocks, &b.blocks);
+        add_sums(&mut self.principal, &b.principal);
+        add_sums(&mut self.principal_disc, &b.principal_disc);
+        add_sums(&mut self.reservation, &b.reservation);
+        self.reservation_runs += b.reservation_runs;
+        self.pareto.extend_from_slice(&b.pareto);
+        self.nash.extend_from_slice(&b.nash);
+        add_sums(&mut self.actor_deal, &b.actor_deal);
+        add_sums(&mut self.actor_expected, &b.actor_expected);
+        add_counts(&mut self.crossed_any, &b.crossed_any);
+        add_map(&mut self.crossed, &b.crossed);
+        add_counts(&mut self.conflict, &b.conflict);
+        add_counts(&mut self.conflict_no_deal, &b.conflict_no_deal);
+        self.no_deal_runs += b.no_deal_runs;
+        self.escalation_runs += b.escalation_runs;
+        self.forced += b.forced;
+        self.misperceived += b.misperceived;
+        self.no_zone += b.no_zone;
+        self.forced_any += b.forced_any;
+        self.averted += b.averted;
+        self.broke_down += b.broke_down;
+        add_map(&mut self.first_by_option, &b.first_by_option);
+    }
+
+    fn shape(&self) -> [usize; 9] {
+        [
+            self.terms.len(),
+            self.objections.len(),
+            self.blocks.len(),
+            self.actor_deal.len(),
+            self.actor_expected.len(),
+            self.crossed_any.len(),
+            self.conflict.len(),
+            self.conflict_no_deal.len(),
+            0,
+        ]
+    }
+}
+
+impl Tally {
+    /// The runs counted.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Adds `b`, the tally of the runs right after `self`'s (the caller keeps
+    /// the order: per-run values are appended, so quantiles and their means
+    /// see the runs in index order, as one pass would).
+    pub fn merge(&mut self, b: &Tally) -> Result<(), MergeError> {
+        let channels_match = self.channels.iter().zip(&b.channels).all(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => x.shape() == y.shape(),
+            (None, None) => true,
+            _ => false,
+        });
+        if self.escalation != b.escalation
+            || self.no_zone.len() != b.no_zone.len()
+            || self.no_deal_utility.len() != b.no_deal_utility.len()
+            || self.dyads != b.dyads
+            || self.baseline_conflict.len() != b.baseline_conflict.len()
+            || !channels_match
+        {
+            return Err(MergeError("they were made with different scenarios or options".into()));
+        }
+        self.runs += b.runs;
+        add_counts(&mut self.no_zone, &b.no_zone);
+        self.gap_widths.iter_mut().zip(&b.gap_widths).for_each(|(x, y)| x.extend_from_slice(y));
+        add_counts(&mut self.narrow, &b.narrow);
+        self.narrow_runs += b.narrow_runs;
+        for (mine, theirs) in self.gap_low.iter_mut().zip(&b.gap_low).chain(self.gap_high.iter_mut().zip(&b.gap_high)) {
+            for (k, v) in theirs {
+                mine.entry(*k).or_default().extend_from_slice(v);
+            }
+        }
+        add_sums(&mut self.no_deal_utility, &b.no_deal_utility);
+        for (x, y) in self.channels.iter_mut().zip(&b.channels) {
+            if let (Some(x), Some(y)) = (x.as_mut(), y.as_ref()) {
+                x.merge(y);
+            }
+        }
+        self.escalation_runs += b.escalation_runs;
+        add_counts(&mut self.baseline_conflict, &b.baseline_conflict);
+        Ok(())
+    }
+}
+
+/// Folds runs into a report, in the order given.
+pub struct Accumulator<'a> {
+    sc: &'a Scenario,
+    plan: &'a Plan,
+    t: Tally,
+}
+
+impl std::ops::Deref for Accumulator<'_> {
+    type Target = Tally;
+    fn deref(&self) -> &Tally {
+        &self.t
+    }
 }
 
 impl<'a> Accumulator<'a> {
@@ -358,16 +497,14 @@ impl<'a> Accumulator<'a> {
             terms: vec![Vec::new(); plan.agenda.len()],
             objections: vec![0; plan.ratifiers.len()],
             blocks: vec![0; plan.ratifiers.len()],
-            actor_deal: vec![0.0; n_a],
-            actor_expected: vec![0.0; n_a],
+            actor_deal: vec![ExactSum::default(); n_a],
+            actor_expected: vec![ExactSum::default(); n_a],
             crossed_any: vec![0; n_a],
             conflict: vec![0; if escalation { dyads } else { 0 }],
             conflict_no_deal: vec![0; if escalation { dyads } else { 0 }],
             ..Default::default()
         };
-        Accumulator {
-            sc,
-            plan,
+        let t = Tally {
             escalation,
             runs: 0,
             no_zone: vec![0; plan.agenda.len()],
@@ -376,46 +513,57 @@ impl<'a> Accumulator<'a> {
             narrow_runs: 0,
             gap_low: vec![BTreeMap::new(); plan.agenda.len()],
             gap_high: vec![BTreeMap::new(); plan.agenda.len()],
-            no_deal_utility: vec![0.0; n_a],
+            no_deal_utility: vec![ExactSum::default(); n_a],
             channels: [plan.channel.direct().then(acc), plan.channel.mediated().then(acc)],
             dyads,
             escalation_runs: 0,
             baseline_conflict: vec![0; if escalation { dyads } else { 0 }],
-        }
+        };
+        Accumulator { sc, plan, t }
+    }
+
+    /// An accumulator that goes on from `tally` (made on the same scenario and plan).
+    pub fn resume(sc: &'a Scenario, plan: &'a Plan, tally: Tally) -> Self {
+        Accumulator { sc, plan, t: tally }
+    }
+
+    /// The runs folded so far, as a tally to store or merge.
+    pub fn into_tally(self) -> Tally {
+        self.t
     }
 
     pub fn add(&mut self, r: &RunOutcome) {
-        self.runs += 1;
-        if self.escalation && !r.baseline_conflicts.is_empty() {
-            self.escalation_runs += 1;
-            for (d, count) in self.baseline_conflict.iter_mut().enumerate() {
+        self.t.runs += 1;
+        if self.t.escalation && !r.baseline_conflicts.is_empty() {
+            self.t.escalation_runs += 1;
+            for (d, count) in self.t.baseline_conflict.iter_mut().enumerate() {
                 *count += u64::from(has(&r.baseline_conflicts, d));
             }
         }
         if let Some(k) = r.no_zone {
-            self.no_zone[k] += 1;
+            self.t.no_zone[k] += 1;
         }
-        self.narrow_runs += u64::from(!r.narrow.is_empty());
+        self.t.narrow_runs += u64::from(!r.narrow.is_empty());
         for &k in &r.narrow {
-            self.narrow[k] += 1;
+            self.t.narrow[k] += 1;
         }
         for g in &r.gaps {
-            self.gap_widths[g.k].push(g.width());
-            self.gap_low[g.k].entry((g.low_by, g.low_party)).or_default().push(g.low);
-            self.gap_high[g.k].entry((g.high_by, g.high_party)).or_default().push(g.high);
+            self.t.gap_widths[g.k].push(g.width());
+            self.t.gap_low[g.k].entry((g.low_by, g.low_party)).or_default().push(g.low);
+            self.t.gap_high[g.k].entry((g.high_by, g.high_party)).or_default().push(g.high);
         }
         for (a, u) in r.status_quo_utility.iter().enumerate() {
-            self.no_deal_utility[a] += u;
+            self.t.no_deal_utility[a].add(*u);
         }
         let n_issues = self.sc.issues.len();
-        for (c, slot) in self.channels.iter_mut().enumerate() {
+        for (c, slot) in self.t.channels.iter_mut().enumerate() {
             let (Some(acc), Some(run)) = (slot.as_mut(), r.channels[c].as_ref()) else { continue };
             acc.runs += 1;
-            *acc.ends.entry(run.end.as_str()).or_insert(0) += 1;
+            *acc.ends.entry(run.end.as_str().to_string()).or_insert(0) += 1;
             if run.reservation.iter().all(|x| x.is_finite()) {
                 acc.reservation_runs += 1;
                 for p in 0..2 {
-                    acc.reservation[p] += run.reservation[p];
+                    acc.reservation[p].add(run.reservation[p]);
                 }
             }
             let deal = run.end == End::Agreement;
@@ -426,13 +574,13 @@ impl<'a> Accumulator<'a> {
                     acc.terms[k].push(*t);
                 }
                 for p in 0..2 {
-                    acc.principal[p] += run.principal_utility[p];
-                    acc.principal_disc[p] += run.discounted[p];
+                    acc.principal[p].add(run.principal_utility[p]);
+                    acc.principal_disc[p].add(run.discounted[p]);
                 }
                 acc.pareto.push(run.pareto_gap);
                 acc.nash.push(run.nash_gap);
                 for (a, u) in run.actor_utility.iter().enumerate() {
-                    acc.actor_deal[a] += u;
+                    acc.actor_deal[a].add(*u);
                 }
                 let mut crossed_actor = vec![false; self.sc.actors.len()];
                 for &x in &run.crossings {
@@ -461,13 +609,16 @@ impl<'a> Accumulator<'a> {
             let standing = deal && run.ratified;
             acc.ratified += u64::from(standing);
             for a in 0..self.sc.actors.len() {
-                acc.actor_expected[a] +=
-                    if standing { run.actor_utility[a] } else { r.status_quo_utility.get(a).copied().unwrap_or(0.0) };
+                acc.actor_expected[a].add(if standing {
+                    run.actor_utility[a]
+                } else {
+                    r.status_quo_utility.get(a).copied().unwrap_or(0.0)
+                });
             }
-            if self.escalation && !r.baseline_conflicts.is_empty() {
+            if self.t.escalation && !r.baseline_conflicts.is_empty() {
                 acc.escalation_runs += 1;
                 let bits = if standing { &run.conflicts } else { &r.baseline_conflicts };
-                for d in 0..self.dyads {
+                for d in 0..self.t.dyads {
                     acc.conflict[d] += u64::from(has(bits, d));
                     if !standing {
                         acc.conflict_no_deal[d] += u64::from(has(&r.baseline_conflicts, d));
@@ -507,9 +658,10 @@ impl<'a> Accumulator<'a> {
             let principals = (0..2)
                 .map(|p| PrincipalResult {
                     actor: id(plan.principals[p]),
-                    deal: per_deal(acc.principal[p]),
-                    deal_discounted: per_deal(acc.principal_disc[p]),
-                    reservation: (acc.reservation_runs > 0).then(|| acc.reservation[p] / acc.reservation_runs as f64),
+                    deal: per_deal(acc.principal[p].value()),
+                    deal_discounted: per_deal(acc.principal_disc[p].value()),
+                    reservation: (acc.reservation_runs > 0)
+                        .then(|| acc.reservation[p].value() / acc.reservation_runs as f64),
                 })
                 .collect();
             // An actor with no stance (a mediator, say) has no utility to report.
@@ -528,9 +680,9 @@ impl<'a> Accumulator<'a> {
                         .collect();
                     ActorResult {
                         actor: id(a),
-                        deal: per_deal(acc.actor_deal[a]),
-                        no_deal: self.no_deal_utility[a] / n,
-                        expected: acc.actor_expected[a] / runs,
+                        deal: per_deal(acc.actor_deal[a].value()),
+                        no_deal: self.no_deal_utility[a].value() / n,
+                        expected: acc.actor_expected[a].value() / runs,
                         red_line_crossed: (has_red && acc.agreed > 0).then(|| acc.crossed_any[a] as f64 / deals),
                         crossed_on,
                     }

@@ -66,10 +66,98 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "N", default_value_t = demarche_app::events::ESCALATION_WEEKS as u16,
           value_parser = clap::value_parser!(u16).range(1..=520))]
     pub events_weeks: u16,
+    /// Run only runs A..B of the simulation (0 ≤ A < B ≤ runs) and write them to --partial-out, for a
+    /// scheduler to spread one simulation over machines; `demarche merge` folds the parts into the report
+    /// one run would give, byte for byte.
+    #[arg(long, value_name = "A..B", value_parser = parse_range, requires = "partial_out")]
+    pub run_range: Option<std::ops::Range<u64>>,
+    /// Where --run-range writes its part (JSON).
+    #[arg(long, value_name = "FILE", requires = "run_range")]
+    pub partial_out: Option<std::path::PathBuf>,
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
     #[command(flatten)]
     pub store: super::runs::StoreArgs,
+}
+
+fn parse_range(s: &str) -> Result<std::ops::Range<u64>, String> {
+    let (a, b) = s.split_once("..").ok_or_else(|| format!("`{s}` is not a range; hint: A..B, e.g. 0..25000"))?;
+    let num = |x: &str| x.trim().parse::<u64>().map_err(|_| format!("`{x}` in `{s}` is not a whole number"));
+    let (a, b) = (num(a)?, num(b)?);
+    if a >= b {
+        return Err(format!("`{s}` is empty; hint: A..B with A < B"));
+    }
+    Ok(a..b)
+}
+
+/// `demarche merge`: the parts of one simulation folded into its report.
+#[derive(Args)]
+pub struct MergeArgs {
+    /// The parts (`simulate --run-range A..B --partial-out FILE`), in any order.
+    #[arg(required = true, value_name = "FILE")]
+    pub parts: Vec<std::path::PathBuf>,
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: SimFormat,
+    #[command(flatten)]
+    pub store: super::runs::StoreArgs,
+}
+
+/// The largest part file `merge` reads.
+const MAX_PART_BYTES: u64 = 4 << 30;
+
+pub fn merge(args: &MergeArgs) -> CmdResult {
+    let started = std::time::SystemTime::now();
+    let mut parts = Vec::with_capacity(args.parts.len());
+    let mut problems = Vec::new();
+    for p in &args.parts {
+        let read = demarche_scenario::read_bounded(p, MAX_PART_BYTES)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| serde_json::from_slice::<demarche_sim::Partial>(&bytes).map_err(|e| e.to_string()));
+        match read {
+            Ok(part) => parts.push(part),
+            Err(e) => problems.push(format!(
+                "{}: not a partial result ({e}); hint: write parts with `simulate --run-range A..B --partial-out FILE`",
+                p.display()
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("\n").into());
+    }
+    let (report, sc) = demarche_sim::merge(&parts)?;
+    show(&report, args.format, None)?;
+    let params = demarche_app::params::SimulateParams {
+        channel: Some(report.channels.iter().map(|c| c.channel.as_str()).collect::<Vec<_>>().join(",")),
+        runs: report.runs,
+        seed: report.seed,
+        escalation_runs: report.escalation_runs,
+        edits: None,
+        events: None,
+        via: demarche_app::params::Via::Cli,
+    };
+    let overrides = Overrides { channel: None, runs: Some(report.runs as u32), seed: Some(report.seed) };
+    let pareto = demarche_app::record::pictures(&sc, &overrides);
+    let run = demarche_app::record::simulation_run(&sc, &report, &pareto, &params, started);
+    super::runs::record(&args.store, &run);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a simulation's report (with what the events added, when they did).
+fn show(
+    report: &demarche_sim::Report,
+    format: SimFormat,
+    escalation: Option<&demarche_app::events::EscalationInput>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    match format {
+        SimFormat::Table => {
+            if let Some(input) = escalation {
+                outln!("{}\n", input.summary());
+            }
+            out!("{}", demarche_sim::render::report(report))
+        }
+        SimFormat::Json => outln!("{}", serde_json::to_string_pretty(report)?),
+    }
+    Ok(())
 }
 
 /// Runs `f` on a pool of `threads` workers (rayon's default when `None`).
@@ -103,20 +191,31 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
         }
         None => None,
     };
+    if let (Some(range), Some(out)) = (&args.run_range, &args.partial_out) {
+        if escalation.is_some() {
+            return Err("--events applies to a whole simulation: give it to the report of the merged parts".into());
+        }
+        let part =
+            with_threads(args.threads, || demarche_sim::simulate_partial(&sc, &opts, range.clone(), &progress))??;
+        progress.clear();
+        let mut w = crate::output::create(out)?;
+        serde_json::to_writer(&mut w, &part)?;
+        w.commit()?;
+        eprintln!(
+            "runs {}..{} of {} written to {}; `demarche merge` the parts into the report",
+            part.start,
+            part.end,
+            part.total,
+            out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut report = with_threads(args.threads, || demarche_sim::simulate(&sc, &opts, &progress))??;
     progress.clear();
     if let Some(input) = &escalation {
         demarche_app::events::apply_escalation(&mut report, input);
     }
-    match args.format {
-        SimFormat::Table => {
-            if let Some(input) = &escalation {
-                outln!("{}\n", input.summary());
-            }
-            out!("{}", demarche_sim::render::report(&report))
-        }
-        SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
-    }
+    show(&report, args.format, escalation.as_ref())?;
     let params = demarche_app::params::SimulateParams {
         channel: Some(report.channels.iter().map(|c| c.channel.as_str()).collect::<Vec<_>>().join(",")),
         runs: report.runs,

@@ -208,3 +208,48 @@ fn the_stalling_variant_of_the_seed_is_an_overlay() {
     assert_eq!(stalling["settings"]["parties.iran_gov.stall_probability"], "0.3");
     assert_eq!(stalling["settings"]["parties.us_admin.stall_probability"], "0.3");
 }
+
+/// A SLURM array job's route: `--run-range` parts on any machines, `merge`
+/// folds them into the bytes one `simulate` prints.
+#[test]
+fn run_ranges_merge_into_the_whole_simulation_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = ["simulate", SEED, "--runs", "900", "--seed", "5", "--escalation-runs", "300"];
+    let whole = demarche().args(base).args(["--format", "json"]).assert().success().get_output().stdout.clone();
+    let mut parts = Vec::new();
+    for (k, range) in ["600..900", "0..1", "1..600"].iter().enumerate() {
+        let p = dir.path().join(format!("part{k}.json"));
+        demarche()
+            .args(base)
+            .args(["--run-range", range, "--partial-out", p.to_str().unwrap()])
+            .assert()
+            .success()
+            .stdout("")
+            .stderr(predicate::str::contains(format!("runs {range} of 900 written to")));
+        parts.push(p);
+    }
+    let merged =
+        demarche().arg("merge").args(&parts).args(["--format", "json"]).assert().success().get_output().stdout.clone();
+    assert_eq!(String::from_utf8(merged).unwrap(), String::from_utf8(whole).unwrap());
+    // A part missing, a range outside the runs, a file that is not a part: each says what is wrong.
+    demarche()
+        .arg("merge")
+        .args(&parts[..2])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("runs 1..600 are in no part"));
+    demarche()
+        .args(base)
+        .args(["--run-range", "800..1000", "--partial-out", dir.path().join("x.json").to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a part of the 900 runs"));
+    demarche().args(base).args(["--run-range", "9..3"]).assert().failure().stderr(predicate::str::contains("is empty"));
+    demarche()
+        .args(base)
+        .args(["--run-range", "0..3"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--partial-out"));
+    demarche().args(["merge", SEED]).assert().failure().stderr(predicate::str::contains("not a partial result"));
+}

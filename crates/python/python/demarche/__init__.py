@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _native
 
@@ -46,6 +46,9 @@ __all__ = [
     "read_events",
     "sweep_grid",
     "run_variant",
+    "Partial",
+    "merge",
+    "sweep",
 ]
 
 
@@ -320,13 +323,19 @@ class Scenario:
         threads: Optional[int] = None,
         escalation_runs: int = 2000,
         progress: Union[bool, Callable[[int, int], None]] = False,
-    ) -> "Simulation":
+        run_range: Optional[Tuple[int, int]] = None,
+    ) -> Union["Simulation", "Partial"]:
         """Mediated versus direct talks by Monte Carlo over every stated
         uncertainty (``demarche simulate``; defaults from the scenario's
         ``[simulation]``). The answer does not depend on ``threads``; Ctrl-C
-        cancels."""
+        cancels. With ``run_range=(a, b)``, only runs ``a..b`` of the
+        ``runs``, as a :class:`Partial` for :func:`merge`."""
         update, close = _progress(progress, "simulate")
         try:
+            if run_range is not None:
+                start, end = run_range
+                text = _call(self._native.simulate_partial, start, end, runs, seed, channel, threads, escalation_runs, update)
+                return Partial(text)
             native = _call(self._native.simulate, runs, seed, channel, threads, escalation_runs, update)
         finally:
             close()
@@ -831,3 +840,70 @@ def sweep_grid(
     if results and results[0]:
         columns += [c for c in results[0][0] if c not in columns]
     return _pandas(rows, columns)
+
+
+class Partial:
+    """Runs ``start..end`` of one simulation (``Scenario.simulate(run_range=…)``):
+    what :func:`merge` folds, exactly, into the report of all the runs. It
+    pickles as its JSON (``demarche simulate --partial-out`` writes the same)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        head = json.loads(text)
+        self.start, self.end, self.total = head["start"], head["end"], head["total"]
+
+    def __reduce__(self):
+        return (Partial, (self.text,))
+
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> Path:
+        """Writes the part as ``demarche merge`` reads it."""
+        p = Path(path)
+        p.write_text(self.text, encoding="utf-8")
+        return p
+
+    @staticmethod
+    def load(path: Union[str, "os.PathLike[str]"]) -> "Partial":
+        return Partial(Path(path).read_text(encoding="utf-8"))
+
+    def __repr__(self) -> str:
+        return f"<Partial runs {self.start}..{self.end} of {self.total}>"
+
+
+def merge(parts: Sequence[Union["Partial", str, "os.PathLike[str]"]]) -> "Simulation":
+    """Folds the parts of one simulation (in any order; :class:`Partial`
+    objects or files ``demarche simulate --partial-out`` wrote) into exactly
+    the simulation one call gives, byte for byte."""
+    texts = [p.text if isinstance(p, Partial) else Path(p).read_text(encoding="utf-8") for p in parts]
+    native, scenario = _call(_native.merge, texts)
+    return Simulation(native, Scenario(scenario))
+
+
+def _partial(scenario: "Scenario", start: int, end: int, options: Mapping[str, Any]) -> "Partial":
+    return scenario.simulate(run_range=(start, end), **options)
+
+
+def sweep(
+    scenario: "Scenario",
+    runs: int,
+    seed: Optional[int] = None,
+    chunks: int = 8,
+    client: Any = None,
+    channel: Optional[str] = None,
+    escalation_runs: int = 2000,
+    threads: Optional[int] = None,
+) -> "Simulation":
+    """One simulation of ``runs`` runs split into ``chunks`` run ranges, each
+    run where ``client`` (a ``dask.distributed.Client``) puts it — or here,
+    one after the other, without one — and merged: the answer equals
+    ``scenario.simulate(runs=runs, seed=seed)`` exactly, whatever the split."""
+    if runs < 1 or chunks < 1:
+        raise ValueError("`runs` and `chunks` must be at least 1")
+    chunks = min(chunks, runs)
+    cuts = [runs * k // chunks for k in range(chunks + 1)]
+    options = {"runs": runs, "seed": seed, "channel": channel, "escalation_runs": escalation_runs, "threads": threads}
+    args = [(scenario, a, b, options) for a, b in zip(cuts, cuts[1:])]
+    if client is None:
+        parts = [_partial(*a) for a in args]
+    else:
+        parts = client.gather(client.map(_partial, *zip(*args), pure=False))
+    return merge(parts)

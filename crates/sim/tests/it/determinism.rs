@@ -107,3 +107,55 @@ fn sensitivity_reports_progress_and_stops_when_cancelled() {
         other => panic!("expected a cancellation, got {:?}", other.map(|r| r.outputs)),
     }
 }
+
+fn scenario(rel: &str) -> demarche_scenario::Scenario {
+    let path = format!("{}/../../{rel}", env!("CARGO_MANIFEST_DIR"));
+    demarche_scenario::load_path(std::path::Path::new(&path)).unwrap().scenario
+}
+
+/// A simulation split into run ranges — uneven, across chunk boundaries,
+/// stored as JSON and merged in any order — gives the bytes one run gives.
+#[test]
+fn a_split_simulation_merges_into_exactly_the_whole() {
+    for (rel, runs, escalation_runs) in
+        [("scenarios/iran-us-nuclear.toml", 700, 150), ("backtests/camp-david-2000/scenario.toml", 900, 900)]
+    {
+        let sc = scenario(rel);
+        let opts = Options {
+            overrides: Overrides { runs: Some(runs), seed: Some(11), ..Default::default() },
+            escalation_runs,
+        };
+        let whole = serde_json::to_string_pretty(&simulate(&sc, &opts, &demarche_sim::Unattended).unwrap()).unwrap();
+        let cuts = [0, 1, 100, 257, 512, runs as u64];
+        let mut parts: Vec<demarche_sim::Partial> = cuts
+            .windows(2)
+            .map(|w| {
+                let p = demarche_sim::simulate_partial(&sc, &opts, w[0]..w[1], &demarche_sim::Unattended).unwrap();
+                // Through its file form, as a scheduler would pass it.
+                serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap()
+            })
+            .collect();
+        parts.reverse();
+        let (merged, back) = demarche_sim::merge(&parts).unwrap();
+        assert_eq!(serde_json::to_string_pretty(&merged).unwrap(), whole, "{rel}");
+        assert_eq!(back, sc);
+    }
+}
+
+#[test]
+fn parts_that_do_not_fit_together_are_refused_with_what_is_wrong() {
+    let sc = seed();
+    let opts =
+        Options { overrides: Overrides { runs: Some(300), seed: Some(3), ..Default::default() }, escalation_runs: 0 };
+    let part = |a, b| demarche_sim::simulate_partial(&sc, &opts, a..b, &demarche_sim::Unattended).unwrap();
+    let err = |parts: &[demarche_sim::Partial]| demarche_sim::merge(parts).unwrap_err().to_string();
+    assert!(err(&[part(0, 100), part(200, 300)]).contains("runs 100..200 are in no part"));
+    assert!(err(&[part(0, 200), part(100, 300)]).contains("in two parts"));
+    assert!(err(&[part(0, 100)]).contains("runs 100..300 are in no part"));
+    let other = Options { overrides: Overrides { seed: Some(4), ..opts.overrides.clone() }, ..opts.clone() };
+    let foreign = demarche_sim::simulate_partial(&sc, &other, 100..300, &demarche_sim::Unattended).unwrap();
+    assert!(err(&[part(0, 100), foreign]).contains("another scenario or other options"));
+    assert!(err(&[]).contains("no partial results"));
+    let e = demarche_sim::simulate_partial(&sc, &opts, 250..400, &demarche_sim::Unattended).unwrap_err().to_string();
+    assert!(e.contains("are not a part of the 300 runs"), "{e}");
+}
