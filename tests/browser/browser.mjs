@@ -1,5 +1,5 @@
 // Shared helpers: Debian's Chromium driven by playwright-core (no browser download).
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -62,4 +62,20 @@ export function required(name) {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set; run these tests through tests/browser/run.sh`);
   return v;
+}
+
+/** axe-core's critical and serious violations on a page (WCAG 2.1 A and AA rules), each as
+ * "rule: what — the first few elements". */
+export async function axeViolations(page) {
+  const here = new URL(".", import.meta.url).pathname;
+  // Evaluated through the debugging protocol, which the reports' strict CSP (no scripts) does not block.
+  const source = await readFile(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  await page.evaluate(source);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  return result.violations
+    .filter((v) => v.impact === "critical" || v.impact === "serious")
+    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
 }

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { inkShare, openBrowser, required } from "./browser.mjs";
+import { axeViolations, inkShare, openBrowser, required } from "./browser.mjs";
 
 const bin = required("DEMARCHE_BIN");
 const artifacts = process.env.DEMARCHE_ARTIFACTS;
@@ -54,5 +54,16 @@ test("`demarche report FILE -o` writes a report whose every figure has a caption
   assert.equal(await page.locator("figure figcaption").count(), figures);
   const shot = await page.locator("figure").first().screenshot();
   assert.ok((await inkShare(browser.context, shot)) > 0.02, "first chart is blank");
+  await page.close();
+});
+
+
+test("the seed's report has no critical or serious accessibility violation (axe-core)", async () => {
+  const path = join(dir, "axe.html");
+  execFileSync(bin, ["report", "@seed", "-o", path, "--no-store"], { encoding: "utf8" });
+  const page = await browser.context.newPage();
+  await page.goto(pathToFileURL(path).href);
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], violations.join("\n"));
   await page.close();
 });

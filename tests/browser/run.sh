@@ -16,7 +16,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-if [ ! -f "$here/node_modules/playwright-core/package.json" ]; then
+if [ ! -f "$here/node_modules/playwright-core/package.json" ] || [ ! -f "$here/node_modules/axe-core/axe.min.js" ]; then
   echo "browser tests: npm ci" >&2
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inkShare, openBrowser, required } from "./browser.mjs";
+import { axeViolations, inkShare, openBrowser, required } from "./browser.mjs";
 
 const base = required("DEMARCHE_URL");
 // The per-launch access token `demarche serve` printed in its URL.
@@ -105,6 +105,13 @@ test("a relation weight (an actor's influence) can be edited and saved as TOML",
   const toml = await readFile(path, "utf8");
   assert.match(toml, /\[\[actors\]\]/);
   if (edited !== null) assert.ok(toml.includes(`weight = ${edited}`), "the saved TOML has the edited weight");
+  // Saved into the file it came from: its name, its comments, its layout.
+  assert.equal(download.suggestedFilename(), "iran-us-nuclear.toml");
+  const original = await readFile(new URL("../../scenarios/iran-us-nuclear.toml", import.meta.url), "utf8");
+  assert.equal(toml.split("\n")[0], original.split("\n")[0], "the file's first comment is gone");
+  assert.ok(toml.includes("# Conventions used throughout this file"), "the file's comments are gone");
+  assert.equal(toml.split("\n").length, original.split("\n").length, "the layout changed (line count)");
+  assert.match(await page.locator("#status").textContent(), /with the file's comments/);
   if (artifacts) await writeFile(join(artifacts, "saved-scenario.toml"), toml);
 });
 
@@ -116,8 +123,55 @@ test("an invalid number shows the scenario diagnostics and blocks the run", asyn
   const messages = await page.locator("#diagnostics .diag.error").allTextContents();
   assert.ok(messages.some((m) => /salience/.test(m)), messages.join("\n"));
   assert.equal(await page.locator("#run").isDisabled(), true);
+  // The error is at the cell: marked, announced beside it, and the status and both buttons agree.
+  await page.waitForFunction(() => document.querySelector("#stances input[aria-invalid=true]"), null, { timeout: 10_000 });
+  assert.equal(await salience.getAttribute("aria-invalid"), "true");
+  const beside = salience.locator("xpath=ancestor::td//span[contains(@class,'cell-error')]");
+  assert.match(await beside.textContent(), /salience/);
+  assert.equal(await beside.getAttribute("role"), "alert");
+  assert.equal(await page.locator("#simulate").isDisabled(), true, "Simulate stays enabled on a bad scenario");
+  assert.match(await page.locator("#status").textContent(), /errors/);
   await salience.fill(old);
   await page.waitForFunction(() => !document.getElementById("run").disabled, null, { timeout: 10_000 });
+  assert.equal(await page.locator(".cell-error").count(), 0, "the error stayed after the fix");
+  assert.equal(await salience.getAttribute("aria-invalid"), null);
+  assert.equal(await page.locator("#simulate").isDisabled(), false);
+});
+
+test("edits are not thrown away without asking", async () => {
+  // Edits have been made by the tests above: "Built-in scenario" asks first.
+  const cap = page.locator("#actors input[data-field=capability]").first();
+  await cap.fill("41");
+  let asked = null;
+  page.once("dialog", (d) => { asked = d.message(); d.dismiss(); });
+  await page.click("#reset");
+  await page.waitForTimeout(200);
+  assert.match(asked || "", /Discard the edits/);
+  assert.equal(await cap.inputValue(), "41", "the edits were thrown away although the user said no");
+  page.once("dialog", (d) => d.accept());
+  await page.click("#reset");
+  await page.waitForFunction(() => document.querySelector("#actors input[data-field=capability]").value !== "41", null, { timeout: 10_000 });
+  // A clean scenario resets without asking.
+  let again = false;
+  page.once("dialog", (d) => { again = true; d.dismiss(); });
+  await page.click("#reset");
+  await page.waitForTimeout(200);
+  assert.equal(again, false, "asked although nothing was edited");
+  page.removeAllListeners("dialog");
+});
+
+test("at 390 px the page never scrolls sideways", async () => {
+  const narrow = await browser.context.newPage();
+  try {
+    await narrow.setViewportSize({ width: 390, height: 900 });
+    await narrow.goto(base + "/");
+    await narrow.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
+    const width = await narrow.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the page is ${width} px wide at 390 px`);
+    if (artifacts) await narrow.screenshot({ path: join(artifacts, "workbench-390.png"), fullPage: true });
+  } finally {
+    await narrow.close();
+  }
 });
 
 test("the charts of a run are drawn as pixels, not a blank page", async () => {
@@ -178,4 +232,10 @@ test("an events file is reviewed against the scenario, and an accepted suggestio
   assert.notEqual(after, before);
   assert.equal(Number(after), 0.66);
   if (artifacts) await page.screenshot({ path: join(artifacts, "events.png"), fullPage: true });
+});
+
+
+test("the workbench has no critical or serious accessibility violation (axe-core)", async () => {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], violations.join("\n"));
 });

@@ -24,6 +24,7 @@ pub mod model;
 pub mod node;
 pub mod patch;
 pub mod reader;
+pub mod save;
 pub mod settings;
 pub mod validate;
 

@@ -125,7 +125,7 @@ async fn seed(State(st): State<Shared>) -> Result<Json<serde_json::Value>, ApiEr
                 Some(&s.config.seed_label),
             )
             .map_err(|e| ApiError::internal(format!("the built-in scenario does not load: {e}")))?;
-            Ok(serde_json::json!({ "label": s.config.seed_label, "scenario": l.scenario }))
+            Ok(serde_json::json!({ "label": s.config.seed_label, "scenario": l.scenario, "text": s.config.seed_scenario }))
         })
         .await?;
     Ok(Json(value))
@@ -150,18 +150,52 @@ async fn validate(
     Ok(Json(value))
 }
 
-async fn to_toml(State(st): State<Shared>, JsonBody(input): JsonBody<ScenarioInput>) -> Result<Response, ApiError> {
-    let text = st
+/// `POST /api/scenario/toml`: the scenario as TOML to save. With `original`
+/// (the TOML file it was opened from), the edited values are written into that
+/// text, keeping its comments and layout, when only values were edited
+/// (`X-Demarche-Save: kept`); otherwise the scenario is written afresh
+/// (`rewritten`). The download is named after `name` when it is a TOML file.
+#[derive(serde::Deserialize)]
+struct SaveRequest {
+    #[serde(flatten)]
+    input: ScenarioInput,
+    #[serde(default)]
+    original: Option<String>,
+}
+
+/// A download name from a file name: its last part, plain characters only, ending `.toml`.
+fn download_name(name: Option<&str>) -> String {
+    let base = name.and_then(|n| n.rsplit(['/', '\\']).next()).unwrap_or("");
+    let clean: String = base.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    if clean.ends_with(".toml") && clean.len() > 5 {
+        clean
+    } else {
+        "scenario.toml".into()
+    }
+}
+
+async fn to_toml(State(st): State<Shared>, JsonBody(req): JsonBody<SaveRequest>) -> Result<Response, ApiError> {
+    let name = download_name(req.input.name.as_deref());
+    let (text, how) = st
         .blocking(move || {
-            let p = input.load()?;
-            demarche_scenario::to_toml(&p.scenario)
-                .map_err(|e| ApiError::internal(format!("cannot write the scenario as TOML: {e}")))
+            let p = req.input.load()?;
+            if let Some(text) =
+                req.original.as_deref().and_then(|o| demarche_scenario::save::patch_toml(o, &p.scenario))
+            {
+                return Ok((text, "kept"));
+            }
+            let text = demarche_scenario::to_toml(&p.scenario)
+                .map_err(|e| ApiError::internal(format!("cannot write the scenario as TOML: {e}")))?;
+            Ok((text, "rewritten"))
         })
         .await?;
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        .unwrap_or(HeaderValue::from_static("attachment; filename=\"scenario.toml\""));
     Ok((
         [
-            (header::CONTENT_TYPE, "application/toml; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"scenario.toml\""),
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/toml; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::HeaderName::from_static("x-demarche-save"), HeaderValue::from_static(how)),
         ],
         text,
     )

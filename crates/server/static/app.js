@@ -9,7 +9,7 @@ const params = new URLSearchParams(location.search);
 // shoulder-surfing) and let the cookie carry it from now on.
 const token = params.get("token");
 if (token) history.replaceState(null, "", location.pathname + location.hash);
-const state = { scenario: null, label: "", previous: new Map(), job: null, runId: null, events: null };
+const state = { scenario: null, label: "", previous: new Map(), job: null, runId: null, events: null, dirty: false };
 const $ = (id) => document.getElementById(id);
 
 async function api(method, path, body) {
@@ -31,7 +31,7 @@ function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (k === "class") e.className = v;
-    else if (k.startsWith("data-")) e.setAttribute(k, v);
+    else if (k.startsWith("data-") || k.startsWith("aria-")) e.setAttribute(k, v);
     else e[k] = v;
   }
   for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
@@ -52,13 +52,14 @@ function numberInput(obj, key, attrs, optional) {
     if (text === "" && optional) delete obj[key];
     else obj[key] = Number(text);
     input.classList.toggle("changed", input.value !== original);
+    state.dirty = true;
     input.classList.toggle("bad", text !== "" && !Number.isFinite(Number(text)));
     scheduleValidate();
   });
   return input;
 }
 
-function redLineInputs(stance) {
+function redLineInputs(stance, who) {
   const box = { lo: stance.red_line ? stance.red_line[0] : "", hi: stance.red_line ? stance.red_line[1] : "" };
   const sync = () => {
     const lo = box.lo === "" || box.lo === undefined ? null : Number(box.lo);
@@ -67,7 +68,7 @@ function redLineInputs(stance) {
     else stance.red_line = [lo ?? hi, hi ?? lo];
   };
   const make = (k, label) => {
-    const i = numberInput(box, k, { "data-field": "red_line_" + k, "data-actor": stance.actor, "data-issue": stance.issue, title: label }, true);
+    const i = numberInput(box, k, { "data-field": "red_line_" + k, "data-actor": stance.actor, "data-issue": stance.issue, title: label, "aria-label": `${who}: red line, ${label}` }, true);
     i.addEventListener("input", sync);
     return i;
   };
@@ -85,7 +86,7 @@ function render() {
   actors.replaceChildren(el("tr", {}, el("th", {}, "Actor"), el("th", {}, "Kind"), el("th", {}, "Capability")));
   for (const a of sc.actors) {
     actors.append(el("tr", {}, el("td", {}, a.name), el("td", {}, a.kind || "state"),
-      el("td", {}, numberInput(a, "capability", { "data-field": "capability", "data-actor": a.id, min: 0 }))));
+      el("td", {}, numberInput(a, "capability", { "data-field": "capability", "data-actor": a.id, min: 0, "aria-label": `${a.name}: capability` }))));
   }
 
   const stances = $("stances");
@@ -94,12 +95,13 @@ function render() {
   for (const s of sc.stances) {
     const iss = issues.get(s.issue);
     const scale = iss ? `${iss.min} = ${iss.low}; ${iss.max} = ${iss.high}` : "";
+    const who = `${names.get(s.actor) || s.actor} on ${iss ? iss.name : s.issue}`;
     stances.append(el("tr", {},
       el("td", {}, names.get(s.actor) || s.actor),
       el("td", { title: scale }, iss ? iss.name : s.issue),
-      el("td", {}, numberInput(s, "position", { "data-field": "position", "data-actor": s.actor, "data-issue": s.issue, title: scale })),
-      el("td", {}, numberInput(s, "salience", { "data-field": "salience", "data-actor": s.actor, "data-issue": s.issue, min: 0, max: 1 })),
-      el("td", {}, redLineInputs(s))));
+      el("td", {}, numberInput(s, "position", { "data-field": "position", "data-actor": s.actor, "data-issue": s.issue, title: scale, "aria-label": `${who}: position (${scale})` })),
+      el("td", {}, numberInput(s, "salience", { "data-field": "salience", "data-actor": s.actor, "data-issue": s.issue, min: 0, max: 1, "aria-label": `${who}: salience, 0 to 1` })),
+      el("td", {}, redLineInputs(s, who))));
   }
 
   const rels = sc.relations || [];
@@ -109,7 +111,8 @@ function render() {
   for (const r of rels) {
     relations.append(el("tr", {}, el("td", {}, r.kind.replace("_", " ")), el("td", {}, names.get(r.from) || r.from),
       el("td", {}, names.get(r.to) || r.to),
-      el("td", {}, numberInput(r, "weight", { "data-field": "weight", "data-kind": r.kind, "data-from": r.from, "data-to": r.to, min: 0, max: 1 }, true))));
+      el("td", {}, numberInput(r, "weight", { "data-field": "weight", "data-kind": r.kind, "data-from": r.from, "data-to": r.to, min: 0, max: 1,
+        "aria-label": `${r.kind.replace("_", " ")} relation, ${names.get(r.from) || r.from} to ${names.get(r.to) || r.to}: weight, 0 to 1` }, true))));
   }
 }
 
@@ -122,6 +125,53 @@ function showDiagnostics(list) {
   }
 }
 
+// The input a diagnostic's path names (`stances[3].salience`, `actors[0].capability`,
+// `relations[2].weight`), so its error can be shown at the cell.
+function inputFor(path) {
+  const m = /^(actors|stances|relations)\[(\d+)\]\.(\w+)/.exec(path || "");
+  if (!m || !state.scenario) return null;
+  const item = (state.scenario[m[1]] || [])[Number(m[2])];
+  if (!item) return null;
+  const esc = (v) => CSS.escape(String(v));
+  if (m[1] === "actors") return document.querySelector(`#actors input[data-field="${esc(m[3])}"][data-actor="${esc(item.id)}"]`);
+  if (m[1] === "relations") {
+    return document.querySelector(`#relations input[data-field=weight][data-kind="${esc(item.kind)}"][data-from="${esc(item.from)}"][data-to="${esc(item.to)}"]`);
+  }
+  const field = m[3] === "red_line" ? "red_line_lo" : m[3];
+  return document.querySelector(`#stances input[data-field="${esc(field)}"][data-actor="${esc(item.actor)}"][data-issue="${esc(item.issue)}"]`);
+}
+
+// Errors beside the cells they are about (marked, announced), the rest in the list above.
+function markCells(list) {
+  for (const old of document.querySelectorAll(".cell-error")) old.remove();
+  for (const i of document.querySelectorAll("input[aria-invalid=true]")) {
+    i.removeAttribute("aria-invalid");
+    i.classList.remove("invalid");
+  }
+  let first = null;
+  for (const d of list || []) {
+    if (d.severity !== "error") continue;
+    const input = inputFor(d.path);
+    if (!input) continue;
+    input.setAttribute("aria-invalid", "true");
+    input.classList.add("invalid");
+    const note = el("span", { class: "cell-error", role: "alert" }, d.message + (d.hint ? ` — ${d.hint}` : ""));
+    note.id = "err-" + Math.random().toString(36).slice(2);
+    input.setAttribute("aria-describedby", note.id);
+    input.closest("td").append(note);
+    first = first || input;
+  }
+  return first;
+}
+
+// Whether the scenario on screen can run, said once: the buttons and the status agree.
+function setRunnable(ok) {
+  $("run").disabled = !ok;
+  $("simulate").disabled = !ok;
+  if (!ok) setStatus("The scenario has errors: fix the marked values to run.", true);
+  else if ($("status").className === "error" && /has errors/.test($("status").textContent)) setStatus("Ready. Edit any number, then run.");
+}
+
 let validateTimer = null;
 function scheduleValidate() {
   clearTimeout(validateTimer);
@@ -129,7 +179,10 @@ function scheduleValidate() {
     try {
       const r = await api("POST", "/api/scenario/validate", { scenario: state.scenario });
       showDiagnostics(r.diagnostics);
-      $("run").disabled = !r.ok;
+      const bad = markCells(r.diagnostics);
+      setRunnable(r.ok);
+      // Someone typing keeps the focus (the error is beside the cell); otherwise go to the first marked cell.
+      if (bad && document.activeElement?.tagName !== "INPUT") bad.focus();
     } catch (e) {
       setStatus(e.message, true);
     }
@@ -239,13 +292,27 @@ function run() {
 }
 const simulate = () => runJob("/api/simulate", { scenario: state.scenario, runs: 500 });
 
+// Edits are never thrown away without asking.
+function mayDiscard() {
+  return !state.dirty || confirm("Discard the edits you made to this scenario? (Save as TOML keeps them.)");
+}
+window.addEventListener("beforeunload", (e) => {
+  if (state.dirty) {
+    e.preventDefault();
+    e.returnValue = "";
+  }
+});
+
 async function loadSeed() {
   const r = await api("GET", "/api/scenario/seed");
   state.scenario = r.scenario;
   state.label = r.label;
+  state.original = r.text || null;
   state.previous.clear();
+  state.dirty = false;
   render();
   showDiagnostics([]);
+  markCells([]);
 }
 
 async function openFile(file) {
@@ -259,7 +326,9 @@ async function openFile(file) {
     }
     state.scenario = r.scenario;
     state.label = file.name;
+    state.original = /\.toml$/i.test(file.name) ? text : null;
     state.previous.clear();
+    state.dirty = false;
     render();
     setStatus(`Opened ${file.name}.`);
   } catch (e) {
@@ -269,13 +338,29 @@ async function openFile(file) {
 
 async function save() {
   try {
-    const toml = await api("POST", "/api/scenario/toml", { scenario: state.scenario });
+    const headers = { "Content-Type": "application/json" };
+    if (token) headers["Authorization"] = "Bearer " + token;
+    // The file it came from goes along, so its comments and layout are kept.
+    const body = { scenario: state.scenario, original: state.original || undefined, name: state.label };
+    const res = await fetch("/api/scenario/toml", { method: "POST", headers, body: JSON.stringify(body) });
+    if (!res.ok) {
+      const data = await res.json().catch(() => ({}));
+      const err = new Error(data.error || res.statusText);
+      err.diagnostics = data.diagnostics;
+      throw err;
+    }
+    const toml = await res.text();
+    const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") || "")?.[1] || "scenario.toml";
     const url = URL.createObjectURL(new Blob([toml], { type: "application/toml" }));
-    const a = el("a", { href: url, download: "scenario.toml" });
+    const a = el("a", { href: url, download: name });
     document.body.append(a);
     a.click();
+    state.dirty = false;
     a.remove();
     URL.revokeObjectURL(url);
+    setStatus(res.headers.get("x-demarche-save") === "kept"
+      ? `Saved as ${name}, with the file's comments and layout.`
+      : `Saved as ${name} (written afresh: the edits went beyond values, or the file was not TOML).`);
   } catch (e) {
     showDiagnostics(e.diagnostics);
     setStatus(e.message, true);
@@ -350,6 +435,7 @@ async function applySuggestions() {
   try {
     const r = await api("POST", "/api/events/apply", { scenario: state.scenario, events: state.events.text, events_name: state.events.name, accept });
     state.scenario = r.scenario;
+    state.dirty = true;
     render();
     scheduleValidate();
     $("apply-suggestions").disabled = true;
@@ -372,10 +458,14 @@ async function init() {
   $("simulate").hidden = !m.simulate;
   $("run").addEventListener("click", run);
   $("cancel").addEventListener("click", () => state.job && api("DELETE", `/api/jobs/${state.job}`).catch(() => {}));
-  $("reset").addEventListener("click", () => loadSeed().catch((e) => setStatus(e.message, true)));
+  $("reset").addEventListener("click", () => mayDiscard() && loadSeed().catch((e) => setStatus(e.message, true)));
   $("save").addEventListener("click", save);
   $("simulate").addEventListener("click", simulate);
-  $("file").addEventListener("change", (e) => e.target.files[0] && openFile(e.target.files[0]));
+  $("file").addEventListener("change", (e) => {
+    const f = e.target.files[0];
+    e.target.value = "";
+    if (f && mayDiscard()) openFile(f);
+  });
   $("events-file").addEventListener("change", (e) => e.target.files[0] && openEvents(e.target.files[0]));
   $("apply-suggestions").addEventListener("click", applySuggestions);
   await loadSeed();
