@@ -11,6 +11,7 @@ pub mod documents;
 pub mod events;
 pub mod forecast;
 pub mod frontier;
+pub mod negotiation;
 pub mod params;
 pub mod record;
 pub mod reports;

@@ -417,6 +417,43 @@ fn merge(py: Python<'_>, parts: Vec<String>) -> PyResult<(NativeSimulation, Nati
     Ok((NativeSimulation { scenario: sc, report, pareto }, native))
 }
 
+/// One negotiation (`negotiate --format json`, and the trace when asked).
+#[pyfunction]
+#[pyo3(signature = (paths, strategies, protocol="sao", mediator="veto", steps=1000, seed=0, time_limit=None, private_deadline=false, trace=false))]
+#[allow(clippy::too_many_arguments)]
+fn negotiate(
+    py: Python<'_>,
+    paths: Vec<String>,
+    strategies: &str,
+    protocol: &str,
+    mediator: &str,
+    steps: u64,
+    seed: u64,
+    time_limit: Option<f64>,
+    private_deadline: bool,
+    trace: bool,
+) -> PyResult<(String, Option<String>)> {
+    let Some((domain, profiles)) = paths.split_first() else {
+        return Err(PyValueError::new_err("give a domain file or folder, then its profiles"));
+    };
+    let profiles: Vec<PathBuf> = profiles.iter().map(PathBuf::from).collect();
+    let options = demarche_app::negotiation::NegotiateOptions {
+        protocol: protocol.into(),
+        strategies: strategies.into(),
+        mediator: mediator.into(),
+        steps,
+        time_limit,
+        private_deadline,
+        seed,
+        trace,
+        ..Default::default()
+    };
+    let run = py
+        .detach(|| demarche_app::negotiation::negotiate(Path::new(domain), &profiles, &options))
+        .map_err(PyValueError::new_err)?;
+    Ok((run.json(), run.trace))
+}
+
 /// `frontier --format json` of a domain and its profiles.
 #[pyfunction]
 fn frontier(py: Python<'_>, paths: Vec<String>) -> PyResult<String> {
@@ -525,6 +562,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeSensitivity>()?;
     m.add_function(wrap_pyfunction!(frontier, m)?)?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiate, m)?)?;
     m.add_function(wrap_pyfunction!(events_read, m)?)?;
     m.add_function(wrap_pyfunction!(events_review, m)?)?;
     m.add_function(wrap_pyfunction!(events_apply, m)?)?;

@@ -300,3 +300,23 @@ def test_sweep_on_a_dask_cluster_equals_a_single_call():
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         got = demarche.sweep(s, runs=200_000, seed=7, chunks=8, client=client)
     assert got.to_json() == s.simulate(runs=200_000, seed=7).to_json()
+
+
+def test_a_negotiation_equals_the_cli_json():
+    laptop = SHARED / "reference" / "negotiation" / "genius" / "Laptop"
+    if not laptop.is_dir():
+        pytest.skip("../shared is absent: the Genius Laptop domain is not here")
+    paths = [laptop / "Laptop-A-domain.xml", laptop / "Laptop-A-prof1.xml", laptop / "Laptop-A-prof2.xml"]
+    n = demarche.negotiate(paths, ["boulware", "conceder"], steps=200, seed=3, trace=True)
+    assert n.to_json() + "\n" == cli("negotiate", *map(str, paths), "--strategies", "boulware,conceder", "--steps", "200",
+                                     "--seed", "3", "--format", "json", "--no-store")
+    parties = n.to_pandas()
+    assert list(parties["strategy"]) == ["boulware", "conceder"] and "utility" in parties.columns
+    assert n.agreed == (len(n.to_pandas("agreement")) > 0)
+    assert n.trace is not None
+    m = demarche.negotiate(paths, "boulware", protocol="mediated", steps=100, seed=3)
+    assert m.data["protocol"] == "mediated"
+    with pytest.raises(ValueError, match="strategies for 2 parties"):
+        demarche.negotiate(paths, "boulware,conceder,linear")
+    with pytest.raises(ValueError, match="unknown protocol"):
+        demarche.negotiate(paths, "boulware", protocol="auction")

@@ -12,12 +12,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use demarche_app::run_documents::{NegotiationParty, NegotiationRecord};
-use demarche_negotiation::protocol::mediated::{run_mediated_specs, MediatedConfig, MediatorSpec};
-use demarche_negotiation::protocol::sao::{run_sao_specs, SaoConfig};
-use demarche_negotiation::protocol::{Deadline, NegotiationResult, OutcomeTable, TableOptions};
+use demarche_app::run_documents::NegotiationRecord;
+use demarche_negotiation::protocol::NegotiationResult;
 use demarche_negotiation::strategy::StrategySpec;
-use demarche_negotiation::{load_domain_with_profiles, OutcomeSpace, Profile};
+use demarche_negotiation::{OutcomeSpace, Profile};
 
 /// Negotiation protocols.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -81,20 +79,6 @@ pub struct NegotiateArgs {
 }
 
 /// One strategy per party: a single name is used by every party.
-fn strategies_for(list: &str, parties: usize) -> Result<Vec<StrategySpec>, String> {
-    let specs = StrategySpec::parse_list(list).map_err(|e| e.to_string())?;
-    match specs.len() {
-        1 => Ok(vec![specs[0].clone(); parties]),
-        n if n == parties => Ok(specs),
-        n => Err(format!("{n} strategies for {parties} parties: give one per party (in profile order) or just one")),
-    }
-}
-
-/// The trace as pretty JSON, in the trace types' field order.
-fn trace_text<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    serde_json::to_string_pretty(value).map(|t| t + "\n").map_err(|e| format!("trace: {e}"))
-}
-
 fn summary_table(
     space: &OutcomeSpace,
     profiles: &[Profile],
@@ -138,95 +122,40 @@ fn summary_table(
 }
 
 /// Per-party action durations: one value for everyone or one per party.
-fn action_seconds(text: &str, parties: usize) -> Result<Vec<f64>, String> {
-    let values: Vec<f64> = text
-        .split(',')
-        .map(|v| v.trim().parse::<f64>().map_err(|_| format!("--action-seconds: '{v}' is not a number")))
-        .collect::<Result<_, _>>()?;
-    match values.len() {
-        1 => Ok(vec![values[0]; parties]),
-        n if n == parties => Ok(values),
-        n => Err(format!("--action-seconds: {n} values for {parties} parties")),
-    }
-}
-
 pub fn run(args: &NegotiateArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
     let Some((domain, profile_files)) = args.paths.split_first() else {
         return Err("negotiate: give a domain file or folder".into());
     };
-    let loaded = load_domain_with_profiles(domain, profile_files).map_err(|e| e.to_string())?;
-    for note in &loaded.notes {
-        eprintln!("note: {note}");
-    }
-    let n = loaded.profiles.len();
-    if n < 2 {
-        return Err(format!("{}: a negotiation needs at least two profiles, found {n}", domain.display()).into());
-    }
-    let specs = strategies_for(&args.strategies, n)?;
-    let (result, trace_text_out) = match args.protocol {
-        ProtocolArg::Sao => {
-            let table = OutcomeTable::new(loaded.space.clone(), loaded.profiles.clone(), &TableOptions::default())
-                .map_err(|e| e.to_string())?;
-            let config = SaoConfig {
-                deadline: args.time_limit.map_or(Deadline::rounds(args.steps), |seconds| Deadline::Time { seconds }),
-                public_deadline: !args.private_deadline,
-                seconds_per_action: match args.time_limit {
-                    Some(_) => action_seconds(&args.action_seconds, n)?,
-                    None => Vec::new(),
-                },
-            };
-            let run = run_sao_specs(&table, &specs, &config, args.seed).map_err(|e| e.to_string())?;
-            let text =
-                args.trace.as_ref().map(|_| trace_text(&run.trace(&table, &specs, &config, args.seed))).transpose()?;
-            (run.result, text)
-        }
-        ProtocolArg::Mediated => {
-            let mediator = MediatorSpec::parse(&args.mediator).map_err(|e| e.to_string())?;
-            let deadline = args.time_limit.map_or(Deadline::steps(args.steps), |seconds| Deadline::Time { seconds });
-            let config = MediatedConfig { deadline, public_deadline: !args.private_deadline };
-            let trace = run_mediated_specs(&loaded.space, &loaded.profiles, &specs, mediator, None, &config, args.seed)
-                .map_err(|e| e.to_string())?;
-            let text = args.trace.as_ref().map(|_| trace_text(&trace)).transpose()?;
-            (trace.result, text)
-        }
-    };
-    if let (Some(path), Some(text)) = (&args.trace, &trace_text_out) {
-        crate::output::write(path, text)?;
-    }
     let protocol = match args.protocol {
         ProtocolArg::Sao => "sao",
         ProtocolArg::Mediated => "mediated",
     };
-    let doc = NegotiationRecord {
-        domain: loaded.space.name.clone(),
-        protocol: protocol.to_string(),
-        parties: loaded
-            .profiles
-            .iter()
-            .zip(&specs)
-            .map(|(p, s)| NegotiationParty {
-                profile: p.name.clone(),
-                strategy: s.to_string(),
-                reservation: p.reservation,
-            })
-            .collect(),
+    let options = demarche_app::negotiation::NegotiateOptions {
+        protocol: protocol.into(),
+        strategies: args.strategies.clone(),
+        mediator: args.mediator.clone(),
+        steps: args.steps,
+        time_limit: args.time_limit,
+        action_seconds: args.action_seconds.clone(),
+        private_deadline: args.private_deadline,
         seed: args.seed,
-        agreement_labels: result.agreement.as_ref().map(|o| loaded.space.labels(o)),
-        result: result.clone(),
+        trace: args.trace.is_some(),
     };
+    let run = demarche_app::negotiation::negotiate(domain, profile_files, &options)?;
+    for note in &run.notes {
+        eprintln!("note: {note}");
+    }
+    if let (Some(path), Some(text)) = (&args.trace, &run.trace) {
+        crate::output::write(path, text)?;
+    }
     match args.format {
-        NegotiateFormat::Table => out!("{}", summary_table(&loaded.space, &loaded.profiles, &specs, &result)),
-        NegotiateFormat::Json => {
-            // Through a JSON value, whose keys are sorted: the output of old.
-            let text = serde_json::to_value(&doc)
-                .and_then(|v| serde_json::to_string_pretty(&v))
-                .map_err(|e| format!("negotiate: {e}"))?;
-            outln!("{text}");
-        }
+        NegotiateFormat::Table => out!("{}", summary_table(&run.space, &run.profiles, &run.specs, run.result())),
+        NegotiateFormat::Json => outln!("{}", run.json()),
     }
     if args.store.path().is_some() {
-        record(args, &loaded.space, &loaded.profiles, &specs, protocol, &result, doc, started);
+        let result = run.result().clone();
+        record(args, &run.space, &run.profiles, &run.specs, protocol, &result, run.record, started);
     }
     Ok(ExitCode::SUCCESS)
 }

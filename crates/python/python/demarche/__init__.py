@@ -42,6 +42,8 @@ __all__ = [
     "seed",
     "models",
     "frontier",
+    "negotiate",
+    "Negotiation",
     "backtest",
     "read_events",
     "sweep_grid",
@@ -631,6 +633,59 @@ def frontier(paths: Sequence[Union[str, "os.PathLike[str]"]]) -> Frontier:
     """The bargaining frontier of a negotiation domain and its profiles
     (Genius XML, GeniusWeb JSON or an ANL-2023 folder): the domain first."""
     return Frontier(_call(_native.frontier, [os.fspath(p) for p in paths]))
+
+
+class Negotiation(_JsonResult):
+    """One negotiation (``demarche negotiate``): ``parties`` (profile,
+    strategy, reservation, utility, discounted) and ``agreement`` (each
+    issue's agreed value, empty without a deal); ``trace`` the replayable
+    JSON trace when asked for."""
+
+    default_table = "parties"
+    columns = {
+        "parties": ["profile", "strategy", "reservation", "utility", "discounted"],
+        "agreement": ["issue", "value"],
+    }
+
+    def __init__(self, text: str, trace: Optional[str]):
+        super().__init__(text)
+        self.trace = json.loads(trace) if trace else None
+
+    @property
+    def agreed(self) -> bool:
+        return self.data["result"].get("agreement") is not None
+
+    def _rows(self, table: str) -> List[Dict[str, Any]]:
+        r = self.data["result"]
+        if table == "parties":
+            return [
+                {**p, "utility": u, "discounted": d}
+                for p, u, d in zip(self.data["parties"], r.get("utilities", []), r.get("discounted", []))
+            ]
+        return [{"issue": i, "value": v} for i, v in (self.data.get("agreement_labels") or [])]
+
+
+def negotiate(
+    paths: Sequence[Union[str, "os.PathLike[str]"]],
+    strategies: Union[str, Sequence[str]],
+    protocol: str = "sao",
+    mediator: str = "veto",
+    steps: int = 1000,
+    seed: int = 0,
+    time_limit: Optional[float] = None,
+    private_deadline: bool = False,
+    trace: bool = False,
+) -> Negotiation:
+    """One negotiation between strategies (one per party in profile order, or
+    one for all) on a domain and its profiles: stacked alternating offers
+    (``sao``) or mediated single text (``mediated``, with ``mediator``). The
+    same seed gives the same result."""
+    spec = strategies if isinstance(strategies, str) else ",".join(strategies)
+    text, tr = _call(
+        _native.negotiate, [os.fspath(p) for p in paths], spec, protocol, mediator, steps, seed, time_limit,
+        private_deadline, trace,
+    )
+    return Negotiation(text, tr)
 
 
 class Backtest(_JsonResult):
