@@ -400,6 +400,20 @@ impl NativeSimulation {
     }
 }
 
+/// A part's `(start, end, total)` runs, read without building the rest.
+#[pyfunction]
+fn partial_range(text: &str) -> PyResult<(u64, u64, u64)> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        start: u64,
+        end: u64,
+        total: u64,
+    }
+    let h: Head =
+        serde_json::from_str(text).map_err(|e| PyValueError::new_err(format!("not a partial result: {e}")))?;
+    Ok((h.start, h.end, h.total))
+}
+
 /// The parts of one simulation (from `simulate_partial`, in any order) folded
 /// into exactly the report one `simulate` gives, and the scenario it ran on.
 #[pyfunction]
@@ -562,6 +576,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeSensitivity>()?;
     m.add_function(wrap_pyfunction!(frontier, m)?)?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
+    m.add_function(wrap_pyfunction!(partial_range, m)?)?;
     m.add_function(wrap_pyfunction!(negotiate, m)?)?;
     m.add_function(wrap_pyfunction!(events_read, m)?)?;
     m.add_function(wrap_pyfunction!(events_review, m)?)?;

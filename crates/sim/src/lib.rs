@@ -120,7 +120,8 @@ fn run_range(
 ) -> Result<report::Tally, SimError> {
     let seed = plan.settings.seed;
     let d = plan.dimension();
-    let mut acc = report::Accumulator::new(sc, plan, opts.escalation_runs > 0);
+    let escalation = opts.escalation_runs > 0;
+    let mut tally = report::Accumulator::new(sc, plan, escalation).into_tally();
     let mut done = range.start;
     while done < range.end {
         if control.cancelled() {
@@ -128,22 +129,34 @@ fn run_range(
         }
         // Chunks stay aligned to CHUNK from run 0, so a range's chunks are the whole run's.
         let end = ((done / CHUNK + 1) * CHUNK).min(range.end);
-        let chunk: Vec<run::RunOutcome> = (done..end)
+        // Each worker folds its runs into its own tally; tallies merge exactly
+        // (module `exact`), so the split rayon chooses cannot change a bit.
+        let chunk = (done..end)
             .into_par_iter()
-            .map(|i| {
-                let u = uniforms(seed, i, d);
-                let draw = draw::Draw::from_uniforms(sc, plan, &u);
-                let escalation = i < opts.escalation_runs;
-                run::run(sc, plan, &draw, run::RunOptions { seed: derive_seed(seed, &[i, 1]), escalation })
-            })
-            .collect::<Result<_, _>>()?;
-        for r in &chunk {
-            acc.add(r);
+            .try_fold(
+                || report::Accumulator::new(sc, plan, escalation),
+                |mut acc, i| {
+                    let u = uniforms(seed, i, d);
+                    let draw = draw::Draw::from_uniforms(sc, plan, &u);
+                    let escalation = i < opts.escalation_runs;
+                    let r =
+                        run::run(sc, plan, &draw, run::RunOptions { seed: derive_seed(seed, &[i, 1]), escalation })?;
+                    acc.add(&r);
+                    Ok::<_, SimError>(acc)
+                },
+            )
+            .map(|acc| acc.map(report::Accumulator::into_tally))
+            .try_reduce_with(|mut a, b| {
+                a.merge(&b).map_err(|e| SimError::Range(e.to_string()))?;
+                Ok(a)
+            });
+        if let Some(chunk) = chunk {
+            tally.merge(&chunk?).map_err(|e| SimError::Range(e.to_string()))?;
         }
         done = end;
         control.progress(done - range.start, range.end - range.start);
     }
-    Ok(acc.into_tally())
+    Ok(tally)
 }
 
 /// The part of a simulation that one process ran: runs `start..end` of

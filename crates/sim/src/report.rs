@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::confrontation::{self, DyadScore};
 use crate::escalation::{dyad_bit, has};
-use crate::exact::{bits, bits2, bits_by_key, ExactSum};
+use crate::exact::{keyed, Dist, ExactSum};
 use crate::plan::{Plan, PrincipalSource};
 use crate::run::{End, RunOutcome};
 
@@ -44,6 +44,17 @@ pub fn summarise(values: &[f64]) -> Option<Summary> {
     v.sort_by(f64::total_cmp);
     let mean = v.iter().sum::<f64>() / v.len() as f64;
     Some(Summary { mean, p10: quantile(&v, 0.1), median: quantile(&v, 0.5), p90: quantile(&v, 0.9) })
+}
+
+/// Summary of a distribution of per-run values; `None` when it is empty.
+/// `scale` multiplies every value (rounds into days).
+pub fn summarise_dist(d: &Dist, scale: f64) -> Option<Summary> {
+    (!d.is_empty()).then(|| Summary {
+        mean: d.mean() * scale,
+        p10: d.quantile(0.1) * scale,
+        median: d.quantile(0.5) * scale,
+        p90: d.quantile(0.9) * scale,
+    })
 }
 
 /// Wilson score interval (95 %) for a proportion.
@@ -300,20 +311,16 @@ struct ChannelAcc {
     agreed: u64,
     ratified: u64,
     ends: BTreeMap<String, u64>,
-    #[serde(with = "bits")]
-    rounds: Vec<f64>,
-    #[serde(with = "bits2")]
-    terms: Vec<Vec<f64>>,
+    rounds: Dist,
+    terms: Vec<Dist>,
     objections: Vec<u64>,
     blocks: Vec<u64>,
     principal: [ExactSum; 2],
     principal_disc: [ExactSum; 2],
     reservation: [ExactSum; 2],
     reservation_runs: u64,
-    #[serde(with = "bits")]
-    pareto: Vec<f64>,
-    #[serde(with = "bits")]
-    nash: Vec<f64>,
+    pareto: Dist,
+    nash: Dist,
     actor_deal: Vec<ExactSum>,
     actor_expected: Vec<ExactSum>,
     crossed_any: Vec<u64>,
@@ -342,15 +349,14 @@ pub struct Tally {
     runs: u64,
     no_zone: Vec<u64>,
     /// Per agenda issue: the gap widths of the runs it was closed in, and
-    /// whose limits bound it (actor → values).
-    #[serde(with = "bits2")]
-    gap_widths: Vec<Vec<f64>>,
+    /// whose limits bound it ((actor, party) → values).
+    gap_widths: Vec<Dist>,
     narrow: Vec<u64>,
     narrow_runs: u64,
-    #[serde(with = "bits_by_key")]
-    gap_low: Vec<BTreeMap<(usize, usize), Vec<f64>>>,
-    #[serde(with = "bits_by_key")]
-    gap_high: Vec<BTreeMap<(usize, usize), Vec<f64>>>,
+    #[serde(with = "keyed")]
+    gap_low: Vec<BTreeMap<(usize, usize), Dist>>,
+    #[serde(with = "keyed")]
+    gap_high: Vec<BTreeMap<(usize, usize), Dist>>,
     no_deal_utility: Vec<ExactSum>,
     channels: [Option<ChannelAcc>; 2],
     dyads: usize,
@@ -380,22 +386,24 @@ fn add_map<K: Ord + Clone>(a: &mut BTreeMap<K, u64>, b: &BTreeMap<K, u64>) {
 }
 
 impl ChannelAcc {
-    /// Adds `b`, the totals of the runs after `self`'s.
-    fn merge(&mut self, b: &ChannelAcc) {
+    /// Adds `b`, the totals of other runs.
+    fn merge(&mut self, b: &ChannelAcc) -> Result<(), String> {
         self.runs += b.runs;
         self.agreed += b.agreed;
         self.ratified += b.ratified;
         add_map(&mut self.ends, &b.ends);
-        self.rounds.extend_from_slice(&b.rounds);
-        self.terms.iter_mut().zip(&b.terms).for_each(|(x, y)| x.extend_from_slice(y));
+        self.rounds.merge(&b.rounds)?;
+        for (x, y) in self.terms.iter_mut().zip(&b.terms) {
+            x.merge(y)?;
+        }
         add_counts(&mut self.objections, &b.objections);
         add_counts(&mut self.blocks, &b.blocks);
         add_sums(&mut self.principal, &b.principal);
         add_sums(&mut self.principal_disc, &b.principal_disc);
         add_sums(&mut self.reservation, &b.reservation);
         self.reservation_runs += b.reservation_runs;
-        self.pareto.extend_from_slice(&b.pareto);
-        self.nash.extend_from_slice(&b.nash);
+        self.pareto.merge(&b.pareto)?;
+        self.nash.merge(&b.nash)?;
         add_sums(&mut self.actor_deal, &b.actor_deal);
         add_sums(&mut self.actor_expected, &b.actor_expected);
         add_counts(&mut self.crossed_any, &b.crossed_any);
@@ -411,6 +419,7 @@ impl ChannelAcc {
         self.averted += b.averted;
         self.broke_down += b.broke_down;
         add_map(&mut self.first_by_option, &b.first_by_option);
+        Ok(())
     }
 
     fn shape(&self) -> [usize; 9] {
@@ -434,9 +443,8 @@ impl Tally {
         self.runs
     }
 
-    /// Adds `b`, the tally of the runs right after `self`'s (the caller keeps
-    /// the order: per-run values are appended, so quantiles and their means
-    /// see the runs in index order, as one pass would).
+    /// Adds `b`, the tally of other runs: counts, exact sums and value
+    /// distributions add, so the order and grouping of the parts do not matter.
     pub fn merge(&mut self, b: &Tally) -> Result<(), MergeError> {
         let channels_match = self.channels.iter().zip(&b.channels).all(|(x, y)| match (x, y) {
             (Some(x), Some(y)) => x.shape() == y.shape(),
@@ -454,18 +462,26 @@ impl Tally {
         }
         self.runs += b.runs;
         add_counts(&mut self.no_zone, &b.no_zone);
-        self.gap_widths.iter_mut().zip(&b.gap_widths).for_each(|(x, y)| x.extend_from_slice(y));
+        let fail = |e: String| MergeError(e);
+        for (x, y) in self.gap_widths.iter_mut().zip(&b.gap_widths) {
+            x.merge(y).map_err(fail)?;
+        }
         add_counts(&mut self.narrow, &b.narrow);
         self.narrow_runs += b.narrow_runs;
         for (mine, theirs) in self.gap_low.iter_mut().zip(&b.gap_low).chain(self.gap_high.iter_mut().zip(&b.gap_high)) {
             for (k, v) in theirs {
-                mine.entry(*k).or_default().extend_from_slice(v);
+                match mine.get_mut(k) {
+                    Some(d) => d.merge(v).map_err(fail)?,
+                    None => {
+                        mine.insert(*k, v.clone());
+                    }
+                }
             }
         }
         add_sums(&mut self.no_deal_utility, &b.no_deal_utility);
         for (x, y) in self.channels.iter_mut().zip(&b.channels) {
             if let (Some(x), Some(y)) = (x.as_mut(), y.as_ref()) {
-                x.merge(y);
+                x.merge(y).map_err(fail)?;
             }
         }
         self.escalation_runs += b.escalation_runs;
@@ -493,8 +509,16 @@ impl<'a> Accumulator<'a> {
         let n_a = sc.actors.len();
         let m = plan.bdm_actors.len();
         let dyads = m * m;
+        let scale = |k: usize| {
+            let iss = &sc.issues[plan.agenda[k]];
+            Dist::on_scale(iss.min, iss.max)
+        };
+        let widths = |k: usize| Dist::on_scale(0.0, sc.issues[plan.agenda[k]].range());
         let acc = || ChannelAcc {
-            terms: vec![Vec::new(); plan.agenda.len()],
+            rounds: Dist::new(1.0),
+            terms: (0..plan.agenda.len()).map(scale).collect(),
+            pareto: Dist::on_scale(0.0, 1.0),
+            nash: Dist::on_scale(0.0, 1.0),
             objections: vec![0; plan.ratifiers.len()],
             blocks: vec![0; plan.ratifiers.len()],
             actor_deal: vec![ExactSum::default(); n_a],
@@ -508,7 +532,7 @@ impl<'a> Accumulator<'a> {
             escalation,
             runs: 0,
             no_zone: vec![0; plan.agenda.len()],
-            gap_widths: vec![Vec::new(); plan.agenda.len()],
+            gap_widths: (0..plan.agenda.len()).map(widths).collect(),
             narrow: vec![0; plan.agenda.len()],
             narrow_runs: 0,
             gap_low: vec![BTreeMap::new(); plan.agenda.len()],
@@ -548,9 +572,11 @@ impl<'a> Accumulator<'a> {
             self.t.narrow[k] += 1;
         }
         for g in &r.gaps {
+            let iss = &self.sc.issues[self.plan.agenda[g.k]];
+            let on_scale = || Dist::on_scale(iss.min, iss.max);
             self.t.gap_widths[g.k].push(g.width());
-            self.t.gap_low[g.k].entry((g.low_by, g.low_party)).or_default().push(g.low);
-            self.t.gap_high[g.k].entry((g.high_by, g.high_party)).or_default().push(g.high);
+            self.t.gap_low[g.k].entry((g.low_by, g.low_party)).or_insert_with(on_scale).push(g.low);
+            self.t.gap_high[g.k].entry((g.high_by, g.high_party)).or_insert_with(on_scale).push(g.high);
         }
         for (a, u) in r.status_quo_utility.iter().enumerate() {
             self.t.no_deal_utility[a].add(*u);
@@ -642,7 +668,7 @@ impl<'a> Accumulator<'a> {
             let per_deal = |x: f64| (acc.agreed > 0).then(|| x / deals);
             let mut terms = Vec::new();
             for (k, &i) in plan.agenda.iter().enumerate() {
-                let Some(s) = summarise(&acc.terms[k]) else { continue };
+                let Some(s) = summarise_dist(&acc.terms[k], 1.0) else { continue };
                 let iss = &sc.issues[i];
                 terms.push(Terms {
                     issue: iss.id.clone(),
@@ -734,7 +760,7 @@ impl<'a> Accumulator<'a> {
                 blocks_averted: acc.averted as f64 / runs,
                 broke_down: acc.broke_down as f64 / runs,
                 round_days: plan.round_days[c],
-                days: summarise(&acc.rounds.iter().map(|r| r * f64::from(plan.round_days[c])).collect::<Vec<_>>()),
+                days: summarise_dist(&acc.rounds, f64::from(plan.round_days[c])),
                 first_mover: {
                     let mut v: Vec<FirstMover> = acc
                         .first_by_option
@@ -756,12 +782,12 @@ impl<'a> Accumulator<'a> {
                     v
                 },
                 end_reasons: acc.ends.iter().map(|(k, v)| (k.to_string(), *v as f64 / runs)).collect(),
-                rounds: summarise(&acc.rounds),
+                rounds: summarise_dist(&acc.rounds, 1.0),
                 terms,
                 blockers,
                 principals,
-                pareto_gap: summarise(&acc.pareto),
-                nash_gap: summarise(&acc.nash),
+                pareto_gap: summarise_dist(&acc.pareto, 1.0),
+                nash_gap: summarise_dist(&acc.nash, 1.0),
                 actors,
                 escalation,
             });
@@ -831,13 +857,13 @@ impl Accumulator<'_> {
         let mut out = Vec::new();
         for (k, &i) in plan.agenda.iter().enumerate() {
             let widths = &self.gap_widths[k];
-            let Some(gap) = summarise(widths) else { continue };
+            let Some(gap) = summarise_dist(widths, 1.0) else { continue };
             let iss = &sc.issues[i];
             let closed = widths.len() as f64;
-            let limit = |by: &BTreeMap<(usize, usize), Vec<f64>>| -> Option<ZoneLimit> {
+            let limit = |by: &BTreeMap<(usize, usize), Dist>| -> Option<ZoneLimit> {
                 let (&(actor, party), values) =
                     by.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))?;
-                let value = summarise(values)?.median;
+                let value = summarise_dist(values, 1.0)?.median;
                 let principal = plan.principals[party];
                 Some(ZoneLimit {
                     actor: sc.actors[actor].id.clone(),

@@ -44,7 +44,7 @@ pub struct SimulateArgs {
     #[arg(long, value_enum)]
     pub channel: Option<ChannelArg>,
     /// Monte Carlo runs (default: the scenario's, else 2000).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(demarche_scenario::settings::simulation::MAX_RUNS)))]
     pub runs: Option<u32>,
     /// Seed of the random draws (same seed, same output).
     #[arg(long)]

@@ -904,8 +904,7 @@ class Partial:
 
     def __init__(self, text: str):
         self.text = text
-        head = json.loads(text)
-        self.start, self.end, self.total = head["start"], head["end"], head["total"]
+        self.start, self.end, self.total = _call(_native.partial_range, text)
 
     def __reduce__(self):
         return (Partial, (self.text,))

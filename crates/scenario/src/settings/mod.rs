@@ -115,7 +115,7 @@ mod tests {
             (SmpSettings::from_ktab_list("0,0,0,2,4,1,1,1,0").unwrap_err(), "BigRAdjust = Full is not usable: every actor would then estimate utilities exactly as they are, and KTAB stops such runs (its check that each actor's view differs from the objective one fails); use TwoThirds for the closest usable setting"),
             (SimulationSettings::default().set("mediator.nois", "0.3").unwrap_err(), "unknown simulation option `mediator.nois`; did you mean `noise`?"),
             (SimulationSettings::default().set("chanel", "direct").unwrap_err(), "unknown simulation option `chanel`; did you mean `channel`?"),
-            (SimulationSettings::default().set("runs", "0").unwrap_err(), "simulation option `runs` must be a whole number from 1 to 1000000, got `0`"),
+            (SimulationSettings::default().set("runs", "0").unwrap_err(), "simulation option `runs` must be a whole number from 1 to 1000000000, got `0`"),
             (SimulationSettings::default().set("parties.a.stall", "1").unwrap_err(), "unknown simulation option `parties.a.stall`; expected one of `strategy`, `stall_probability`, `stall_strategy`, `no_deal`, `no_deal_sd`"),
             (SimulationSettings::default().set("ratifiers.a", "2").unwrap_err(), "simulation option `ratifiers.a` must be a number between 0 and 1, got `2`"),
         ];

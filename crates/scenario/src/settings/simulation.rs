@@ -21,8 +21,10 @@ use crate::reader::{Cx, Table};
 use crate::settings::declare::{signed_unit, unit, whole_in};
 use crate::settings::SettingError;
 
-/// Most Monte Carlo runs one simulation may ask for (memory grows with runs).
-pub const MAX_RUNS: u32 = 1_000_000;
+/// Most Monte Carlo runs one simulation may ask for. Memory does not grow
+/// with the runs (value distributions are bounded), time does: 10⁹ runs of
+/// the seed take about two hours on two cores.
+pub const MAX_RUNS: u32 = 1_000_000_000;
 /// Longest deadline, in rounds.
 pub const MAX_DEADLINE_ROUNDS: u32 = 10_000;
 /// Largest number of candidate outcomes the discretised negotiation may hold.
@@ -142,7 +144,7 @@ crate::settings::declare::declare_settings! {
         opt agenda: Vec<String> = Vec::new();
         /// The channel(s) to simulate.
         opt channel: Channel = Channel::Both;
-        /// Monte Carlo runs (1 to 1,000,000).
+        /// Monte Carlo runs (1 to 1,000,000,000).
         opt runs: u32 = 2000, check runs_range;
         /// Seed of the random draws; the same seed gives the same results.
         opt seed: u64 = 0;
