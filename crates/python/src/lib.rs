@@ -43,6 +43,17 @@ fn parse_channel(channel: Option<&str>) -> PyResult<Option<demarche_scenario::se
     }
 }
 
+/// The simulation's options from a call's arguments.
+fn sim_options(
+    runs: Option<u32>,
+    seed: Option<u64>,
+    channel: Option<&str>,
+    escalation_runs: u64,
+) -> PyResult<demarche_sim::Options> {
+    let channel = parse_channel(channel)?;
+    Ok(demarche_sim::Options { overrides: demarche_sim::Overrides { channel, runs, seed }, escalation_runs })
+}
+
 fn sim_error(e: demarche_sim::SimError) -> PyErr {
     match e {
         demarche_sim::SimError::Invalid(d) => scenario_error(&d),
@@ -135,15 +146,7 @@ impl NativeScenario {
     #[staticmethod]
     #[pyo3(signature = (source, format=None, name=None, is_text=false))]
     fn load(source: &str, format: Option<&str>, name: Option<&str>, is_text: bool) -> PyResult<Self> {
-        let format = match format {
-            None => None,
-            Some(f) => Some(Format::parse(f).ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "unknown format `{f}`; {}",
-                    demarche_scenario::diag::suggest(f, &Format::NAMES)
-                ))
-            })?),
-        };
+        let format = format.map(Format::from_name).transpose().map_err(PyValueError::new_err)?;
         let loaded = if is_text {
             demarche_scenario::load_str(source, format, Some(name.unwrap_or("<text>")))
         } else {
@@ -241,9 +244,7 @@ impl NativeScenario {
         escalation_runs: u64,
         progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<NativeSimulation> {
-        let channel = parse_channel(channel)?;
-        let opts =
-            demarche_sim::Options { overrides: demarche_sim::Overrides { channel, runs, seed }, escalation_runs };
+        let opts = sim_options(runs, seed, channel, escalation_runs)?;
         let sc = &self.scenario;
         let report = interruptible(py, progress, threads, |watch| demarche_sim::simulate(sc, &opts, watch))?;
         let report = report.map_err(sim_error)?;
@@ -267,9 +268,7 @@ impl NativeScenario {
         escalation_runs: u64,
         progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let channel = parse_channel(channel)?;
-        let opts =
-            demarche_sim::Options { overrides: demarche_sim::Overrides { channel, runs, seed }, escalation_runs };
+        let opts = sim_options(runs, seed, channel, escalation_runs)?;
         let sc = &self.scenario;
         let part =
             interruptible(py, progress, threads, |watch| demarche_sim::simulate_partial(sc, &opts, start..end, watch))?;
@@ -495,6 +494,20 @@ fn events_read(py: Python<'_>, text: &str, name: &str) -> PyResult<(String, Stri
     Ok((jsonl, how))
 }
 
+/// The review of events (JSONL) against a scenario within `[since, until]`.
+fn reviewed(
+    scenario: &NativeScenario,
+    events_jsonl: &str,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> PyResult<demarche_app::events::Review> {
+    let bad = |e: demarche_app::events::EventsError| PyValueError::new_err(e.to_string());
+    let (events, _) = demarche_app::events::events_from_text(events_jsonl, "events.jsonl").map_err(bad)?;
+    let since = since.map(demarche_app::events::day).transpose().map_err(bad)?;
+    let until = until.map(demarche_app::events::day).transpose().map_err(bad)?;
+    Ok(demarche_app::events::review(Some(&scenario.scenario), &events, since, until))
+}
+
 /// The events' review against a scenario: `(suggestions JSON, overlay, review JSON)`.
 #[pyfunction]
 #[pyo3(signature = (scenario, events_jsonl, since=None, until=None))]
@@ -505,12 +518,7 @@ fn events_review(
     since: Option<&str>,
     until: Option<&str>,
 ) -> PyResult<(String, String, String)> {
-    let bad = |e: demarche_app::events::EventsError| PyValueError::new_err(e.to_string());
-    let (events, _) = demarche_app::events::events_from_text(events_jsonl, "events.jsonl").map_err(bad)?;
-    let since = since.map(demarche_app::events::day).transpose().map_err(bad)?;
-    let until = until.map(demarche_app::events::day).transpose().map_err(bad)?;
-    let sc = &scenario.scenario;
-    let r = py.detach(|| demarche_app::events::review(Some(sc), &events, since, until));
+    let r = py.detach(|| reviewed(scenario, events_jsonl, since, until))?;
     let suggestions = serde_json::to_string_pretty(&r.suggestions).map_err(error)?;
     let drawn = serde_json::to_string(&r.drawn).map_err(error)?;
     Ok((suggestions, r.overlay, drawn))
@@ -531,10 +539,7 @@ fn events_apply(
     if accept.contains(&0) {
         return Err(PyValueError::new_err("suggestions are numbered from 1"));
     }
-    let (events, _) = demarche_app::events::events_from_text(events_jsonl, "events.jsonl").map_err(bad)?;
-    let since = since.map(demarche_app::events::day).transpose().map_err(bad)?;
-    let until = until.map(demarche_app::events::day).transpose().map_err(bad)?;
-    let r = demarche_app::events::review(Some(&scenario.scenario), &events, since, until);
+    let r = reviewed(scenario, events_jsonl, since, until)?;
     let zero_based: Vec<usize> = accept.iter().map(|n| n - 1).collect();
     let sc = demarche_app::events::apply_suggestions(&scenario.scenario, &r.suggestions, &zero_based).map_err(bad)?;
     Ok(NativeScenario { scenario: sc, warnings: Diagnostics::default() })

@@ -39,6 +39,11 @@ impl Format {
         })
     }
 
+    /// [`Format::parse`], or a message naming the nearest format and all of them.
+    pub fn from_name(s: &str) -> Result<Self, String> {
+        Self::parse(s).ok_or_else(|| format!("unknown format `{s}`; {}", crate::diag::suggest(s, &Self::NAMES)))
+    }
+
     /// Guess from the file name and, for CSV, from the first line.
     pub fn detect(name: &str, text: &str) -> Option<Self> {
         let lower = name.to_ascii_lowercase();

@@ -34,15 +34,7 @@ pub struct Parsed {
 impl ScenarioInput {
     /// Load and validate exactly as the CLI does.
     pub fn load(&self) -> Result<Parsed, ApiError> {
-        let format = match self.format.as_deref() {
-            None => None,
-            Some(f) => Some(Format::parse(f).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "unknown format `{f}`; {}",
-                    demarche_scenario::diag::suggest(f, &Format::NAMES)
-                ))
-            })?),
-        };
+        let format = self.format.as_deref().map(Format::from_name).transpose().map_err(ApiError::bad_request)?;
         let (text, format, label) =
             match (&self.scenario, &self.text) {
                 (Some(v), None) => (v.to_string(), Some(Format::Json), "<request>.scenario".to_string()),

@@ -410,7 +410,33 @@ def _write(path: Union[str, "os.PathLike[str]"], html: str) -> Path:
 
 # --- results --------------------------------------------------------------
 
-class Forecast(_Tables):
+class _NativeResult(_Tables):
+    """A result held by the native module: its JSON on demand, parsed once."""
+
+    def __init__(self, native: Any, scenario: "Scenario"):
+        self._native = native
+        self.scenario = scenario
+        self._json: Optional[str] = None
+        self._data: Optional[Dict[str, Any]] = None
+
+    def to_json(self) -> str:
+        """The command line's ``--format json``, byte for byte (without the final newline)."""
+        if self._json is None:
+            self._json = _call(self._native.json)
+        return self._json
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        if self._data is None:
+            self._data = json.loads(self.to_json())
+        return self._data
+
+    def report(self, path: Union[str, "os.PathLike[str]"]) -> Path:
+        """Writes the HTML report (the same as ``demarche report`` of such a run)."""
+        return _write(path, self._native.report_html())
+
+
+class Forecast(_NativeResult):
     """Every model's forecast: ``outcomes`` (one row per model and issue),
     ``trajectories`` (positions per round), and with draws ``bands``."""
 
@@ -422,24 +448,9 @@ class Forecast(_Tables):
     }
 
     def __init__(self, native: Any, scenario: Scenario, skipped: List[str]):
-        self._native = native
-        self.scenario = scenario
+        super().__init__(native, scenario)
         #: models left out (with ``models="all"``), and why
         self.warnings = list(skipped)
-        self._json: Optional[str] = None
-        self._data: Optional[Dict[str, Any]] = None
-
-    def to_json(self) -> str:
-        """``demarche forecast --format json``, byte for byte (without the final newline)."""
-        if self._json is None:
-            self._json = self._native.json()
-        return self._json
-
-    @property
-    def data(self) -> Dict[str, Any]:
-        if self._data is None:
-            self._data = json.loads(self.to_json())
-        return self._data
 
     def _rows(self, table: str) -> List[Dict[str, Any]]:
         out: List[Dict[str, Any]] = []
@@ -483,10 +494,6 @@ class Forecast(_Tables):
                                 })
         return out
 
-    def report(self, path: Union[str, "os.PathLike[str]"]) -> Path:
-        """Writes the HTML report (the same as ``demarche report`` of a forecast run)."""
-        return _write(path, self._native.report_html())
-
     def _repr_html_(self) -> str:
         return _html_table(self.rows("outcomes"), ["engine", "issue", "outcome", "converged"])
 
@@ -494,7 +501,7 @@ class Forecast(_Tables):
         return f"<Forecast of {self.scenario.title!r}: {len(self.data['forecasts'])} models>"
 
 
-class Simulation(_Tables):
+class Simulation(_NativeResult):
     """The channel simulation: ``channels`` (one row per channel: chance of a
     deal at the table and ratified, of force, no zone of agreement),
     ``terms`` (each agenda issue's deal terms per channel) and ``dyads``
@@ -506,24 +513,6 @@ class Simulation(_Tables):
         "terms": ["channel", "issue", "mean", "p10", "median", "p90"],
         "dyads": ["a", "b", "score", "disagreement", "red_line", "hostility", "expected_utility", "aligned", "main_issue"],
     }
-
-    def __init__(self, native: Any, scenario: Scenario):
-        self._native = native
-        self.scenario = scenario
-        self._json: Optional[str] = None
-        self._data: Optional[Dict[str, Any]] = None
-
-    def to_json(self) -> str:
-        """``demarche simulate --format json``, byte for byte (without the final newline)."""
-        if self._json is None:
-            self._json = _call(self._native.json)
-        return self._json
-
-    @property
-    def data(self) -> Dict[str, Any]:
-        if self._data is None:
-            self._data = json.loads(self.to_json())
-        return self._data
 
     def text(self) -> str:
         """The answer in words and tables, as ``demarche simulate`` prints it."""
@@ -542,10 +531,6 @@ class Simulation(_Tables):
             return out
         return [{k: r.get(k) for k in self.columns["dyads"]} for r in d.get("confrontation", [])]
 
-    def report(self, path: Union[str, "os.PathLike[str]"]) -> Path:
-        """Writes the HTML report (the same as ``demarche report`` of a simulation run)."""
-        return _write(path, self._native.report_html())
-
     def _repr_html_(self) -> str:
         return _html_table(self.rows("channels"), self.columns["channels"])
 
@@ -554,24 +539,12 @@ class Simulation(_Tables):
         return f"<Simulation of {self.scenario.title!r}: {d['runs']} runs, seed {d['seed']}>"
 
 
-class Sensitivity(_Tables):
+class Sensitivity(_NativeResult):
     """A sensitivity analysis: ``ranked`` (per output, each input's Sobol
     first-order and total index and its one-at-a-time swing)."""
 
     default_table = "ranked"
     columns = {"ranked": ["output", "input", "first_order", "total", "low", "high", "baseline"]}
-
-    def __init__(self, native: Any, scenario: Scenario):
-        self._native = native
-        self.scenario = scenario
-        self._json: Optional[str] = None
-        self.data = json.loads(self.to_json())
-
-    def to_json(self) -> str:
-        """``demarche sensitivity --format json``, byte for byte (without the final newline)."""
-        if self._json is None:
-            self._json = _call(self._native.json)
-        return self._json
 
     def text(self, top: int = 10) -> str:
         """The analysis as ``demarche sensitivity`` prints it."""
@@ -583,10 +556,6 @@ class Sensitivity(_Tables):
             for o in self.data.get("ranked", [])
             for r in o.get("rows", [])
         ]
-
-    def report(self, path: Union[str, "os.PathLike[str]"]) -> Path:
-        """Writes the HTML report: a tornado for every output that varies."""
-        return _write(path, self._native.report_html())
 
     def _repr_html_(self) -> str:
         return _html_table(self.rows(), self.columns["ranked"])
