@@ -276,7 +276,7 @@ pub fn escalation_signal(sc: &Scenario, events: &[Event], until: Option<i64>, we
             .count(),
         None => 0,
     };
-    let linked = events.len() - s.without_dyad - s.undated - s.outside_window;
+    let linked = s.placed(events.len());
     EscalationInput {
         signal: series::escalation(&s, weeks, until),
         events: events.len(),
@@ -366,7 +366,7 @@ pub fn review(sc: Option<&Scenario>, events: &[Event], since: Option<i64>, until
             events: s.events.iter().map(line).collect(),
         })
         .collect();
-    let placed = events.len() - series.without_dyad - series.undated - series.outside_window;
+    let placed = series.placed(events.len());
     let mut summary = format!(
         "{} events read; {placed} placed on {} dyad{} of {} over {} dyad-week{}",
         events.len(),

@@ -45,6 +45,13 @@ pub struct Series {
     pub outside_window: usize,
 }
 
+impl Series {
+    /// Of `events` read, how many were placed on a dyad (the rest are counted as left out).
+    pub fn placed(&self, events: usize) -> usize {
+        events.saturating_sub(self.without_dyad + self.undated + self.outside_window)
+    }
+}
+
 /// Days since 1970 for a date that starts `YYYY-MM-DD` (a time after it is ignored).
 pub fn parse_day(s: &str) -> Option<i64> {
     calendar::parse(s.get(..10)?)

@@ -58,6 +58,8 @@ fn sim_error(e: demarche_sim::SimError) -> PyErr {
     match e {
         demarche_sim::SimError::Invalid(d) => scenario_error(&d),
         demarche_sim::SimError::Cancelled { .. } => PyKeyboardInterrupt::new_err("cancelled"),
+        // Run ranges and parts that do not fit: the caller's arguments.
+        demarche_sim::SimError::Range(m) => PyValueError::new_err(m),
         other => error(other),
     }
 }
@@ -272,10 +274,7 @@ impl NativeScenario {
         let sc = &self.scenario;
         let part =
             interruptible(py, progress, threads, |watch| demarche_sim::simulate_partial(sc, &opts, start..end, watch))?;
-        let part = part.map_err(|e| match e {
-            demarche_sim::SimError::Range(m) => PyValueError::new_err(m),
-            other => sim_error(other),
-        })?;
+        let part = part.map_err(sim_error)?;
         serde_json::to_string(&part).map_err(error)
     }
 
@@ -420,10 +419,7 @@ fn merge(py: Python<'_>, parts: Vec<String>) -> PyResult<(NativeSimulation, Nati
     let parts: Vec<demarche_sim::Partial> = py
         .detach(|| parts.iter().map(|t| serde_json::from_str(t)).collect::<Result<_, _>>())
         .map_err(|e| PyValueError::new_err(format!("not a partial result: {e}")))?;
-    let (report, sc) = py.detach(|| demarche_sim::merge(&parts)).map_err(|e| match e {
-        demarche_sim::SimError::Range(m) => PyValueError::new_err(m),
-        other => sim_error(other),
-    })?;
+    let (report, sc) = py.detach(|| demarche_sim::merge(&parts)).map_err(sim_error)?;
     let overrides = demarche_sim::Overrides { channel: None, runs: Some(report.runs as u32), seed: Some(report.seed) };
     let pareto = demarche_app::record::pictures(&sc, &overrides);
     let native = NativeScenario { scenario: sc.clone(), warnings: Diagnostics::default() };

@@ -422,7 +422,7 @@ impl ChannelAcc {
         Ok(())
     }
 
-    fn shape(&self) -> [usize; 9] {
+    fn shape(&self) -> [usize; 8] {
         [
             self.terms.len(),
             self.objections.len(),
@@ -432,7 +432,6 @@ impl ChannelAcc {
             self.crossed_any.len(),
             self.conflict.len(),
             self.conflict_no_deal.len(),
-            0,
         ]
     }
 }
