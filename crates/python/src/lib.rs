@@ -293,21 +293,53 @@ impl NativeScenario {
         threads: Option<usize>,
         progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<NativeSensitivity> {
-        if samples < 2 || oat_runs < 1 {
-            return Err(PyValueError::new_err("`samples` must be at least 2 and `oat_runs` at least 1"));
-        }
-        let channel = parse_channel(channel)?;
-        let opts = demarche_sim::SensitivityOptions {
-            overrides: demarche_sim::Overrides { channel, runs: None, seed },
-            samples,
-            oat_runs,
-            ..Default::default()
-        };
+        let opts = sensitivity_options(samples, oat_runs, seed, channel)?;
         let sc = &self.scenario;
         let report = interruptible(py, progress, threads, |watch| demarche_sim::analyse(sc, &opts, watch))?;
         let report = report.map_err(sim_error)?;
         Ok(NativeSensitivity { scenario: sc.clone(), report })
     }
+
+    /// Rows `start..end` of the design `sensitivity` evaluates (Sobol samples,
+    /// then one-at-a-time runs), as the JSON `sensitivity --partial-out` writes.
+    #[pyo3(signature = (start, end, samples=128, oat_runs=64, seed=None, channel=None, threads=None, progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn sensitivity_partial(
+        &self,
+        py: Python<'_>,
+        start: u64,
+        end: u64,
+        samples: usize,
+        oat_runs: usize,
+        seed: Option<u64>,
+        channel: Option<&str>,
+        threads: Option<usize>,
+        progress: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let opts = sensitivity_options(samples, oat_runs, seed, channel)?;
+        let sc = &self.scenario;
+        let part =
+            interruptible(py, progress, threads, |watch| demarche_sim::analyse_partial(sc, &opts, start..end, watch))?;
+        let part = part.map_err(sim_error)?;
+        py.detach(|| serde_json::to_string(&part)).map_err(error)
+    }
+}
+
+fn sensitivity_options(
+    samples: usize,
+    oat_runs: usize,
+    seed: Option<u64>,
+    channel: Option<&str>,
+) -> PyResult<demarche_sim::SensitivityOptions> {
+    if samples < 2 || oat_runs < 1 {
+        return Err(PyValueError::new_err("`samples` must be at least 2 and `oat_runs` at least 1"));
+    }
+    Ok(demarche_sim::SensitivityOptions {
+        overrides: demarche_sim::Overrides { channel: parse_channel(channel)?, runs: None, seed },
+        samples,
+        oat_runs,
+        ..Default::default()
+    })
 }
 
 /// A sensitivity analysis: Sobol indices and one-at-a-time swings.
@@ -400,30 +432,45 @@ impl NativeSimulation {
 
 /// A part's `(start, end, total)` runs, read without building the rest.
 #[pyfunction]
-fn partial_range(text: &str) -> PyResult<(u64, u64, u64)> {
+fn partial_range(text: &str) -> PyResult<(String, u64, u64, u64)> {
     #[derive(serde::Deserialize)]
     struct Head {
+        format: String,
         start: u64,
         end: u64,
         total: u64,
     }
     let h: Head =
         serde_json::from_str(text).map_err(|e| PyValueError::new_err(format!("not a partial result: {e}")))?;
-    Ok((h.start, h.end, h.total))
+    let kind = if h.format == demarche_sim::SENSITIVITY_PARTIAL { "sensitivity" } else { "simulate" };
+    Ok((kind.to_string(), h.start, h.end, h.total))
+}
+
+fn read_parts<T: serde::de::DeserializeOwned + Send>(py: Python<'_>, parts: &[String]) -> PyResult<Vec<T>> {
+    py.detach(|| parts.iter().map(|t| serde_json::from_str(t)).collect::<Result<_, _>>())
+        .map_err(|e| PyValueError::new_err(format!("not a partial result: {e}")))
 }
 
 /// The parts of one simulation (from `simulate_partial`, in any order) folded
 /// into exactly the report one `simulate` gives, and the scenario it ran on.
 #[pyfunction]
 fn merge(py: Python<'_>, parts: Vec<String>) -> PyResult<(NativeSimulation, NativeScenario)> {
-    let parts: Vec<demarche_sim::Partial> = py
-        .detach(|| parts.iter().map(|t| serde_json::from_str(t)).collect::<Result<_, _>>())
-        .map_err(|e| PyValueError::new_err(format!("not a partial result: {e}")))?;
+    let parts: Vec<demarche_sim::Partial> = read_parts(py, &parts)?;
     let (report, sc) = py.detach(|| demarche_sim::merge(&parts)).map_err(sim_error)?;
     let overrides = demarche_sim::Overrides { channel: None, runs: Some(report.runs as u32), seed: Some(report.seed) };
     let pareto = demarche_app::record::pictures(&sc, &overrides);
     let native = NativeScenario { scenario: sc.clone(), warnings: Diagnostics::default() };
     Ok((NativeSimulation { scenario: sc, report, pareto }, native))
+}
+
+/// The parts of one sensitivity analysis (from `sensitivity_partial`, in any
+/// order) folded into exactly the analysis one `sensitivity` gives.
+#[pyfunction]
+fn merge_sensitivity(py: Python<'_>, parts: Vec<String>) -> PyResult<(NativeSensitivity, NativeScenario)> {
+    let parts: Vec<demarche_sim::SensitivityPartial> = read_parts(py, &parts)?;
+    let (report, sc) = py.detach(|| demarche_sim::merge_sensitivity(&parts)).map_err(sim_error)?;
+    let native = NativeScenario { scenario: sc.clone(), warnings: Diagnostics::default() };
+    Ok((NativeSensitivity { scenario: sc, report }, native))
 }
 
 /// One negotiation (`negotiate --format json`, and the trace when asked).
@@ -577,6 +624,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeSensitivity>()?;
     m.add_function(wrap_pyfunction!(frontier, m)?)?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(partial_range, m)?)?;
     m.add_function(wrap_pyfunction!(negotiate, m)?)?;
     m.add_function(wrap_pyfunction!(events_read, m)?)?;

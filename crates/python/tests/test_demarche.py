@@ -302,6 +302,33 @@ def test_sweep_on_a_dask_cluster_equals_a_single_call():
     assert got.to_json() == s.simulate(runs=200_000, seed=7).to_json()
 
 
+def test_a_split_sensitivity_analysis_merges_into_exactly_the_whole(tmp_path):
+    s = demarche.seed()
+    whole = s.sensitivity(samples=24, oat_runs=6, seed=2)
+    # Rows 0..24 are the Sobol samples, 24..30 the one-at-a-time runs: one part straddles both.
+    parts = [s.sensitivity(samples=24, oat_runs=6, seed=2, sample_range=r) for r in [(20, 27), (0, 20), (27, 30)]]
+    assert {p.kind for p in parts} == {"sensitivity"} and parts[0].total == 30
+    assert demarche.merge(parts).to_json() == whole.to_json()
+    files = [parts[k].save(tmp_path / f"s{k}.json") for k in range(3)]
+    assert cli("merge", *map(str, files), "--format", "json", "--no-store") == whole.to_json() + "\n"
+    with pytest.raises(ValueError, match="rows 27..30 are in no part"):
+        demarche.merge(parts[:2])
+    with pytest.raises(ValueError, match="not a part of the design's 30 rows"):
+        s.sensitivity(samples=24, oat_runs=6, sample_range=(25, 31))
+    with pytest.raises(ValueError, match="one job at a time"):
+        demarche.merge([parts[0], s.simulate(runs=100, seed=1, run_range=(0, 100))])
+    assert demarche.sweep_sensitivity(s, samples=24, oat_runs=6, seed=2, chunks=4).to_json() == whole.to_json()
+
+
+def test_sweep_sensitivity_on_a_dask_cluster_equals_a_single_call():
+    distributed = pytest.importorskip("distributed")
+    s = demarche.seed()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        got = demarche.sweep_sensitivity(s, samples=40, oat_runs=10, seed=4, chunks=5, client=client)
+    assert got.to_json() == s.sensitivity(samples=40, oat_runs=10, seed=4).to_json()
+
+
 def test_a_negotiation_equals_the_cli_json():
     laptop = SHARED / "reference" / "negotiation" / "genius" / "Laptop"
     if not laptop.is_dir():

@@ -31,6 +31,7 @@
 // `!(x > 0.0)` is how this crate says "not a positive number, NaN included".
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+mod analysis;
 pub mod bargain;
 pub mod calendar;
 pub mod confrontation;
@@ -54,6 +55,10 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use analysis::{
+    analyse, analyse_partial, merge_sensitivity, Measure, RankedInput, RankedOutput, SensitivityOptions,
+    SensitivityPartial, SensitivityReport, SENSITIVITY_PARTIAL,
+};
 pub use demarche_forecast::{RunControl, Unattended};
 pub use plan::{Overrides, Plan};
 pub use report::Report;
@@ -259,14 +264,7 @@ pub fn merge(parts: &[Partial]) -> Result<(Report, Scenario), SimError> {
     }
     let sc: Scenario =
         serde_json::from_value(first.scenario.clone()).map_err(|e| bad(format!("the scenario does not read: {e}")))?;
-    let channel = match &first.channel {
-        None => None,
-        Some(c) => Some(
-            demarche_scenario::settings::simulation::Channel::parse(c)
-                .ok_or_else(|| bad(format!("unknown channel `{c}`")))?,
-        ),
-    };
-    let overrides = Overrides { channel, runs: first.runs, seed: first.seed };
+    let overrides = overrides_of(first.channel.as_deref(), first.runs, first.seed)?;
     let plan = Plan::new(&sc, &overrides).map_err(SimError::Invalid)?;
     let mut tally = order[0].tally.clone();
     for p in &order[1..] {
@@ -297,215 +295,14 @@ fn notes(sc: &Scenario, plan: &Plan) -> Vec<String> {
     v
 }
 
-/// Outputs of the sensitivity analysis, per channel: agreement at the table,
-/// agreement that survives ratification, and each agenda issue's expected
-/// term (the deal's term, or the status quo — the scale's midpoint if none —
-/// without a deal).
-#[derive(Clone, Debug, Serialize)]
-pub struct SensitivityReport {
-    pub title: String,
-    pub seed: u64,
-    pub outputs: Vec<String>,
-    pub inputs: Vec<String>,
-    pub sobol: sensitivity::SobolIndices,
-    pub oat: sensitivity::OatEffects,
-    /// Per output, inputs ranked by first-order index (then by OAT swing).
-    pub ranked: Vec<RankedOutput>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct RankedOutput {
-    pub output: String,
-    /// The channel and measure `output` names (for callers, who need not parse it).
-    #[serde(skip)]
-    pub channel: String,
-    #[serde(skip)]
-    pub measure: Measure,
-    pub baseline: f64,
-    pub variance: f64,
-    pub rows: Vec<RankedInput>,
-}
-
-/// What a sensitivity output measures, per channel.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Measure {
-    /// P(deal at the table).
-    Agreement,
-    /// P(deal that survives ratification).
-    Ratified,
-    /// The expected term on an agenda issue (by id).
-    Term(String),
-    /// P(the red lines leave no zone of agreement).
-    NoZone,
-    /// P(a coercive option is used before a ratified deal) — when the
-    /// scenario holds options.
-    Force,
-}
-
-impl Measure {
-    fn label(&self, channel: &str) -> String {
-        match self {
-            Measure::Agreement => format!("{channel}: P(agreement)"),
-            Measure::Ratified => format!("{channel}: P(ratified deal)"),
-            Measure::Term(issue) => format!("{channel}: E[{issue}]"),
-            Measure::NoZone => format!("{channel}: P(no zone of agreement)"),
-            Measure::Force => format!("{channel}: P(option used before a deal)"),
-        }
-    }
-}
-
-/// One row of tornado data.
-#[derive(Clone, Debug, Serialize)]
-pub struct RankedInput {
-    pub input: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_order: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<f64>,
-    /// Mean output with the input at its low / high quantile (others random).
-    pub low: f64,
-    pub high: f64,
-}
-
-/// Sensitivity options.
-#[derive(Clone, Debug)]
-pub struct SensitivityOptions {
-    pub overrides: Overrides,
-    /// Sobol base samples N (cost N·(inputs + 2) runs).
-    pub samples: usize,
-    /// Runs per one-at-a-time setting (cost 2·inputs·runs + runs).
-    pub oat_runs: usize,
-    /// Low and high quantiles for one-at-a-time.
-    pub quantiles: (f64, f64),
-}
-
-impl Default for SensitivityOptions {
-    fn default() -> Self {
-        SensitivityOptions { overrides: Overrides::default(), samples: 128, oat_runs: 64, quantiles: (0.1, 0.9) }
-    }
-}
-
-/// Sensitivity of the simulation's outputs to every uncertain input that can
-/// move the talks (see [`SensitivityReport`]).
-///
-/// `control` is told `(model runs done, model runs in all)` as the Sobol and
-/// one-at-a-time runs finish, and asked before each; once it says stop the
-/// remaining runs are skipped and the analysis ends with [`SimError::Cancelled`].
-pub fn analyse(
-    sc: &Scenario,
-    opts: &SensitivityOptions,
-    control: &dyn RunControl,
-) -> Result<SensitivityReport, SimError> {
-    let plan = Plan::new(sc, &opts.overrides).map_err(SimError::Invalid)?;
-    let seed = plan.settings.seed;
-    let groups: Vec<&plan::Group> = plan.groups.iter().filter(|g| g.affects_talks).collect();
-    let columns: Vec<Vec<usize>> = groups.iter().map(|g| g.columns.clone()).collect();
-    let mut measured: Vec<(&str, Measure)> = Vec::new();
-    let channels: Vec<(usize, &str)> = [(0, "direct"), (1, "mediated")]
-        .into_iter()
-        .filter(|(c, _)| [plan.channel.direct(), plan.channel.mediated()][*c])
-        .collect();
-    for &(_, name) in &channels {
-        measured.push((name, Measure::Agreement));
-        measured.push((name, Measure::Ratified));
-        for &i in &plan.agenda {
-            measured.push((name, Measure::Term(sc.issues[i].id.clone())));
-        }
-        measured.push((name, Measure::NoZone));
-        if !plan.options.is_empty() {
-            measured.push((name, Measure::Force));
-        }
-    }
-    let outputs: Vec<String> = measured.iter().map(|(c, m)| m.label(c)).collect();
-    let fallback: Vec<f64> = plan
-        .agenda
-        .iter()
-        .map(|&i| plan.status_quo[i].unwrap_or((sc.issues[i].min + sc.issues[i].max) / 2.0))
-        .collect();
-    let first_error = std::sync::Mutex::new(None);
-    let groups_n = columns.len();
-    let total = (opts.samples.max(2) * (groups_n + 2) + opts.oat_runs.max(1) * (2 * groups_n + 1)) as u64;
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let stopped = std::sync::atomic::AtomicBool::new(false);
-    let model = |u: &[f64]| -> Vec<f64> {
-        if stopped.load(std::sync::atomic::Ordering::Relaxed) || control.cancelled() {
-            stopped.store(true, std::sync::atomic::Ordering::Relaxed);
-            return vec![f64::NAN; outputs.len()];
-        }
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        control.progress(n, total);
-        let draw = draw::Draw::from_uniforms(sc, &plan, u);
-        match run::run(sc, &plan, &draw, run::RunOptions { seed, escalation: false }) {
-            Ok(r) => {
-                let mut y = Vec::with_capacity(outputs.len());
-                for &(c, _) in &channels {
-                    let ch = r.channels[c].as_ref();
-                    let agreed = ch.is_some_and(|x| x.end == run::End::Agreement);
-                    y.push(f64::from(u8::from(agreed)));
-                    y.push(f64::from(u8::from(agreed && ch.is_some_and(|x| x.ratified))));
-                    for (k, &none) in fallback.iter().enumerate() {
-                        y.push(if agreed { ch.map(|x| x.terms[k]).unwrap_or(none) } else { none });
-                    }
-                    y.push(f64::from(u8::from(r.no_zone.is_some())));
-                    if !plan.options.is_empty() {
-                        y.push(f64::from(u8::from(ch.is_some_and(|x| x.force.is_some()))));
-                    }
-                }
-                y
-            }
-            Err(e) => {
-                if let Ok(mut slot) = first_error.lock() {
-                    slot.get_or_insert(e);
-                }
-                vec![f64::NAN; outputs.len()]
-            }
-        }
+/// The overrides a partial result records (its channel by name).
+fn overrides_of(channel: Option<&str>, runs: Option<u32>, seed: Option<u64>) -> Result<Overrides, SimError> {
+    let channel = match channel {
+        None => None,
+        Some(c) => Some(
+            demarche_scenario::settings::simulation::Channel::parse(c)
+                .ok_or_else(|| SimError::Range(format!("unknown channel `{c}`")))?,
+        ),
     };
-    let d = plan.dimension();
-    let sobol = sensitivity::sobol(d, &columns, outputs.len(), opts.samples.max(2), seed, model);
-    let oat = sensitivity::oat(
-        d,
-        &columns,
-        outputs.len(),
-        opts.oat_runs.max(1),
-        opts.quantiles,
-        derive_seed(seed, &[1]),
-        model,
-    );
-    if stopped.into_inner() {
-        return Err(SimError::Cancelled { done: done.into_inner() });
-    }
-    if let Some(e) = first_error.into_inner().ok().flatten() {
-        return Err(SimError::Negotiation(e));
-    }
-    let names: Vec<String> = groups.iter().map(|g| g.name.clone()).collect();
-    let ranked = (0..outputs.len())
-        .map(|o| {
-            let mut rows: Vec<RankedInput> = (0..names.len())
-                .map(|g| RankedInput {
-                    input: names[g].clone(),
-                    first_order: sobol.first[o][g],
-                    total: sobol.total[o][g],
-                    low: oat.low[o][g],
-                    high: oat.high[o][g],
-                })
-                .collect();
-            rows.sort_by(|a, b| {
-                let key = |r: &RankedInput| r.first_order.unwrap_or(0.0);
-                key(b)
-                    .total_cmp(&key(a))
-                    .then((b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()))
-                    .then(a.input.cmp(&b.input))
-            });
-            RankedOutput {
-                output: outputs[o].clone(),
-                channel: measured[o].0.to_string(),
-                measure: measured[o].1.clone(),
-                baseline: oat.baseline[o],
-                variance: sobol.variance[o],
-                rows,
-            }
-        })
-        .collect();
-    Ok(SensitivityReport { title: sc.meta.title.clone(), seed, outputs, inputs: names, sobol, oat, ranked })
+    Ok(Overrides { channel, runs, seed })
 }

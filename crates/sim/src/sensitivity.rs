@@ -46,8 +46,14 @@ pub struct OatEffects {
     pub high: Vec<Vec<f64>>,
 }
 
-fn uniform_matrix(rng: &mut ChaCha8Rng, rows: usize, d: usize) -> Vec<Vec<f64>> {
-    (0..rows).map(|_| (0..d).map(|_| rng.random::<f64>()).collect()).collect()
+/// Row `index` of the sample design seeded by `seed`: `d` uniforms, the same
+/// numbers a generator drawing the rows one after the other gives (a row is
+/// `d` draws of two 32-bit words each), so any part of the design can be
+/// evaluated on its own and the parts agree with the whole.
+fn sample_row(seed: u64, d: usize, index: usize) -> Vec<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_word_pos(2 * d as u128 * index as u128);
+    (0..d).map(|_| rng.random::<f64>()).collect()
 }
 
 /// Sobol first-order and total indices of `model` (d uniform inputs in
@@ -56,29 +62,51 @@ pub fn sobol<F>(d: usize, groups: &[Vec<usize>], outputs: usize, samples: usize,
 where
     F: Fn(&[f64]) -> Vec<f64> + Sync,
 {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let a = uniform_matrix(&mut rng, samples, d);
-    let b = uniform_matrix(&mut rng, samples, d);
+    let ys = sobol_evaluations(d, groups, samples, seed, 0..samples, model);
+    sobol_indices(samples, groups.len(), outputs, &ys)
+}
+
+/// The model's outputs on base rows `rows` of the Sobol design (A is rows
+/// `0..samples` of the generator, B rows `samples..2·samples`): per row, f(A),
+/// f(B), then f(A_B^g) for each group, so that the evaluations of consecutive
+/// row ranges, concatenated, are those of the whole design.
+pub fn sobol_evaluations<F>(
+    d: usize,
+    groups: &[Vec<usize>],
+    samples: usize,
+    seed: u64,
+    rows: std::ops::Range<usize>,
+    model: F,
+) -> Vec<Vec<f64>>
+where
+    F: Fn(&[f64]) -> Vec<f64> + Sync,
+{
     let g = groups.len();
-    // Evaluation k: row k / (g+2); slot 0 = A, 1 = B, 2+i = A_B^i.
-    let ys: Vec<Vec<f64>> = (0..samples * (g + 2))
-        .into_par_iter()
-        .map(|k| {
-            let (row, slot) = (k / (g + 2), k % (g + 2));
-            match slot {
-                0 => model(&a[row]),
-                1 => model(&b[row]),
-                s => {
-                    let mut x = a[row].clone();
-                    for &c in &groups[s - 2] {
-                        x[c] = b[row][c];
-                    }
-                    model(&x)
+    rows.into_par_iter()
+        .flat_map_iter(|row| {
+            let a = sample_row(seed, d, row);
+            let b = sample_row(seed, d, samples + row);
+            let mut ys = Vec::with_capacity(g + 2);
+            ys.push(model(&a));
+            ys.push(model(&b));
+            for group in groups {
+                let mut x = a.clone();
+                for &c in group {
+                    x[c] = b[c];
                 }
+                ys.push(model(&x));
             }
+            ys
         })
-        .collect();
-    let at = |row: usize, slot: usize, o: usize| ys[row * (g + 2) + slot].get(o).copied().unwrap_or(f64::NAN);
+        .collect()
+}
+
+/// The indices from all `samples × (groups + 2)` evaluations of the design
+/// (see [`sobol_evaluations`]).
+pub fn sobol_indices(samples: usize, g: usize, outputs: usize, ys: &[Vec<f64>]) -> SobolIndices {
+    let at = |row: usize, slot: usize, o: usize| {
+        ys.get(row * (g + 2) + slot).and_then(|y| y.get(o)).copied().unwrap_or(f64::NAN)
+    };
     let n = samples as f64;
     let mut variance = Vec::with_capacity(outputs);
     let mut first = Vec::with_capacity(outputs);
@@ -128,28 +156,49 @@ pub fn oat<F>(
 where
     F: Fn(&[f64]) -> Vec<f64> + Sync,
 {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let base = uniform_matrix(&mut rng, runs, d);
-    let g = groups.len();
-    // Evaluation k: run k / (2g+1); slot 0 = baseline, 1+2i = low, 2+2i = high.
-    let per = 2 * g + 1;
-    let ys: Vec<Vec<f64>> = (0..runs * per)
-        .into_par_iter()
-        .map(|k| {
-            let (run, slot) = (k / per, k % per);
-            let mut x = base[run].clone();
-            if slot > 0 {
-                let gi = (slot - 1) / 2;
-                let q = if (slot - 1) % 2 == 0 { quantiles.0 } else { quantiles.1 };
-                for &c in &groups[gi] {
-                    x[c] = q;
+    let ys = oat_evaluations(d, groups, 0..runs, quantiles, seed, model);
+    oat_effects(runs, groups.len(), outputs, quantiles, &ys)
+}
+
+/// The model's outputs on runs `runs` of the one-at-a-time design: per run,
+/// the baseline, then each group at its low and at its high quantile.
+pub fn oat_evaluations<F>(
+    d: usize,
+    groups: &[Vec<usize>],
+    runs: std::ops::Range<usize>,
+    quantiles: (f64, f64),
+    seed: u64,
+    model: F,
+) -> Vec<Vec<f64>>
+where
+    F: Fn(&[f64]) -> Vec<f64> + Sync,
+{
+    runs.into_par_iter()
+        .flat_map_iter(|run| {
+            let base = sample_row(seed, d, run);
+            let mut ys = Vec::with_capacity(2 * groups.len() + 1);
+            ys.push(model(&base));
+            for group in groups {
+                for q in [quantiles.0, quantiles.1] {
+                    let mut x = base.clone();
+                    for &c in group {
+                        x[c] = q;
+                    }
+                    ys.push(model(&x));
                 }
             }
-            model(&x)
+            ys
         })
-        .collect();
+        .collect()
+}
+
+/// The effects from all `runs × (2·groups + 1)` evaluations of the design
+/// (see [`oat_evaluations`]).
+pub fn oat_effects(runs: usize, g: usize, outputs: usize, quantiles: (f64, f64), ys: &[Vec<f64>]) -> OatEffects {
+    let per = 2 * g + 1;
     let mean = |slot: usize, o: usize| {
-        (0..runs).map(|r| ys[r * per + slot].get(o).copied().unwrap_or(f64::NAN)).sum::<f64>() / runs.max(1) as f64
+        (0..runs).map(|r| ys.get(r * per + slot).and_then(|y| y.get(o)).copied().unwrap_or(f64::NAN)).sum::<f64>()
+            / runs.max(1) as f64
     };
     let baseline = (0..outputs).map(|o| mean(0, o)).collect();
     let low = (0..outputs).map(|o| (0..g).map(|gi| mean(1 + 2 * gi, o)).collect()).collect();
@@ -213,5 +262,27 @@ mod tests {
         for (s, c) in swing.iter().zip([4.0, 2.0, 1.0]) {
             assert!((s - 0.8 * c).abs() < 1e-9, "{swing:?}");
         }
+    }
+
+    #[test]
+    fn a_row_of_the_design_is_the_row_a_sequential_generator_draws() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        for index in 0..40 {
+            let row: Vec<f64> = (0..3).map(|_| rng.random::<f64>()).collect();
+            assert_eq!(row, sample_row(9, 3, index), "row {index}");
+        }
+    }
+
+    #[test]
+    fn evaluations_of_row_ranges_concatenate_to_the_whole_design() {
+        let groups = singletons(3);
+        let whole = sobol_evaluations(3, &groups, 50, 4, 0..50, linear);
+        let mut parts = sobol_evaluations(3, &groups, 50, 4, 0..17, linear);
+        parts.extend(sobol_evaluations(3, &groups, 50, 4, 17..50, linear));
+        assert_eq!(whole, parts);
+        let whole = oat_evaluations(3, &groups, 0..20, (0.1, 0.9), 4, linear);
+        let mut parts = oat_evaluations(3, &groups, 0..3, (0.1, 0.9), 4, linear);
+        parts.extend(oat_evaluations(3, &groups, 3..20, (0.1, 0.9), 4, linear));
+        assert_eq!(whole, parts);
     }
 }

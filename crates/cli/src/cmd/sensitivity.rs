@@ -33,6 +33,14 @@ pub struct SensitivityArgs {
     /// Inputs shown per output in the table.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// Evaluate only rows A..B of the design (rows 0..N are the Sobol samples, then the one-at-a-time
+    /// runs) and write them to --partial-out, for a scheduler to spread one analysis over machines;
+    /// `demarche merge` folds the parts into the analysis one process would give, byte for byte.
+    #[arg(long, value_name = "A..B", value_parser = super::simulate::parse_range, requires = "partial_out")]
+    pub sample_range: Option<std::ops::Range<u64>>,
+    /// Where --sample-range writes its part (JSON).
+    #[arg(long, value_name = "FILE", requires = "sample_range")]
+    pub partial_out: Option<std::path::PathBuf>,
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
     #[command(flatten)]
@@ -53,37 +61,68 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
         args.format == SimFormat::Table,
         "{spinner} sensitivity: {pos}/{len} model runs {wide_bar} {eta}",
     );
+    if let (Some(range), Some(out)) = (&args.sample_range, &args.partial_out) {
+        let part = with_threads(args.threads, || demarche_sim::analyse_partial(&sc, &opts, range.clone(), &progress))??;
+        progress.clear();
+        let mut w = crate::output::create(out)?;
+        serde_json::to_writer(&mut w, &part)?;
+        w.commit()?;
+        eprintln!(
+            "rows {}..{} of {} written to {}; `demarche merge` the parts into the analysis",
+            part.start,
+            part.end,
+            part.total,
+            out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = with_threads(args.threads, || demarche_sim::analyse(&sc, &opts, &progress))??;
     progress.clear();
-    match args.format {
-        SimFormat::Table => out!("{}", demarche_sim::render::sensitivity(&report, args.top)),
-        SimFormat::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
+    let edits = demarche_app::params::ScenarioEdits {
+        set: args.scenario.sets.clone(),
+        overlays: args.scenario.overlays.clone(),
+    };
+    show_and_record(&sc, &report, &opts, edits, args.top, args.format, &args.store, started)
+}
+
+/// Prints an analysis and records it as a run (also for `demarche merge`).
+#[allow(clippy::too_many_arguments)]
+pub fn show_and_record(
+    sc: &demarche_scenario::Scenario,
+    report: &demarche_sim::SensitivityReport,
+    opts: &SensitivityOptions,
+    edits: demarche_app::params::ScenarioEdits,
+    top: usize,
+    format: SimFormat,
+    store: &super::runs::StoreArgs,
+    started: std::time::SystemTime,
+) -> CmdResult {
+    match format {
+        SimFormat::Table => out!("{}", demarche_sim::render::sensitivity(report, top)),
+        SimFormat::Json => outln!("{}", serde_json::to_string_pretty(report)?),
     }
     let params = demarche_app::params::SensitivityParams {
-        channel: args.channel.map(|c| format!("{c:?}").to_lowercase()),
+        channel: opts.overrides.channel.map(|c| c.as_str().to_string()),
         samples: opts.samples,
         oat_runs: opts.oat_runs,
         seed: report.seed,
-        edits: demarche_app::params::ScenarioEdits {
-            set: args.scenario.sets.clone(),
-            overlays: args.scenario.overlays.clone(),
-        },
+        edits,
     };
     // Every output that varies gets its tornado in the stored run's report.
-    let tornadoes = demarche_app::documents::tornadoes(&sc, &report, usize::MAX, 12);
+    let tornadoes = demarche_app::documents::tornadoes(sc, report, usize::MAX, 12);
     let documents = demarche_app::RunDocuments {
-        sensitivity_analysis: demarche_app::Kept::of(&report).ok(),
+        sensitivity_analysis: demarche_app::Kept::of(report).ok(),
         sensitivity: Some(tornadoes),
         ..Default::default()
     };
     let run = demarche_app::record::finished(
-        demarche_store::RunInput::Scenario(&sc),
+        demarche_store::RunInput::Scenario(sc),
         vec!["sobol".into(), "one-at-a-time".into()],
         &params,
         Some(report.seed),
         started,
         documents,
     );
-    super::runs::record(&args.store, &run);
+    super::runs::record(store, &run);
     Ok(ExitCode::SUCCESS)
 }

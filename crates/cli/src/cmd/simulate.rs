@@ -80,7 +80,7 @@ pub struct SimulateArgs {
     pub store: super::runs::StoreArgs,
 }
 
-fn parse_range(s: &str) -> Result<std::ops::Range<u64>, String> {
+pub(crate) fn parse_range(s: &str) -> Result<std::ops::Range<u64>, String> {
     let (a, b) = s.split_once("..").ok_or_else(|| format!("`{s}` is not a range; hint: A..B, e.g. 0..25000"))?;
     let num = |x: &str| x.trim().parse::<u64>().map_err(|_| format!("`{x}` in `{s}` is not a whole number"));
     let (a, b) = (num(a)?, num(b)?);
@@ -90,12 +90,17 @@ fn parse_range(s: &str) -> Result<std::ops::Range<u64>, String> {
     Ok(a..b)
 }
 
-/// `demarche merge`: the parts of one simulation folded into its report.
+/// `demarche merge`: the parts of one simulation (or of one sensitivity
+/// analysis) folded into its report.
 #[derive(Args)]
 pub struct MergeArgs {
-    /// The parts (`simulate --run-range A..B --partial-out FILE`), in any order.
+    /// The parts (`simulate --run-range A..B --partial-out FILE`, or `sensitivity --sample-range A..B
+    /// --partial-out FILE`), in any order.
     #[arg(required = true, value_name = "FILE")]
     pub parts: Vec<std::path::PathBuf>,
+    /// Inputs shown per output in a sensitivity analysis's table.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
     #[command(flatten)]
@@ -107,23 +112,68 @@ const MAX_PART_BYTES: u64 = 4 << 30;
 
 pub fn merge(args: &MergeArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
-    let mut parts = Vec::with_capacity(args.parts.len());
+    /// What a part says it is.
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        format: String,
+    }
+    let hint = "hint: write parts with `simulate --run-range A..B --partial-out FILE` or `sensitivity --sample-range \
+                A..B --partial-out FILE`";
+    let mut runs = Vec::new();
+    let mut analyses = Vec::new();
     let mut problems = Vec::new();
     for p in &args.parts {
-        let read = demarche_scenario::read_bounded(p, MAX_PART_BYTES)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| serde_json::from_slice::<demarche_sim::Partial>(&bytes).map_err(|e| e.to_string()));
-        match read {
-            Ok(part) => parts.push(part),
-            Err(e) => problems.push(format!(
-                "{}: not a partial result ({e}); hint: write parts with `simulate --run-range A..B --partial-out FILE`",
-                p.display()
-            )),
+        let read = demarche_scenario::read_bounded(p, MAX_PART_BYTES).map_err(|e| e.to_string()).and_then(|bytes| {
+            let kind = serde_json::from_slice::<Kind>(&bytes).map_err(|e| e.to_string())?;
+            if kind.format == demarche_sim::SENSITIVITY_PARTIAL {
+                analyses.push(
+                    serde_json::from_slice::<demarche_sim::SensitivityPartial>(&bytes).map_err(|e| e.to_string())?,
+                );
+            } else {
+                runs.push(serde_json::from_slice::<demarche_sim::Partial>(&bytes).map_err(|e| e.to_string())?);
+            }
+            Ok(())
+        });
+        if let Err(e) = read {
+            problems.push(format!("{}: not a partial result ({e}); {hint}", p.display()));
         }
+    }
+    if !runs.is_empty() && !analyses.is_empty() {
+        problems.push(format!(
+            "{} part(s) of a simulation and {} of a sensitivity analysis; hint: merge the parts of one job at a time",
+            runs.len(),
+            analyses.len()
+        ));
     }
     if !problems.is_empty() {
         return Err(problems.join("\n").into());
     }
+    if !analyses.is_empty() {
+        let (report, sc) = demarche_sim::merge_sensitivity(&analyses)?;
+        let first = &analyses[0];
+        let opts = demarche_sim::SensitivityOptions {
+            overrides: Overrides {
+                channel: first.channel.as_deref().and_then(demarche_scenario::settings::simulation::Channel::parse),
+                runs: None,
+                seed: first.seed,
+            },
+            samples: first.samples,
+            oat_runs: first.oat_runs,
+            quantiles: first.quantiles,
+        };
+        let edits = demarche_app::params::ScenarioEdits::default();
+        return super::sensitivity::show_and_record(
+            &sc,
+            &report,
+            &opts,
+            edits,
+            args.top,
+            args.format,
+            &args.store,
+            started,
+        );
+    }
+    let parts = runs;
     let (report, sc) = demarche_sim::merge(&parts)?;
     show(&report, args.format, None)?;
     let params = demarche_app::params::SimulateParams {

@@ -253,3 +253,66 @@ fn run_ranges_merge_into_the_whole_simulation_byte_for_byte() {
         .stderr(predicate::str::contains("--partial-out"));
     demarche().args(["merge", SEED]).assert().failure().stderr(predicate::str::contains("not a partial result"));
 }
+
+/// A sensitivity analysis splits the same way: rows of its design (Sobol
+/// samples, then one-at-a-time runs) on any machines, `merge` folds them into
+/// the analysis one process prints, and records it as a sensitivity run.
+#[test]
+fn sample_ranges_merge_into_the_whole_sensitivity_analysis_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let base = ["sensitivity", SEED, "--samples", "16", "--oat-runs", "4", "--seed", "3", "--no-store"];
+    let whole = demarche().args(base).args(["--format", "json"]).assert().success().get_output().stdout.clone();
+    let mut parts = Vec::new();
+    for (k, range) in ["15..20", "0..15"].iter().enumerate() {
+        let p = dir.path().join(format!("part{k}.json"));
+        demarche()
+            .args(base)
+            .args(["--sample-range", range, "--partial-out", p.to_str().unwrap()])
+            .assert()
+            .success()
+            .stdout("")
+            .stderr(predicate::str::contains(format!("rows {range} of 20 written to")));
+        parts.push(p);
+    }
+    let merged = demarche()
+        .arg("merge")
+        .args(&parts)
+        .args(["--format", "json", "--store", store.to_str().unwrap()])
+        .env_remove("DEMARCHE_STORE")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(merged).unwrap(), String::from_utf8(whole).unwrap());
+    let listed =
+        demarche().args(["runs", "list", "--store"]).arg(&store).env_remove("DEMARCHE_STORE").assert().success();
+    assert!(String::from_utf8_lossy(&listed.get_output().stdout).contains("sensitivity"));
+    demarche()
+        .arg("merge")
+        .args(&parts[..1])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("rows 0..15 are in no part"));
+    demarche()
+        .args(base)
+        .args(["--sample-range", "18..21", "--partial-out", dir.path().join("x.json").to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a part of the design's 20 rows (16 Sobol samples, then 4"));
+    // A simulation's part and an analysis's part are two jobs.
+    let sim = dir.path().join("sim.json");
+    demarche()
+        .args(["simulate", SEED, "--runs", "10", "--escalation-runs", "0", "--run-range", "0..10", "--partial-out"])
+        .arg(&sim)
+        .assert()
+        .success();
+    demarche()
+        .arg("merge")
+        .arg(&parts[0])
+        .arg(&sim)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("one job at a time"));
+}

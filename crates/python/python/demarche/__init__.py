@@ -50,6 +50,7 @@ __all__ = [
     "run_variant",
     "Partial",
     "merge",
+    "sweep_sensitivity",
     "sweep",
 ]
 
@@ -351,12 +352,22 @@ class Scenario:
         channel: Optional[str] = None,
         threads: Optional[int] = None,
         progress: Union[bool, Callable[[int, int], None]] = False,
-    ) -> "Sensitivity":
+        sample_range: Optional[Tuple[int, int]] = None,
+    ) -> Union["Sensitivity", "Partial"]:
         """Which inputs the simulation's answers rest on (``demarche
         sensitivity``): Sobol indices over ``samples`` base samples (cost
-        ``samples × (inputs + 2)`` runs) and one-at-a-time swings."""
+        ``samples × (inputs + 2)`` runs) and one-at-a-time swings. With
+        ``sample_range=(a, b)``, only rows ``a..b`` of the design (rows
+        ``0..samples`` are the Sobol samples, then the ``oat_runs``
+        one-at-a-time runs), as a :class:`Partial` for :func:`merge`."""
         update, close = _progress(progress, "sensitivity")
         try:
+            if sample_range is not None:
+                start, end = sample_range
+                text = _call(
+                    self._native.sensitivity_partial, start, end, samples, oat_runs, seed, channel, threads, update
+                )
+                return Partial(text)
             native = _call(self._native.sensitivity, samples, oat_runs, seed, channel, threads, update)
         finally:
             close()
@@ -867,13 +878,15 @@ def sweep_grid(
 
 
 class Partial:
-    """Runs ``start..end`` of one simulation (``Scenario.simulate(run_range=…)``):
-    what :func:`merge` folds, exactly, into the report of all the runs. It
-    pickles as its JSON (``demarche simulate --partial-out`` writes the same)."""
+    """One part of a split job: runs ``start..end`` of a simulation
+    (``Scenario.simulate(run_range=…)``) or rows ``start..end`` of a
+    sensitivity design (``Scenario.sensitivity(sample_range=…)``); ``kind``
+    says which. :func:`merge` folds the parts, exactly, into the result of the
+    whole job. It pickles as its JSON (``--partial-out`` writes the same)."""
 
     def __init__(self, text: str):
         self.text = text
-        self.start, self.end, self.total = _call(_native.partial_range, text)
+        self.kind, self.start, self.end, self.total = _call(_native.partial_range, text)
 
     def __reduce__(self):
         return (Partial, (self.text,))
@@ -889,20 +902,67 @@ class Partial:
         return Partial(Path(path).read_text(encoding="utf-8"))
 
     def __repr__(self) -> str:
-        return f"<Partial runs {self.start}..{self.end} of {self.total}>"
+        what = "runs" if self.kind == "simulate" else "sensitivity rows"
+        return f"<Partial {what} {self.start}..{self.end} of {self.total}>"
 
 
-def merge(parts: Sequence[Union["Partial", str, "os.PathLike[str]"]]) -> "Simulation":
-    """Folds the parts of one simulation (in any order; :class:`Partial`
-    objects or files ``demarche simulate --partial-out`` wrote) into exactly
-    the simulation one call gives, byte for byte."""
-    texts = [p.text if isinstance(p, Partial) else Path(p).read_text(encoding="utf-8") for p in parts]
+def merge(parts: Sequence[Union["Partial", str, "os.PathLike[str]"]]) -> Union["Simulation", "Sensitivity"]:
+    """Folds the parts of one simulation or one sensitivity analysis (in any
+    order; :class:`Partial` objects or files ``--partial-out`` wrote) into
+    exactly the result one call gives, byte for byte."""
+    loaded = [p if isinstance(p, Partial) else Partial.load(p) for p in parts]
+    kinds = {p.kind for p in loaded}
+    if len(kinds) > 1:
+        raise ValueError("parts of a simulation and of a sensitivity analysis: merge the parts of one job at a time")
+    texts = [p.text for p in loaded]
+    if kinds == {"sensitivity"}:
+        native, scenario = _call(_native.merge_sensitivity, texts)
+        return Sensitivity(native, Scenario(scenario))
     native, scenario = _call(_native.merge, texts)
     return Simulation(native, Scenario(scenario))
 
 
 def _partial(scenario: "Scenario", start: int, end: int, options: Mapping[str, Any]) -> "Partial":
     return scenario.simulate(run_range=(start, end), **options)
+
+
+def _sensitivity_partial(scenario: "Scenario", start: int, end: int, options: Mapping[str, Any]) -> "Partial":
+    return scenario.sensitivity(sample_range=(start, end), **options)
+
+
+def _run_split(task: Callable[..., "Partial"], scenario: "Scenario", total: int, chunks: int, client: Any, options):
+    """``total`` units cut into ``chunks`` ranges, each run by ``task`` where
+    ``client`` puts it (here, in order, without one), then merged."""
+    if total < 1 or chunks < 1:
+        raise ValueError("the job and `chunks` must hold at least 1")
+    chunks = min(chunks, total)
+    cuts = [total * k // chunks for k in range(chunks + 1)]
+    args = [(scenario, a, b, options) for a, b in zip(cuts, cuts[1:])]
+    if client is None:
+        parts = [task(*a) for a in args]
+    else:
+        parts = client.gather(client.map(task, *zip(*args), pure=False))
+    return merge(parts)
+
+
+def sweep_sensitivity(
+    scenario: "Scenario",
+    samples: int = 128,
+    oat_runs: int = 64,
+    seed: Optional[int] = None,
+    chunks: int = 8,
+    client: Any = None,
+    channel: Optional[str] = None,
+    threads: Optional[int] = None,
+) -> "Sensitivity":
+    """One sensitivity analysis split into ``chunks`` ranges of its design's
+    ``samples + oat_runs`` rows, each run where ``client`` (a
+    ``dask.distributed.Client``) puts it, or here without one, and merged: the
+    answer equals ``scenario.sensitivity(samples, oat_runs, seed)`` exactly."""
+    if samples < 2 or oat_runs < 1:
+        raise ValueError("`samples` must be at least 2 and `oat_runs` at least 1")
+    options = {"samples": samples, "oat_runs": oat_runs, "seed": seed, "channel": channel, "threads": threads}
+    return _run_split(_sensitivity_partial, scenario, samples + oat_runs, chunks, client, options)
 
 
 def sweep(
@@ -921,12 +981,5 @@ def sweep(
     ``scenario.simulate(runs=runs, seed=seed)`` exactly, whatever the split."""
     if runs < 1 or chunks < 1:
         raise ValueError("`runs` and `chunks` must be at least 1")
-    chunks = min(chunks, runs)
-    cuts = [runs * k // chunks for k in range(chunks + 1)]
     options = {"runs": runs, "seed": seed, "channel": channel, "escalation_runs": escalation_runs, "threads": threads}
-    args = [(scenario, a, b, options) for a, b in zip(cuts, cuts[1:])]
-    if client is None:
-        parts = [_partial(*a) for a in args]
-    else:
-        parts = client.gather(client.map(_partial, *zip(*args), pure=False))
-    return merge(parts)
+    return _run_split(_partial, scenario, runs, chunks, client, options)
