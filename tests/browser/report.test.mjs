@@ -67,3 +67,23 @@ test("the seed's report has no critical or serious accessibility violation (axe-
   assert.deepEqual(violations, [], violations.join("\n"));
   await page.close();
 });
+
+test("the report's inputs fold away on screen and print in full", async () => {
+  const path = join(dir, "seed-fold.html");
+  execFileSync(bin, ["report", "@seed", "-o", path, "--no-store", "--no-simulation"], { encoding: "utf8" });
+  const page = await browser.context.newPage();
+  await page.goto(pathToFileURL(path).href);
+  const stances = page.locator("table.stances").first();
+  assert.equal(await stances.isVisible(), false, "stances are folded on screen");
+  await page.locator("details > summary", { hasText: "Stances on" }).first().click();
+  assert.equal(await stances.isVisible(), true, "a click unfolds them");
+  await page.reload();
+  await page.emulateMedia({ media: "print" });
+  const shown = await page.locator("table.stances").evaluateAll((ts) => ts.filter((t) => t.getBoundingClientRect().height > 0).length);
+  assert.equal(shown, await page.locator("table.stances").count(), "printing shows every folded table");
+  // Every source is listed and numbered, and the stances point at them.
+  const sources = await page.locator("ol.sources > li").count();
+  assert.ok(sources > 20, `${sources} sources`);
+  assert.ok((await page.locator("table.stances a[href^='#source-']").count()) > 20);
+  await page.close();
+});

@@ -5,7 +5,11 @@ use std::fmt::Write;
 use demarche_forecast::Forecast;
 use demarche_scenario::Scenario;
 
-use crate::charts::{self, axis::label, Chart};
+use crate::charts::{
+    self,
+    axis::{at_scale, label},
+    Chart,
+};
 use demarche_backtest::BacktestReport;
 
 use crate::data::{ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity};
@@ -106,9 +110,11 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
         out.push(Section {
             id: "models",
             heading: "Every model side by side",
-            intro: "Each issue's forecast under every model, against the actors' stated positions, their red lines \
-                    and the status quo."
-                .into(),
+            intro: format!(
+                "Each issue's forecast under every model, against the actors' stated positions, their red lines and \
+                 the status quo. {}",
+                charts::models::HOW_TO_READ
+            ),
             charts,
             table: None,
         });
@@ -128,7 +134,10 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             }
         }
         if !charts.is_empty() {
-            let mut intro = "How each actor's position moves, round by round, under each iterative model.".to_string();
+            let mut intro = format!(
+                "How each actor's position moves, round by round, under each iterative model. {}",
+                charts::positions::HOW_TO_READ
+            );
             if !still.is_empty() {
                 intro.push_str(&format!(
                     " {} {} closed-form (one round, the stated positions) and not drawn here.",
@@ -298,11 +307,28 @@ fn suggestions_table(rows: &[crate::data::SuggestionRow]) -> String {
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:0;\
 color:#222;background:#fafafa;line-height:1.45}main{max-width:820px;margin:0 auto;padding:24px 28px 60px;\
 background:#fff}h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 6px;border-bottom:1px solid #ddd;\
-padding-bottom:4px}.meta{color:#555;font-size:14px}figure{margin:18px 0 26px}figcaption{font-size:13px;color:#444;\
+padding-bottom:4px}.meta{color:#555;font-size:14px}figure{margin:18px 0 26px;min-width:0}figcaption{font-size:13px;color:#444;\
 max-width:760px}svg.chart{max-width:100%;height:auto;display:block}table{border-collapse:collapse;font-size:13px;display:block;overflow-x:auto;max-width:100%;\
 margin:10px 0}th,td{border-bottom:1px solid #e3e3e3;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}.note{font-size:13px;color:#555}\
-nav a{margin-right:12px;font-size:14px}footer{margin-top:40px;font-size:12px;color:#666}";
+nav a{margin-right:12px;font-size:14px;display:inline-block}footer{margin-top:40px;font-size:12px;color:#666}\
+details{margin:8px 0}details>summary{cursor:pointer;color:#1f4f82;font-size:14px}details>summary:focus-visible{outline:2px solid #1f6fb2}\
+.charts{display:block}caption{text-align:left;font-weight:600;padding:4px 0}.cite{white-space:nowrap;color:#555}\
+.caveat{color:#a61e4d;font-size:12px}table.summary th[scope=row]{background:none;font-weight:600}\
+ol.sources li{margin:3px 0}.cols li{break-inside:avoid}\
+@media (min-width:1240px){main{max-width:1180px}main>p,section>p,section>ul,figcaption{max-width:780px}\
+.charts{display:grid;grid-template-columns:1fr 1fr;gap:0 32px}}\
+@page{size:A4;margin:11mm 10mm}\
+@media print{body{background:#fff;font-size:9.5pt;line-height:1.3}main{max-width:none;padding:0}h1{font-size:17pt}\
+h2{font-size:13pt;margin:14px 0 4px;break-after:avoid}h3{font-size:10.5pt;margin:8px 0 2px;break-after:avoid}\
+.meta,.note,nav a{font-size:8pt}nav{display:none}p{margin:4px 0}ul{margin:4px 0;padding-left:18px}\
+figure{margin:4px 0 8px;break-inside:avoid}figcaption{font-size:7.5pt}table{font-size:7.5pt;display:table;margin:4px 0}\
+th,td{padding:1px 4px}.charts{display:block}\
+.cols{columns:2;column-gap:14px}table.stances{table-layout:fixed;width:100%}\
+table.stances th:nth-child(1){width:21%}table.stances th:nth-child(2),table.stances th:nth-child(3){width:7%}\
+table.stances th:nth-child(4){width:7%}ol.sources{font-size:7.5pt;padding-left:22px}.cols li{margin:0 0 2px}\
+details>summary{display:none}details::details-content{content-visibility:visible;display:block}\
+a{color:inherit}footer{margin-top:10px;font-size:7.5pt}}";
 
 /// The whole report as one HTML document.
 pub fn render_html(data: &ReportData) -> String {
@@ -387,14 +413,19 @@ pub fn render_html(data: &ReportData) -> String {
         if let Some(t) = &s.table {
             h.push_str(t);
         }
+        if !s.charts.is_empty() {
+            let _ = writeln!(h, "<div class=\"charts\">");
+        }
         for c in &s.charts {
-            let _ = writeln!(
-                h,
-                "<figure id=\"{}\">\n{}<figcaption>{}</figcaption>\n</figure>",
-                esc(&c.id),
-                c.svg,
-                esc(&c.caption)
-            );
+            let caption = if c.caption.is_empty() {
+                String::new()
+            } else {
+                format!("<figcaption>{}</figcaption>\n", esc(&c.caption))
+            };
+            let _ = writeln!(h, "<figure id=\"{}\">\n{}{caption}</figure>", esc(&c.id), c.svg);
+        }
+        if !s.charts.is_empty() {
+            let _ = writeln!(h, "</div>");
         }
         let _ = writeln!(h, "</section>");
     }
@@ -412,29 +443,43 @@ pub fn render_html(data: &ReportData) -> String {
 
 fn summary_table(h: &mut String, data: &ReportData) {
     let sc = &data.scenario;
-    let _ = writeln!(h, "<section id=\"summary\">\n<h2>Summary</h2>");
-    let _ = write!(h, "<table>\n<tr><th>Issue</th><th>Status quo</th>");
+    let _ = writeln!(
+        h,
+        "<section id=\"summary\">\n<h2>Summary</h2>\n<p class=\"note\">Each model's outcome per issue, in the issue's \
+         units and briefly in the scenario's own words (the full readings of the scale are under Inputs).</p>"
+    );
+    let _ = write!(h, "<table class=\"summary\">\n<tr><th>Issue</th><th>Status quo</th>");
     for f in &data.forecasts {
         let _ = write!(h, "<th>{}</th>", esc(&f.engine));
     }
     let _ = writeln!(h, "</tr>");
     for iss in &sc.issues {
+        let range = iss.max - iss.min;
+        let unit = iss.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
         let _ = write!(
             h,
-            "<tr><td>{}<br><span class=\"note\">{} … {}</span></td><td class=\"num\">{}</td>",
+            "<tr><th scope=\"row\">{}<br><span class=\"note\">{} – {}{}</span></th><td>{}</td>",
             esc(&iss.name),
-            esc(&iss.low),
-            esc(&iss.high),
-            iss.status_quo.map(label).unwrap_or_else(|| "—".into())
+            label(iss.min),
+            label(iss.max),
+            esc(&unit),
+            iss.status_quo.map(|q| at_scale(q, range)).unwrap_or_else(|| "—".into())
         );
         for f in &data.forecasts {
             match f.issues.iter().find(|x| x.issue == iss.id) {
                 Some(x) => {
+                    let caveat = if x.notes.iter().any(|n| n.contains("deadlock")) {
+                        "<br><em class=\"caveat\">deadlock: the status quo</em>"
+                    } else if x.converged == Some(false) {
+                        "<br><em class=\"caveat\">still moving</em>"
+                    } else {
+                        ""
+                    };
                     let _ = write!(
                         h,
-                        "<td class=\"num\">{}<br><span class=\"note\">{}</span></td>",
-                        label(x.outcome),
-                        esc(&iss.describe(x.outcome))
+                        "<td><b>{}</b>{caveat}<br><span class=\"note\">{}</span></td>",
+                        at_scale(x.outcome, range),
+                        esc(&iss.describe_briefly(x.outcome))
                     );
                 }
                 None => h.push_str("<td>—</td>"),
@@ -459,102 +504,149 @@ fn summary_table(h: &mut String, data: &ReportData) {
     let _ = writeln!(h, "</section>");
 }
 
-/// The scenario's inputs as tables, so a reader can check what went in.
+/// The scenario's inputs, so a reader can check what went in: the actors,
+/// every stance grouped by issue with its note and numbered sources, the
+/// relations, and the sources with what cites each.
 fn inputs(h: &mut String, sc: &Scenario) {
     const MAX_ROWS: usize = 500;
+    let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or_else(|| id.into());
+    // Sources are numbered in the order the scenario lists them.
+    let number = |id: &str| sc.meta.sources.iter().position(|s| s.id == id).map(|k| k + 1);
+    let cites = |ids: &[String]| -> String {
+        let mut nums: Vec<usize> = ids.iter().filter_map(|i| number(i)).collect();
+        nums.sort_unstable();
+        nums.dedup();
+        if nums.is_empty() {
+            return String::new();
+        }
+        let links: Vec<String> = nums.iter().map(|n| format!("<a href=\"#source-{n}\">{n}</a>")).collect();
+        format!(" <span class=\"cite\">[{}]</span>", links.join(", "))
+    };
     let _ = writeln!(
         h,
-        "<section id=\"inputs\">\n<h2>Inputs</h2>\n<table>\n<tr><th>Actor</th><th>Kind</th><th>Capability</th></tr>"
+        "<section id=\"inputs\">\n<h2>Inputs</h2>\n<p class=\"note\">What went in, as written in the scenario; numbers \
+         in brackets are sources, listed at the end.</p>\n<details>\n<summary>Actors</summary>\n<table>\n\
+         <tr><th>Actor</th><th>Kind</th><th>Capability</th><th>Sources</th></tr>"
     );
     for a in sc.actors.iter().take(MAX_ROWS) {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             esc(&a.name),
             a.kind.as_str(),
-            label(a.capability)
+            label(a.capability),
+            cites(&a.sources)
         );
     }
-    let _ = writeln!(h, "</table>\n<table>\n<tr><th>Actor</th><th>Issue</th><th>Position</th><th>Salience</th><th>Red line</th><th>Note</th></tr>");
-    let name = |id: &str| sc.actors.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or_else(|| id.into());
-    let issue = |id: &str| sc.issues.iter().find(|i| i.id == id).map(|i| i.name.clone()).unwrap_or_else(|| id.into());
-    for s in sc.stances.iter().take(MAX_ROWS) {
+    let _ = writeln!(h, "</table>\n</details>");
+    let ix = sc.index();
+    let mut rows = 0;
+    for iss in &sc.issues {
+        let stances: Vec<&demarche_scenario::Stance> =
+            sc.actors.iter().filter_map(|a| ix.stance(&a.id, &iss.id)).collect();
+        if stances.is_empty() || rows >= MAX_ROWS {
+            continue;
+        }
+        let unit = iss.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+        let sq = iss.status_quo.map(|q| format!("; status quo {}", label(q))).unwrap_or_default();
+        let marks: Vec<String> = iss.anchors.iter().map(|a| format!("{} {}", label(a.at), esc(&a.label))).collect();
+        let marks = if marks.is_empty() {
+            String::new()
+        } else {
+            format!("<br><span class=\"note\">Marks on the scale: {}.</span>", marks.join("; "))
+        };
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&name(&s.actor)),
-            esc(&issue(&s.issue)),
-            label(s.position),
-            label(s.salience),
-            s.red_line.map(|[a, b]| format!("{}–{}", label(a), label(b))).unwrap_or_default(),
-            esc(s.note.as_deref().unwrap_or(""))
+            "<details>\n<summary>Stances on {}</summary>\n<table class=\"stances\">\n<caption>{} ({} – {}{}{}): \
+             {} … {}{marks}</caption>\n<tr><th>Actor</th><th>Position</th><th>Salience</th><th>Red line</th><th>Note</th></tr>",
+            esc(&iss.name),
+            esc(&iss.name),
+            label(iss.min),
+            label(iss.max),
+            esc(&unit),
+            esc(&sq),
+            esc(&iss.low),
+            esc(&iss.high)
         );
+        for st in stances.into_iter().take(MAX_ROWS - rows) {
+            rows += 1;
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}{}</td></tr>",
+                esc(&name(&st.actor)),
+                label(st.position),
+                label(st.salience),
+                st.red_line.map(|[a, b]| format!("{}–{}", label(a), label(b))).unwrap_or_default(),
+                esc(st.note.as_deref().unwrap_or("")),
+                cites(&st.sources)
+            );
+        }
+        let _ = writeln!(h, "</table>\n</details>");
     }
-    let _ = writeln!(h, "</table>");
     if !sc.relations.is_empty() {
-        let _ = writeln!(h, "<table>\n<tr><th>Relation</th><th>From</th><th>To</th><th>Weight</th></tr>");
+        let _ = writeln!(h, "<details>\n<summary>Relations</summary>\n<h3>Relations</h3>\n<ul class=\"cols\">");
         for r in sc.relations.iter().take(MAX_ROWS) {
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-                r.kind.as_str(),
+                "<li>{} <em>{}</em> {}{}{}</li>",
                 esc(&name(&r.from)),
+                r.kind.as_str(),
                 esc(&name(&r.to)),
-                r.weight.map(label).unwrap_or_default()
+                r.weight.map(|w| format!(" ({})", label(w))).unwrap_or_default(),
+                cites(&r.sources)
             );
         }
-        let _ = writeln!(h, "</table>");
+        let _ = writeln!(h, "</ul>\n</details>");
     }
     if !sc.meta.sources.is_empty() {
-        let _ = writeln!(
-            h,
-            "<h3 id=\"sources\">Sources</h3>\n<table>\n<tr><th>Source</th><th>Date</th><th>Cited by</th></tr>"
-        );
-        for src in sc.meta.sources.iter().take(MAX_ROWS) {
-            let mut cited: Vec<String> = sc
-                .stances
-                .iter()
-                .filter(|st| st.sources.contains(&src.id))
-                .map(|st| format!("{} on {}", name(&st.actor), issue(&st.issue)))
-                .collect();
-            cited.extend(sc.actors.iter().filter(|a| a.sources.contains(&src.id)).map(|a| a.name.clone()));
-            cited.extend(
-                sc.relations
-                    .iter()
-                    .filter(|r| r.sources.contains(&src.id))
-                    .map(|r| format!("{} {} {}", name(&r.from), r.kind.as_str(), name(&r.to))),
-            );
-            cited.extend(
-                sc.options
-                    .iter()
-                    .filter(|o| o.sources.contains(&src.id))
-                    .map(|o| format!("{}'s option: {}", name(&o.holder), o.name)),
-            );
-            cited.extend(
-                sc.timeline.iter().filter(|e| e.sources.contains(&src.id)).map(|e| format!("timeline: {}", e.name)),
-            );
+        let _ = writeln!(h, "<h3 id=\"sources\">Sources</h3>\n<ol class=\"sources cols\">");
+        let issue_word = |id: &str| id.replace('_', " ");
+        for (k, src) in sc.meta.sources.iter().enumerate().take(MAX_ROWS) {
+            // What cites it, by actor: "Israel: stockpile, inspections; relation to …".
+            let mut by_actor: Vec<(String, Vec<String>)> = Vec::new();
+            let mut add = |who: String, what: String| match by_actor.iter_mut().find(|(w, _)| *w == who) {
+                Some((_, v)) => v.push(what),
+                None => by_actor.push((who, vec![what])),
+            };
+            for st in sc.stances.iter().filter(|st| st.sources.contains(&src.id)) {
+                add(name(&st.actor), issue_word(&st.issue));
+            }
+            for a in sc.actors.iter().filter(|a| a.sources.contains(&src.id)) {
+                add(a.name.clone(), "the actor".into());
+            }
+            for r in sc.relations.iter().filter(|r| r.sources.contains(&src.id)) {
+                add(name(&r.from), format!("{} {}", r.kind.as_str(), name(&r.to)));
+            }
+            for o in sc.options.iter().filter(|o| o.sources.contains(&src.id)) {
+                add(name(&o.holder), format!("option: {}", o.name));
+            }
+            for e in sc.timeline.iter().filter(|e| e.sources.contains(&src.id)) {
+                add("timeline".into(), e.name.clone());
+            }
+            let cited: Vec<String> = by_actor.iter().map(|(w, v)| format!("{w}: {}", v.join(", "))).collect();
             let title = match &src.url {
                 Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
                     format!("<a href=\"{}\">{}</a>", esc(u), esc(&src.title))
                 }
                 _ => esc(&src.title),
             };
-            let publisher = src
-                .publisher
-                .as_deref()
-                .map(|p| format!("<br><span class=\"note\">{}</span>", esc(p)))
-                .unwrap_or_default();
+            let about: Vec<&str> = [src.publisher.as_deref(), src.date.as_deref()].into_iter().flatten().collect();
             let _ = writeln!(
                 h,
-                "<tr><td>{title}{publisher}</td><td>{}</td><td class=\"note\">{}</td></tr>",
-                esc(src.date.as_deref().unwrap_or("")),
-                esc(&cited.join("; "))
+                "<li id=\"source-{}\">{title}{}{}</li>",
+                k + 1,
+                if about.is_empty() { String::new() } else { format!(" — {}", esc(&about.join(", "))) },
+                if cited.is_empty() {
+                    String::new()
+                } else {
+                    format!(" <span class=\"note\">Cited for {}.</span>", esc(&cited.join("; ")))
+                }
             );
         }
-        let _ = writeln!(h, "</table>");
+        let _ = writeln!(h, "</ol>");
     }
-    if sc.stances.len() > MAX_ROWS || sc.actors.len() > MAX_ROWS || sc.meta.sources.len() > MAX_ROWS {
-        let _ = writeln!(h, "<p class=\"note\">Long tables are cut at {MAX_ROWS} rows.</p>");
+    if rows >= MAX_ROWS || sc.actors.len() > MAX_ROWS || sc.meta.sources.len() > MAX_ROWS {
+        let _ = writeln!(h, "<p class=\"note\">Long lists are cut at {MAX_ROWS} rows.</p>");
     }
     let _ = writeln!(h, "</section>");
 }
@@ -589,13 +681,14 @@ fn bottom_line(data: &ReportData) -> Vec<String> {
             } else if x.converged == Some(false) {
                 caveat = format!(" (still moving after {} rounds)", x.rounds());
             }
-            parts.push(format!("{} {}{caveat}", f.engine, label(x.outcome)));
+            parts.push(format!("{} {}{caveat}", f.engine, at_scale(x.outcome, iss.max - iss.min)));
         }
         if parts.is_empty() {
             continue;
         }
         let unit = iss.unit.as_deref().map(|u| format!(", {u}")).unwrap_or_default();
-        let mut sq = iss.status_quo.map(|q| format!("; status quo {}", label(q))).unwrap_or_default();
+        let mut sq =
+            iss.status_quo.map(|q| format!("; status quo {}", at_scale(q, iss.max - iss.min))).unwrap_or_default();
         if agenda.is_some_and(|a| !a.contains(&iss.id)) {
             sq.push_str("; off the talks' agenda");
         }

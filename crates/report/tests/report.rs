@@ -241,18 +241,30 @@ fn positions_chart_draws_a_line_per_actor_and_the_outcome_path() {
 }
 
 #[test]
-fn positions_chart_dashes_the_lines_past_the_palette() {
+fn positions_chart_colours_the_movers_greys_the_rest_and_leaves_out_the_unstated() {
     let sc = demarche_scenario::seed().unwrap().scenario;
     let mut f = demarche_forecast::run(&PerIssue(Compromise), &sc, &Request::default()).unwrap();
-    // Every one of the seed's 13 actors on the first issue, as smp reports them.
+    // Every one of the seed's 13 actors on the first issue, as smp reports them:
+    // the even ones move by a ninth of the scale, the odd ones stay.
     let n = f.actors.len();
-    assert!(n > 10);
+    let issue = sc.issues[0].id.clone();
+    let stated: Vec<bool> = f.actors.iter().map(|a| sc.stance(&a.id, &issue).is_some()).collect();
+    assert!(stated.iter().any(|s| !s), "the seed has actors without a stance on {issue}");
     let iss = &mut f.issues[0];
     iss.participants = (0..n).collect();
-    iss.trajectory = vec![vec![10.0; n], vec![20.0; n]];
+    iss.trajectory = vec![vec![10.0; n], (0..n).map(|k| if k % 2 == 0 { 20.0 } else { 10.0 }).collect()];
     let c = charts::positions::positions(&sc, &f, &f.issues[0]).unwrap();
-    let dashed = c.svg.lines().filter(|l| l.starts_with("<polyline") && l.contains("stroke-dasharray=\"5 3\"")).count();
-    assert_eq!(dashed, n - 10, "one dashed line per actor past the ten colours");
+    let lines: Vec<&str> = c.svg.lines().filter(|l| l.starts_with("<polyline")).collect();
+    let movers = (0..n).filter(|&k| stated[k] && k % 2 == 0).count();
+    let still = (0..n).filter(|&k| stated[k] && k % 2 == 1).count();
+    let path = usize::from(f.issues[0].outcome_path.len() > 1);
+    assert_eq!(lines.len(), movers + still + path, "the stated actors (and the outcome path, if any)");
+    assert_eq!(lines.iter().filter(|l| l.contains("#b8bec4")).count(), still, "non-movers in grey");
+    let unstated: Vec<&str> = (0..n).filter(|&k| !stated[k]).map(|k| f.actors[k].name.as_str()).collect();
+    for name in &unstated {
+        assert!(c.caption.contains(name), "{name} is named as not drawn: {}", c.caption);
+    }
+    assert!(c.caption.contains("Not drawn") && c.caption.contains("In grey"), "{}", c.caption);
 }
 
 #[test]

@@ -278,6 +278,76 @@ impl Issue {
             }
         }
     }
+
+    /// [`Issue::describe`] in a few words, for tables: each anchor or end
+    /// named by its head (the words before its first colon, semicolon or
+    /// comma, at most [`BRIEF_WORDS`] words); the full texts stay in the
+    /// scenario and the report's inputs.
+    pub fn describe_briefly(&self, x: f64) -> String {
+        let range = self.range();
+        if !(range > 0.0) || !x.is_finite() {
+            return String::new();
+        }
+        let near = self.anchors.iter().map(|a| ((a.at - x).abs(), a)).min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((d, a)) = near {
+            if d <= 0.05 * range {
+                let head = brief(&a.label);
+                return if d <= 0.005 * range { head } else { format!("close to {head}") };
+            }
+        }
+        let t = (x - self.min) / range;
+        if t <= 0.05 {
+            return brief(&self.low);
+        }
+        if t >= 0.95 {
+            return brief(&self.high);
+        }
+        let below = self.anchors.iter().filter(|a| a.at < x).max_by(|a, b| a.at.total_cmp(&b.at));
+        let above = self.anchors.iter().filter(|a| a.at > x).min_by(|a, b| a.at.total_cmp(&b.at));
+        match (below, above) {
+            (Some(b), Some(a)) => format!("between {} and {}", brief(&b.label), brief(&a.label)),
+            _ => format!("{:.0}% of the way up the scale", t * 100.0),
+        }
+    }
+}
+
+/// Most words of a label in a brief reading.
+pub const BRIEF_WORDS: usize = 8;
+
+/// A label's head: up to its first colon, semicolon or comma (never inside
+/// brackets) and at most [`BRIEF_WORDS`] words, with "…" when cut.
+fn brief(label: &str) -> String {
+    let mut depth = 0i32;
+    let mut end = label.len();
+    for (i, c) in label.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ':' | ';' | ',' if depth <= 0 && i > 0 => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let head = label[..end].trim();
+    // A head that only restates the number ("3 %: temporary cap …") says
+    // nothing the table does not: name the anchor by what follows it.
+    let wordless = !head.split_whitespace().any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2);
+    if wordless && end < label.len() {
+        let rest = label[end + 1..].trim();
+        if !rest.is_empty() {
+            return brief(rest);
+        }
+    }
+    let words: Vec<&str> = head.split_whitespace().collect();
+    if words.len() > BRIEF_WORDS {
+        format!("{}…", words[..BRIEF_WORDS].join(" "))
+    } else if end < label.len() {
+        format!("{head}…")
+    } else {
+        head.to_string()
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -581,5 +651,46 @@ mod index_tests {
         again.name = "second".into();
         dup.actors.push(again);
         assert_eq!(dup.index().actor(&dup.actors[0].id), Some(0));
+    }
+}
+
+#[cfg(test)]
+mod brief_tests {
+    use super::*;
+
+    #[test]
+    fn a_brief_reading_names_anchors_by_their_heads() {
+        assert_eq!(brief("JCPOA: 5,060 IR-1 centrifuges enriching at Natanz only"), "JCPOA…");
+        assert_eq!(
+            brief("Status quo (May 2025: enrichment at Natanz), and more"),
+            "Status quo (May 2025: enrichment at Natanz)…"
+        );
+        assert_eq!(
+            brief("one two three four five six seven eight nine ten"),
+            "one two three four five six seven eight…"
+        );
+        assert_eq!(brief("Outside the deal"), "Outside the deal");
+        assert_eq!(
+            brief("3 %: temporary cap in the US written proposal, as reported"),
+            "temporary cap in the US written proposal…"
+        );
+        let issue = Issue {
+            id: "x".into(),
+            name: "X".into(),
+            min: 0.0,
+            max: 100.0,
+            low: "Nothing at all; not even talks".into(),
+            high: "Everything".into(),
+            anchors: vec![
+                Anchor { at: 30.0, label: "JCPOA: the 2015 deal".into() },
+                Anchor { at: 70.0, label: "US proposal, 31 May".into() },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(issue.describe_briefly(50.0), "between JCPOA… and US proposal…");
+        assert_eq!(issue.describe_briefly(31.0), "close to JCPOA…");
+        assert_eq!(issue.describe_briefly(30.1), "JCPOA…");
+        assert_eq!(issue.describe_briefly(1.0), "Nothing at all…");
+        assert_eq!(issue.describe_briefly(f64::NAN), "");
     }
 }

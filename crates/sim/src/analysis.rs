@@ -260,6 +260,9 @@ pub fn merge_sensitivity(parts: &[SensitivityPartial]) -> Result<(SensitivityRep
     Ok((report, sc))
 }
 
+/// Every output of a range of model runs, one row per run.
+type Outputs = Vec<Vec<f64>>;
+
 /// One analysis, resolved: the uncertain inputs that can move the talks and
 /// the outputs measured on every channel.
 struct Analysis<'a> {
@@ -348,7 +351,7 @@ impl<'a> Analysis<'a> {
         &self,
         rows: std::ops::Range<usize>,
         control: &dyn RunControl,
-    ) -> Result<(Vec<Vec<f64>>, Vec<Vec<f64>>), SimError> {
+    ) -> Result<(Outputs, Outputs), SimError> {
         let (sc, plan, seed) = (self.sc, &self.plan, self.seed);
         let first_error = std::sync::Mutex::new(None);
         let (sobol_n, oat_n) = self.evaluations_in(rows.clone());

@@ -60,6 +60,18 @@ pub fn label(x: f64) -> String {
     trimmed(&s)
 }
 
+/// `x` with the precision its scale supports: about three significant digits
+/// of the scale's range (0–90 and 0–100: 3.2, 21.2; 0–10,000: 547), trailing
+/// zeros dropped.
+pub fn at_scale(x: f64, range: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let decimals =
+        if range.is_finite() && range > 0.0 { (3.0 - range.log10().ceil()).clamp(0.0, 6.0) as usize } else { 2 };
+    trimmed(&format!("{x:.decimals$}"))
+}
+
 /// A formatted number without trailing zeros after its point, and `-0` as `0`.
 fn trimmed(s: &str) -> String {
     let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { s };
@@ -116,9 +128,28 @@ pub fn title(svg: &mut Svg, text: &str) {
     let room = svg.width() - 24.0;
     if text.chars().count() as f64 * 8.5 <= room {
         svg.text(12.0, 22.0, Anchor::Start, "t", text);
-    } else {
-        svg.text(12.0, 22.0, Anchor::Start, "ts", &clip(text, (room / 7.0) as usize));
+        return;
     }
+    // Too long for one line: two smaller lines, broken at a space, so the
+    // title (and the model name at its end) is never cut.
+    let per_line = (room / 6.9) as usize;
+    let (first, second) = wrap_once(text, per_line);
+    svg.text(12.0, 17.0, Anchor::Start, "ts", &first);
+    svg.text(12.0, 33.0, Anchor::Start, "ts", &clip(&second, per_line));
+}
+
+/// `text` split before the last space that leaves at most `max` characters
+/// on the first line (at `max` characters when there is no space).
+pub fn wrap_once(text: &str, max: usize) -> (String, String) {
+    if text.chars().count() <= max {
+        return (text.to_string(), String::new());
+    }
+    let head: String = text.chars().take(max + 1).collect();
+    let cut = head
+        .rfind(' ')
+        .filter(|&i| i > 0)
+        .unwrap_or_else(|| head.char_indices().nth(max).map_or(head.len(), |(i, _)| i));
+    (text[..cut].trim_end().to_string(), text[cut..].trim_start().to_string())
 }
 
 /// A horizontal axis at the bottom of `area` with ticks, a title and, when
@@ -259,6 +290,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn numbers_carry_the_precision_of_their_scale() {
+        assert_eq!(at_scale(3.166616, 90.0), "3.2");
+        assert_eq!(at_scale(21.230769, 100.0), "21.2");
+        assert_eq!(at_scale(547.16, 10000.0), "547");
+        assert_eq!(at_scale(1255.474115, 10000.0), "1255");
+        assert_eq!(at_scale(0.4567, 1.0), "0.457");
+        assert_eq!(at_scale(f64::NAN, 1.0), "—");
+        assert_eq!(at_scale(-0.0001, 100.0), "0");
+    }
+
+    #[test]
+    fn long_titles_wrap_at_a_space_and_keep_their_end() {
+        let (a, b) = wrap_once("Enrichment capacity, sites and advanced centrifuges: positions over rounds — bdm", 60);
+        assert!(a.chars().count() <= 60 && !a.ends_with(' '), "{a}");
+        assert_eq!(
+            format!("{a} {b}"),
+            "Enrichment capacity, sites and advanced centrifuges: positions over rounds — bdm"
+        );
+        assert!(b.ends_with("— bdm"));
+        assert_eq!(wrap_once("short", 60), ("short".to_string(), String::new()));
+        let mut svg = Svg::new(400.0, 100.0);
+        title(&mut svg, "Sequencing of relief against verified steps: positions over rounds — smp");
+        let out = svg.finish("t", "d");
+        assert!(out.contains("— smp</text>") && !out.contains('…'), "{out}");
+    }
+
+    #[test]
     fn ticks_are_round_and_cover_the_range() {
         assert_eq!(ticks(0.0, 100.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
         assert_eq!(ticks(0.0, 1.0, 4), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
@@ -277,7 +335,7 @@ mod tests {
     }
 
     #[test]
-    fn long_titles_are_set_smaller_then_cut() {
+    fn long_titles_are_set_smaller_on_two_lines_then_cut() {
         let render = |t: &str| {
             let mut svg = Svg::new(760.0, 100.0);
             title(&mut svg, t);
@@ -286,9 +344,14 @@ mod tests {
         assert!(render("Tariff level: bargaining frontier").contains(r#"class="t">Tariff level"#));
         let long = "What moves expected term on Stockpile of enriched uranium kept in Iran (mediated talks)";
         assert!(render(long).contains(&format!(r#"class="ts">{long}<"#)));
-        let longer = long.repeat(2);
+        // Twice as long: two lines, nothing cut.
+        let longer = format!("{long} {long}");
         let out = render(&longer);
-        assert!(out.contains(r#"class="ts">"#) && out.contains('…') && !out.contains(&longer));
+        assert_eq!(out.matches(r#"class="ts">"#).count(), 2, "{out}");
+        assert!(!out.contains('…'));
+        // Past two lines the second is cut.
+        let out = render(&long.repeat(4));
+        assert!(out.contains('…') && out.matches(r#"class="ts">"#).count() == 2);
     }
 
     #[test]

@@ -9,6 +9,10 @@ use super::{slug, Chart, WIDTH};
 use crate::svg::{colour, Anchor, Svg};
 
 pub const MAX_ACTORS: usize = 40;
+/// How to read every chart of this kind.
+pub const HOW_TO_READ: &str = "Top rows: where each actor stands (dot) and the range it can accept (shaded bar, its \
+red line). Bottom rows: each model's forecast (black diamond). The red dashed line is the status quo, the outcome if \
+nothing is agreed.";
 const ROW: f64 = 22.0;
 
 pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Option<Chart> {
@@ -107,12 +111,9 @@ pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Opti
     }
     let bottom = axis::legend(&mut svg, area.left - 170.0, area.bottom + 76.0, WIDTH - 40.0, &legend);
     svg.set_height(bottom + 8.0);
-    let caption = format!(
-        "Top rows: where each actor stands on “{}” (dot) and the range it can accept (shaded bar, its red line). \
-         Bottom rows: each model's forecast (black diamond). The red dashed line is the status quo, the outcome if \
-         nothing is agreed. Left is “{}”, right is “{}”.",
-        issue.name, issue.low, issue.high
-    );
-    let svg = svg.finish(&title, &caption);
+    // How to read it is said once per section (HOW_TO_READ); the caption
+    // keeps what is particular to this chart.
+    let caption = format!("Left is “{}”, right is “{}”.", issue.low, issue.high);
+    let svg = svg.finish(&title, format!("{HOW_TO_READ} {caption}").trim_end());
     Some(Chart { id: format!("models-{}", slug(&issue.id)), title, caption, svg })
 }

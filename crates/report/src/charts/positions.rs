@@ -9,8 +9,15 @@ use crate::svg::{colour, Svg, PALETTE};
 
 /// Most actors drawn in one chart; the caption says when more were left out.
 pub const MAX_ACTORS: usize = 40;
+/// How to read every chart of this kind.
+pub const HOW_TO_READ: &str = "Each line is one actor's position after each round of the model; the dashed black \
+line is the outcome the model predicts at that round. Actors who moved are in colour, the others in grey.";
 /// Most points per line; longer runs are thinned evenly (first and last kept).
 pub const MAX_POINTS: usize = 400;
+/// A position that moved by more than this share of the scale is a mover's.
+const MOVE_SHARE: f64 = 0.01;
+/// The colour of actors who did not move.
+const STILL: &str = "#b8bec4";
 
 pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Option<Chart> {
     let issue = sc.issues.iter().find(|i| i.id == iss.issue)?;
@@ -45,19 +52,50 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
     }
     let stride = iss.trajectory.len().div_ceil(MAX_POINTS).max(1);
     let rows: Vec<usize> = (0..iss.trajectory.len()).filter(|t| t % stride == 0 || *t == rounds).collect();
-    let shown = iss.participants.len().min(MAX_ACTORS);
-    for (k, &a) in iss.participants.iter().enumerate().take(shown) {
+    // Only actors who stated a position on the issue are drawn: a model may
+    // place the others at the status quo, which is not a position of theirs.
+    let ix = sc.index();
+    let stated: Vec<(usize, usize)> = iss
+        .participants
+        .iter()
+        .enumerate()
+        .filter(|(_, &a)| forecast.actors.get(a).is_some_and(|r| ix.stance(&r.id, &issue.id).is_some()))
+        .map(|(k, &a)| (k, a))
+        .collect();
+    let unstated: Vec<&str> = iss
+        .participants
+        .iter()
+        .filter(|&&a| !stated.iter().any(|&(_, b)| b == a))
+        .filter_map(|&a| forecast.actors.get(a).map(|r| r.name.as_str()))
+        .collect();
+    // The movers in colour, the rest in grey: many actors would otherwise
+    // repeat the palette's colours.
+    let moved = |k: usize| {
+        let at = |t: usize| iss.trajectory.get(t).and_then(|row| row.get(k)).copied().unwrap_or(f64::NAN);
+        (at(rounds) - at(0)).abs() > MOVE_SHARE * (issue.max - issue.min).abs()
+    };
+    let shown = stated.len().min(MAX_ACTORS);
+    let mut still = Vec::new();
+    let mut colours = 0;
+    for &(k, a) in stated.iter().take(shown) {
         let name = forecast.actors.get(a).map(|r| r.name.as_str()).unwrap_or("?");
-        let c = colour(k);
+        let mover = moved(k);
+        let (c, width) = if mover {
+            colours += 1;
+            (colour(colours - 1), "2")
+        } else {
+            still.push(name);
+            (STILL, "1.5")
+        };
         // Past the palette's ten colours, lines are dashed so no two actors look alike.
-        let dashed = k >= PALETTE.len();
+        let dashed = mover && colours > PALETTE.len();
         let dash = if dashed { r#" stroke-dasharray="5 3""# } else { "" };
         let pts: Vec<(f64, f64)> = rows
             .iter()
             .filter_map(|&t| iss.trajectory[t].get(k).filter(|p| p.is_finite()).map(|&p| (xs.map(t as f64), ys.map(p))))
             .collect();
         if pts.len() > 1 {
-            svg.polyline(&pts, &format!(r#"fill="none" stroke="{c}" stroke-width="2"{dash}"#));
+            svg.polyline(&pts, &format!(r#"fill="none" stroke="{c}" stroke-width="{width}"{dash}"#));
         }
         if let (Some(first), Some(last)) = (pts.first(), pts.last()) {
             let start = iss.trajectory[0].get(k).copied().unwrap_or(f64::NAN);
@@ -77,7 +115,12 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
                 Some(&format!("{name}: ends at {}", axis::label(end))),
             );
         }
-        legend.push((name.to_string(), c, if dashed { LegendMark::Dashed } else { LegendMark::Line }));
+        if mover {
+            legend.push((name.to_string(), c, if dashed { LegendMark::Dashed } else { LegendMark::Line }));
+        }
+    }
+    if !still.is_empty() {
+        legend.push((format!("did not move ({})", still.len()), STILL, LegendMark::Line));
     }
     if iss.outcome_path.len() > 1 {
         let pts: Vec<(f64, f64)> = rows
@@ -100,20 +143,27 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
     let bottom = axis::legend(&mut svg, area.left, area.bottom + 78.0, area.width(), &legend);
     svg.set_height(bottom + 8.0);
 
-    let mut caption = format!(
-        "Each line is one actor's position on “{}” after each round of the {} model; the dashed black line is the \
-         outcome the model predicts at that round. Up is towards “{}”, down towards “{}”.",
-        issue.name, forecast.engine, issue.high, issue.low
-    );
+    // The axis names both ends of the scale; the caption says who is drawn how.
+    let mut caption = format!("{rounds} round{} of {}.", if rounds == 1 { "" } else { "s" }, forecast.engine);
     if rounds == 0 {
         caption.push_str(" This model is closed-form: it has one round, the stated positions.");
     }
-    if shown < iss.participants.len() {
-        caption.push_str(&format!(" Only the first {shown} of {} actors are drawn.", iss.participants.len()));
+    if !still.is_empty() {
+        caption.push_str(&format!(" In grey, those who did not move: {}.", still.join(", ")));
+    }
+    if !unstated.is_empty() {
+        caption.push_str(&format!(
+            " Not drawn, with no stated position here (the model puts them at the status quo): {}.",
+            unstated.join(", ")
+        ));
+    }
+    if shown < stated.len() {
+        caption.push_str(&format!(" Only the first {shown} of {} actors are drawn.", stated.len()));
     }
     if stride > 1 {
         caption.push_str(&format!(" Every {stride}th round is drawn."));
     }
-    let svg = svg.finish(&title, &caption);
+    let caption = caption.trim_start().to_string();
+    let svg = svg.finish(&title, format!("{HOW_TO_READ} {caption}").trim_end());
     Some(Chart { id: format!("positions-{}-{}", slug(&issue.id), slug(&forecast.engine)), title, caption, svg })
 }
