@@ -33,7 +33,7 @@ after(async () => {
 
 async function outcome(engine) {
   const cell = page.locator(`#outcomes tr[data-engine="${engine}"] td.outcome`).first();
-  return Number(await cell.textContent());
+  return Number(await cell.getAttribute("data-value"));
 }
 
 async function runAndWait(button = "#run") {
@@ -234,6 +234,43 @@ test("an events file is reviewed against the scenario, and an accepted suggestio
   if (artifacts) await page.screenshot({ path: join(artifacts, "events.png"), fullPage: true });
 });
 
+
+test("the scenario explains itself: description, sources, and stances grouped under their issue's scale", async () => {
+  assert.equal(await page.locator("#about").isVisible(), true);
+  await page.click("#about > summary");
+  assert.ok((await page.locator("#description p").count()) >= 2, "the description keeps its paragraphs");
+  assert.ok((await page.locator("#sources li a[href^='https://']").count()) >= 10, "sources with links");
+  await page.click("#about > summary");
+  const groups = await page.locator("#stances details.issue-group").count();
+  const issues = await page.evaluate(async () => (await (await fetch("/api/seed")).json()).issues?.length ?? 0).catch(() => 0);
+  assert.ok(groups >= 6, `${groups} issue groups`);
+  if (issues) assert.ok(groups <= issues);
+  assert.match(await page.locator("#stances .issue-group .scale").first().textContent(), /…/);
+  assert.ok((await page.locator("#stances .stance-note").count()) > 10, "stance notes are one click away");
+});
+
+test("the run bar stays on screen, Enter runs, and a chart downloads as SVG and PNG", async () => {
+  await page.setViewportSize({ width: 1000, height: 800 });
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const bar = await page.locator("#run-bar").boundingBox();
+  assert.ok(bar && bar.y >= -1 && bar.y < 800, `run bar at ${bar?.y}`);
+  const input = page.locator("#stances input[data-field=position]").first();
+  await input.focus();
+  const before = await page.locator("#status").textContent();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((b) => document.getElementById("status").textContent.startsWith("Done") &&
+    document.getElementById("status").textContent !== b, before, { timeout: 240_000 });
+  const fig = page.locator("#charts figure").first();
+  for (const ext of ["svg", "png"]) {
+    const [download] = await Promise.all([page.waitForEvent("download"), fig.locator(`.downloads button:text-is("${ext.toUpperCase()}")`).click()]);
+    assert.ok(download.suggestedFilename().endsWith("." + ext), download.suggestedFilename());
+    const bytes = await readFile(await download.path());
+    assert.ok(bytes.length > 500, `${ext} of ${bytes.length} bytes`);
+    if (ext === "png") assert.equal(bytes.subarray(1, 4).toString(), "PNG");
+    else assert.match(bytes.toString(), /^<svg/);
+  }
+  await page.setViewportSize({ width: 1400, height: 1000 });
+});
 
 test("the workbench has no critical or serious accessibility violation (axe-core)", async () => {
   const violations = await axeViolations(page);

@@ -89,19 +89,47 @@ function render() {
       el("td", {}, numberInput(a, "capability", { "data-field": "capability", "data-actor": a.id, min: 0, "aria-label": `${a.name}: capability` }))));
   }
 
-  const stances = $("stances");
-  stances.replaceChildren(el("tr", {}, el("th", {}, "Actor"), el("th", {}, "Issue"), el("th", {}, "Position"),
-    el("th", {}, "Salience"), el("th", {}, "Red line")));
-  for (const s of sc.stances) {
-    const iss = issues.get(s.issue);
-    const scale = iss ? `${iss.min} = ${iss.low}; ${iss.max} = ${iss.high}` : "";
-    const who = `${names.get(s.actor) || s.actor} on ${iss ? iss.name : s.issue}`;
-    stances.append(el("tr", {},
-      el("td", {}, names.get(s.actor) || s.actor),
-      el("td", { title: scale }, iss ? iss.name : s.issue),
-      el("td", {}, numberInput(s, "position", { "data-field": "position", "data-actor": s.actor, "data-issue": s.issue, title: scale, "aria-label": `${who}: position (${scale})` })),
-      el("td", {}, numberInput(s, "salience", { "data-field": "salience", "data-actor": s.actor, "data-issue": s.issue, min: 0, max: 1, "aria-label": `${who}: salience, 0 to 1` })),
-      el("td", {}, redLineInputs(s, who))));
+  // What the scenario is about and where its numbers come from, in view.
+  const about = $("about");
+  const description = (sc.meta.description || "").split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const sources = sc.meta.sources || [];
+  about.hidden = description.length === 0 && sources.length === 0;
+  $("description").replaceChildren(...description.map((p) => el("p", {}, p)));
+  $("sources").replaceChildren(...sources.map((src) => {
+    const safe = /^https?:\/\//.test(src.url || "");
+    const title = safe ? el("a", { href: src.url, target: "_blank", rel: "noopener noreferrer" }, src.title) : src.title;
+    const meta = [src.publisher, src.date].filter(Boolean).join(", ");
+    return el("li", { id: "source-" + src.id }, title, meta ? ` — ${meta}` : "");
+  }));
+
+  // Stances grouped by issue, each table under its scale's meaning.
+  const box = $("stances");
+  box.replaceChildren();
+  for (const iss of sc.issues) {
+    const on = sc.stances.filter((s) => s.issue === iss.id);
+    if (on.length === 0) continue;
+    const unit = iss.unit ? ` ${iss.unit}` : "";
+    const sq = iss.status_quo === undefined || iss.status_quo === null ? "" : `; status quo ${iss.status_quo}`;
+    const scale = `${iss.min} = ${iss.low}; ${iss.max} = ${iss.high}`;
+    const group = el("details", { class: "issue-group", open: true },
+      el("summary", {}, el("strong", {}, iss.name), ` (${on.length})`),
+      el("p", { class: "scale" }, `${iss.min}${unit}: ${iss.low} … ${iss.max}${unit}: ${iss.high}${sq}`));
+    const table = el("table", { class: "stances" });
+    table.append(el("tr", {}, el("th", {}, "Actor"), el("th", {}, "Position"), el("th", {}, "Salience"),
+      el("th", {}, "Red line"), el("th", {}, "Note")));
+    for (const s of on) {
+      const who = `${names.get(s.actor) || s.actor} on ${iss.name}`;
+      const note = s.note ? el("details", { class: "stance-note" }, el("summary", {}, "note"), el("p", {}, s.note,
+        (s.sources || []).length ? ` [${s.sources.join(", ")}]` : "")) : "";
+      table.append(el("tr", {},
+        el("td", {}, names.get(s.actor) || s.actor),
+        el("td", {}, numberInput(s, "position", { "data-field": "position", "data-actor": s.actor, "data-issue": s.issue, "aria-label": `${who}: position (${scale})` })),
+        el("td", {}, numberInput(s, "salience", { "data-field": "salience", "data-actor": s.actor, "data-issue": s.issue, min: 0, max: 1, "aria-label": `${who}: salience, 0 to 1` })),
+        el("td", {}, redLineInputs(s, who)),
+        el("td", {}, note)));
+    }
+    group.append(table);
+    box.append(group);
   }
 
   const rels = sc.relations || [];
@@ -155,6 +183,8 @@ function markCells(list) {
     if (!input) continue;
     input.setAttribute("aria-invalid", "true");
     input.classList.add("invalid");
+    const group = input.closest("details");
+    if (group) group.open = true;
     const note = el("span", { class: "cell-error", role: "alert" }, d.message + (d.hint ? ` — ${d.hint}` : ""));
     note.id = "err-" + Math.random().toString(36).slice(2);
     input.setAttribute("aria-describedby", note.id);
@@ -189,6 +219,15 @@ function scheduleValidate() {
   }, 250);
 }
 
+// A number with the precision its scale supports (about three significant
+// digits of the range), as the reports print it.
+function atScale(x, range) {
+  if (!Number.isFinite(x)) return "—";
+  const decimals = range > 0 ? Math.min(6, Math.max(0, 3 - Math.ceil(Math.log10(range)))) : 2;
+  const s = x.toFixed(decimals);
+  return (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s).replace(/^-0$/, "0");
+}
+
 function showResult(result) {
   const outcomes = $("outcomes");
   outcomes.replaceChildren(el("tr", {}, el("th", {}, "Issue"), el("th", {}, "Model"), el("th", {}, "Forecast"), el("th", {}, "Reading"), el("th", {}, "Change")));
@@ -196,9 +235,11 @@ function showResult(result) {
     const key = o.engine + "/" + o.issue;
     const before = state.previous.get(key);
     const delta = before === undefined ? "" : (o.outcome - before >= 0 ? "+" : "") + (o.outcome - before).toFixed(2);
+    const iss = (state.scenario?.issues || []).find((i) => i.id === o.issue);
+    const range = iss ? iss.max - iss.min : 100;
     outcomes.append(el("tr", { "data-engine": o.engine, "data-issue": o.issue },
-      el("td", {}, o.issue_name || o.issue), el("td", {}, o.engine),
-      el("td", { class: "num outcome" }, Number(o.outcome).toFixed(2)),
+      el("td", {}, o.issue_name || o.issue, iss?.unit ? el("span", { class: "unit" }, iss.unit) : ""), el("td", {}, o.engine),
+      el("td", { class: "num outcome", "data-value": String(o.outcome) }, atScale(o.outcome, range)),
       el("td", {}, o.reading || ""), el("td", { class: "num moved" }, delta)));
     state.previous.set(key, o.outcome);
   }
@@ -224,7 +265,7 @@ function showResult(result) {
     const fig = el("figure", { id: "chart-" + c.id });
     // The SVG is written by the server's chart code, which escapes all scenario text.
     fig.innerHTML = c.svg;
-    fig.append(el("figcaption", {}, c.caption));
+    fig.append(el("figcaption", {}, c.caption), downloads(fig, c.id));
     charts.append(fig);
   }
   showDiagnostics(result.warnings);
@@ -232,6 +273,46 @@ function showResult(result) {
   const link = $("report");
   link.hidden = !result.run_id;
   if (result.run_id) link.href = `/api/runs/${result.run_id}/report`;
+}
+
+// Buttons that save a chart as SVG (as drawn) or PNG (twice its size).
+function downloads(fig, id) {
+  const save = (blob, ext) => {
+    const a = el("a", { href: URL.createObjectURL(blob), download: `${id}.${ext}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
+  const svgBlob = () => new Blob([fig.querySelector("svg").outerHTML], { type: "image/svg+xml" });
+  const svgButton = el("button", { type: "button", "aria-label": `Download chart ${id} as SVG` }, "SVG");
+  svgButton.addEventListener("click", () => save(svgBlob(), "svg"));
+  const pngButton = el("button", { type: "button", "aria-label": `Download chart ${id} as PNG` }, "PNG");
+  pngButton.addEventListener("click", () => {
+    const svg = fig.querySelector("svg");
+    const [w, h] = [svg.viewBox.baseVal.width || 760, svg.viewBox.baseVal.height || 400];
+    const img = new Image();
+    const url = URL.createObjectURL(svgBlob());
+    img.onload = () => {
+      const canvas = el("canvas", { width: 2 * w, height: 2 * h });
+      const ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+      URL.revokeObjectURL(url);
+      canvas.toBlob((b) => b && save(b, "png"), "image/png");
+    };
+    img.src = url;
+  });
+  return el("div", { class: "downloads" }, svgButton, pngButton);
+}
+
+// "12 s left (estimate)" once a few seconds of progress give a rate to go by.
+function remaining(started, done, total) {
+  const elapsed = (performance.now() - started) / 1000;
+  if (!total || !done || elapsed < 1.5 || done >= total) return "";
+  const left = (elapsed * (total - done)) / done;
+  return left < 1 ? "" : `, about ${left < 60 ? Math.round(left) + " s" : Math.round(left / 60) + " min"} left (estimate)`;
 }
 
 // Start a job (a forecast or the channel simulation), follow its progress,
@@ -243,6 +324,7 @@ async function runJob(path, body) {
   setStatus("Running…");
   try {
     const started = await api("POST", path, body);
+    const since = performance.now();
     state.job = started.id;
     for (;;) {
       await new Promise((r) => setTimeout(r, 120));
@@ -253,11 +335,12 @@ async function runJob(path, body) {
       }
       if (j.state === "running") {
         const p = j.progress;
+        const left = remaining(since, p.round, p.total);
         setStatus(p.label === "simulation"
-          ? `Simulating — ${p.round}${p.total ? ` of ${p.total}` : ""} runs done`
+          ? `Simulating — ${p.round}${p.total ? ` of ${p.total}` : ""} runs done${left}`
           : p.total
-            ? `Running ${p.label || ""} — ${p.round} of ${p.total} draws done`
-            : `Running ${p.label || ""} — issue ${p.issue + 1} of ${p.issues || "?"}, round ${p.round}`);
+            ? `Running ${p.label || ""} — ${p.round} of ${p.total} draws done${left}`
+            : `Running ${p.label || ""} — issue ${p.issue + 1}${p.issues ? ` of ${p.issues}` : ""}, round ${p.round}`);
         continue;
       }
       if (j.state === "done") {
@@ -468,6 +551,22 @@ async function init() {
   });
   $("events-file").addEventListener("change", (e) => e.target.files[0] && openEvents(e.target.files[0]));
   $("apply-suggestions").addEventListener("click", applySuggestions);
+  // The file pickers are labels: reachable and operable by keyboard like buttons.
+  for (const label of document.querySelectorAll("label.button")) {
+    label.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        label.querySelector("input[type=file]").click();
+      }
+    });
+  }
+  // Enter in a number runs the forecast, once the scenario checks.
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.target.matches?.("main input[type=number]") && !$("run").disabled && !state.job) {
+      e.preventDefault();
+      run();
+    }
+  });
   await loadSeed();
   setStatus("Ready. Edit any number, then run.");
   document.body.dataset.ready = "true";
