@@ -73,17 +73,30 @@ test("the report's inputs fold away on screen and print in full", async () => {
   execFileSync(bin, ["report", "@seed", "-o", path, "--no-store", "--no-simulation"], { encoding: "utf8" });
   const page = await browser.context.newPage();
   await page.goto(pathToFileURL(path).href);
-  const stances = page.locator("table.stances").first();
+  const stances = page.locator(".stance-list").first();
   assert.equal(await stances.isVisible(), false, "stances are folded on screen");
   await page.locator("details > summary", { hasText: "Stances on" }).first().click();
   assert.equal(await stances.isVisible(), true, "a click unfolds them");
   await page.reload();
   await page.emulateMedia({ media: "print" });
-  const shown = await page.locator("table.stances").evaluateAll((ts) => ts.filter((t) => t.getBoundingClientRect().height > 0).length);
-  assert.equal(shown, await page.locator("table.stances").count(), "printing shows every folded table");
+  const shown = await page.locator(".stance-list").evaluateAll((ts) => ts.filter((t) => t.getBoundingClientRect().height > 0).length);
+  assert.equal(shown, await page.locator(".stance-list").count(), "printing shows every folded list");
   // Every source is listed and numbered, and the stances point at them.
   const sources = await page.locator("ol.sources > li").count();
   assert.ok(sources > 20, `${sources} sources`);
-  assert.ok((await page.locator("table.stances a[href^='#source-']").count()) > 20);
+  assert.ok((await page.locator(".stance-list a[href^='#source-']").count()) > 20);
+  await page.close();
+});
+
+test("the seed's default report prints on at most 15 A4 pages, its folded inputs included", async () => {
+  const path = join(dir, "seed-print.html");
+  execFileSync(bin, ["report", "@seed", "-o", path, "--no-store"], { encoding: "utf8" });
+  const page = await browser.context.newPage();
+  await page.goto(pathToFileURL(path).href);
+  const pdf = await page.pdf({ format: "A4", path: artifacts ? join(artifacts, "seed-report.pdf") : undefined });
+  // Each page object of the PDF is one `/Type /Page` (the page tree is `/Pages`).
+  const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) || []).length;
+  assert.ok(pages >= 5, `only ${pages} pages: the inputs did not print`);
+  assert.ok(pages <= 15, `${pages} A4 pages`);
   await page.close();
 });

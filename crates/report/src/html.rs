@@ -8,7 +8,7 @@ use demarche_scenario::Scenario;
 use crate::charts::{
     self,
     axis::{at_scale, label},
-    Chart,
+    Chart, SMALL,
 };
 use demarche_backtest::BacktestReport;
 
@@ -106,7 +106,7 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
     }
     if !data.forecasts.is_empty() {
         let charts: Vec<Chart> =
-            (0..sc.issues.len()).filter_map(|i| charts::models::models(sc, i, &data.forecasts)).collect();
+            (0..sc.issues.len()).filter_map(|i| charts::models::models_in(sc, i, &data.forecasts, SMALL)).collect();
         out.push(Section {
             id: "models",
             heading: "Every model side by side",
@@ -129,7 +129,7 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
         for iss in &sc.issues {
             for f in &data.forecasts {
                 if let Some(fi) = f.issues.iter().find(|x| x.issue == iss.id && x.trajectory.len() > 1) {
-                    charts.extend(charts::positions::positions(sc, f, fi));
+                    charts.extend(charts::positions::positions_in(sc, f, fi, SMALL));
                 }
             }
         }
@@ -150,12 +150,16 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
     }
     // Bands of the models' forecasts under uncertainty get their own section.
     let is_model = |c: &&crate::data::IntervalChart| c.series_kind.as_deref() == Some("model");
-    let bands: Vec<Chart> = data.intervals.iter().filter(is_model).filter_map(charts::intervals::intervals).collect();
+    let bands: Vec<Chart> =
+        data.intervals.iter().filter(is_model).filter_map(|c| charts::intervals::intervals_in(c, SMALL)).collect();
     if !bands.is_empty() {
         out.push(Section {
             id: "uncertainty",
             heading: "How sure the forecasts are",
-            intro: "Each model's outcome per issue when every stance is drawn from its stated uncertainty.".into(),
+            intro: format!(
+                "Each model's outcome per issue when every stance is drawn from its stated uncertainty. {}",
+                charts::intervals::how_to_read(Some("model"))
+            ),
             charts: bands,
             table: None,
         });
@@ -206,7 +210,8 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
     } else {
         Vec::new()
     };
-    let heat: Vec<Chart> = data.escalation.iter().chain(&derived).filter_map(charts::heatmap::heatmap).collect();
+    let heat: Vec<Chart> =
+        data.escalation.iter().chain(&derived).filter_map(|m| charts::heatmap::heatmap_in(m, SMALL)).collect();
     if !heat.is_empty() {
         out.push(Section {
             id: "escalation",
@@ -219,29 +224,34 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             table: None,
         });
     }
-    let tornado: Vec<Chart> = data.sensitivity.iter().filter_map(charts::tornado::tornado).collect();
-    if !tornado.is_empty() {
-        out.push(Section {
-            id: "sensitivity",
-            heading: "Sensitivity",
-            intro: "Which assumptions the forecast rests on most.".into(),
-            charts: tornado,
-            table: None,
-        });
-    } else if !data.sensitivity.is_empty() {
-        let outputs: Vec<String> = data.sensitivity.iter().map(|s| s.output.clone()).collect();
-        out.push(Section {
-            id: "sensitivity",
-            heading: "Sensitivity",
-            intro: format!(
+    // Tornadoes with a driver beyond Monte Carlo noise are drawn; the outputs
+    // nothing moves beyond it are named in one sentence, not drawn grey.
+    let moved = |s: &&Sensitivity| s.noise.is_none() || s.bars.iter().any(|b| !b.within_noise);
+    let tornado: Vec<Chart> = data.sensitivity.iter().filter(moved).filter_map(charts::tornado::tornado).collect();
+    let still: Vec<String> = data.sensitivity.iter().filter(|s| !moved(s)).map(|s| s.output.clone()).collect();
+    if !data.sensitivity.is_empty() {
+        let mut intro = "Which assumptions the forecast rests on most.".to_string();
+        if !still.is_empty() {
+            let which = if tornado.is_empty() {
+                format!("any of the {} outputs analysed ({})", still.len(), still.join("; "))
+            } else {
+                still.join("; ")
+            };
+            intro.push_str(&format!(
+                " No single input moves {which} beyond Monte Carlo noise at this budget; a larger `sensitivity` run \
+                 narrows the noise."
+            ));
+        }
+        if tornado.is_empty() && still.is_empty() {
+            let outputs: Vec<String> = data.sensitivity.iter().map(|s| s.output.clone()).collect();
+            intro = format!(
                 "Setting any one uncertain input to its 10th or 90th percentile, the others at their stated values, \
                  moved none of these: {}. The answer does not rest on any single input; it may still rest on \
                  several together (a larger `sensitivity` run's Sobol indices say which).",
                 outputs.join("; ")
-            ),
-            charts: Vec::new(),
-            table: None,
-        });
+            );
+        }
+        out.push(Section { id: "sensitivity", heading: "Sensitivity", intro, charts: tornado, table: None });
     }
     out
 }
@@ -315,18 +325,20 @@ nav a{margin-right:12px;font-size:14px;display:inline-block}footer{margin-top:40
 details{margin:8px 0}details>summary{cursor:pointer;color:#1f4f82;font-size:14px}details>summary:focus-visible{outline:2px solid #1f6fb2}\
 .charts{display:block}caption{text-align:left;font-weight:600;padding:4px 0}.cite{white-space:nowrap;color:#555}\
 .caveat{color:#a61e4d;font-size:12px}table.summary th[scope=row]{background:none;font-weight:600}\
-ol.sources li{margin:3px 0}.cols li{break-inside:avoid}\
-@media (min-width:1240px){main{max-width:1180px}main>p,section>p,section>ul,figcaption{max-width:780px}\
+ol.sources li{margin:3px 0}.cols li{break-inside:avoid}p.stance{margin:3px 0;font-size:13px}\
+@media (min-width:1240px){.stance-list{columns:2;column-gap:28px}}p.stance{break-inside:avoid}\
+.charts.small{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:0 28px}\
+@media (min-width:1240px){main{max-width:1180px}main>p,section>p,section>ul{max-width:780px}\
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:0 32px}}\
 @page{size:A4;margin:11mm 10mm}\
-@media print{body{background:#fff;font-size:9.5pt;line-height:1.3}main{max-width:none;padding:0}h1{font-size:17pt}\
+@media print{body{background:#fff;font-size:9pt;line-height:1.28}main{max-width:none;padding:0}h1{font-size:17pt}\
 h2{font-size:13pt;margin:14px 0 4px;break-after:avoid}h3{font-size:10.5pt;margin:8px 0 2px;break-after:avoid}\
 .meta,.note,nav a{font-size:8pt}nav{display:none}p{margin:4px 0}ul{margin:4px 0;padding-left:18px}\
 figure{margin:4px 0 8px;break-inside:avoid}figcaption{font-size:7.5pt}table{font-size:7.5pt;display:table;margin:4px 0}\
-th,td{padding:1px 4px}.charts{display:block}\
-.cols{columns:2;column-gap:14px}table.stances{table-layout:fixed;width:100%}\
-table.stances th:nth-child(1){width:21%}table.stances th:nth-child(2),table.stances th:nth-child(3){width:7%}\
-table.stances th:nth-child(4){width:7%}ol.sources{font-size:7.5pt;padding-left:22px}.cols li{margin:0 0 2px}\
+th,td{padding:1px 4px}.charts{display:block}.charts.small{display:grid;grid-template-columns:1fr 1fr;gap:0 12px}\
+.cols,.stance-all{columns:2;column-gap:14px}.stance-list{columns:auto}.stance-all details{margin:0}p.stance{font-size:7pt;line-height:1.25;margin:0 0 2px}h3.issue{font-size:8.5pt;margin:4px 0 1px}\
+ul.relations{columns:3;font-size:7pt}\
+ol.sources{font-size:7pt;padding-left:22px}.cited{display:none}.cols li{margin:0 0 2px}\
 details>summary{display:none}details::details-content{content-visibility:visible;display:block}\
 a{color:inherit}footer{margin-top:10px;font-size:7.5pt}}";
 
@@ -414,7 +426,8 @@ pub fn render_html(data: &ReportData) -> String {
             h.push_str(t);
         }
         if !s.charts.is_empty() {
-            let _ = writeln!(h, "<div class=\"charts\">");
+            let small = s.charts.iter().all(|c| c.svg.contains(&format!("viewBox=\"0 0 {SMALL} ")));
+            let _ = writeln!(h, "<div class=\"charts{}\">", if small { " small" } else { "" });
         }
         for c in &s.charts {
             let caption = if c.caption.is_empty() {
@@ -541,6 +554,8 @@ fn inputs(h: &mut String, sc: &Scenario) {
     let _ = writeln!(h, "</table>\n</details>");
     let ix = sc.index();
     let mut rows = 0;
+    // One flow for every issue's stances, so that on paper they fill two columns without gaps.
+    let _ = writeln!(h, "<div class=\"stance-all\">");
     for iss in &sc.issues {
         let stances: Vec<&demarche_scenario::Stance> =
             sc.actors.iter().filter_map(|a| ix.stance(&a.id, &iss.id)).collect();
@@ -550,15 +565,12 @@ fn inputs(h: &mut String, sc: &Scenario) {
         let unit = iss.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
         let sq = iss.status_quo.map(|q| format!("; status quo {}", label(q))).unwrap_or_default();
         let marks: Vec<String> = iss.anchors.iter().map(|a| format!("{} {}", label(a.at), esc(&a.label))).collect();
-        let marks = if marks.is_empty() {
-            String::new()
-        } else {
-            format!("<br><span class=\"note\">Marks on the scale: {}.</span>", marks.join("; "))
-        };
+        let marks =
+            if marks.is_empty() { String::new() } else { format!(" Marks on the scale: {}.", marks.join("; ")) };
         let _ = writeln!(
             h,
-            "<details>\n<summary>Stances on {}</summary>\n<table class=\"stances\">\n<caption>{} ({} – {}{}{}): \
-             {} … {}{marks}</caption>\n<tr><th>Actor</th><th>Position</th><th>Salience</th><th>Red line</th><th>Note</th></tr>",
+            "<details>\n<summary>Stances on {}</summary>\n<h3 class=\"issue\">{} ({} – {}{}{})</h3>\n\
+             <p class=\"note\">{} … {}{marks}</p>\n<div class=\"stance-list\">",
             esc(&iss.name),
             esc(&iss.name),
             label(iss.min),
@@ -568,23 +580,26 @@ fn inputs(h: &mut String, sc: &Scenario) {
             esc(&iss.low),
             esc(&iss.high)
         );
+        // One paragraph per stance, so that long notes flow in columns on paper.
         for st in stances.into_iter().take(MAX_ROWS - rows) {
             rows += 1;
+            let red = st.red_line.map(|[a, b]| format!(" · red line {}–{}", label(a), label(b))).unwrap_or_default();
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}{}</td></tr>",
+                "<p class=\"stance\"><b>{}</b> {} · salience {}{red}. {}{}</p>",
                 esc(&name(&st.actor)),
                 label(st.position),
                 label(st.salience),
-                st.red_line.map(|[a, b]| format!("{}–{}", label(a), label(b))).unwrap_or_default(),
                 esc(st.note.as_deref().unwrap_or("")),
                 cites(&st.sources)
             );
         }
-        let _ = writeln!(h, "</table>\n</details>");
+        let _ = writeln!(h, "</div>\n</details>");
     }
+    let _ = writeln!(h, "</div>");
     if !sc.relations.is_empty() {
-        let _ = writeln!(h, "<details>\n<summary>Relations</summary>\n<h3>Relations</h3>\n<ul class=\"cols\">");
+        let _ =
+            writeln!(h, "<details>\n<summary>Relations</summary>\n<h3>Relations</h3>\n<ul class=\"cols relations\">");
         for r in sc.relations.iter().take(MAX_ROWS) {
             let _ = writeln!(
                 h,
@@ -608,17 +623,18 @@ fn inputs(h: &mut String, sc: &Scenario) {
                 Some((_, v)) => v.push(what),
                 None => by_actor.push((who, vec![what])),
             };
+            // Actors by their ids, the scenario's short names (as `--set` writes them).
             for st in sc.stances.iter().filter(|st| st.sources.contains(&src.id)) {
-                add(name(&st.actor), issue_word(&st.issue));
+                add(st.actor.clone(), issue_word(&st.issue));
             }
             for a in sc.actors.iter().filter(|a| a.sources.contains(&src.id)) {
-                add(a.name.clone(), "the actor".into());
+                add(a.id.clone(), "the actor".into());
             }
             for r in sc.relations.iter().filter(|r| r.sources.contains(&src.id)) {
-                add(name(&r.from), format!("{} {}", r.kind.as_str(), name(&r.to)));
+                add(r.from.clone(), format!("{} {}", r.kind.as_str(), r.to));
             }
             for o in sc.options.iter().filter(|o| o.sources.contains(&src.id)) {
-                add(name(&o.holder), format!("option: {}", o.name));
+                add(o.holder.clone(), format!("option: {}", o.name));
             }
             for e in sc.timeline.iter().filter(|e| e.sources.contains(&src.id)) {
                 add("timeline".into(), e.name.clone());
@@ -639,7 +655,7 @@ fn inputs(h: &mut String, sc: &Scenario) {
                 if cited.is_empty() {
                     String::new()
                 } else {
-                    format!(" <span class=\"note\">Cited for {}.</span>", esc(&cited.join("; ")))
+                    format!(" <span class=\"note cited\">Cited for {}.</span>", esc(&cited.join("; ")))
                 }
             );
         }
@@ -671,15 +687,26 @@ fn bottom_line(data: &ReportData) -> Vec<String> {
         }
     }
     let agenda = sc.simulation.as_ref().map(|s| &s.agenda).filter(|a| !a.is_empty());
+    // Each caveat is explained once, after the issues it marks.
+    let mut deadlocked: Vec<(&str, usize)> = Vec::new();
+    let mut moving: Vec<(&str, usize, usize)> = Vec::new();
     for iss in &sc.issues {
         let mut parts = Vec::new();
         for f in &data.forecasts {
             let Some(x) = f.issues.iter().find(|x| x.issue == iss.id) else { continue };
-            let mut caveat = String::new();
+            let mut caveat = "";
             if x.notes.iter().any(|n| n.contains("deadlock")) {
-                caveat = " (deadlock: no outcome suits every actor better than the status quo)".into();
+                caveat = " (deadlock)";
+                match deadlocked.iter_mut().find(|(e, _)| *e == f.engine) {
+                    Some(d) => d.1 += 1,
+                    None => deadlocked.push((f.engine.as_str(), 1)),
+                }
             } else if x.converged == Some(false) {
-                caveat = format!(" (still moving after {} rounds)", x.rounds());
+                caveat = " (still moving)";
+                match moving.iter_mut().find(|(e, _, _)| *e == f.engine) {
+                    Some(m) => m.1 += 1,
+                    None => moving.push((f.engine.as_str(), 1, x.rounds())),
+                }
             }
             parts.push(format!("{} {}{caveat}", f.engine, at_scale(x.outcome, iss.max - iss.min)));
         }
@@ -693,6 +720,24 @@ fn bottom_line(data: &ReportData) -> Vec<String> {
             sq.push_str("; off the talks' agenda");
         }
         out.push(format!("{} ({} – {}{unit}): {}{sq}.", iss.name, label(iss.min), label(iss.max), parts.join(", ")));
+    }
+    let mut caveats = Vec::new();
+    for (engine, n) in &deadlocked {
+        caveats.push(format!(
+            "{engine}'s deadlock ({n} issue{}): no outcome suits every actor better than the status quo, so the \
+             model returns the status quo — not a forecast of it",
+            if *n == 1 { "" } else { "s" }
+        ));
+    }
+    for (engine, n, rounds) in &moving {
+        caveats.push(format!(
+            "{engine} still moving ({n} issue{}): it stopped at its {rounds}-round limit before settling, so its \
+             numbers are where it stopped",
+            if *n == 1 { "" } else { "s" }
+        ));
+    }
+    if !caveats.is_empty() {
+        out.push(format!("Caveats: {}.", caveats.join("; ")));
     }
     if let Some(m) = data.escalation.iter().find(|m| m.metric.starts_with("confrontation indicator")) {
         let mut pairs = Vec::new();

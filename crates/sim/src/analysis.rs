@@ -347,11 +347,7 @@ impl<'a> Analysis<'a> {
     }
 
     /// Every output of every model run in `rows`.
-    fn evaluate(
-        &self,
-        rows: std::ops::Range<usize>,
-        control: &dyn RunControl,
-    ) -> Result<(Outputs, Outputs), SimError> {
+    fn evaluate(&self, rows: std::ops::Range<usize>, control: &dyn RunControl) -> Result<(Outputs, Outputs), SimError> {
         let (sc, plan, seed) = (self.sc, &self.plan, self.seed);
         let first_error = std::sync::Mutex::new(None);
         let (sobol_n, oat_n) = self.evaluations_in(rows.clone());

@@ -209,9 +209,14 @@ fn the_seed_report_opens_with_its_bottom_line_and_lists_its_sources() {
     assert!(bottom < text.find("<section id=\"summary\"").unwrap(), "the bottom line comes first");
     let end = bottom + text[bottom..].find("</section>").unwrap();
     let section = &text[bottom..end];
-    for want in
-        ["no zone of agreement", "deadlock", "still moving after", "off the talks", "Leading confrontation dyads"]
-    {
+    for want in [
+        "no zone of agreement",
+        "ratifying for",
+        "deadlock",
+        "still moving",
+        "off the talks",
+        "Leading confrontation dyads",
+    ] {
         assert!(section.contains(want), "the bottom line lacks {want:?}");
     }
     let sc = demarche_scenario::seed().unwrap().scenario;

@@ -201,8 +201,10 @@ pub fn y_axis(
     let room = (area.height() / 6.5) as usize;
     svg.text_vertical(area.left - 44.0, (area.top + area.bottom) / 2.0, "ax", &clip(axis_title, room.max(8)));
     if let Some((low, high)) = ends {
-        svg.text(area.left, area.top - 8.0, Anchor::Start, "end", &format!("▲ {}", clip(high, 90)));
-        svg.text(area.left, area.bottom + 52.0, Anchor::Start, "end", &format!("▼ {}", clip(low, 90)));
+        // As much of each reading as the chart's width holds (about 6 px a character).
+        let room = (((svg.width() - area.left - 8.0) / 6.0) as usize).clamp(12, 90);
+        svg.text(area.left, area.top - 8.0, Anchor::Start, "end", &format!("▲ {}", clip(high, room)));
+        svg.text(area.left, area.bottom + 52.0, Anchor::Start, "end", &format!("▼ {}", clip(low, room)));
     }
 }
 

@@ -15,15 +15,22 @@ pub fn heat(v: f64) -> String {
 }
 
 pub fn heatmap(data: &EscalationMatrix) -> Option<Chart> {
+    heatmap_in(data, WIDTH)
+}
+
+/// [`heatmap`] drawn `width` wide (below [`WIDTH`], a small multiple with
+/// shorter names; each cell's tooltip names both actors in full).
+pub fn heatmap_in(data: &EscalationMatrix, width: f64) -> Option<Chart> {
+    let compact = width < WIDTH;
     let n = data.actors.len().min(MAX_ACTORS);
     if n < 2 {
         return None;
     }
     let title = format!("Who heads for confrontation: {}", data.metric);
-    let left = 170.0;
+    let (left, row_room) = if compact { (124.0, 18) } else { (170.0, 24) };
     let top = 120.0;
-    let cell = ((WIDTH - left - 30.0) / n as f64).min(56.0);
-    let mut svg = Svg::new(WIDTH, 0.0);
+    let cell = ((width - left - if compact { 14.0 } else { 30.0 }) / n as f64).min(56.0);
+    let mut svg = Svg::new(width, 0.0);
     axis::title(&mut svg, &title);
     svg.text(left - 10.0, top - 12.0, Anchor::End, "ax", "from ↓ / towards →");
     for (j, name) in data.actors.iter().take(n).enumerate() {
@@ -32,7 +39,7 @@ pub fn heatmap(data: &EscalationMatrix) -> Option<Chart> {
     }
     for (i, name) in data.actors.iter().take(n).enumerate() {
         let y = top + i as f64 * cell;
-        svg.text(left - 10.0, y + cell / 2.0 + 4.0, Anchor::End, "lb", &axis::clip(name, 24));
+        svg.text(left - 10.0, y + cell / 2.0 + 4.0, Anchor::End, "lb", &axis::clip(name, row_room));
         for j in 0..n {
             let x = left + j as f64 * cell;
             let v = data.values.get(i).and_then(|r| r.get(j)).copied().flatten().filter(|v| v.is_finite());
@@ -57,14 +64,20 @@ pub fn heatmap(data: &EscalationMatrix) -> Option<Chart> {
     }
     // Colour key.
     let ky = top + n as f64 * cell + 24.0;
+    let key = (width - left - 8.0).min(240.0);
     for k in 0..20 {
         let t = k as f64 / 19.0;
-        svg.rect(left + k as f64 * 12.0, ky, 12.0, 12.0, &format!(r#"fill="{}""#, heat(t)));
+        svg.rect(left + k as f64 * (key / 20.0), ky, key / 20.0, 12.0, &format!(r#"fill="{}""#, heat(t)));
     }
-    svg.text(left, ky + 28.0, Anchor::Start, "end", "0: no risk");
-    svg.text(left + 240.0, ky + 28.0, Anchor::End, "end", "1: certain");
-    svg.text(left + 256.0, ky + 10.0, Anchor::Start, "ax", &axis::clip(&data.metric, 50));
-    svg.set_height(ky + 44.0);
+    // The key speaks the indicator's own terms: its ends are values of the
+    // metric named beside it, not a probability that anything happens.
+    svg.text(left, ky + 28.0, Anchor::Start, "end", "0: lowest");
+    svg.text(left + key, ky + 28.0, Anchor::End, "end", "1: highest");
+    let metric_y = if compact { ky + 46.0 } else { ky + 10.0 };
+    let metric_x = if compact { left } else { left + 256.0 };
+    let room = (((width - metric_x - 8.0) / 6.5) as usize).max(12);
+    svg.text(metric_x, metric_y, Anchor::Start, "ax", &axis::clip(&data.metric, room));
+    svg.set_height(metric_y + if compact { 14.0 } else { 34.0 });
     let mut caption = format!(
         "Each cell is the {} from the actor on the left towards the actor on top: the darker the red, the higher. \
          Grey cells have no value.",

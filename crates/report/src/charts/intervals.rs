@@ -10,6 +10,13 @@ pub const MAX_ROWS: usize = 60;
 const ROW: f64 = 20.0;
 
 pub fn intervals(data: &IntervalChart) -> Option<Chart> {
+    intervals_in(data, WIDTH)
+}
+
+/// [`intervals`] drawn `width` wide (below [`WIDTH`], a small multiple).
+pub fn intervals_in(data: &IntervalChart, width: f64) -> Option<Chart> {
+    let compact = width < WIDTH;
+    let (left, name_room, axis_room) = if compact { (140.0, 21, 44) } else { (210.0, 30, 70) };
     let rows: Vec<_> = data
         .rows
         .iter()
@@ -43,23 +50,23 @@ pub fn intervals(data: &IntervalChart) -> Option<Chart> {
     };
     let top = 56.0;
     let height = (groups.len() * series.len()) as f64 * ROW + groups.len() as f64 * 8.0;
-    let area = Area { left: 210.0, top, right: WIDTH - 30.0, bottom: top + height + 4.0 };
-    let mut svg = Svg::new(WIDTH, 0.0);
+    let area = Area { left, top, right: width - 20.0, bottom: top + height + 4.0 };
+    let mut svg = Svg::new(width, 0.0);
     axis::title(&mut svg, &data.title);
     let xs = Scale::new(lo, hi, area.left, area.right);
     let ends = data.ends.as_ref().map(|[a, b]| (a.as_str(), b.as_str()));
-    axis::x_axis(&mut svg, area, &xs, &axis::ticks(xs.d0, xs.d1, 8), &axis::clip(&data.axis, 70), ends);
+    axis::x_axis(&mut svg, area, &xs, &axis::ticks(xs.d0, xs.d1, 8), &axis::clip(&data.axis, axis_room), ends);
     // With one group, each row is named by its series (a model, a channel)
     // rather than the group's one name being left to the legend.
     let name_rows = groups.len() == 1 && series.len() > 1;
     let mut y = top + ROW / 2.0;
     for g in &groups {
         if !name_rows {
-            svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(g, 30));
+            svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(g, name_room));
         }
         for (k, s) in series.iter().enumerate() {
             if name_rows {
-                svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(s, 30));
+                svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(s, name_room));
             }
             if let Some(r) = rows.iter().find(|r| r.group == *g && r.series == *s) {
                 let c = colour(k);
@@ -109,19 +116,33 @@ pub fn intervals(data: &IntervalChart) -> Option<Chart> {
         }
     }
     let y0 = area.bottom + if ends.is_some() { 76.0 } else { 60.0 };
-    let bottom = axis::legend(&mut svg, area.left - 190.0, y0, WIDTH - 40.0, &legend);
+    let bottom = axis::legend(&mut svg, 20.0, y0, width - 40.0, &legend);
     svg.set_height(bottom + 8.0);
     let (one, many) = match data.series_kind.as_deref() {
         Some(k) => (k.to_string(), plural(k)),
         None => ("channel of talks".to_string(), "channels".to_string()),
     };
-    let caption = format!(
-        "Each dot is the estimate for one {one} and the bar around it spans {}. Bars that overlap much mean the \
-         {many} are hard to tell apart on this measure.",
-        if data.interval.is_empty() { "its interval" } else { &data.interval }
+    let spans = if data.interval.is_empty() { "its interval" } else { &data.interval };
+    let how = format!(
+        "Each dot is the estimate for one {one} and the bar around it spans {spans}. Bars that overlap much mean the \
+         {many} are hard to tell apart on this measure."
     );
-    let svg = svg.finish(&data.title, &caption);
+    // A small multiple says how to read it once per section (see `how_to_read`).
+    let caption = if compact { format!("The bar spans {spans}.") } else { how.clone() };
+    let svg = svg.finish(&data.title, &how);
     Some(Chart { id: format!("intervals-{}", slug(&data.title)), title: data.title.clone(), caption, svg })
+}
+
+/// How to read a section of small interval charts of one kind of series.
+pub fn how_to_read(series_kind: Option<&str>) -> String {
+    let (one, many) = match series_kind {
+        Some(k) => (k.to_string(), plural(k)),
+        None => ("channel of talks".to_string(), "channels".to_string()),
+    };
+    format!(
+        "Each dot is the estimate for one {one} and the bar around it its interval; a hollow diamond is the {one}'s \
+         answer at the stated values. Bars that overlap much mean the {many} are hard to tell apart."
+    )
 }
 
 /// `model` → `models`, `strategy` → `strategies`.

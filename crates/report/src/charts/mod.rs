@@ -23,6 +23,9 @@ pub struct Chart {
 }
 
 pub const WIDTH: f64 = 760.0;
+/// The width of a small multiple: two to a row on a wide screen and on an A4
+/// page, one on a phone, its text still legible in each.
+pub const SMALL: f64 = 440.0;
 
 /// A slug made of ASCII letters, digits and dashes.
 pub fn slug(s: &str) -> String {

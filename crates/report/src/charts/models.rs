@@ -14,8 +14,18 @@ pub const HOW_TO_READ: &str = "Top rows: where each actor stands (dot) and the r
 red line). Bottom rows: each model's forecast (black diamond). The red dashed line is the status quo, the outcome if \
 nothing is agreed.";
 const ROW: f64 = 22.0;
+const ROW_SMALL: f64 = 15.0;
 
 pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Option<Chart> {
+    models_in(sc, issue_index, forecasts, WIDTH)
+}
+
+/// [`models`] drawn `width` wide (below [`WIDTH`], a small multiple with
+/// shorter actor labels; each label's full name is in its dot's tooltip).
+pub fn models_in(sc: &Scenario, issue_index: usize, forecasts: &[Forecast], width: f64) -> Option<Chart> {
+    let compact = width < WIDTH;
+    let (left, name_room) = if compact { (140.0, 21) } else { (190.0, 26) };
+    let row = if compact { ROW_SMALL } else { ROW };
     let issue = sc.issues.get(issue_index)?;
     let ix = sc.index();
     let stances: Vec<(&str, &demarche_scenario::Stance)> = sc
@@ -35,8 +45,8 @@ pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Opti
     let rows = stances.len() + outcomes.len();
     let top = 62.0;
     let gap = if stances.is_empty() { 0.0 } else { 14.0 };
-    let area = Area { left: 190.0, top, right: WIDTH - 30.0, bottom: top + rows as f64 * ROW + gap + 6.0 };
-    let mut svg = Svg::new(WIDTH, 0.0);
+    let area = Area { left, top, right: width - 20.0, bottom: top + rows as f64 * row + gap + 6.0 };
+    let mut svg = Svg::new(width, 0.0);
     axis::title(&mut svg, &title);
     let xs = Scale::new(issue.min, issue.max, area.left, area.right);
     let unit = issue.unit.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
@@ -45,12 +55,16 @@ pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Opti
         area,
         &xs,
         &axis::ticks(issue.min, issue.max, 8),
-        &format!("{}{unit}", axis::clip(&issue.name, 60)),
+        &if compact {
+            issue.unit.clone().unwrap_or_else(|| "position".into())
+        } else {
+            format!("{}{unit}", axis::clip(&issue.name, 60))
+        },
         Some((&issue.low, &issue.high)),
     );
     svg.text(area.left - 10.0, top - 10.0, Anchor::End, "ax", "stated positions");
 
-    let mut y = top + ROW / 2.0 + 3.0;
+    let mut y = top + row / 2.0 + 3.0;
     for (k, (name, s)) in stances.iter().enumerate() {
         let c = colour(k);
         if let Some([lo, hi]) = s.red_line {
@@ -71,11 +85,11 @@ pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Opti
             &format!(r#"fill="{c}""#),
             Some(&format!("{name}: {}", axis::label(s.position))),
         );
-        svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(name, 26));
-        y += ROW;
+        svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &axis::clip(name, name_room));
+        y += row;
     }
     if !stances.is_empty() {
-        svg.line(area.left - 180.0, y - ROW / 2.0 + gap / 2.0, area.right, y - ROW / 2.0 + gap / 2.0, axis::GRID);
+        svg.line(10.0, y - row / 2.0 + gap / 2.0, area.right, y - row / 2.0 + gap / 2.0, axis::GRID);
         y += gap;
     }
     for (engine, outcome) in &outcomes {
@@ -88,12 +102,18 @@ pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Opti
         );
         svg.text(xs.map(*outcome) + 11.0, y + 4.0, Anchor::Start, "tk", &axis::label(*outcome));
         svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &format!("model: {engine}"));
-        y += ROW;
+        y += row;
     }
+    // Small multiples use short legend words, so the legend takes one row.
+    let words = if compact {
+        ["position", "red line", "forecast", "status quo"]
+    } else {
+        ["stated position", "red line: acceptable range", "model forecast", "status quo"]
+    };
     let mut legend = vec![
-        ("stated position".to_string(), "#666", LegendMark::Dot),
-        ("red line: acceptable range".to_string(), "#666", LegendMark::Band),
-        ("model forecast".to_string(), "#111", LegendMark::Diamond),
+        (words[0].to_string(), "#666", LegendMark::Dot),
+        (words[1].to_string(), "#666", LegendMark::Band),
+        (words[2].to_string(), "#111", LegendMark::Diamond),
     ];
     if let Some(sq) = issue.status_quo {
         let x = xs.map(sq);
@@ -107,13 +127,27 @@ pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Opti
             Anchor::Middle
         };
         svg.text(x, area.top - 8.0, anchor, "tk", &format!("status quo {}", axis::label(sq)));
-        legend.push(("status quo".to_string(), "#c92a2a", LegendMark::Dashed));
+        legend.push((words[3].to_string(), "#c92a2a", LegendMark::Dashed));
     }
-    let bottom = axis::legend(&mut svg, area.left - 170.0, area.bottom + 76.0, WIDTH - 40.0, &legend);
+    let bottom = axis::legend(&mut svg, 20.0, area.bottom + 76.0, width - 40.0, &legend);
     svg.set_height(bottom + 8.0);
     // How to read it is said once per section (HOW_TO_READ); the caption
     // keeps what is particular to this chart.
-    let caption = format!("Left is “{}”, right is “{}”.", issue.low, issue.high);
-    let svg = svg.finish(&title, format!("{HOW_TO_READ} {caption}").trim_end());
+    let ends = format!("Left is “{}”, right is “{}”.", issue.low, issue.high);
+    // A small multiple names its scale; the ends' full words are in its
+    // description, on its axis as far as they fit, and under the report's inputs.
+    let caption = if compact {
+        let unit = issue.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+        format!(
+            "{} stated position{}; scale {} – {}{unit}.",
+            stances.len(),
+            if stances.len() == 1 { "" } else { "s" },
+            axis::label(issue.min),
+            axis::label(issue.max)
+        )
+    } else {
+        ends.clone()
+    };
+    let svg = svg.finish(&title, &format!("{HOW_TO_READ} {ends}"));
     Some(Chart { id: format!("models-{}", slug(&issue.id)), title, caption, svg })
 }

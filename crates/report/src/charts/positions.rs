@@ -20,14 +20,26 @@ const MOVE_SHARE: f64 = 0.01;
 const STILL: &str = "#b8bec4";
 
 pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Option<Chart> {
+    positions_in(sc, forecast, iss, WIDTH)
+}
+
+/// [`positions`] drawn `width` wide: below [`WIDTH`] a small multiple, shorter,
+/// with the issue's unit on the vertical axis (its name is in the title).
+pub fn positions_in(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast, width: f64) -> Option<Chart> {
+    let compact = width < WIDTH;
     let issue = sc.issues.iter().find(|i| i.id == iss.issue)?;
     if iss.participants.is_empty() || iss.trajectory.is_empty() {
         return None;
     }
     let rounds = iss.trajectory.len() - 1;
     let title = format!("{}: positions over rounds — {}", issue.name, forecast.engine);
-    let area = Area { left: 78.0, top: 48.0, right: WIDTH - 24.0, bottom: 318.0 };
-    let mut svg = Svg::new(WIDTH, 0.0);
+    let area = Area {
+        left: if compact { 64.0 } else { 78.0 },
+        top: 48.0,
+        right: width - if compact { 14.0 } else { 24.0 },
+        bottom: if compact { 162.0 } else { 318.0 },
+    };
+    let mut svg = Svg::new(width, 0.0);
     axis::title(&mut svg, &title);
     let xs = Scale::new(0.0, rounds.max(1) as f64, area.left, area.right);
     let ys = Scale::new(issue.min, issue.max, area.bottom, area.top);
@@ -40,7 +52,11 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
         area,
         &ys,
         &axis::ticks(issue.min, issue.max, 6),
-        &format!("{}{unit}", axis::clip(&issue.name, 40)),
+        &if compact {
+            issue.unit.clone().unwrap_or_else(|| "position".into())
+        } else {
+            format!("{}{unit}", axis::clip(&issue.name, 40))
+        },
         Some((&issue.low, &issue.high)),
     );
 
@@ -116,7 +132,9 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
             );
         }
         if mover {
-            legend.push((name.to_string(), c, if dashed { LegendMark::Dashed } else { LegendMark::Line }));
+            // Small multiples: names short enough for two to a legend row (the full name is in the tooltips).
+            let shown_name = if compact { axis::clip(name, 26) } else { name.to_string() };
+            legend.push((shown_name, c, if dashed { LegendMark::Dashed } else { LegendMark::Line }));
         }
     }
     if !still.is_empty() {
@@ -140,7 +158,8 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
         );
         legend.push(("forecast outcome".to_string(), "#111", LegendMark::Diamond));
     }
-    let bottom = axis::legend(&mut svg, area.left, area.bottom + 78.0, area.width(), &legend);
+    let legend_y = area.bottom + if compact { 72.0 } else { 78.0 };
+    let bottom = axis::legend(&mut svg, if compact { 12.0 } else { area.left }, legend_y, width - 24.0, &legend);
     svg.set_height(bottom + 8.0);
 
     // The axis names both ends of the scale; the caption says who is drawn how.
@@ -148,8 +167,11 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
     if rounds == 0 {
         caption.push_str(" This model is closed-form: it has one round, the stated positions.");
     }
+    // Who the grey lines are is in the description (and each end point's
+    // tooltip); the visible caption only counts them.
+    let grey = if still.is_empty() { String::new() } else { format!(" Grey, not moving: {}.", still.join(", ")) };
     if !still.is_empty() {
-        caption.push_str(&format!(" In grey, those who did not move: {}.", still.join(", ")));
+        caption.push_str(&format!(" In grey, the {} who did not move.", still.len()));
     }
     if !unstated.is_empty() {
         caption.push_str(&format!(
@@ -164,6 +186,6 @@ pub fn positions(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast) -> Opt
         caption.push_str(&format!(" Every {stride}th round is drawn."));
     }
     let caption = caption.trim_start().to_string();
-    let svg = svg.finish(&title, format!("{HOW_TO_READ} {caption}").trim_end());
+    let svg = svg.finish(&title, format!("{HOW_TO_READ} {caption}{grey}").trim_end());
     Some(Chart { id: format!("positions-{}-{}", slug(&issue.id), slug(&forecast.engine)), title, caption, svg })
 }
