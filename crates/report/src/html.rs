@@ -326,17 +326,17 @@ details{margin:8px 0}details>summary{cursor:pointer;color:#1f4f82;font-size:14px
 .charts{display:block}caption{text-align:left;font-weight:600;padding:4px 0}.cite{white-space:nowrap;color:#555}\
 .caveat{color:#a61e4d;font-size:12px}table.summary th[scope=row]{background:none;font-weight:600}\
 ol.sources li{margin:3px 0}.cols li{break-inside:avoid}p.stance{margin:3px 0;font-size:13px}\
-@media (min-width:1240px){.stance-list{columns:2;column-gap:28px}}p.stance{break-inside:avoid}\
+@media (min-width:1240px){.stance-list,.actor-list{columns:2;column-gap:28px}}p.stance{break-inside:avoid}\
 .charts.small{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:0 28px}\
 @media (min-width:1240px){main{max-width:1180px}main>p,section>p,section>ul{max-width:780px}\
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:0 32px}}\
-@page{size:A4;margin:11mm 10mm}\
+@page{size:A4;margin:9mm 9mm}\
 @media print{body{background:#fff;font-size:9pt;line-height:1.28}main{max-width:none;padding:0}h1{font-size:17pt}\
 h2{font-size:13pt;margin:14px 0 4px;break-after:avoid}h3{font-size:10.5pt;margin:8px 0 2px;break-after:avoid}\
-.meta,.note,nav a{font-size:8pt}nav{display:none}p{margin:4px 0}ul{margin:4px 0;padding-left:18px}\
+.meta,.note,nav a{font-size:8pt}nav{display:none}p{margin:4px 0}ul{margin:4px 0;padding-left:18px}main>p,#outlook li,#bottom-line li{font-size:8.5pt}\
 figure{margin:4px 0 8px;break-inside:avoid}figcaption{font-size:7.5pt}table{font-size:7.5pt;display:table;margin:4px 0}\
 th,td{padding:1px 4px}.charts{display:block}.charts.small{display:grid;grid-template-columns:1fr 1fr;gap:0 12px}\
-.cols,.stance-all{columns:2;column-gap:14px}.stance-list{columns:auto}.stance-all details{margin:0}p.stance{font-size:7pt;line-height:1.25;margin:0 0 2px}h3.issue{font-size:8.5pt;margin:4px 0 1px}\
+.cols,.stance-all,.actor-list{columns:2;column-gap:14px}.stance-list{columns:auto}.stance-all details{margin:0}p.stance{font-size:7pt;line-height:1.2;margin:0 0 2px}h3.issue{font-size:8.5pt;margin:4px 0 1px}\
 ul.relations{columns:3;font-size:7pt}\
 ol.sources{font-size:7pt;padding-left:22px}.cited{display:none}.cols li{margin:0 0 2px}\
 details>summary{display:none}details::details-content{content-visibility:visible;display:block}\
@@ -538,20 +538,22 @@ fn inputs(h: &mut String, sc: &Scenario) {
     let _ = writeln!(
         h,
         "<section id=\"inputs\">\n<h2>Inputs</h2>\n<p class=\"note\">What went in, as written in the scenario; numbers \
-         in brackets are sources, listed at the end.</p>\n<details>\n<summary>Actors</summary>\n<table>\n\
-         <tr><th>Actor</th><th>Kind</th><th>Capability</th><th>Sources</th></tr>"
+         in brackets are sources, listed at the end.</p>\n<details>\n<summary>Actors</summary>\n<h3>Actors</h3>\n\
+         <div class=\"actor-list\">"
     );
     for a in sc.actors.iter().take(MAX_ROWS) {
+        // Imports that name actors by codes (KTAB's "XJ") carry the name in the description.
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<p class=\"stance\"><b>{}</b> {} · capability {}{}{}</p>",
             esc(&a.name),
             a.kind.as_str(),
             label(a.capability),
-            cites(&a.sources)
+            cites(&a.sources),
+            a.description.as_deref().map(|d| format!(". {}", esc(d))).unwrap_or_default()
         );
     }
-    let _ = writeln!(h, "</table>\n</details>");
+    let _ = writeln!(h, "</div>\n</details>");
     let ix = sc.index();
     let mut rows = 0;
     // One flow for every issue's stances, so that on paper they fill two columns without gaps.

@@ -85,7 +85,9 @@ function render() {
   const actors = $("actors");
   actors.replaceChildren(el("tr", {}, el("th", {}, "Actor"), el("th", {}, "Kind"), el("th", {}, "Capability")));
   for (const a of sc.actors) {
-    actors.append(el("tr", {}, el("td", {}, a.name), el("td", {}, a.kind || "state"),
+    // Imports that name actors by codes (KTAB's "XJ") carry the name in the description.
+    const who = el("td", {}, a.name, a.description ? el("span", { class: "unit" }, a.description) : "");
+    actors.append(el("tr", {}, who, el("td", {}, a.kind || "state"),
       el("td", {}, numberInput(a, "capability", { "data-field": "capability", "data-actor": a.id, min: 0, "aria-label": `${a.name}: capability` }))));
   }
 
