@@ -1,13 +1,14 @@
 //! The use cases of demarche, written once: forecasting with bands, the
 //! documents a simulation or a scenario's report is recorded with, the data a
 //! report draws, and the runs the store keeps. The CLI and the workbench (and
-//! the coming Python package) are thin adapters over this crate; the report
+//! the Python package) are thin adapters over this crate; the report
 //! crate only draws the data it is given, and the store only stores.
 
 #![forbid(unsafe_code)]
 
 pub mod backtest;
 pub mod documents;
+pub mod domain_run;
 pub mod events;
 pub mod forecast;
 pub mod frontier;

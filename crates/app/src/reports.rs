@@ -90,6 +90,7 @@ pub fn from_documents(scenario: Scenario, forecasts: Vec<Forecast>, documents: R
         channels: documents.channels,
         intervals,
         pareto: documents.pareto.unwrap_or_default(),
+        negotiation: documents.negotiation_summary,
         escalation,
         sensitivity: documents.sensitivity.unwrap_or_default(),
     }

@@ -24,7 +24,9 @@ use std::marker::PhantomData;
 use demarche_backtest::BacktestReport;
 use demarche_negotiation::protocol::NegotiationResult;
 use demarche_negotiation::tournament::TournamentReport;
-use demarche_report::data::{ChannelComparison, EscalationMatrix, IntervalChart, ParetoData, Sensitivity};
+use demarche_report::data::{
+    ChannelComparison, EscalationMatrix, IntervalChart, NegotiationSummary, ParetoData, Sensitivity,
+};
 use demarche_sim::uncertainty::ForecastUncertainty;
 use demarche_store::{Document, DOC_FORECASTS};
 use serde::de::DeserializeOwned;
@@ -86,6 +88,9 @@ pub struct RunDocuments {
     /// Bargaining pictures.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pareto: Option<Vec<ParetoData>>,
+    /// A negotiation's parties, end, agreed terms and offers over time (`negotiate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub negotiation_summary: Option<NegotiationSummary>,
     /// Sensitivity tornadoes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<Vec<Sensitivity>>,
@@ -191,6 +196,7 @@ impl RunDocuments {
             bands,
             escalation,
             pareto,
+            negotiation_summary,
             sensitivity,
         } = other;
         self.simulation = self.simulation.take().or(simulation);
@@ -203,6 +209,7 @@ impl RunDocuments {
         self.backtest = self.backtest.take().or(backtest);
         self.outlook = self.outlook.take().or(outlook);
         self.channels = self.channels.take().or(channels);
+        self.negotiation_summary = self.negotiation_summary.take().or(negotiation_summary);
         join(&mut self.intervals, intervals);
         join(&mut self.bands, bands);
         join(&mut self.escalation, escalation);

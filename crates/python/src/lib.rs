@@ -488,7 +488,7 @@ fn negotiate(
     time_limit: Option<f64>,
     private_deadline: bool,
     trace: bool,
-) -> PyResult<(String, Option<String>)> {
+) -> PyResult<NativeNegotiation> {
     let Some((domain, profiles)) = paths.split_first() else {
         return Err(PyValueError::new_err("give a domain file or folder, then its profiles"));
     };
@@ -507,7 +507,32 @@ fn negotiate(
     let run = py
         .detach(|| demarche_app::negotiation::negotiate(Path::new(domain), &profiles, &options))
         .map_err(PyValueError::new_err)?;
-    Ok((run.json(), run.trace))
+    Ok(NativeNegotiation { run })
+}
+
+/// One negotiation, kept so that its report is drawn only when asked for.
+#[pyclass(module = "demarche._native", frozen)]
+struct NativeNegotiation {
+    run: demarche_app::negotiation::Negotiated,
+}
+
+#[pymethods]
+impl NativeNegotiation {
+    /// `negotiate --format json`, byte for byte (without the final newline).
+    fn json(&self) -> String {
+        self.run.json()
+    }
+
+    /// The replayable trace (JSON), when it was asked for.
+    fn trace(&self) -> Option<String> {
+        self.run.trace.clone()
+    }
+
+    /// The report's HTML: the parties, the end, the agreed terms, the offers
+    /// over time and in utility space beside the frontier.
+    fn report_html(&self, py: Python<'_>) -> String {
+        py.detach(|| self.run.report_html())
+    }
 }
 
 /// `frontier --format json` of a domain and its profiles.
@@ -622,6 +647,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeForecast>()?;
     m.add_class::<NativeSimulation>()?;
     m.add_class::<NativeSensitivity>()?;
+    m.add_class::<NativeNegotiation>()?;
     m.add_function(wrap_pyfunction!(frontier, m)?)?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
     m.add_function(wrap_pyfunction!(merge_sensitivity, m)?)?;

@@ -329,6 +329,15 @@ def test_sweep_sensitivity_on_a_dask_cluster_equals_a_single_call():
     assert got.to_json() == s.sensitivity(samples=40, oat_runs=10, seed=4).to_json()
 
 
+def test_a_negotiation_writes_its_report(tmp_path):
+    river = ROOT / "examples" / "negotiation" / "river"
+    paths = [river / "river-domain.xml", river / "upstream.xml", river / "downstream.xml"]
+    n = demarche.negotiate(paths, ["boulware", "conceder"], steps=100, seed=1)
+    html = n.report(tmp_path / "n.html").read_text(encoding="utf-8")
+    assert "Agreed terms" in html and "offers over time" in html and "boulware" in html
+    assert n.agreed and len(n.to_pandas("agreement")) == 3
+
+
 def test_a_negotiation_equals_the_cli_json():
     laptop = SHARED / "reference" / "negotiation" / "genius" / "Laptop"
     if not laptop.is_dir():

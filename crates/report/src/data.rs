@@ -69,6 +69,49 @@ pub struct ParetoData {
     pub agreement_label: Option<String>,
 }
 
+/// One offer (or mediator's proposal) of a negotiation, placed by every
+/// party's utility of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfferPoint {
+    /// The action's step (0-based).
+    pub step: u64,
+    /// The proposing party's seat (`None`: the mediator).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<usize>,
+    /// Each party's utility of it, in seat order.
+    pub utilities: Vec<f64>,
+}
+
+/// One party of a negotiation as its report shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NegotiationSide {
+    pub profile: String,
+    pub strategy: String,
+    pub reservation: f64,
+    /// Its utility of the result (the agreement, or its reservation value).
+    pub utility: f64,
+}
+
+/// A negotiation for its report: who negotiated how, how it ended, the
+/// agreed terms in the domain's words and the offers over time (thinned
+/// evenly to a bound; `offers_total` says how many there were).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NegotiationSummary {
+    pub domain: String,
+    /// `sao` (alternating offers) or `mediated` (single text).
+    pub protocol: String,
+    pub parties: Vec<NegotiationSide>,
+    /// How it ended, in words.
+    pub end: String,
+    pub rounds: u64,
+    pub steps: u64,
+    /// The agreement, issue by issue, in the domain's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<Vec<(String, String)>>,
+    pub offers: Vec<OfferPoint>,
+    pub offers_total: u64,
+}
+
 /// Whether the talks can succeed, in words: the simulation's answer on the
 /// zone of agreement, what would open it, coercive options used first and
 /// what the channel changes by mechanism (each point one sentence or list item).

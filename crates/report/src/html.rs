@@ -45,6 +45,8 @@ pub struct ReportData {
     pub outlook: Option<crate::data::Outlook>,
     /// Event data's weekly timelines and the updates suggested from them.
     pub events: Option<crate::data::EventsReview>,
+    /// A negotiation's parties, end, terms and offers over time.
+    pub negotiation: Option<crate::data::NegotiationSummary>,
 }
 
 impl ReportData {
@@ -175,7 +177,22 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
         };
         out.push(Section { id: "channels", heading, intro: intro.into(), charts: channel_charts, table: None });
     }
-    let pareto: Vec<Chart> = data.pareto.iter().filter_map(charts::pareto::pareto).collect();
+    if let Some(n) = &data.negotiation {
+        out.push(Section {
+            id: "negotiation",
+            heading: "The negotiation",
+            intro: format!(
+                "{} on {}: {}.",
+                if n.protocol == "mediated" { "Single-text mediation" } else { "Alternating offers" },
+                n.domain,
+                n.end
+            ),
+            charts: charts::offers::over_time(n).into_iter().collect(),
+            table: Some(negotiation_table(n)),
+        });
+    }
+    let offers = data.negotiation.as_ref().map(|n| n.offers.as_slice()).unwrap_or_default();
+    let pareto: Vec<Chart> = data.pareto.iter().filter_map(|p| charts::pareto::pareto_with_offers(p, offers)).collect();
     if !pareto.is_empty() {
         out.push(Section {
             id: "pareto",
@@ -254,6 +271,40 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
         out.push(Section { id: "sensitivity", heading: "Sensitivity", intro, charts: tornado, table: None });
     }
     out
+}
+
+/// Who negotiated how and what each got, then the agreed terms in words.
+fn negotiation_table(n: &crate::data::NegotiationSummary) -> String {
+    let mut t = String::from(
+        "<table>\n<tr><th>Party</th><th>Strategy</th><th>Reservation value</th><th>Utility of the result</th></tr>\n",
+    );
+    for p in &n.parties {
+        let _ = writeln!(
+            t,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&p.profile),
+            esc(&p.strategy),
+            at_scale(p.reservation, 1.0),
+            at_scale(p.utility, 1.0)
+        );
+    }
+    t.push_str("</table>\n");
+    match &n.agreement {
+        Some(terms) if !terms.is_empty() => {
+            t.push_str("<h3>Agreed terms</h3>\n<ul>\n");
+            for (issue, value) in terms {
+                let _ = writeln!(t, "<li>{}: {}</li>", esc(issue), esc(value));
+            }
+            t.push_str("</ul>\n");
+        }
+        _ => t.push_str("<p class=\"note\">No terms were agreed; each party keeps its reservation value.</p>\n"),
+    }
+    let _ = writeln!(
+        t,
+        "<p class=\"note\">{} rounds, {} actions; utilities are each party's own (0: worst outcome, 1: best).</p>",
+        n.rounds, n.steps
+    );
+    t
 }
 
 /// Dyads whose timelines a report draws.
@@ -409,10 +460,16 @@ pub fn render_html(data: &ReportData) -> String {
         for b in &bottom {
             let _ = writeln!(h, "<li>{}</li>", esc(b));
         }
+        // A scenario's numbers are model indicators; a negotiation's are what its strategies did.
         let _ = writeln!(
             h,
-            "</ul>\n<p class=\"note\">Model indicators from the stated positions, not predictions of what any \
-             government will do.</p>\n</section>"
+            "</ul>\n{}</section>",
+            if has_scenario {
+                "<p class=\"note\">Model indicators from the stated positions, not predictions of what any \
+                 government will do.</p>\n"
+            } else {
+                ""
+            }
         );
     }
     if !data.forecasts.is_empty() {
@@ -686,6 +743,16 @@ fn bottom_line(data: &ReportData) -> Vec<String> {
             o.parts.iter().find(|p| p.question.starts_with("Do coercive options")).and_then(|p| p.items.first())
         {
             out.push(format!("Coercive options used before a deal: {first}"));
+        }
+    }
+    if let Some(n) = &data.negotiation {
+        let who: Vec<String> = n.parties.iter().map(|p| format!("{} ({})", p.profile, p.strategy)).collect();
+        out.push(format!("{}: {} on {}; {}.", who.join(" and "), n.protocol, n.domain, n.end));
+        if let Some(terms) = n.agreement.as_ref().filter(|t| !t.is_empty()) {
+            let words: Vec<String> = terms.iter().map(|(i, v)| format!("{i}: {v}")).collect();
+            let gets: Vec<String> =
+                n.parties.iter().map(|p| format!("{} {}", p.profile, at_scale(p.utility, 1.0))).collect();
+            out.push(format!("Agreed terms: {}. Utilities: {}.", words.join("; "), gets.join(", ")));
         }
     }
     let agenda = sc.simulation.as_ref().map(|s| &s.agenda).filter(|a| !a.is_empty());

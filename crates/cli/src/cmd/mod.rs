@@ -4,7 +4,6 @@ pub mod backtest;
 pub mod check;
 pub mod convert;
 pub mod demo;
-pub mod domain_run;
 pub mod events;
 pub mod forecast;
 pub mod frontier;

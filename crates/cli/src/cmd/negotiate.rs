@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use demarche_app::run_documents::NegotiationRecord;
 use demarche_negotiation::protocol::NegotiationResult;
 use demarche_negotiation::strategy::StrategySpec;
 use demarche_negotiation::{OutcomeSpace, Profile};
@@ -154,26 +153,20 @@ pub fn run(args: &NegotiateArgs) -> CmdResult {
         NegotiateFormat::Json => outln!("{}", run.json()),
     }
     if args.store.path().is_some() {
-        let result = run.result().clone();
-        record(args, &run.space, &run.profiles, &run.specs, protocol, &result, run.record, started);
+        record(args, &run, protocol, started);
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Keep the negotiation in the run store: the domain and profiles, every
-/// setting, the result, and (two parties) the bargaining picture.
-#[allow(clippy::too_many_arguments)]
+/// setting, and what its report draws (`Negotiated::documents`).
 fn record(
     args: &NegotiateArgs,
-    space: &OutcomeSpace,
-    profiles: &[Profile],
-    specs: &[StrategySpec],
+    negotiated: &demarche_app::negotiation::Negotiated,
     protocol: &str,
-    result: &NegotiationResult,
-    doc: NegotiationRecord,
     started: std::time::SystemTime,
 ) {
-    use super::domain_run;
+    let specs = &negotiated.specs;
     let params = demarche_app::params::NegotiateParams {
         paths: args.paths.iter().map(|p| p.display().to_string()).collect(),
         protocol: protocol.to_string(),
@@ -185,17 +178,13 @@ fn record(
         private_deadline: args.private_deadline,
         seed: args.seed,
     };
-    let agreement =
-        result.agreement.as_ref().and_then(|_| Some([*result.utilities.first()?, *result.utilities.get(1)?]));
-    let label = agreement.map(|_| format!("{protocol}, agreed after {} steps", result.steps));
-    let documents = demarche_app::RunDocuments {
-        negotiation: demarche_app::Kept::of(&doc).ok(),
-        pareto: domain_run::pareto(space, profiles, agreement, label).map(|p| vec![p]),
-        ..Default::default()
-    };
+    let (documents, notes) = negotiated.documents();
+    for note in notes {
+        eprintln!("note: {note}");
+    }
     let engines = specs.iter().map(|s| format!("{protocol}:{s}")).collect();
     let run = demarche_app::record::finished(
-        domain_run::domain_input(space, profiles),
+        demarche_app::domain_run::domain_input(&negotiated.space, &negotiated.profiles),
         engines,
         &params,
         Some(args.seed),

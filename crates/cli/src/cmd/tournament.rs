@@ -164,7 +164,7 @@ pub fn run(args: &TournamentArgs) -> CmdResult {
             );
         }
         if recording {
-            inputs.push(super::domain_run::domain_json(&loaded.space, &loaded.profiles));
+            inputs.push(demarche_app::domain_run::domain_json(&loaded.space, &loaded.profiles));
         }
         domains.push(
             TournamentDomain::new(loaded.space, loaded.profiles, &TableOptions::default())

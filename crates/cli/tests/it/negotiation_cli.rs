@@ -128,3 +128,57 @@ fn frontier_of_a_folder_with_a_broken_profile_fails_naming_it() {
         .stderr(predicates::str::contains("profileB.json"))
         .stdout(predicates::str::is_empty());
 }
+
+/// The project's own two-party domain (examples/negotiation/river), so this
+/// runs without ../shared.
+const RIVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/negotiation/river");
+
+/// A negotiation's report says who negotiated how, how it ended, the agreed
+/// terms in the domain's words, and draws the offers over time and in
+/// utility space beside the frontier — for alternating offers and mediation.
+#[test]
+fn a_negotiation_report_shows_strategies_terms_and_offers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let files =
+        [format!("{RIVER}/river-domain.xml"), format!("{RIVER}/upstream.xml"), format!("{RIVER}/downstream.xml")];
+    for (k, protocol) in ["sao", "mediated"].iter().enumerate() {
+        Command::cargo_bin("demarche")
+            .unwrap()
+            .env_remove("DEMARCHE_STORE")
+            .arg("negotiate")
+            .args(&files)
+            .args(["--protocol", protocol, "--strategies", "boulware,conceder", "--steps", "100", "--seed", "1"])
+            .arg("--store")
+            .arg(&store)
+            .assert()
+            .success();
+        let html = dir.path().join(format!("n{k}.html"));
+        Command::cargo_bin("demarche")
+            .unwrap()
+            .env_remove("DEMARCHE_STORE")
+            .args(["report", &(k + 1).to_string(), "--store"])
+            .arg(&store)
+            .arg("-o")
+            .arg(&html)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&html).unwrap();
+        for want in [
+            "id=\"negotiation\"",
+            "boulware",
+            "Reservation value",
+            "Agreed terms",
+            "Downstream share of the dry-season flow: ",
+            "each party&#39;s utility of the offers over time",
+            "offers by",
+        ] {
+            assert!(text.contains(want), "{protocol}: the report lacks {want:?}");
+        }
+        if *protocol == "sao" {
+            assert!(text.contains("its own offers") && text.contains("offers it received"));
+        } else {
+            assert!(text.contains("utility of the text") && text.contains("the mediator"));
+        }
+    }
+}

@@ -627,9 +627,18 @@ class Negotiation(_JsonResult):
         "agreement": ["issue", "value"],
     }
 
-    def __init__(self, text: str, trace: Optional[str]):
+    def __init__(self, text: str, trace: Optional[str], native: Any = None):
         super().__init__(text)
         self.trace = json.loads(trace) if trace else None
+        self._native = native
+
+    def report(self, path: Union[str, "os.PathLike[str]"]) -> Path:
+        """Writes the HTML report: the parties and strategies, how it ended,
+        the agreed terms in the domain's words, each party's utility of the
+        offers over time and the offers beside the frontier."""
+        if self._native is None:
+            raise ValueError("this negotiation was built from its JSON alone; run demarche.negotiate for a report")
+        return _write(path, self._native.report_html())
 
     @property
     def agreed(self) -> bool:
@@ -661,11 +670,11 @@ def negotiate(
     (``sao``) or mediated single text (``mediated``, with ``mediator``). The
     same seed gives the same result."""
     spec = strategies if isinstance(strategies, str) else ",".join(strategies)
-    text, tr = _call(
+    native = _call(
         _native.negotiate, [os.fspath(p) for p in paths], spec, protocol, mediator, steps, seed, time_limit,
         private_deadline, trace,
     )
-    return Negotiation(text, tr)
+    return Negotiation(native.json(), native.trace(), native)
 
 
 class Backtest(_JsonResult):

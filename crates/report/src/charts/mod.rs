@@ -6,6 +6,7 @@ pub mod bands;
 pub mod heatmap;
 pub mod intervals;
 pub mod models;
+pub mod offers;
 pub mod pareto;
 pub mod positions;
 pub mod timeline;

@@ -3,7 +3,7 @@
 
 use super::axis::{self, Area, LegendMark, Scale};
 use super::{slug, Chart, WIDTH};
-use crate::data::ParetoData;
+use crate::data::{OfferPoint, ParetoData};
 use crate::svg::{Anchor, Svg};
 
 pub const MAX_OUTCOMES: usize = 3000;
@@ -14,6 +14,12 @@ const KS: &str = "#2b8a3e";
 const AGREEMENT: &str = "#d9480f";
 
 pub fn pareto(data: &ParetoData) -> Option<Chart> {
+    pareto_with_offers(data, &[])
+}
+
+/// [`pareto`] with a negotiation's offers drawn in the same utility space,
+/// each a small dot coloured by who made it (the first two parties' utilities).
+pub fn pareto_with_offers(data: &ParetoData, offers: &[OfferPoint]) -> Option<Chart> {
     let ok = |p: &&[f64; 2]| p[0].is_finite() && p[1].is_finite();
     let mut frontier: Vec<[f64; 2]> = data.frontier.iter().filter(ok).take(MAX_FRONTIER).copied().collect();
     if frontier.is_empty() {
@@ -55,11 +61,32 @@ pub fn pareto(data: &ParetoData) -> Option<Chart> {
     for p in &outcomes {
         svg.circle(xs.map(p[0]), ys.map(p[1]), 1.6, r##"fill="#adb5bd""##, None);
     }
+    let mut offer_marks: Vec<(String, &str)> = Vec::new();
+    for o in offers {
+        let (Some(&x), Some(&y)) = (o.utilities.first(), o.utilities.get(1)) else { continue };
+        if !(x.is_finite() && y.is_finite()) {
+            continue;
+        }
+        let (who, c) = match o.party {
+            Some(0) => (data.x_party.as_str(), super::offers::FIRST),
+            Some(1) => (data.y_party.as_str(), super::offers::SECOND),
+            Some(_) => ("another party", super::offers::OTHER),
+            None => ("the mediator (texts adopted)", super::offers::OTHER),
+        };
+        if !offer_marks.iter().any(|(w, _)| w == who) {
+            offer_marks.push((who.to_string(), c));
+        }
+        let (px, py) = (xs.map(x).clamp(area.left, area.right), ys.map(y).clamp(area.top, area.bottom));
+        svg.circle(px, py, 2.4, &format!(r#"fill="{c}" fill-opacity="0.55""#), None);
+    }
     let line: Vec<(f64, f64)> = frontier.iter().map(|p| (xs.map(p[0]), ys.map(p[1]))).collect();
     svg.polyline(&line, r##"fill="none" stroke="#343a40" stroke-width="2.5""##);
     let mut legend = vec![("Pareto frontier".to_string(), "#343a40", LegendMark::Line)];
     if !outcomes.is_empty() {
         legend.push(("other possible deals".to_string(), "#adb5bd", LegendMark::Dot));
+    }
+    for (who, c) in &offer_marks {
+        legend.push((format!("offers by {}", axis::clip(who, 30)), c, LegendMark::Dot));
     }
     let tip = |name: &str, p: [f64; 2]| {
         format!("{name}: {} {}, {} {}", data.x_party, axis::label(p[0]), data.y_party, axis::label(p[1]))

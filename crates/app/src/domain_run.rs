@@ -41,21 +41,15 @@ pub fn pareto(
     profiles: &[Profile],
     agreement: Option<[f64; 2]>,
     label: Option<String>,
-) -> Option<ParetoData> {
-    let two = profiles.get(..2)?;
-    let frontier = match pareto_frontier(space, two, &FrontierOptions::default()) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("note: no Pareto frontier in the stored run: {e}");
-            return None;
-        }
-    };
+) -> Result<ParetoData, String> {
+    let two = profiles.get(..2).ok_or_else(|| "a bargaining picture needs two parties".to_string())?;
+    let frontier = pareto_frontier(space, two, &FrontierOptions::default()).map_err(|e| e.to_string())?;
     let r: Vec<f64> = two.iter().map(|p| p.reservation).collect();
     let sol = solutions(&frontier, &r, Disagreement::default());
     let pair = |u: &[f64]| [u[0], u[1]];
     let at = |k: Option<usize>| k.map(|k| pair(&frontier.points[k].utilities));
     let step = frontier.points.len().div_ceil(MAX_STORED_POINTS).max(1);
-    Some(ParetoData {
+    Ok(ParetoData {
         title: format!("{}: {} and {}", space.name, two[0].name, two[1].name),
         x_party: two[0].name.clone(),
         y_party: two[1].name.clone(),
