@@ -249,17 +249,29 @@ test("the scenario explains itself: description, sources, and stances grouped un
   assert.ok((await page.locator("#stances .stance-note").count()) > 10, "stance notes are one click away");
 });
 
-test("the run bar stays on screen, Enter runs, and a chart downloads as SVG and PNG", async () => {
+test("the run bar stays on screen, Enter runs, actors toggle on a chart, and a chart downloads as SVG and PNG", async () => {
   await page.setViewportSize({ width: 1000, height: 800 });
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   const bar = await page.locator("#run-bar").boundingBox();
   assert.ok(bar && bar.y >= -1 && bar.y < 800, `run bar at ${bar?.y}`);
+  await page.selectOption("#model", "all");
   const input = page.locator("#stances input[data-field=position]").first();
   await input.focus();
   const before = await page.locator("#status").textContent();
   await page.keyboard.press("Enter");
   await page.waitForFunction((b) => document.getElementById("status").textContent.startsWith("Done") &&
     document.getElementById("status").textContent !== b, before, { timeout: 240_000 });
+  // A positions chart's actors can be hidden and shown again.
+  const moving = page.locator("#charts figure:has(svg g[data-series])").first();
+  const toggle = moving.locator(".toggles button[data-series]").first();
+  const series = await toggle.getAttribute("data-series");
+  const group = moving.locator(`svg g[data-series="${series}"]`).first();
+  assert.equal(await group.isVisible(), true);
+  await toggle.click();
+  assert.equal(await toggle.getAttribute("aria-pressed"), "false");
+  assert.equal(await group.isVisible(), false, "the actor's line is hidden");
+  await toggle.click();
+  assert.equal(await group.isVisible(), true, "and shown again");
   const fig = page.locator("#charts figure").first();
   for (const ext of ["svg", "png"]) {
     const [download] = await Promise.all([page.waitForEvent("download"), fig.locator(`.downloads button:text-is("${ext.toUpperCase()}")`).click()]);

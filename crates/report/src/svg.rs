@@ -181,6 +181,17 @@ impl Svg {
         );
     }
 
+    /// Opens a group of one series (an actor's line and points), named for
+    /// tooltips and for pages that let a reader show or hide it
+    /// (`data-series`); close it with [`Svg::end_group`].
+    pub fn begin_group(&mut self, series: &str, title: &str) {
+        let _ = writeln!(self.body, r#"<g data-series="{}"><title>{}</title>"#, esc(series), esc(title));
+    }
+
+    pub fn end_group(&mut self) {
+        self.body.push_str("</g>\n");
+    }
+
     /// The finished document. `title` and `desc` make it accessible.
     pub fn finish(self, title: &str, desc: &str) -> String {
         format!(

@@ -267,7 +267,7 @@ function showResult(result) {
     const fig = el("figure", { id: "chart-" + c.id });
     // The SVG is written by the server's chart code, which escapes all scenario text.
     fig.innerHTML = c.svg;
-    fig.append(el("figcaption", {}, c.caption), downloads(fig, c.id));
+    fig.append(el("figcaption", {}, c.caption), toggles(fig), downloads(fig, c.id));
     charts.append(fig);
   }
   showDiagnostics(result.warnings);
@@ -275,6 +275,34 @@ function showResult(result) {
   const link = $("report");
   link.hidden = !result.run_id;
   if (result.run_id) link.href = `/api/runs/${result.run_id}/report`;
+}
+
+// A chart drawn with named series (an actor's line and points) gets a button
+// per series that shows or hides it, as KTAB's GUI lets one toggle actors;
+// hovering a line names the actor and where it went.
+function toggles(fig) {
+  const groups = [...fig.querySelectorAll("svg g[data-series]")];
+  const names = [...new Set(groups.map((g) => g.dataset.series))];
+  if (names.length < 2) return "";
+  const box = el("div", { class: "toggles", role: "group", "aria-label": "Show or hide actors" });
+  const only = el("button", { type: "button", class: "toggle-all" }, "Hide all");
+  const set = (name, on) => {
+    for (const g of groups) if (g.dataset.series === name) g.style.display = on ? "" : "none";
+    const b = box.querySelector(`button[data-series="${CSS.escape(name)}"]`);
+    if (b) b.setAttribute("aria-pressed", String(on));
+  };
+  for (const name of names) {
+    const b = el("button", { type: "button", "data-series": name, "aria-pressed": "true" }, name);
+    b.addEventListener("click", () => set(name, b.getAttribute("aria-pressed") !== "true"));
+    box.append(b);
+  }
+  only.addEventListener("click", () => {
+    const show = only.textContent === "Show all";
+    for (const name of names) set(name, show);
+    only.textContent = show ? "Hide all" : "Show all";
+  });
+  box.prepend(only);
+  return box;
 }
 
 // Buttons that save a chart as SVG (as drawn) or PNG (twice its size).

@@ -46,8 +46,10 @@ pub fn run(args: &BacktestArgs) -> CmdResult {
         }
     }
     let opts = BacktestOptions { runs: args.runs, seed: args.seed, ..Default::default() };
-    let progress =
-        Bar::on_terminal(args.format == BacktestFormat::Table, "{spinner} backtest: {pos}/{len} runs {wide_bar}");
+    let progress = Bar::on_terminal(
+        args.format == BacktestFormat::Table,
+        "{spinner} backtest: {pos}/{len} runs {wide_bar} {left}",
+    );
     let report = with_threads(args.threads, || demarche_app::backtest::run(&cases, &opts, &progress))??;
     progress.clear();
     match args.format {

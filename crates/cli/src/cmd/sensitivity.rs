@@ -59,7 +59,7 @@ pub fn run(args: &SensitivityArgs) -> CmdResult {
     // Progress on a terminal only (never in pipes or JSON).
     let progress = super::simulate::Bar::on_terminal(
         args.format == SimFormat::Table,
-        "{spinner} sensitivity: {pos}/{len} model runs {wide_bar} {eta}",
+        "{spinner} sensitivity: {pos}/{len} model runs {wide_bar} {left}",
     );
     if let (Some(range), Some(out)) = (&args.sample_range, &args.partial_out) {
         let part = with_threads(args.threads, || demarche_sim::analyse_partial(&sc, &opts, range.clone(), &progress))??;

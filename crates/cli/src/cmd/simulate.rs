@@ -231,7 +231,7 @@ pub fn run(args: &SimulateArgs) -> CmdResult {
     // The bar learns the number of runs from the simulation itself (the
     // scenario's [simulation] table with the flags on top).
     let progress =
-        Bar::on_terminal(args.format == SimFormat::Table, "{spinner} simulating {pos}/{len} runs {wide_bar} {eta}");
+        Bar::on_terminal(args.format == SimFormat::Table, "{spinner} simulating {pos}/{len} runs {wide_bar} {left}");
     // Read the events before the simulation, so a bad file costs no waiting.
     let escalation = match &args.events {
         Some(path) => {
@@ -299,7 +299,7 @@ impl Bar {
         Bar((wanted && std::io::stderr().is_terminal()).then(|| {
             let b = indicatif::ProgressBar::new(0);
             if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
-                b.set_style(style);
+                b.set_style(style.with_key("left", left));
             }
             b
         }))
@@ -311,6 +311,23 @@ impl Bar {
             b.finish_and_clear();
         }
     }
+}
+
+/// `{left}`: "about 12 s left (estimate)", from the average rate since the
+/// bar started (steadier than a recent-rate estimate, which reads high while
+/// worker threads start), once two seconds and 2 % of the work give a rate.
+fn left(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let (done, total) = (state.pos(), state.len().unwrap_or(0));
+    let elapsed = state.elapsed().as_secs_f64();
+    if total == 0 || done == 0 || done >= total || elapsed < 2.0 || done * 50 < total {
+        return;
+    }
+    let secs = elapsed * (total - done) as f64 / done as f64;
+    let _ = if secs < 90.0 {
+        write!(w, "about {} s left (estimate)", secs.round().max(1.0))
+    } else {
+        write!(w, "about {} min left (estimate)", (secs / 60.0).round())
+    };
 }
 
 impl demarche_sim::RunControl for Bar {

@@ -110,12 +110,19 @@ pub fn positions_in(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast, wid
             .iter()
             .filter_map(|&t| iss.trajectory[t].get(k).filter(|p| p.is_finite()).map(|&p| (xs.map(t as f64), ys.map(p))))
             .collect();
+        let (start, end) = (
+            iss.trajectory[0].get(k).copied().unwrap_or(f64::NAN),
+            iss.trajectory[rounds].get(k).copied().unwrap_or(f64::NAN),
+        );
+        let range = issue.max - issue.min;
+        svg.begin_group(
+            name,
+            &format!("{name}: {} → {} over {rounds} rounds", axis::at_scale(start, range), axis::at_scale(end, range)),
+        );
         if pts.len() > 1 {
             svg.polyline(&pts, &format!(r#"fill="none" stroke="{c}" stroke-width="{width}"{dash}"#));
         }
         if let (Some(first), Some(last)) = (pts.first(), pts.last()) {
-            let start = iss.trajectory[0].get(k).copied().unwrap_or(f64::NAN);
-            let end = iss.trajectory[rounds].get(k).copied().unwrap_or(f64::NAN);
             svg.circle(
                 first.0,
                 first.1,
@@ -131,6 +138,7 @@ pub fn positions_in(sc: &Scenario, forecast: &Forecast, iss: &IssueForecast, wid
                 Some(&format!("{name}: ends at {}", axis::label(end))),
             );
         }
+        svg.end_group();
         if mover {
             // Small multiples: names short enough for two to a legend row (the full name is in the tooltips).
             let shown_name = if compact { axis::clip(name, 26) } else { name.to_string() };
