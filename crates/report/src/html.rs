@@ -378,7 +378,8 @@ details{margin:8px 0}details>summary{cursor:pointer;color:#1f4f82;font-size:14px
 .caveat{color:#a61e4d;font-size:12px}table.summary th[scope=row]{background:none;font-weight:600}\
 ol.sources li{margin:3px 0}.cols li{break-inside:avoid}p.stance{margin:3px 0;font-size:13px}\
 @media (min-width:1240px){.stance-list,.actor-list{columns:2;column-gap:28px}}p.stance{break-inside:avoid}\
-.charts.small{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:0 28px}\
+.charts.small{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr));gap:0 24px}\
+.charts.small svg.chart{width:100%}\
 @media (min-width:1240px){main{max-width:1180px}main>p,section>p,section>ul{max-width:780px}\
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:0 32px}}\
 @page{size:A4;margin:9mm 9mm}\

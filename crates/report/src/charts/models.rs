@@ -24,7 +24,7 @@ pub fn models(sc: &Scenario, issue_index: usize, forecasts: &[Forecast]) -> Opti
 /// shorter actor labels; each label's full name is in its dot's tooltip).
 pub fn models_in(sc: &Scenario, issue_index: usize, forecasts: &[Forecast], width: f64) -> Option<Chart> {
     let compact = width < WIDTH;
-    let (left, name_room) = if compact { (140.0, 21) } else { (190.0, 26) };
+    let (left, name_room) = if compact { (140.0, 20) } else { (190.0, 26) };
     let row = if compact { ROW_SMALL } else { ROW };
     let issue = sc.issues.get(issue_index)?;
     let ix = sc.index();
@@ -100,7 +100,13 @@ pub fn models_in(sc: &Scenario, issue_index: usize, forecasts: &[Forecast], widt
             r##"fill="#111""##,
             Some(&format!("{engine}: {}", axis::label(*outcome))),
         );
-        svg.text(xs.map(*outcome) + 11.0, y + 4.0, Anchor::Start, "tk", &axis::label(*outcome));
+        svg.text(
+            xs.map(*outcome) + 11.0,
+            y + 4.0,
+            Anchor::Start,
+            "tk",
+            &axis::at_scale(*outcome, issue.max - issue.min),
+        );
         svg.text(area.left - 10.0, y + 4.0, Anchor::End, "lb", &format!("model: {engine}"));
         y += row;
     }
