@@ -29,7 +29,7 @@ mod render;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
@@ -79,6 +79,14 @@ enum Command {
     Backtest(cmd::backtest::BacktestArgs),
     /// Event data: import GDELT/ICEWS/POLECAT/PLOVER files, code text, weekly dyad series, scenario suggestions.
     Events(cmd::events::EventsArgs),
+    /// Every forecasting model: what it computes, its options with defaults and ranges, its source.
+    Models(cmd::models::ModelsArgs),
+    /// Write a commented scenario template that passes `check`, to fill in.
+    Init(cmd::init::InitArgs),
+    /// Shell completions (bash, zsh, fish, elvish, powershell) on standard output.
+    Completions(cmd::completions::CompletionsArgs),
+    /// The manual page (roff) on standard output: `demarche man | man -l -`.
+    Man(cmd::completions::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +108,10 @@ fn main() -> ExitCode {
         Command::Sensitivity(a) => cmd::sensitivity::run(a),
         Command::Backtest(a) => cmd::backtest::run(a),
         Command::Events(a) => cmd::events::run(a),
+        Command::Models(a) => cmd::models::run(a),
+        Command::Init(a) => cmd::init::run(a),
+        Command::Completions(a) => cmd::completions::run(a, Cli::command()),
+        Command::Man(a) => cmd::completions::man(a, Cli::command()),
     };
     match result {
         Ok(code) => code,
@@ -136,4 +148,34 @@ fn broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
         next = err.source();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every argument of every subcommand says what it is in `--help`.
+    #[test]
+    fn every_argument_has_a_description() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" || arg.is_hide_set() {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() && sub.get_long_about().is_none() {
+                    missing.push(format!("{path} {} (the subcommand)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "demarche", &mut missing);
+        assert!(missing.is_empty(), "arguments without a description:\n{}", missing.join("\n"));
+    }
 }

@@ -16,6 +16,77 @@ use demarche_smp::Smp;
 /// Every engine, in the order `--model all` runs them.
 pub const MODELS: &[&str] = &["compromise", "nash", "bdm", "smp"];
 
+/// One engine as `demarche models` describes it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ModelInfo {
+    pub name: &'static str,
+    /// What it computes, in a sentence.
+    pub summary: &'static str,
+    /// Where it comes from (docs/models.md has every formula).
+    pub citation: &'static str,
+    /// Its options (`--option engine.key=value`, or `[engines.<name>]` in a scenario).
+    pub options: Vec<demarche_scenario::settings::OptionInfo>,
+}
+
+/// Every engine, in [`MODELS`] order, with its options and their defaults.
+pub fn catalogue() -> Vec<ModelInfo> {
+    use demarche_scenario::settings::{bdm::BdmSettings, nash::NashSettings, smp::SmpSettings};
+    vec![
+        ModelInfo {
+            name: "compromise",
+            summary: "The capability × salience weighted mean of the stated positions, issue by issue: the \
+                      baseline every other model should beat.",
+            citation: "Achen (2006) and van den Bos (1991); compared in Thomson, Stokman, Achen & König (eds.), The \
+                       European Union Decides (Cambridge UP, 2006)",
+            options: Vec::new(),
+        },
+        ModelInfo {
+            name: "nash",
+            summary: "The asymmetric Nash bargaining solution on each issue, bargaining weights capability × \
+                      salience, against the status quo (or the worst outcome) as the disagreement point.",
+            citation: "Nash (1950); Kalai (1977); Schneider, Finke & Bailer (2010), Political Studies 58",
+            options: NashSettings::options(),
+        },
+        ModelInfo {
+            name: "bdm",
+            summary: "Bueno de Mesquita's expected-utility model of group decisions: rounds of challenges, offers \
+                      and concessions between actors until positions settle.",
+            citation: "Bueno de Mesquita (1985, 1994) as reconstructed by Scholz, Calbert & Smith (2011), Journal of \
+                       Theoretical Politics 23(4)",
+            options: {
+                let mut o = vec![demarche_scenario::settings::OptionInfo {
+                    key: "preset",
+                    default: "scholz-replication".into(),
+                    accepts: format!(
+                        "{} (sets the options below; later ones refine it)",
+                        demarche_scenario::settings::bdm::Preset::NAMES.join(" | ")
+                    ),
+                }];
+                o.extend(BdmSettings::options());
+                o
+            },
+        },
+        ModelInfo {
+            name: "smp",
+            summary: "KTAB's Spatial Model of Politics: multi-dimensional bargaining with coalitions, \
+                      probabilistic Condorcet elections and risk attitudes, turn by turn, bit-identical to KTAB.",
+            citation: "Wise, Lester & Efird (2015); Efird, Wise & Lester (2016), KAPSARC Toolkit for Behavioral \
+                       Analysis",
+            options: {
+                let mut o = SmpSettings::options();
+                o.push(demarche_scenario::settings::OptionInfo {
+                    key: "params",
+                    default: String::new(),
+                    accepts: "KTAB's list of nine integer codes (the nine model parameters at once, as KTAB's \
+                              command line takes them)"
+                        .into(),
+                });
+                o
+            },
+        },
+    ]
+}
+
 /// Why an engine name or option was refused. Each message says what was
 /// wrong and, where one exists, the nearest valid name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -139,6 +210,28 @@ pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_catalogue_lists_every_engine_with_each_option_its_default_and_range() {
+        let c = catalogue();
+        assert_eq!(c.iter().map(|m| m.name).collect::<Vec<_>>(), MODELS);
+        let bdm = c.iter().find(|m| m.name == "bdm").unwrap();
+        let q = bdm.options.iter().find(|o| o.key == "q").unwrap();
+        assert_eq!(q.default, "1");
+        assert!(q.accepts.contains("between 0 and 1"), "{}", q.accepts);
+        let rounds = bdm.options.iter().find(|o| o.key == "rounds").unwrap();
+        assert_eq!(rounds.accepts, "a whole number from 1 to 100000");
+        let nash = c.iter().find(|m| m.name == "nash").unwrap();
+        assert!(nash.options[0].accepts.contains("status_quo"), "{:?}", nash.options);
+        // Every option listed is one the engine takes.
+        for m in &c {
+            for o in m.options.iter().filter(|o| !o.default.is_empty()) {
+                let mut ov = Overrides::default();
+                ov.push_str(&format!("{}.{}={}", m.name, o.key, o.default)).unwrap();
+                assert!(build(m.name, &EngineSettings::default(), &ov).is_ok(), "{}.{}={}", m.name, o.key, o.default);
+            }
+        }
+    }
 
     #[test]
     fn a_refused_option_names_itself_and_keeps_the_settings_reason() {

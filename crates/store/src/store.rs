@@ -172,6 +172,37 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
+    /// Deletes runs `ids` with their documents, positions and outcomes, and
+    /// any scenario no run uses any more. Every id must exist; none is
+    /// deleted otherwise. Returns how many were deleted.
+    pub fn delete(&mut self, ids: &[i64]) -> Result<usize, StoreError> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::Sqlite { path: self.path.display().to_string(), source: e })?;
+        let mut deleted = 0;
+        for &id in ids {
+            match tx.execute("DELETE FROM runs WHERE id = ?1", [id]) {
+                Ok(0) => return Err(StoreError::NotFound(id)),
+                Ok(n) => deleted += n,
+                Err(e) => return Err(StoreError::Sqlite { path: self.path.display().to_string(), source: e }),
+            }
+        }
+        let done = tx
+            .execute("DELETE FROM scenarios WHERE hash NOT IN (SELECT scenario_hash FROM runs)", [])
+            .and_then(|_| tx.commit());
+        done.map_err(|e| self.err(e))?;
+        Ok(deleted)
+    }
+
+    /// The ids of runs started before `date` (`YYYY-MM-DD`, UTC), oldest first.
+    pub fn started_before(&self, date: &str) -> Result<Vec<i64>, StoreError> {
+        let mut st =
+            self.conn.prepare("SELECT id FROM runs WHERE started_at < ?1 ORDER BY id").map_err(|e| self.err(e))?;
+        let rows = st.query_map([date], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<i64>, _>>().map_err(|e| self.err(e))
+    }
+
     /// Number of runs stored.
     pub fn count(&self) -> Result<i64, StoreError> {
         self.conn.query_row("SELECT count(*) FROM runs", [], |r| r.get(0)).map_err(|e| self.err(e))

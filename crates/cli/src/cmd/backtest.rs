@@ -30,6 +30,7 @@ pub struct BacktestArgs {
     /// Worker threads (default: one per core); the output does not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Output: the score tables, or JSON with every case's scores.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: BacktestFormat,
     #[command(flatten)]

@@ -18,6 +18,7 @@ pub enum Target {
 pub struct ConvertArgs {
     /// Scenario file; `-` for standard input.
     pub file: String,
+    /// The format to write: the native TOML or JSON.
     #[arg(long, value_enum, default_value = "toml")]
     pub to: Target,
     /// Read the input in this format instead of guessing from its name.

@@ -71,6 +71,7 @@ pub struct ImportArgs {
     /// A GDELT 2.0 mentions file to attach (outlets, mention counts, confidence).
     #[arg(long)]
     pub mentions: Option<PathBuf>,
+    /// Output: demarche's event JSONL, CSV or Parquet.
     #[arg(long, short, value_enum, default_value = "jsonl")]
     pub format: EventFormat,
     /// Write here instead of standard output (required for parquet).
@@ -100,8 +101,10 @@ pub struct CodeArgs {
     /// Only each sentence's main event.
     #[arg(long)]
     pub main_only: bool,
+    /// Output: demarche's event JSONL, CSV or Parquet.
     #[arg(long, short, value_enum, default_value = "jsonl")]
     pub format: EventFormat,
+    /// Write here instead of standard output (required for parquet).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
 }
@@ -121,12 +124,16 @@ pub struct SeriesArgs {
     /// Count by this scenario's actors (linked by their `codes` and `aliases`) instead of countries.
     #[arg(long)]
     pub scenario: Option<String>,
+    /// Only events on or after this day.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub since: Option<String>,
+    /// Only events on or before this day.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub until: Option<String>,
+    /// Output: a table of weekly counts per dyad, CSV, JSON or Parquet.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SeriesFormat,
+    /// Write here instead of standard output (required for parquet).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -146,6 +153,7 @@ pub struct SuggestArgs {
     /// `overlay` (TOML to pass to --overlay) or `json` (each suggestion with its events).
     #[arg(long, short, value_enum, default_value = "overlay")]
     pub format: SuggestFormat,
+    /// Write here instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -165,6 +173,7 @@ pub struct ScoreArgs {
     /// A folder of PETRARCH-format dictionaries folded into the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub dictionaries: Option<PathBuf>,
+    /// Output: the score table, or JSON.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: ScoreFormat,
 }

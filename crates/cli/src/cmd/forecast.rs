@@ -31,6 +31,7 @@ pub struct ForecastArgs {
     /// Maximum rounds for iterative models.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub rounds: Option<u32>,
+    /// Output: a table, JSON (every forecast in full) or CSV.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: OutputFormat,
     /// Write every actor's position per round as CSV: turn,actor,name,dim,pos.

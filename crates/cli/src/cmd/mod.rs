@@ -2,11 +2,14 @@
 
 pub mod backtest;
 pub mod check;
+pub mod completions;
 pub mod convert;
 pub mod demo;
 pub mod events;
 pub mod forecast;
 pub mod frontier;
+pub mod init;
+pub mod models;
 pub mod negotiate;
 pub mod report;
 pub mod runs;

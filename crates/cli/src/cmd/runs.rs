@@ -95,11 +95,13 @@ pub enum RunsCommand {
         /// At most this many.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// The list as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Show one run: what ran, on what, and its outcomes.
     Show {
+        /// The run's id (`demarche runs list`).
         id: i64,
         /// The whole record as JSON (scenario and documents included).
         #[arg(long)]
@@ -107,14 +109,34 @@ pub enum RunsCommand {
     },
     /// Compare two runs: changed inputs, parameters and outcomes.
     Diff {
+        /// The first run's id.
         a: i64,
+        /// The run to compare it with.
         b: i64,
+        /// The differences as JSON.
         #[arg(long)]
         json: bool,
     },
+    /// Delete runs by id (with their documents); every id must exist.
+    Delete {
+        /// The runs to delete.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Delete every run started before a date (UTC).
+    Prune {
+        /// The first day to keep, YYYY-MM-DD.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        before: String,
+        /// List what would be deleted, and delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Export a run: positions per round as CSV or Parquet, or the whole run as JSON.
     Export {
+        /// The run's id.
         id: i64,
+        /// CSV or Parquet (positions per round), or JSON (the whole run).
         #[arg(long, short, value_enum, default_value = "csv")]
         format: ExportArg,
         /// Write here instead of standard output.
@@ -130,14 +152,36 @@ pub enum ExportArg {
     Parquet,
 }
 
+fn parse_day(s: &str) -> Result<String, String> {
+    let ok = s.len() == 10
+        && s.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() })
+        && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0));
+    ok.then(|| s.to_string()).ok_or_else(|| format!("`{s}` is not a date; hint: YYYY-MM-DD, e.g. 2026-01-31"))
+}
+
 fn parse_kind(s: &str) -> Result<RunKind, String> {
     RunKind::parse(s).ok_or_else(|| format!("unknown run kind `{s}`; one of {}", RunKind::NAMES.join(", ")))
 }
 
 pub fn run(args: &RunsArgs) -> CmdResult {
-    let store = args.store.open()?;
+    let mut store = args.store.open()?;
     let mut out = std::io::stdout().lock();
     match &args.command {
+        RunsCommand::Delete { ids } => {
+            let n = store.delete(ids)?;
+            writeln!(out, "deleted {n} run{} from {}", if n == 1 { "" } else { "s" }, store.path().display())?;
+        }
+        RunsCommand::Prune { before, dry_run } => {
+            let ids = store.started_before(before)?;
+            if *dry_run {
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                writeln!(out, "would delete {} run(s) started before {before}: {}", ids.len(), list.join(" "))?;
+            } else {
+                let n = if ids.is_empty() { 0 } else { store.delete(&ids)? };
+                writeln!(out, "deleted {n} run(s) started before {before} from {}", store.path().display())?;
+            }
+        }
         RunsCommand::List { kind, limit, json } => {
             let runs = store.list(&ListFilter { kind: *kind, limit: Some(*limit) })?;
             if *json {

@@ -41,6 +41,7 @@ pub struct SensitivityArgs {
     /// Where --sample-range writes its part (JSON).
     #[arg(long, value_name = "FILE", requires = "sample_range")]
     pub partial_out: Option<std::path::PathBuf>,
+    /// Output: the ranked table, or the whole analysis as JSON.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
     #[command(flatten)]

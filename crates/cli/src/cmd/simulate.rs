@@ -74,6 +74,7 @@ pub struct SimulateArgs {
     /// Where --run-range writes its part (JSON).
     #[arg(long, value_name = "FILE", requires = "run_range")]
     pub partial_out: Option<std::path::PathBuf>,
+    /// Output: the answer in words and tables, or the whole report as JSON.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
     #[command(flatten)]
@@ -101,6 +102,7 @@ pub struct MergeArgs {
     /// Inputs shown per output in a sensitivity analysis's table.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// Output: the answer in words and tables, or the whole report as JSON.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SimFormat,
     #[command(flatten)]

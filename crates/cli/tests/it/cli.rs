@@ -357,3 +357,75 @@ fn a_closed_pipe_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{:?}: {stderr}", out.status);
 }
+
+/// `demarche models` lists every engine with its options, defaults and sources.
+#[test]
+fn models_lists_every_engine_with_its_options_and_source() {
+    let out = Command::cargo_bin("demarche").unwrap().arg("models").assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for want in ["compromise", "nash", "bdm", "smp", "Source:", "disagreement", "default status_quo", "between 0 and 1"]
+    {
+        assert!(text.contains(want), "models lacks {want:?}:\n{text}");
+    }
+    let out = Command::cargo_bin("demarche").unwrap().args(["models", "bdm", "--format", "json"]).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert!(v[0]["options"].as_array().unwrap().iter().any(|o| o["key"] == "rounds" && o["default"] == "10"));
+    Command::cargo_bin("demarche")
+        .unwrap()
+        .args(["models", "bmd"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("did you mean `bdm`"));
+}
+
+/// `demarche init` writes a commented template that `check` accepts and the
+/// models run on, and never overwrites a file.
+#[test]
+fn init_writes_a_template_that_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.toml");
+    Command::cargo_bin("demarche")
+        .unwrap()
+        .args(["init", "--actors", "4", "--issues", "3", "-o"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("demarche check"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("# ") && text.matches("[[stances]]").count() == 12, "{text}");
+    Command::cargo_bin("demarche").unwrap().arg("check").arg(&path).assert().success();
+    Command::cargo_bin("demarche").unwrap().env("DEMARCHE_STORE", "off").arg("forecast").arg(&path).assert().success();
+    Command::cargo_bin("demarche")
+        .unwrap()
+        .args(["init", "-o"])
+        .arg(&path)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("never overwrites"));
+    // To standard output by default.
+    let out = Command::cargo_bin("demarche").unwrap().arg("init").assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("[[actors]]"));
+}
+
+/// Completions and the man page come from the CLI's own definition.
+#[test]
+fn completions_and_the_man_page_are_generated() {
+    let out = Command::cargo_bin("demarche").unwrap().args(["completions", "bash"]).assert().success();
+    let bash = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(bash.contains("_demarche()") && bash.contains("forecast") && bash.contains("--trajectory-out"), "{bash}");
+    let out = Command::cargo_bin("demarche").unwrap().args(["completions", "fish"]).assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("complete -c demarche"));
+    let out = Command::cargo_bin("demarche").unwrap().arg("man").assert().success();
+    let man = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(man.starts_with(".ie") || man.contains(".TH demarche"), "{}", &man[..man.len().min(300)]);
+    assert!(man.contains("simulate"));
+    let out = Command::cargo_bin("demarche").unwrap().args(["man", "forecast"]).assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("demarche\\-forecast"));
+    Command::cargo_bin("demarche")
+        .unwrap()
+        .args(["man", "forcast"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("did you mean `forecast`"));
+}

@@ -2,6 +2,7 @@
 //! run holds.
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 
 const ANL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/negotiation/anl2023");
 
@@ -236,4 +237,44 @@ fn the_seed_report_opens_with_its_bottom_line_and_lists_its_sources() {
     } else {
         eprintln!("SKIPPED the KTAB part: ../shared/reference is absent (CI has it)");
     }
+}
+
+/// Runs can be deleted by id and pruned by date, and a missing id deletes nothing.
+#[test]
+fn runs_delete_and_prune() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    for _ in 0..3 {
+        demarche(&store).args(["forecast", "@seed", "-m", "compromise"]).assert().success();
+    }
+    let list = |store: &std::path::Path| -> String {
+        let out = demarche(store).args(["runs", "list"]).assert().success();
+        String::from_utf8_lossy(&out.get_output().stdout).to_string()
+    };
+    assert_eq!(list(&store).lines().count(), 4, "a header and three runs");
+    demarche(&store)
+        .args(["runs", "delete", "2", "9"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no run with id 9"));
+    assert_eq!(list(&store).lines().count(), 4, "nothing deleted when an id is missing");
+    demarche(&store).args(["runs", "delete", "2"]).assert().success().stdout(predicate::str::contains("deleted 1 run"));
+    assert!(!list(&store).lines().any(|l| l.trim_start().starts_with("2 ")));
+    demarche(&store)
+        .args(["runs", "prune", "--before", "2000-01-01"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("deleted 0 run(s)"));
+    demarche(&store)
+        .args(["runs", "prune", "--before", "2999-01-01", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("would delete 2 run(s)"));
+    demarche(&store).args(["runs", "prune", "--before", "2999-01-01"]).assert().success();
+    assert!(list(&store).contains("no runs"));
+    demarche(&store)
+        .args(["runs", "prune", "--before", "01/02/2026"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("YYYY-MM-DD"));
 }

@@ -25,9 +25,28 @@ pub trait OptionValue: Sized {
     fn decode(t: &mut Table<'_>, key: &'static str, cx: &mut Cx) -> Option<Self>;
     /// As listed with a forecast's settings.
     fn to_text(&self) -> String;
+    /// What it accepts, in a few words (`demarche models`).
+    fn accepts() -> String;
+    /// Values at the ends of the type, to learn a range check's limits from
+    /// its message (see [`range_of`]).
+    fn probes() -> Vec<Self> {
+        Vec::new()
+    }
+}
+
+/// What `check` allows, in its own words ("must be a number between 0 and
+/// 1"), learnt from the first probe it refuses; `None` when it refuses none.
+pub fn range_of<T: OptionValue>(check: Check<T>) -> Option<String> {
+    T::probes().iter().find_map(|p| check(p).err())
 }
 
 impl OptionValue for f64 {
+    fn accepts() -> String {
+        "a number".into()
+    }
+    fn probes() -> Vec<Self> {
+        vec![-1e300, 1e300]
+    }
     fn from_text(text: &str) -> Result<Self, String> {
         text.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| format!("`{text}` is not a number"))
     }
@@ -40,6 +59,12 @@ impl OptionValue for f64 {
 }
 
 impl OptionValue for u32 {
+    fn accepts() -> String {
+        "a whole number".into()
+    }
+    fn probes() -> Vec<Self> {
+        vec![0, u32::MAX]
+    }
     fn from_text(text: &str) -> Result<Self, String> {
         text.parse().map_err(|_| format!("`{text}` is not a whole number"))
     }
@@ -62,6 +87,12 @@ impl OptionValue for u32 {
 }
 
 impl OptionValue for u64 {
+    fn accepts() -> String {
+        "a whole number".into()
+    }
+    fn probes() -> Vec<Self> {
+        vec![0, u64::MAX]
+    }
     fn from_text(text: &str) -> Result<Self, String> {
         text.parse().map_err(|_| format!("`{text}` is not a whole number 0..2^64"))
     }
@@ -86,6 +117,9 @@ impl OptionValue for u64 {
 }
 
 impl OptionValue for String {
+    fn accepts() -> String {
+        "text".into()
+    }
     fn from_text(text: &str) -> Result<Self, String> {
         Ok(text.to_string())
     }
@@ -99,6 +133,9 @@ impl OptionValue for String {
 
 /// An optional id or name: empty text clears it.
 impl OptionValue for Option<String> {
+    fn accepts() -> String {
+        "an id or name (empty: none)".into()
+    }
     fn from_text(text: &str) -> Result<Self, String> {
         Ok((!text.is_empty()).then(|| text.to_string()))
     }
@@ -112,6 +149,9 @@ impl OptionValue for Option<String> {
 
 /// A list of ids: a list in files, comma-separated as text.
 impl OptionValue for Vec<String> {
+    fn accepts() -> String {
+        "ids, comma-separated".into()
+    }
     fn from_text(text: &str) -> Result<Self, String> {
         Ok(text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
     }
@@ -238,6 +278,9 @@ macro_rules! keyword_enum {
         }
 
         impl $crate::settings::declare::OptionValue for $name {
+            fn accepts() -> String {
+                $name::NAMES.join(" | ")
+            }
             fn from_text(text: &str) -> Result<Self, String> {
                 $name::parse(text).ok_or_else(|| {
                     format!("unknown value `{text}`; {}", $crate::diag::suggest(text, $name::NAMES))
@@ -313,6 +356,33 @@ macro_rules! declare_settings {
                     });
                 )*
                 None
+            }
+
+            /// Every declared option: its key, its default and what it accepts
+            /// (`demarche models`).
+            pub fn options() -> Vec<$crate::settings::OptionInfo> {
+                #[allow(unused_variables)]
+                let d = Self::default();
+                #[allow(unused_mut)]
+                let mut v = Vec::new();
+                $(
+                    $crate::settings::declare::if_declared!($kind, {
+                        #[allow(unused_mut)]
+                        let mut accepts = <$ty as $crate::settings::declare::OptionValue>::accepts();
+                        $(
+                            // The check's own words say it best ("a whole number from 1 to 100000").
+                            if let Some(range) = $crate::settings::declare::range_of::<$ty>($check) {
+                                accepts = range.strip_prefix("must be ").unwrap_or(&range).to_string();
+                            }
+                        )?
+                        v.push($crate::settings::OptionInfo {
+                            key: stringify!($field),
+                            default: $crate::settings::declare::OptionValue::to_text(&d.$field),
+                            accepts,
+                        });
+                    });
+                )*
+                v
             }
 
             /// Every declared option with its value as text.

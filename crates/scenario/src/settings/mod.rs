@@ -20,6 +20,17 @@ pub use bdm::BdmSettings;
 pub use nash::NashSettings;
 pub use smp::SmpSettings;
 
+/// One engine option as `demarche models` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OptionInfo {
+    pub key: &'static str,
+    /// Its default, as `forecast` lists the settings it ran with.
+    pub default: String,
+    /// What it accepts: the values of a keyword, or the kind of number and
+    /// its range in the check's own words.
+    pub accepts: String,
+}
+
 /// Why an engine or simulation option could not be set from `key=value`
 /// text (`--set`, `--option`, the API). Each message says what was wrong and,
 /// where one exists, the nearest valid name.

@@ -80,6 +80,9 @@ macro_rules! ktab_enum {
 
         /// By KTAB's name (or an accepted spelling) or KTAB's integer code.
         impl crate::settings::declare::OptionValue for $name {
+            fn accepts() -> String {
+                format!("{} (or KTAB's code 0–{})", $name::NAMES.join(" | "), $name::NAMES.len() - 1)
+            }
             fn from_text(text: &str) -> Result<Self, String> {
                 match text.parse::<i64>() {
                     Ok(code) => $name::from_code(code).ok_or_else(|| {
