@@ -54,14 +54,19 @@ pub fn record(store: &StoreArgs, run: &demarche_store::NewRun<'_>) -> Option<(i6
     recorded
 }
 
-/// On a terminal, where the run went and how to see it (never in pipes, so
-/// piped output stays exactly the command's own).
+/// `--quiet`: no notes on standard error.
+pub static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether notes on standard error are wanted (not `--quiet`).
+pub fn chatty() -> bool {
+    !QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Where the run went and how to see it, on standard error (standard output
+/// stays exactly the command's own); `--quiet` silences it.
 pub fn announce(recorded: Option<&(i64, PathBuf)>) {
-    use std::io::IsTerminal;
-    if let Some((id, _)) = recorded.filter(|_| std::io::stderr().is_terminal()) {
-        eprintln!(
-            "stored as run {id}; `demarche report {id} -o report.html` draws it, `demarche runs show {id}` lists it"
-        );
+    if let Some((id, _)) = recorded.filter(|_| chatty()) {
+        eprintln!("recorded as run {id} (demarche runs show {id}; demarche report {id} -o report.html)");
     }
 }
 

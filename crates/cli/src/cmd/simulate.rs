@@ -298,7 +298,7 @@ impl Bar {
     /// A bar drawn with `template` when `wanted` and standard error is a
     /// terminal (never in pipes or machine output); otherwise none.
     pub fn on_terminal(wanted: bool, template: &str) -> Bar {
-        Bar((wanted && std::io::stderr().is_terminal()).then(|| {
+        Bar((wanted && super::runs::chatty() && std::io::stderr().is_terminal()).then(|| {
             let b = indicatif::ProgressBar::new(0);
             if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
                 b.set_style(style.with_key("left", left));

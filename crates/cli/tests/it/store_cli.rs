@@ -278,3 +278,18 @@ fn runs_delete_and_prune() {
         .failure()
         .stderr(predicate::str::contains("YYYY-MM-DD"));
 }
+
+/// A command that records a run says so on standard error (never on standard
+/// output), and `--quiet` keeps it silent.
+#[test]
+fn a_recorded_run_says_its_id_unless_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let out = demarche(&store).args(["forecast", "@seed", "-m", "compromise", "--format", "json"]).assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("recorded as run 1 (demarche runs show 1"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.get_output().stdout).contains("recorded as run"));
+    let out = demarche(&store).args(["--quiet", "forecast", "@seed", "-m", "compromise"]).assert().success();
+    assert!(!String::from_utf8_lossy(&out.get_output().stderr).contains("recorded as run"));
+    demarche(&store).args(["simulate", "@seed", "--runs", "20", "--escalation-runs", "0", "-q"]).assert().success().stderr("");
+}
