@@ -39,14 +39,8 @@ impl Store {
             }
             ExportFormat::Csv => {
                 self.tabular(id)?; // a missing run is an error, not an empty file
-                let mut w = csv::Writer::from_writer(out);
-                w.write_record(["run_id", "engine", "issue", "round", "actor", "position"])
-                    .map_err(|e| io(e.to_string()))?;
-                for p in self.positions(id)? {
-                    w.serialize((p.run_id, &p.engine, &p.issue, p.round, &p.actor, p.position))
-                        .map_err(|e| io(e.to_string()))?;
-                }
-                w.flush().map_err(|e| io(e.to_string()))?;
+                let sc = self.get(id)?.scenario().unwrap_or_default();
+                positions_csv(out, &sc, &self.positions(id)?, true).map_err(|e| io(e.to_string()))?;
             }
             ExportFormat::Parquet => {
                 self.tabular(id)?;
@@ -130,4 +124,77 @@ fn parquet_positions(rows: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
 #[cfg(not(feature = "parquet"))]
 fn parquet_positions(_: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
     Err("this build of demarche has no Parquet support (built without the `parquet` feature); use csv or json".into())
+}
+
+/// Positions per round in the one layout `forecast --trajectory-out` and
+/// `runs export --format csv` share: `[run_id,]model,issue,round,actor,
+/// position,scale` — positions in the issue's own units (never KTAB's 0–100),
+/// rounded to six significant digits of the issue's range (so no float noise
+/// such as 3.6699999999999995), `scale` naming the range and unit.
+pub fn positions_csv(
+    w: impl Write,
+    sc: &demarche_scenario::Scenario,
+    rows: &[crate::PositionRow],
+    with_run_id: bool,
+) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let mut header = vec!["model", "issue", "round", "actor", "position", "scale"];
+    if with_run_id {
+        header.insert(0, "run_id");
+    }
+    out.write_record(&header)?;
+    let scale = |issue: &str| -> (String, f64) {
+        match sc.issues.iter().find(|i| i.id == issue) {
+            Some(i) => {
+                let unit = i.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+                (format!("{}–{}{unit}", i.min, i.max), i.max - i.min)
+            }
+            None => (String::new(), f64::NAN),
+        }
+    };
+    let mut last: Option<(String, (String, f64))> = None;
+    for p in rows {
+        if last.as_ref().is_none_or(|(id, _)| *id != p.issue) {
+            last = Some((p.issue.clone(), scale(&p.issue)));
+        }
+        let (text, range) = last.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
+        let mut record = vec![
+            p.engine.clone(),
+            p.issue.clone(),
+            p.round.to_string(),
+            p.actor.clone(),
+            rounded(p.position, range),
+            text,
+        ];
+        if with_run_id {
+            record.insert(0, p.run_id.to_string());
+        }
+        out.write_record(&record)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `x` to six significant digits of `range` (trailing zeros dropped).
+pub fn rounded(x: f64, range: f64) -> String {
+    let decimals =
+        if range.is_finite() && range > 0.0 { (6.0 - range.log10().ceil()).clamp(0.0, 12.0) as usize } else { 9 };
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    #[test]
+    fn positions_round_to_their_scale_without_float_noise() {
+        assert_eq!(super::rounded(3.6699999999999995, 90.0), "3.67");
+        assert_eq!(super::rounded(1255.474115, 10000.0), "1255.47");
+        assert_eq!(super::rounded(8.0, 10.0), "8");
+        assert_eq!(super::rounded(-0.0000001, 100.0), "0");
+    }
 }

@@ -31,10 +31,10 @@ mod time;
 
 pub use canonical::{canonical_json, hashed, scenario_hash};
 pub use diff::{diff, OutcomeChange, RunDiff, ValueChange};
-pub use export::{ExportFormat, EXPORT_FORMATS};
+pub use export::{positions_csv, rounded, ExportFormat, EXPORT_FORMATS};
 pub use record::{
-    decode_forecasts, Document, NewRun, OutcomeRow, PositionRow, RunInput, RunKind, RunRecord, RunStatus, RunSummary,
-    DOC_FORECASTS,
+    decode_forecasts, forecast_rows, Document, NewRun, OutcomeRow, PositionRow, RunInput, RunKind, RunRecord,
+    RunStatus, RunSummary, DOC_FORECASTS,
 };
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::{default_path, ListFilter, Store, StoreError, ENV_STORE, MAX_LIST};

@@ -233,7 +233,8 @@ pub struct OutcomeRow {
 }
 
 /// Rows drawn from a forecasts document (positions for `run_id`, outcomes).
-pub(crate) fn forecast_rows(run_id: i64, forecasts: &[Forecast]) -> (Vec<PositionRow>, Vec<OutcomeRow>) {
+/// The rows a forecast run stores: every position per round, and each outcome.
+pub fn forecast_rows(run_id: i64, forecasts: &[Forecast]) -> (Vec<PositionRow>, Vec<OutcomeRow>) {
     let mut positions = Vec::new();
     let mut outcomes = Vec::new();
     for f in forecasts {

@@ -18,6 +18,12 @@ pub enum OutputFormat {
     Csv,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrajectoryLayout {
+    Demarche,
+    Ktab,
+}
+
 #[derive(Args)]
 pub struct ForecastArgs {
     #[command(flatten)]
@@ -31,12 +37,18 @@ pub struct ForecastArgs {
     /// Maximum rounds for iterative models.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub rounds: Option<u32>,
-    /// Output: a table, JSON (every forecast in full) or CSV.
+    /// Output: a table, JSON (every forecast in full) or CSV (one row per model and issue:
+    /// model,issue,outcome,scale,reading,converged,rounds,notes).
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: OutputFormat,
-    /// Write every actor's position per round as CSV: turn,actor,name,dim,pos.
+    /// Write every actor's position per round, every model in one file, as CSV:
+    /// model,issue,round,actor,position,scale (the issue's own units; the layout of `runs export`).
     #[arg(long, value_name = "PATH")]
     pub trajectory_out: Option<PathBuf>,
+    /// The --trajectory-out layout: demarche's (above), or KTAB's dumps for comparing with KTAB
+    /// (turn,actor,name,dim,pos[,ideal]; smp on KTAB's 0–100 scale; one file per model, FILE-MODEL.csv).
+    #[arg(long, value_enum, default_value = "demarche", requires = "trajectory_out")]
+    pub trajectory_layout: TrajectoryLayout,
     /// Write each actor's win probability per turn as CSV: turn,actor,prob (smp).
     #[arg(long, value_name = "PATH")]
     pub probability_out: Option<PathBuf>,
@@ -111,7 +123,15 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     );
     super::runs::record(&args.store, &run);
     if let Some(path) = &args.trajectory_out {
-        write_trajectories(path, &sc, &forecasts)?;
+        match args.trajectory_layout {
+            TrajectoryLayout::Demarche => {
+                let (rows, _) = demarche_store::forecast_rows(0, &forecasts);
+                let mut w = crate::output::create(path)?;
+                demarche_store::positions_csv(&mut w, &sc, &rows, false)?;
+                w.commit()?;
+            }
+            TrajectoryLayout::Ktab => write_trajectories(path, &sc, &forecasts)?,
+        }
     }
     if let Some(path) = &args.probability_out {
         if let Some(f) = forecasts.iter().find(|f| f.engine == "smp") {
@@ -130,7 +150,7 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
         OutputFormat::Json => {
             outln!("{}", demarche_app::forecast::forecasts_json(&sc, &forecasts, uncertainty.as_ref()))
         }
-        OutputFormat::Csv => render::csv::trajectories(std::io::stdout().lock(), &sc, &forecasts, true)?,
+        OutputFormat::Csv => render::csv::outcomes(std::io::stdout().lock(), &sc, &forecasts)?,
     }
     Ok(ExitCode::SUCCESS)
 }

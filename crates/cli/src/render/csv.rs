@@ -1,4 +1,5 @@
-//! Trajectory CSV: one row per round, actor and issue.
+//! CSV: the forecasts (one row per model and issue), and KTAB-style
+//! trajectory dumps (one row per round, actor and issue).
 
 use std::io::Write;
 
@@ -29,6 +30,40 @@ pub fn trajectories(w: impl Write, sc: &Scenario, forecasts: &[Forecast], with_m
                     }
                 }
             }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `model,issue,outcome,scale,reading,converged,rounds,notes`: each model's
+/// forecast of each issue, in the issue's units at six significant digits of
+/// its range, what that point means on the scale, and the model's notes on
+/// it (`; `-separated).
+pub fn outcomes(w: impl Write, sc: &Scenario, forecasts: &[Forecast]) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["model", "issue", "outcome", "scale", "reading", "converged", "rounds", "notes"])?;
+    for f in forecasts {
+        for x in &f.issues {
+            let issue = sc.issues.iter().find(|i| i.id == x.issue);
+            let (scale, range, reading) = match issue {
+                Some(i) => {
+                    let unit = i.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+                    (format!("{}–{}{unit}", i.min, i.max), i.max - i.min, i.describe(x.outcome))
+                }
+                None => (String::new(), f64::NAN, String::new()),
+            };
+            let converged = x.converged.map(|c| c.to_string()).unwrap_or_default();
+            out.write_record([
+                f.engine.as_str(),
+                x.issue.as_str(),
+                &demarche_store::rounded(x.outcome, range),
+                &scale,
+                &reading,
+                &converged,
+                &x.rounds().to_string(),
+                &x.notes.join("; "),
+            ])?;
         }
     }
     out.flush()?;

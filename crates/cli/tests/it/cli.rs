@@ -63,18 +63,57 @@ fn forecast_prints_a_table_with_meanings() {
         .stdout(predicate::str::contains("nash            50  half"));
 }
 
+/// `forecast --format csv` holds the forecasts; `--trajectory-out` every
+/// model's positions per round in one file, in the issues' own units.
 #[test]
 fn forecast_csv_and_trajectory_file() {
     let dir = tempfile::tempdir().unwrap();
     let traj = dir.path().join("t.csv");
-    demarche()
-        .args(["forecast", FIXTURE, "--model", "nash", "--format", "csv", "--trajectory-out"])
+    let out = demarche()
+        .args(["forecast", FIXTURE, "--model", "compromise,nash", "--format", "csv", "--trajectory-out"])
         .arg(&traj)
         .assert()
-        .success()
-        .stdout(predicate::str::starts_with("model,issue,turn,actor,name,dim,pos\n"));
+        .success();
+    let csv = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(csv.starts_with("model,issue,outcome,scale,reading,converged,rounds,notes\n"), "{csv}");
+    assert!(csv.contains("\ncompromise,x,40,0–100 %,") && csv.contains("\nnash,x,50,0–100 %,half,"), "{csv}");
     let t = std::fs::read_to_string(&traj).unwrap();
+    assert!(t.starts_with("model,issue,round,actor,position,scale\ncompromise,x,0,a,20,0–100 %\n"), "{t}");
+    assert!(t.contains("\nnash,x,0,a,20,0–100 %\n"), "one file holds every model: {t}");
+    assert!(!dir.path().join("t-nash.csv").exists());
+    // KTAB's layout on request: one file per model, as before.
+    let ktab = dir.path().join("k.csv");
+    demarche()
+        .args(["forecast", FIXTURE, "--model", "compromise,nash", "--trajectory-layout", "ktab", "--trajectory-out"])
+        .arg(&ktab)
+        .assert()
+        .success();
+    let t = std::fs::read_to_string(dir.path().join("k-nash.csv")).unwrap();
     assert!(t.starts_with("turn,actor,name,dim,pos\n0,0,Alpha,0,20\n"), "{t}");
+}
+
+/// smp's trajectory is in the issue's units: a 0–10 issue stays 0–10 (KTAB
+/// itself works on 0–100), and no float noise is written.
+#[test]
+fn an_smp_trajectory_stays_on_the_issues_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = dir.path().join("ten.toml");
+    let mut text = String::from(
+        "[meta]\ntitle = \"Ten\"\n\n[[issues]]\nid = \"x\"\nname = \"X\"\nmin = 0\nmax = 10\nlow = \"none\"\nhigh = \"all\"\n",
+    );
+    for (k, (cap, pos)) in [(100, 2.0), (80, 8.0), (50, 5.5)].iter().enumerate() {
+        text.push_str(&format!(
+            "\n[[actors]]\nid = \"a{k}\"\nname = \"A{k}\"\ncapability = {cap}\n\n[[stances]]\nactor = \"a{k}\"\nissue = \"x\"\nposition = {pos}\nsalience = 0.8\n"
+        ));
+    }
+    std::fs::write(&sc, text).unwrap();
+    let traj = dir.path().join("t.csv");
+    demarche().args(["forecast", "--model", "smp", "--trajectory-out"]).arg(&traj).arg(&sc).assert().success();
+    let t = std::fs::read_to_string(&traj).unwrap();
+    let positions: Vec<f64> = t.lines().skip(1).map(|l| l.split(',').nth(4).unwrap().parse().unwrap()).collect();
+    assert!(!positions.is_empty() && positions.iter().all(|p| (0.0..=10.0).contains(p)), "{t}");
+    assert!(t.contains(",a1,8,0–10\n"), "round 0 holds the stated 8 on the 0–10 scale: {t}");
+    assert!(t.lines().all(|l| l.split(',').nth(4).is_none_or(|p| p.len() < 12)), "float noise: {t}");
 }
 
 #[test]

@@ -31,7 +31,8 @@ fn check(input: &str, expected: &str, params: Option<&str>) {
     if let Some(p) = params {
         cmd.args(["--smp-params", p]);
     }
-    cmd.arg("--trajectory-out").arg(&pos).arg("--probability-out").arg(&prob).assert().success();
+    cmd.args(["--trajectory-layout", "ktab"]).arg("--trajectory-out").arg(&pos);
+    cmd.arg("--probability-out").arg(&prob).assert().success();
     let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap();
     compare(&read(&pos), &read(std::path::Path::new(&format!("{KTAB}/expected/{expected}/out_pos.csv"))), 1e-6 * 100.0);
     compare(&read(&prob), &read(std::path::Path::new(&format!("{KTAB}/expected/{expected}/out_prob.csv"))), 1e-9);

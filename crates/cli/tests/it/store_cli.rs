@@ -189,7 +189,7 @@ fn a_failed_export_leaves_an_existing_file_alone() {
     // A successful one replaces it, and leaves no temporary file behind.
     demarche(&store).args(["runs", "export", "1", "-o"]).arg(&out).assert().success();
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.starts_with("run_id,engine,issue,round,actor,position\n"), "{text}");
+    assert!(text.starts_with("run_id,model,issue,round,actor,position,scale\n"), "{text}");
     assert_ne!(text, "keep me\n");
     let mut names: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
@@ -291,5 +291,9 @@ fn a_recorded_run_says_its_id_unless_quiet() {
     assert!(!String::from_utf8_lossy(&out.get_output().stdout).contains("recorded as run"));
     let out = demarche(&store).args(["--quiet", "forecast", "@seed", "-m", "compromise"]).assert().success();
     assert!(!String::from_utf8_lossy(&out.get_output().stderr).contains("recorded as run"));
-    demarche(&store).args(["simulate", "@seed", "--runs", "20", "--escalation-runs", "0", "-q"]).assert().success().stderr("");
+    demarche(&store)
+        .args(["simulate", "@seed", "--runs", "20", "--escalation-runs", "0", "-q"])
+        .assert()
+        .success()
+        .stderr("");
 }

@@ -81,7 +81,7 @@ fn exports_in_every_format() {
     let mut csv = Vec::new();
     store.export(id, ExportFormat::Csv, &mut csv).unwrap();
     let text = String::from_utf8(csv).unwrap();
-    assert!(text.starts_with("run_id,engine,issue,round,actor,position\n"));
+    assert!(text.starts_with("run_id,model,issue,round,actor,position,scale\n"), "{text}");
     assert_eq!(text.lines().count(), n + 1);
     assert!(text.contains(&format!("{id},compromise,x,0,a,20")));
 
