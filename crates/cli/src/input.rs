@@ -19,8 +19,14 @@ pub struct UnknownFormat {
 
 /// Parse a `--input-format` value.
 pub fn parse_format(s: &str) -> Result<Format, UnknownFormat> {
-    Format::parse(s)
-        .ok_or_else(|| UnknownFormat { name: s.to_string(), hint: demarche_scenario::diag::suggest(s, &Format::NAMES) })
+    Format::parse(s).ok_or_else(|| UnknownFormat {
+        name: s.to_string(),
+        hint: format!(
+            "{} (formats: {})",
+            demarche_scenario::diag::suggest(s, &Format::NAMES),
+            Format::NAMES.join(", ")
+        ),
+    })
 }
 
 /// Load `path` (`-` reads standard input; `@seed` is the built-in scenario).

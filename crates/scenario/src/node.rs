@@ -117,7 +117,8 @@ fn toml_node(v: &toml::Spanned<toml::de::DeValue<'_>>, diags: &mut Diagnostics) 
     Node { value, span }
 }
 
-/// Parse JSON (comments and trailing commas tolerated) into a [`Node`] tree.
+/// Parse JSON into a [`Node`] tree. Comments and trailing commas are read,
+/// with a warning at the first of them: other tools reject such a file.
 pub fn parse_json(source: &str) -> (Option<Node>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let options = jsonc_parser::ParseOptions {
@@ -127,7 +128,24 @@ pub fn parse_json(source: &str) -> (Option<Node>, Diagnostics) {
         allow_missing_commas: false,
         ..Default::default()
     };
-    match jsonc_parser::parse_to_ast(source, &Default::default(), &options) {
+    let strict = jsonc_parser::ParseOptions { allow_comments: false, allow_trailing_commas: false, ..options.clone() };
+    // Strict first (one parse for a well-formed file); the lenient reading only when that fails.
+    let parsed = match jsonc_parser::parse_to_ast(source, &Default::default(), &strict) {
+        Ok(ast) => Ok(ast),
+        Err(strict_error) => {
+            let lenient = jsonc_parser::parse_to_ast(source, &Default::default(), &options);
+            if lenient.is_ok() {
+                let r = strict_error.range();
+                diags.push(
+                    Diagnostic::warning("", format!("not strict JSON ({}): read anyway", strict_error.kind()))
+                        .with_span(Some(r.start..r.end))
+                        .with_hint("remove trailing commas and comments, or other tools will reject the file"),
+                );
+            }
+            lenient
+        }
+    };
+    match parsed {
         Err(e) => {
             let r = e.range();
             diags.push(

@@ -88,10 +88,18 @@ impl<'n> Table<'n> {
     }
 
     fn missing(&self, key: &str, cx: &mut Cx, hint: Option<&str>) {
-        let d = cx.error(&self.field_path(key), &self.node.span, format!("missing required field `{key}`"));
-        if let Some(h) = hint {
-            d.hint = Some(h.to_string());
-        }
+        let path = self.field_path(key);
+        let d = cx.error(&path, &self.node.span, format!("missing required field `{key}`"));
+        d.hint = Some(match hint {
+            Some(h) => h.to_string(),
+            // The line to add, for the fields every entry of a list needs.
+            None => match key {
+                "issue" => "add `issue = \"…\"` with the id of one of the [[issues]]".to_string(),
+                "actor" => "add `actor = \"…\"` with the id of one of the [[actors]]".to_string(),
+                "id" => format!("add `id = \"…\"`: a short name the rest of the file refers to it by ({path})"),
+                _ => format!("add `{key} = …` to this entry"),
+            },
+        });
     }
 
     pub fn req_str(&mut self, key: &'static str, cx: &mut Cx) -> Option<String> {
@@ -250,9 +258,13 @@ pub fn as_f64(n: &Node, path: &str, cx: &mut Cx) -> Option<f64> {
         _ => {
             let d = cx.error(path, &n.span, format!("expected a number, found {}", n.type_name()));
             if let Value::String(s) = &n.value {
-                if s.trim().parse::<f64>().is_ok() {
-                    d.hint = Some(format!("write the number without quotes: {}", s.trim()));
-                }
+                d.hint = Some(if s.trim().parse::<f64>().is_ok() {
+                    format!("write the number without quotes: {}", s.trim())
+                } else {
+                    // A word where a number belongs ("high"): say what kind of number.
+                    let field = path.rsplit('.').next().unwrap_or(path);
+                    format!("`{field}` takes a number, not words such as \"{}\"; e.g. {field} = 60", s.trim())
+                });
             }
             None
         }

@@ -195,8 +195,17 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                     format!("{p}.salience"),
                     format!("salience must be between 0 and 1, got {}", s.salience),
                 )
-                .with_hint(if s.salience > 1.0 && s.salience <= 100.0 {
-                    "saliences are fractions: divide percentages by 100".to_string()
+                .with_hint(if s.salience > 1.0 && s.salience <= 10.0 {
+                    // 5 may be "5 out of 10" as well as "5 %": offer both readings.
+                    format!(
+                        "saliences are fractions from 0 to 1: write {} if {} was out of 10, or {} if it was a \
+                         percentage",
+                        s.salience / 10.0,
+                        s.salience,
+                        s.salience / 100.0
+                    )
+                } else if s.salience > 10.0 && s.salience <= 100.0 {
+                    format!("saliences are fractions: a percentage of {} is {}", s.salience, s.salience / 100.0)
                 } else {
                     "0 means the actor does not care, 1 that the issue matters above all".to_string()
                 }),

@@ -33,10 +33,13 @@ impl StoreArgs {
 
     /// The store to read: an error when none can be found.
     pub fn open(&self) -> Result<Store, Box<dyn std::error::Error>> {
-        let path =
-            self.store.clone().or_else(demarche_store::default_path).ok_or(
-                "no run store: pass --store PATH or set DEMARCHE_STORE (no HOME or XDG_DATA_HOME to put one in)",
-            )?;
+        let off = std::env::var(demarche_store::ENV_STORE)
+            .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "off" | "none"));
+        let path = self.store.clone().or_else(demarche_store::default_path).ok_or(if off {
+            "recording is off (DEMARCHE_STORE=off), so there is no store to read; pass --store PATH"
+        } else {
+            "no run store: pass --store PATH or set DEMARCHE_STORE (no HOME or XDG_DATA_HOME to put one in)"
+        })?;
         if !path.exists() {
             return Err(
                 format!("no run store at {} yet; runs are recorded by `demarche forecast`, `simulate`, `sensitivity`, `negotiate` and `tournament`", path.display()).into()

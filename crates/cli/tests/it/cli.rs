@@ -468,3 +468,14 @@ fn completions_and_the_man_page_are_generated() {
         .failure()
         .stderr(predicates::str::contains("did you mean `forecast`"));
 }
+
+/// A wrong --input-format lists the formats; `runs` with recording off says so.
+#[test]
+fn a_wrong_input_format_lists_the_formats_and_store_off_is_named() {
+    demarche()
+        .args(["check", "--input-format", "tomll", FIXTURE])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("did you mean `toml`").and(predicate::str::contains("formats: toml, json")));
+    demarche().args(["runs", "list"]).assert().failure().stderr(predicate::str::contains("recording is off"));
+}

@@ -84,7 +84,7 @@ fn many_problems_are_all_reported_with_lines_and_hints() {
     // Both actors are now called `iran` (the duplicate), so the hint lists the known ids.
     assert!(unknown.3.as_deref().unwrap_or("").contains("iran"), "{unknown:?}");
     let sal = e.iter().find(|x| x.0 == "stances[0].salience").unwrap();
-    assert!(sal.3.as_deref().unwrap_or("").contains("divide percentages by 100"));
+    assert!(sal.3.as_deref().unwrap_or("").contains("a percentage of 90 is 0.9"), "{sal:?}");
     // Lines point at the offending values.
     let line_of = |needle: &str| bad.lines().position(|l| l.contains(needle)).unwrap() + 1;
     assert_eq!(sal.2, Some(line_of("salience = 90")));
@@ -225,4 +225,38 @@ fn timeline_events_on_stances_are_checked() {
     {
         assert!(e.contains(want), "missing {want:?} in:\n{e}");
     }
+}
+
+/// A salience of 5 might be out of 10 or a percentage: the hint offers both.
+#[test]
+fn a_salience_above_one_gets_both_readings() {
+    let e = errors(&GOOD.replace("salience = 0.9", "salience = 5"));
+    let sal = e.iter().find(|x| x.0 == "stances[0].salience").unwrap();
+    let hint = sal.3.clone().unwrap_or_default();
+    assert!(hint.contains("0.5 if 5 was out of 10") && hint.contains("0.05 if it was a percentage"), "{hint}");
+}
+
+/// A JSON file with a trailing comma is read, with a warning at its line.
+#[test]
+fn a_trailing_comma_in_json_is_a_warning_with_its_line() {
+    let sc = load_str(GOOD, None, Some("t.toml")).unwrap().scenario;
+    let json = serde_json::to_string_pretty(&sc).unwrap();
+    let loose = json.replacen("\n  }", ",\n  }", 1);
+    assert_ne!(loose, json);
+    let loaded = load_str(&loose, Some(Format::Json), Some("t.json")).unwrap();
+    let w = loaded.warnings.iter().find(|d| d.message.starts_with("not strict JSON")).expect("a warning");
+    assert!(w.location.is_some(), "{w:?}");
+    let strict = load_str(&json, Some(Format::Json), Some("t.json")).unwrap();
+    assert!(!strict.warnings.iter().any(|d| d.message.starts_with("not strict JSON")));
+}
+
+/// A missing `issue` and a capability written in words each get a hint.
+#[test]
+fn a_missing_field_and_a_word_for_a_number_get_hints() {
+    let e = errors(&GOOD.replacen("issue = \"enrichment\"", "", 1));
+    let missing = e.iter().find(|x| x.0.ends_with(".issue")).unwrap_or_else(|| panic!("{e:?}"));
+    assert!(missing.3.as_deref().unwrap_or("").contains("[[issues]]"), "{missing:?}");
+    let e = errors(&GOOD.replacen("capability = 2.0", "capability = \"high\"", 1));
+    let word = e.iter().find(|x| x.0.ends_with(".capability")).unwrap_or_else(|| panic!("{e:?}"));
+    assert!(word.3.as_deref().unwrap_or("").contains("takes a number"), "{word:?}");
 }
