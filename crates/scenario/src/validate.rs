@@ -376,7 +376,7 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
         if from_ok && to_ok && r.from == r.to {
             d.push(Diagnostic::error(
                 p.clone(),
-                format!("`{}` cannot be in a `{}` relation with itself", r.from, r.kind.as_str()),
+                format!("`{}` cannot be in {} relation with itself", r.from, a_kind(r.kind.as_str())),
             ));
         }
         match r.weight {
@@ -385,8 +385,11 @@ pub fn validate(sc: &Scenario) -> Diagnostics {
                     .with_hint("0 means no effect, 1 full effect"),
             ),
             None if r.kind.needs_weight() => d.push(
-                Diagnostic::error(format!("{p}.weight"), format!("a `{}` relation needs a weight", r.kind.as_str()))
-                    .with_hint("add `weight = 0.3` (between 0 and 1)"),
+                Diagnostic::error(
+                    format!("{p}.weight"),
+                    format!("{} relation needs a weight", a_kind(r.kind.as_str())),
+                )
+                .with_hint("add `weight = 0.3` (between 0 and 1)"),
             ),
             _ => {}
         }
@@ -658,4 +661,10 @@ fn is_partial_date(s: &str) -> bool {
         7 => is_date(&format!("{s}-01")),
         _ => is_date(s),
     }
+}
+
+/// "a `hostile`", "an `influences`": the article a relation kind takes.
+fn a_kind(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} `{kind}`")
 }

@@ -499,6 +499,9 @@ pub fn report(r: &Report) -> String {
             }
         }
         dyads.truncate(10);
+        if dyads.is_empty() {
+            let _ = writeln!(out, "  none: no dyad ended in conflict in any of these runs.");
+        }
         for (a, b) in dyads {
             row(
                 &mut out,

@@ -306,7 +306,15 @@ pub fn run(args: &RunsArgs) -> CmdResult {
                     f.commit()?;
                     eprintln!("wrote {}", p.display());
                 }
-                None => store.export(*id, format, &mut out)?,
+                None => {
+                    use std::io::IsTerminal;
+                    if matches!(format, ExportFormat::Parquet) && std::io::stdout().is_terminal() {
+                        return Err("Parquet is binary and would garble the terminal; hint: give -o FILE, or pipe \
+                                    the output into a file"
+                            .into());
+                    }
+                    store.export(*id, format, &mut out)?
+                }
             }
         }
     }

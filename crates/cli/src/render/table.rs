@@ -53,6 +53,7 @@ pub fn forecasts(sc: &Scenario, forecasts: &[Forecast]) -> String {
         for (model, f) in &per_model {
             let conv = match (f.converged, f.rounds()) {
                 (Some(false), r) => format!(" (not converged after {r} rounds)"),
+                (Some(true), 1) => " (1 round)".to_string(),
                 (Some(true), r) => format!(" ({r} rounds)"),
                 _ => String::new(),
             };
