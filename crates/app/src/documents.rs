@@ -497,7 +497,10 @@ mod tests {
         let row = |input: &str, low: f64, high: f64| demarche_sim::RankedInput {
             input: input.into(),
             first_order: Some(0.1),
+            first_conf: None,
             total: Some(0.2),
+            total_conf: None,
+            within_noise: false,
             low,
             high,
         };

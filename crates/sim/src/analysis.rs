@@ -79,8 +79,16 @@ pub struct RankedInput {
     pub input: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_order: Option<f64>,
+    /// Half-width of its 95 % bootstrap interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_conf: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_conf: Option<f64>,
+    /// Whether the first-order index's interval holds 0 (or there is none):
+    /// not told apart from no effect, and never ranked above one that is.
+    pub within_noise: bool,
     /// Mean output with the input at its low / high quantile (others random).
     pub low: f64,
     pub high: f64,
@@ -406,23 +414,40 @@ impl<'a> Analysis<'a> {
     /// The report from the outputs of every model run of the design.
     fn finish(&self, sobol_ys: &[Vec<f64>], oat_ys: &[Vec<f64>]) -> SensitivityReport {
         let (g, outputs) = (self.columns.len(), self.outputs.len());
-        let sobol = sensitivity::sobol_indices(self.samples, g, outputs, sobol_ys);
+        let sobol = sensitivity::sobol_indices(self.samples, g, outputs, sobol_ys, self.seed);
         let oat = sensitivity::oat_effects(self.oat_runs, g, outputs, self.quantiles, oat_ys);
         let ranked = (0..outputs)
             .map(|o| {
+                let conf = |c: &Vec<Vec<Option<f64>>>, k: usize| c.get(o).and_then(|row| row[k]);
                 let mut rows: Vec<RankedInput> = (0..g)
-                    .map(|k| RankedInput {
-                        input: self.names[k].clone(),
-                        first_order: sobol.first[o][k],
-                        total: sobol.total[o][k],
-                        low: oat.low[o][k],
-                        high: oat.high[o][k],
+                    .map(|k| {
+                        let (first_order, first_conf) = (sobol.first[o][k], conf(&sobol.first_conf, k));
+                        RankedInput {
+                            input: self.names[k].clone(),
+                            first_order,
+                            first_conf,
+                            total: sobol.total[o][k],
+                            total_conf: conf(&sobol.total_conf, k),
+                            // An index whose interval holds 0 is not told apart from no effect.
+                            within_noise: match (first_order, first_conf) {
+                                (Some(s), Some(c)) => s.abs() <= c,
+                                (Some(_), None) => false,
+                                (None, _) => true,
+                            },
+                            low: oat.low[o][k],
+                            high: oat.high[o][k],
+                        }
                     })
                     .collect();
+                // Effects told apart from noise first (largest first-order index on
+                // top), then the rest by their one-at-a-time swing, never above them.
                 rows.sort_by(|a, b| {
                     let key = |r: &RankedInput| r.first_order.unwrap_or(0.0);
-                    key(b)
-                        .total_cmp(&key(a))
+                    a.within_noise
+                        .cmp(&b.within_noise)
+                        .then_with(
+                            || if a.within_noise { std::cmp::Ordering::Equal } else { key(b).total_cmp(&key(a)) },
+                        )
                         .then((b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()))
                         .then(a.input.cmp(&b.input))
                 });

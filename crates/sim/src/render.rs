@@ -542,19 +542,44 @@ pub fn sensitivity(s: &SensitivityReport, top: usize) -> String {
                 "  constant over the Sobol samples (no index; more --samples may find one), but one at a time:\n",
             );
         }
-        let _ = writeln!(out, "  {:<52} {:>8} {:>8} {:>10} {:>10}", "input", "first", "total", "low", "high");
+        if o.rows.is_empty() {
+            out.push_str("  no uncertain input to rank\n");
+            continue;
+        }
+        let _ =
+            writeln!(out, "  {:<52} {:>15} {:>15} {:>10} {:>10}", "input", "first ± 95%", "total ± 95%", "low", "high");
         for r in o.rows.iter().take(top) {
-            let f = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or("–".into());
+            let f = |x: Option<f64>, c: Option<f64>| match (x, c) {
+                (Some(v), Some(c)) => format!("{v:.3} ± {c:.3}"),
+                (Some(v), None) => format!("{v:.3}"),
+                _ => "–".into(),
+            };
+            let name = if r.within_noise && r.first_order.is_some() {
+                format!("{} (noise)", clip(&r.input, 44))
+            } else {
+                clip(&r.input, 52)
+            };
             let _ = writeln!(
                 out,
-                "  {:<52} {:>8} {:>8} {:>10} {:>10}",
-                r.input,
-                f(r.first_order),
-                f(r.total),
+                "  {:<52} {:>15} {:>15} {:>10} {:>10}",
+                name,
+                f(r.first_order, r.first_conf),
+                f(r.total, r.total_conf),
                 num(r.low),
                 num(r.high)
             );
         }
     }
+    let _ = writeln!(
+        out,
+        "\nColumns: first — the Sobol first-order index, the share of the output's variance due to that input alone \
+         (0–1; estimates near 0 can come out slightly negative, and noisy ones above 1); total — the total-order \
+         index, that share including its interactions with other inputs; ± — the half-width of the 95 % bootstrap \
+         interval over {} resamplings of the {} base samples (\"(noise)\": the interval holds 0, so the input is \
+         not told apart from no effect and is listed after those that are); low / high — the mean output with the \
+         input at its {} and {} quantile, the other inputs random (tornado data). Inputs with real effects are \
+         ranked by first-order index; more --samples narrow the intervals.",
+        s.sobol.resamples, s.sobol.samples, s.oat.low_quantile, s.oat.high_quantile
+    );
     out
 }

@@ -32,7 +32,21 @@ pub struct SobolIndices {
     pub variance: Vec<f64>,
     pub first: Vec<Vec<Option<f64>>>,
     pub total: Vec<Vec<Option<f64>>>,
+    /// Half-widths of the 95 % bootstrap intervals of `first` and `total`
+    /// (1.96 × the standard deviation over `resamples` resamplings of the
+    /// base rows, as SALib reports `S1_conf` and `ST_conf`); empty when the
+    /// analysis was too large to bootstrap within [`BOOTSTRAP_BUDGET`].
+    pub first_conf: Vec<Vec<Option<f64>>>,
+    pub total_conf: Vec<Vec<Option<f64>>>,
+    pub resamples: usize,
 }
+
+/// Resamplings of the base rows for the bootstrap intervals (SALib's default).
+pub const RESAMPLES: usize = 100;
+/// The most row-times-input-times-output operations the bootstrap may take;
+/// past it fewer resamplings are made, and under [`MIN_RESAMPLES`] none.
+pub const BOOTSTRAP_BUDGET: usize = 200_000_000;
+pub const MIN_RESAMPLES: usize = 20;
 
 /// Tornado data: per output `o` and group `g`, the mean output with the group
 /// at its low and high quantile (`low[o][g]`, `high[o][g]`), and the baseline.
@@ -63,7 +77,7 @@ where
     F: Fn(&[f64]) -> Vec<f64> + Sync,
 {
     let ys = sobol_evaluations(d, groups, samples, seed, 0..samples, model);
-    sobol_indices(samples, groups.len(), outputs, &ys)
+    sobol_indices(samples, groups.len(), outputs, &ys, seed)
 }
 
 /// The model's outputs on base rows `rows` of the Sobol design (A is rows
@@ -102,45 +116,92 @@ where
 }
 
 /// The indices from all `samples × (groups + 2)` evaluations of the design
-/// (see [`sobol_evaluations`]).
-pub fn sobol_indices(samples: usize, g: usize, outputs: usize, ys: &[Vec<f64>]) -> SobolIndices {
+/// (see [`sobol_evaluations`]), with bootstrap intervals drawn from `seed`.
+pub fn sobol_indices(samples: usize, g: usize, outputs: usize, ys: &[Vec<f64>], seed: u64) -> SobolIndices {
     let at = |row: usize, slot: usize, o: usize| {
         ys.get(row * (g + 2) + slot).and_then(|y| y.get(o)).copied().unwrap_or(f64::NAN)
     };
-    let n = samples as f64;
+    let all_rows: Vec<usize> = (0..samples).collect();
     let mut variance = Vec::with_capacity(outputs);
     let mut first = Vec::with_capacity(outputs);
     let mut total = Vec::with_capacity(outputs);
     for o in 0..outputs {
-        let all: Vec<f64> = (0..samples).flat_map(|r| [at(r, 0, o), at(r, 1, o)]).collect();
-        let mean = all.iter().sum::<f64>() / all.len().max(1) as f64;
-        let var = all.iter().map(|y| (y - mean) * (y - mean)).sum::<f64>() / (all.len().max(2) - 1) as f64;
+        let (var, f, t) = estimate(&all_rows, g, |r, slot| at(r, slot, o));
         variance.push(var);
-        let usable = var.is_finite() && var > 1e-14 * (1.0 + mean * mean);
-        let mut f = Vec::with_capacity(g);
-        let mut t = Vec::with_capacity(g);
-        for gi in 0..g {
-            if !usable {
-                f.push(None);
-                t.push(None);
-                continue;
-            }
-            let mut vf = 0.0;
-            let mut vt = 0.0;
-            for r in 0..samples {
-                // Centred outputs: the estimator is unbiased either way, but a large mean
-                // relative to the spread would swamp it with noise.
-                let (ya, yb, yab) = (at(r, 0, o) - mean, at(r, 1, o) - mean, at(r, 2 + gi, o) - mean);
-                vf += yb * (yab - ya);
-                vt += (ya - yab) * (ya - yab);
-            }
-            f.push(Some(vf / n / var));
-            t.push(Some(vt / (2.0 * n) / var));
-        }
         first.push(f);
         total.push(t);
     }
-    SobolIndices { samples, evaluations: ys.len(), variance, first, total }
+    let work = samples.saturating_mul(g.max(1)).saturating_mul(outputs.max(1));
+    let resamples = (BOOTSTRAP_BUDGET / work.max(1)).min(RESAMPLES);
+    let (mut first_conf, mut total_conf) = (Vec::new(), Vec::new());
+    let resamples = if resamples >= MIN_RESAMPLES && samples >= 2 {
+        // The same resampled rows for every output, from the analysis's seed.
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xb007_5742_u64);
+        let draws: Vec<Vec<usize>> =
+            (0..resamples).map(|_| (0..samples).map(|_| rng.random_range(0..samples)).collect()).collect();
+        let per_output: Vec<(Vec<Option<f64>>, Vec<Option<f64>>)> = (0..outputs)
+            .into_par_iter()
+            .map(|o| {
+                let estimates: Vec<(Vec<Option<f64>>, Vec<Option<f64>>)> = draws
+                    .iter()
+                    .map(|rows| {
+                        let (_, f, t) = estimate(rows, g, |r, slot| at(r, slot, o));
+                        (f, t)
+                    })
+                    .collect();
+                let conf = |pick: fn(&(Vec<Option<f64>>, Vec<Option<f64>>)) -> &Vec<Option<f64>>, k: usize| {
+                    let xs: Vec<f64> = estimates.iter().filter_map(|e| pick(e)[k]).collect();
+                    (xs.len() >= 2).then(|| {
+                        let m = xs.iter().sum::<f64>() / xs.len() as f64;
+                        1.96 * (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (xs.len() - 1) as f64).sqrt()
+                    })
+                };
+                ((0..g).map(|k| conf(|e| &e.0, k)).collect(), (0..g).map(|k| conf(|e| &e.1, k)).collect())
+            })
+            .collect();
+        for (f, t) in per_output {
+            first_conf.push(f);
+            total_conf.push(t);
+        }
+        resamples
+    } else {
+        0
+    };
+    SobolIndices { samples, evaluations: ys.len(), variance, first, total, first_conf, total_conf, resamples }
+}
+
+type Indices = (f64, Vec<Option<f64>>, Vec<Option<f64>>);
+
+/// Var(Y) and each group's first-order and total index over the base rows
+/// `rows` (a row may repeat: a bootstrap resample); `y(row, slot)` is the
+/// output of slot 0 = A, 1 = B, 2 + g = A_B^g.
+fn estimate(rows: &[usize], g: usize, y: impl Fn(usize, usize) -> f64) -> Indices {
+    let n = rows.len() as f64;
+    let all: Vec<f64> = rows.iter().flat_map(|&r| [y(r, 0), y(r, 1)]).collect();
+    let mean = all.iter().sum::<f64>() / all.len().max(1) as f64;
+    let var = all.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (all.len().max(2) - 1) as f64;
+    let usable = var.is_finite() && var > 1e-14 * (1.0 + mean * mean);
+    let mut f = Vec::with_capacity(g);
+    let mut t = Vec::with_capacity(g);
+    for gi in 0..g {
+        if !usable {
+            f.push(None);
+            t.push(None);
+            continue;
+        }
+        let mut vf = 0.0;
+        let mut vt = 0.0;
+        for &r in rows {
+            // Centred outputs: the estimator is unbiased either way, but a large mean
+            // relative to the spread would swamp it with noise.
+            let (ya, yb, yab) = (y(r, 0) - mean, y(r, 1) - mean, y(r, 2 + gi) - mean);
+            vf += yb * (yab - ya);
+            vt += (ya - yab) * (ya - yab);
+        }
+        f.push(Some(vf / n / var));
+        t.push(Some(vt / (2.0 * n) / var));
+    }
+    (var, f, t)
 }
 
 /// One-at-a-time effects of each group (see the module docs).
@@ -262,6 +323,23 @@ mod tests {
         for (s, c) in swing.iter().zip([4.0, 2.0, 1.0]) {
             assert!((s - 0.8 * c).abs() < 1e-9, "{swing:?}");
         }
+    }
+
+    #[test]
+    fn bootstrap_intervals_cover_the_true_indices_and_shrink_with_samples() {
+        let want = [16.0 / 21.0, 4.0 / 21.0, 1.0 / 21.0];
+        let small = sobol(3, &singletons(3), 1, 256, 7, linear);
+        let large = sobol(3, &singletons(3), 1, 4096, 7, linear);
+        assert_eq!(small.resamples, RESAMPLES);
+        for k in 0..3 {
+            let (s, c) = (small.first[0][k].unwrap(), small.first_conf[0][k].unwrap());
+            assert!((s - want[k]).abs() <= 2.0 * c, "S{k} = {s} ± {c}, want {}", want[k]);
+            assert!(large.first_conf[0][k].unwrap() < c, "more samples, narrower interval");
+        }
+        // An input that does nothing: its interval holds 0.
+        let f = |x: &[f64]| vec![x[0]];
+        let s = sobol(2, &singletons(2), 1, 512, 3, f);
+        assert!(s.first[0][1].unwrap().abs() <= s.first_conf[0][1].unwrap());
     }
 
     #[test]
