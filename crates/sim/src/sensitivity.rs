@@ -139,17 +139,17 @@ pub fn sobol_indices(samples: usize, g: usize, outputs: usize, ys: &[Vec<f64>], 
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xb007_5742_u64);
         let draws: Vec<Vec<usize>> =
             (0..resamples).map(|_| (0..samples).map(|_| rng.random_range(0..samples)).collect()).collect();
-        let per_output: Vec<(Vec<Option<f64>>, Vec<Option<f64>>)> = (0..outputs)
+        let per_output: Vec<IndexPair> = (0..outputs)
             .into_par_iter()
             .map(|o| {
-                let estimates: Vec<(Vec<Option<f64>>, Vec<Option<f64>>)> = draws
+                let estimates: Vec<IndexPair> = draws
                     .iter()
                     .map(|rows| {
                         let (_, f, t) = estimate(rows, g, |r, slot| at(r, slot, o));
                         (f, t)
                     })
                     .collect();
-                let conf = |pick: fn(&(Vec<Option<f64>>, Vec<Option<f64>>)) -> &Vec<Option<f64>>, k: usize| {
+                let conf = |pick: fn(&IndexPair) -> &Vec<Option<f64>>, k: usize| {
                     let xs: Vec<f64> = estimates.iter().filter_map(|e| pick(e)[k]).collect();
                     (xs.len() >= 2).then(|| {
                         let m = xs.iter().sum::<f64>() / xs.len() as f64;
@@ -171,6 +171,8 @@ pub fn sobol_indices(samples: usize, g: usize, outputs: usize, ys: &[Vec<f64>], 
 }
 
 type Indices = (f64, Vec<Option<f64>>, Vec<Option<f64>>);
+/// Every group's first-order and total index (or their intervals).
+type IndexPair = (Vec<Option<f64>>, Vec<Option<f64>>);
 
 /// Var(Y) and each group's first-order and total index over the base rows
 /// `rows` (a row may repeat: a bootstrap resample); `y(row, slot)` is the
