@@ -287,6 +287,16 @@ pub fn run_tournament(
     domains: &[TournamentDomain],
     config: &TournamentConfig,
 ) -> Result<TournamentReport, NegotiationError> {
+    run_tournament_with(domains, config, &|_, _| {})
+}
+
+/// [`run_tournament`], telling `progress` `(negotiations done, in all)` as
+/// each one finishes (from any worker thread; the report does not depend on it).
+pub fn run_tournament_with(
+    domains: &[TournamentDomain],
+    config: &TournamentConfig,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<TournamentReport, NegotiationError> {
     let s = config.strategies.len();
     if s == 0 {
         return Err(NegotiationError::invalid("a tournament needs at least one strategy"));
@@ -359,8 +369,15 @@ pub fn run_tournament(
         .num_threads(config.threads.unwrap_or(0))
         .build()
         .map_err(|e| NegotiationError::invalid(format!("cannot start worker threads: {e}")))?;
+    let total = jobs.len() as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let counted = |job| {
+        let r = run(job);
+        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+        r
+    };
     let records: Vec<NegotiationRecord> =
-        pool.install(|| jobs.par_iter().map(run).collect::<Result<Vec<_>, NegotiationError>>())?;
+        pool.install(|| jobs.par_iter().map(counted).collect::<Result<Vec<_>, NegotiationError>>())?;
     Ok(report(domains, config, records))
 }
 

@@ -12,6 +12,7 @@ const CASES: [&str; 4] =
 
 #[test]
 fn every_published_case_runs_finite_and_on_the_scale() {
+    require_shared!();
     for file in CASES {
         let sc = common::load(file);
         for preset in [Preset::ScholzReplication, Preset::ScholzDescribed] {
@@ -43,6 +44,7 @@ fn every_published_case_runs_finite_and_on_the_scale() {
 
 #[test]
 fn china_saliences_are_read_as_fractions() {
+    require_shared!();
     let sc = common::load("china-actors.csv");
     assert!(sc.stances.iter().all(|s| (0.0..=1.0).contains(&s.salience)));
     let f = Bdm::default()
@@ -53,6 +55,7 @@ fn china_saliences_are_read_as_fractions() {
 
 #[test]
 fn rounds_observer_and_cancellation() {
+    require_shared!();
     let sc = common::load("ec-emissions-actors.csv");
     let view = sc.issue_view(0);
     let mut seen = Vec::new();
@@ -85,6 +88,7 @@ fn rounds_observer_and_cancellation() {
 
 #[test]
 fn interactions_all_moves_and_none() {
+    require_shared!();
     let sc = common::load("ec-emissions-actors.csv");
     let view = sc.issue_view(0);
     let req = Request { issues: None, max_rounds: Some(2) };

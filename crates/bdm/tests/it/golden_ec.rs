@@ -17,6 +17,7 @@ fn close(a: f64, b: f64, what: &str) {
 
 #[test]
 fn default_settings_reproduce_the_ec_emissions_log() {
+    require_shared!();
     let text = std::fs::read_to_string(common::shared("ec-emissions-scholz-10-rounds.log")).unwrap();
     let log = common::parse_log(&text);
     assert_eq!(log.rounds.len(), 10);
@@ -75,6 +76,7 @@ fn default_settings_reproduce_the_ec_emissions_log() {
 
 #[test]
 fn explanation_reads_like_the_log() {
+    require_shared!();
     let sc = common::load("ec-emissions-actors.csv");
     let view = sc.issue_view(0);
     let names: Vec<String> = sc.actors.iter().map(|a| a.name.clone()).collect();

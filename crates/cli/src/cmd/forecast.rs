@@ -98,9 +98,18 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
     let forecasts = run_models(&sc, &models, &how, args.model == "all")?;
     let uncertainty = match args.runs {
         None => None,
-        Some(runs) => Some(super::simulate::with_threads(args.threads, || {
-            demarche_app::bands(&sc, &forecasts, &how, runs, args.seed)
-        })?),
+        Some(runs) => {
+            // Progress on a terminal only (never in pipes or JSON).
+            let progress = super::simulate::Bar::on_terminal(
+                args.format == OutputFormat::Table,
+                "{spinner} forecasts under uncertainty: {pos}/{len} draws {wide_bar} {left}",
+            );
+            let u = super::simulate::with_threads(args.threads, || {
+                demarche_app::forecast::bands_until(&sc, &forecasts, &how, runs, args.seed, &progress)
+            })?;
+            progress.clear();
+            Some(u)
+        }
     };
     let params = demarche_app::params::ForecastParams {
         model: Some(args.model.clone()),

@@ -14,7 +14,7 @@ use demarche_negotiation::load_domain;
 use demarche_negotiation::protocol::sao::SaoConfig;
 use demarche_negotiation::protocol::TableOptions;
 use demarche_negotiation::strategy::StrategySpec;
-use demarche_negotiation::tournament::{run_tournament, TournamentConfig, TournamentDomain, TournamentReport};
+use demarche_negotiation::tournament::{run_tournament_with, TournamentConfig, TournamentDomain, TournamentReport};
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -179,7 +179,14 @@ pub fn run(args: &TournamentArgs) -> CmdResult {
         threads: args.threads,
         self_play: !args.no_self_play,
     };
-    let report = run_tournament(&domains, &config).map_err(|e| e.to_string())?;
+    // Progress on a terminal only (never in pipes or JSON).
+    let progress = super::simulate::Bar::on_terminal(
+        args.format == TournamentFormat::Table,
+        "{spinner} tournament: {pos}/{len} negotiations {wide_bar} {left}",
+    );
+    let tell = |done: u64, total: u64| demarche_sim::RunControl::progress(&progress, done, total);
+    let report = run_tournament_with(&domains, &config, &tell).map_err(|e| e.to_string())?;
+    progress.clear();
     match args.format {
         TournamentFormat::Table => out!("{}", table(&report)),
         TournamentFormat::Json => {

@@ -31,6 +31,7 @@ fn log_moves() -> HashMap<(usize, String), f64> {
 
 #[test]
 fn cli_reproduces_the_reference_log() {
+    require_shared!();
     // KTAB's dump layout keeps every digit (demarche's own rounds to the scale).
     let dir = tempfile::tempdir().unwrap();
     let traj = dir.path().join("bdm.csv");

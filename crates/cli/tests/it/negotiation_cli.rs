@@ -13,6 +13,7 @@ fn demarche() -> Command {
 
 #[test]
 fn frontier_json_names_every_solution_as_published() {
+    require_shared!();
     let dir = format!("{ANL}/domain00");
     let out = demarche().args(["frontier", &dir, "--format", "json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
@@ -36,6 +37,7 @@ fn frontier_json_names_every_solution_as_published() {
 
 #[test]
 fn negotiate_is_reproducible_for_a_seed() {
+    require_shared!();
     let dir = format!("{ANL}/domain03");
     let run = || {
         let out = demarche()
@@ -60,6 +62,7 @@ fn negotiate_is_reproducible_for_a_seed() {
 
 #[test]
 fn negotiate_mediated_and_trace_file() {
+    require_shared!();
     let dir = format!("{ANL}/domain03");
     let tmp = tempfile::tempdir().unwrap();
     let trace = tmp.path().join("trace.json");
@@ -74,6 +77,7 @@ fn negotiate_mediated_and_trace_file() {
 
 #[test]
 fn unknown_strategy_gets_the_nearest_name() {
+    require_shared!();
     demarche()
         .args(["negotiate", &format!("{ANL}/domain03"), "--strategies", "boulwar,conceder"])
         .assert()
@@ -83,6 +87,7 @@ fn unknown_strategy_gets_the_nearest_name() {
 
 #[test]
 fn tournament_output_does_not_depend_on_threads() {
+    require_shared!();
     let (a, b) = (format!("{ANL}/domain00"), format!("{ANL}/domain01"));
     let run = |threads: &str| {
         let out = demarche()
@@ -115,6 +120,7 @@ fn malformed_domain_is_a_clear_error() {
 
 #[test]
 fn frontier_of_a_folder_with_a_broken_profile_fails_naming_it() {
+    require_shared!();
     let dir = tempfile::tempdir().unwrap();
     for f in ["domain00.json", "profileA.json"] {
         std::fs::copy(format!("{ANL}/domain00/{f}"), dir.path().join(f)).unwrap();

@@ -40,11 +40,13 @@ fn check(input: &str, expected: &str, params: Option<&str>) {
 
 #[test]
 fn default_parameters_match_ktab() {
+    require_shared!();
     check("dummyData_3Dim.csv", "dummyData_3Dim", None);
 }
 
 #[test]
 fn ktab_parameter_list_from_the_command_line_matches_ktab() {
+    require_shared!();
     let params = std::fs::read_to_string(format!("{KTAB}/expected/SOE-Policy-v1/params.txt")).unwrap();
     check("SOE-Policy.csv", "SOE-Policy-v1", Some(params.trim()));
 }

@@ -19,6 +19,7 @@ fn runs(store: &std::path::Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn simulate_negotiate_and_tournament_are_recorded() {
+    require_shared!();
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("runs.sqlite");
     let domain = format!("{ANL}/domain00");

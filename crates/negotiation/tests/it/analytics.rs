@@ -76,6 +76,7 @@ fn red_lines_that_never_meet_give_no_solution() {
 
 #[test]
 fn textbook_disagreement_changes_the_party_domain_nash_point() {
+    require_shared!();
     // With d = reservation = 0 the Nash product favours the max-welfare point; the reference
     // convention (d = worst outcome) picks another point (see docs/models.md).
     let dir =
@@ -201,6 +202,7 @@ fn enumeration_is_identical_whatever_the_thread_count() {
 
 #[test]
 fn report_json_names_every_point() {
+    require_shared!();
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference/negotiation/anl2023/domain15"));
     let loaded = demarche_negotiation::load_domain(dir).expect("domain15");
     let report = FrontierReport::for_domain(&loaded, &FrontierOptions::default()).expect("report");

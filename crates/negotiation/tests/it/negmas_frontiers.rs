@@ -21,6 +21,7 @@ fn rounded(points: &[Vec<f64>]) -> Vec<Vec<f64>> {
 
 #[test]
 fn negmas_random_domains_have_negmas_frontiers() {
+    require_shared!();
     for n in 3..=6 {
         let text = std::fs::read_to_string(bench_dir().join(format!("domains/domain_{n}x10.json"))).expect("domain");
         let (space, profiles) = tables::parse(&text, "negmas").expect("parse");

@@ -81,10 +81,12 @@ fn check(folder: &str, issues: usize) {
 
 #[test]
 fn anac2014_10_issue_domain() {
+    require_shared!();
     check("10issues", 10);
 }
 
 #[test]
 fn anac2014_30_issue_domain() {
+    require_shared!();
     check("30issues", 30);
 }

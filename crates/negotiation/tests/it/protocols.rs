@@ -27,6 +27,7 @@ fn with_reservations(mut profiles: Vec<Profile>, r: &[f64]) -> Vec<Profile> {
 
 #[test]
 fn every_pairing_terminates_within_the_deadline_and_replays() {
+    require_shared!();
     let domains = [random_domain(2, 3, 10, 1), random_domain(2, 2, 6, 2), negmas_domain(3), split_the_pie(21)];
     for (space, profiles) in domains {
         let t = table(space, profiles.clone());
@@ -218,6 +219,7 @@ fn private_deadlines_hide_the_time_from_strategies() {
 
 #[test]
 fn time_dependent_offers_never_rise_in_own_utility() {
+    require_shared!();
     let (space, profiles) = negmas_domain(3);
     let t = table(space, profiles);
     for name in ["boulware", "linear", "conceder", "aspiration"] {
@@ -240,6 +242,7 @@ fn time_dependent_offers_never_rise_in_own_utility() {
 
 #[test]
 fn the_staller_holds_near_its_best_until_its_share_of_the_time() {
+    require_shared!();
     let (space, profiles) = negmas_domain(3);
     let t = table(space, profiles);
     let run =

@@ -46,6 +46,7 @@ fn check_all_pairings(space: OutcomeSpace, profiles: Vec<Profile>, rounds: u64) 
 
 #[test]
 fn every_pairing_runs_cleanly_on_anl_2023_domains() {
+    require_shared!();
     for k in 0..5 {
         let loaded = load_domain(&reference(&format!("anl2023/domain{k:02}"))).unwrap();
         let agreements = check_all_pairings(loaded.space, loaded.profiles, 200);
@@ -55,6 +56,7 @@ fn every_pairing_runs_cleanly_on_anl_2023_domains() {
 
 #[test]
 fn every_pairing_runs_cleanly_on_genius_domains_with_red_lines_and_discounts() {
+    require_shared!();
     for (domain, a, b) in [
         ("EnglandZimbabwe/EnglandZimbabwe_domain.xml", "EnglandZimbabwe/England.xml", "EnglandZimbabwe/Zimbabwe.xml"),
         (

@@ -28,6 +28,7 @@ fn config(threads: Option<usize>) -> TournamentConfig {
 
 #[test]
 fn the_report_is_byte_identical_whatever_the_thread_count() {
+    require_shared!();
     let d = domains();
     let reports: Vec<String> = [Some(1), Some(2), Some(3), None]
         .iter()
@@ -38,6 +39,7 @@ fn the_report_is_byte_identical_whatever_the_thread_count() {
 
 #[test]
 fn the_schedule_covers_every_pairing_in_both_role_orders() {
+    require_shared!();
     let d = domains();
     let c = config(None);
     let r = run_tournament(&d, &c).unwrap();
@@ -67,6 +69,7 @@ fn the_schedule_covers_every_pairing_in_both_role_orders() {
 
 #[test]
 fn distances_are_zero_on_the_frontier_and_only_for_agreements() {
+    require_shared!();
     let d = domains();
     let r = run_tournament(&d, &config(None)).unwrap();
     for rec in &r.records {
@@ -90,6 +93,7 @@ fn distances_are_zero_on_the_frontier_and_only_for_agreements() {
 
 #[test]
 fn agreement_rates_reflect_the_strategies() {
+    require_shared!();
     let d = domains();
     let r = run_tournament(&d, &config(None)).unwrap();
     let rate = |name: &str| r.summary.iter().find(|s| s.strategy == name).unwrap().agreement_rate;
@@ -100,6 +104,7 @@ fn agreement_rates_reflect_the_strategies() {
 
 #[test]
 fn empty_or_oversized_tournaments_are_errors() {
+    require_shared!();
     let d = domains();
     assert!(run_tournament(&[], &config(None)).is_err());
     assert!(run_tournament(&d, &TournamentConfig { strategies: vec![], ..config(None) }).is_err());
@@ -108,6 +113,7 @@ fn empty_or_oversized_tournaments_are_errors() {
 
 #[test]
 fn the_reference_points_agree_with_a_brute_force_over_the_table() {
+    require_shared!();
     use demarche_negotiation::tournament::{Reference, ReferenceSource};
     for dom in domains() {
         let analytic = dom.reference();

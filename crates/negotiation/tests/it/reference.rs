@@ -46,6 +46,7 @@ fn assert_same_front(name: &str, ours: &[Vec<f64>], theirs: &[Vec<f64>]) {
 
 #[test]
 fn anl2023_all_domains_match_specials() {
+    require_shared!();
     let mut checked = 0;
     for k in 0..25 {
         let dir = shared(&format!("anl2023/domain{k:02}"));
@@ -104,6 +105,7 @@ fn genius_record(name: &str) -> Json {
 
 #[test]
 fn genius_domains_match_genius_semantics_records() {
+    require_shared!();
     for (name, folder) in [
         ("EnglandZimbabwe", "EnglandZimbabwe"),
         ("ItexvsCypress", "ItexvsCypress"),

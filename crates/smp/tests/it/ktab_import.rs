@@ -29,6 +29,7 @@ const HEAD: &str = "Demo,A demo scenario,3,2,\nActor,Description,Power,Left,LSal
 
 #[test]
 fn reference_inputs_load() {
+    require_shared!();
     for name in ["dummyData_3Dim.csv", "SOE-Policy.csv", "dummyData-a040.csv", "dummyData_3Dim.xml", "smpExample.xml"] {
         let loaded = load_str(&input(name), None, Some(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(loaded.scenario.actors.len() >= 5, "{name}");
@@ -96,6 +97,7 @@ fn xml_rejects_entity_bombs_doctype_and_deep_nesting() {
 
 #[test]
 fn xml_problems_are_located_and_all_reported() {
+    require_shared!();
     let text = input("dummyData_3Dim.xml")
         .replace("<capability>53.393</capability>", "<capability>0</capability>")
         .replace("<dSal>48.47</dSal>", "<dSal>98.47</dSal>")
@@ -111,6 +113,7 @@ fn xml_problems_are_located_and_all_reported() {
 
 #[test]
 fn xml_ideal_adjustment_is_optional_and_checked() {
+    require_shared!();
     let text = input("dummyData_3Dim.xml");
     let cut = text.find("<IdealAdjustment>").unwrap();
     let end = text.find("</IdealAdjustment>").unwrap() + "</IdealAdjustment>".len();
@@ -127,6 +130,7 @@ fn xml_ideal_adjustment_is_optional_and_checked() {
 
 #[test]
 fn xml_model_parameters_by_name_with_hints() {
+    require_shared!();
     let text = input("smpExample.xml").replace("<PCEModel>MarkovIncentive</PCEModel>", "<PCEModel>Markov</PCEModel>");
     let e = xml_err(&text);
     assert!(e.to_string().contains("unknown PCEModel `Markov`"), "{e}");
@@ -138,6 +142,7 @@ fn xml_model_parameters_by_name_with_hints() {
 /// list of diagnostics; nothing panics, nothing hangs, and loaded scenarios run.
 #[test]
 fn mutated_inputs_never_panic() {
+    require_shared!();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20240601);
     let seeds = [
         ("a.csv", input("dummyData_3Dim.csv")),

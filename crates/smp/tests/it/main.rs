@@ -1,6 +1,18 @@
 //! All of this crate's integration tests in one binary (one link, less disk;
 //! as ripgrep does). Each module is one former `tests/*.rs` file.
 
+/// Ends the test early, saying so, when the reference data in `../shared`
+/// is absent (a clone on its own; CI always has it). The test command says
+/// once that such tests were skipped.
+macro_rules! require_shared {
+    () => {
+        if !std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")).is_dir() {
+            eprintln!("SKIPPED {}: needs the reference data in ../shared, which is absent", module_path!());
+            return;
+        }
+    };
+}
+
 mod engine;
 mod ktab_import;
 mod properties;

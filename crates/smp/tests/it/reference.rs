@@ -112,6 +112,7 @@ fn cases() -> Vec<String> {
 
 #[test]
 fn every_reference_run_is_reproduced() {
+    require_shared!();
     let all = cases();
     assert!(all.len() >= 8, "expected the KTAB reference runs, found {all:?}");
     let failures: Vec<String> = all.iter().filter_map(|c| check_case(c).err()).collect();
@@ -121,6 +122,7 @@ fn every_reference_run_is_reproduced() {
 /// The KTAB-style CSV writers reproduce KTAB's files byte for byte.
 #[test]
 fn csv_writers_reproduce_ktab_files() {
+    require_shared!();
     let base = ktab_dir();
     for case in cases() {
         let dir = base.join("expected").join(&case);
@@ -143,6 +145,7 @@ fn csv_writers_reproduce_ktab_files() {
 /// KTAB's XML form of dummyData_3Dim is the same scenario as its CSV form.
 #[test]
 fn xml_input_gives_the_csv_results() {
+    require_shared!();
     let base = ktab_dir();
     let xml = demarche_scenario::load_path(&base.join("inputs/dummyData_3Dim.xml")).unwrap();
     let csv = demarche_scenario::load_path(&base.join("inputs/dummyData_3Dim.csv")).unwrap();
@@ -164,6 +167,7 @@ fn xml_input_gives_the_csv_results() {
 /// ideal-adjustment matrix; stochastic, so only reading and a run are checked.
 #[test]
 fn smp_example_xml_reads_parameters_and_runs() {
+    require_shared!();
     let base = ktab_dir();
     let loaded = demarche_scenario::load_path(&base.join("inputs/smpExample.xml")).unwrap();
     let sc = &loaded.scenario;
