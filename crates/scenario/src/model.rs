@@ -246,36 +246,50 @@ impl Issue {
         self.max - self.min
     }
 
-    /// The plain-language reading of a point on this issue's scale: the nearest
-    /// named anchor if one is close, otherwise where it lies between the ends.
-    pub fn describe(&self, x: f64) -> String {
+    /// Where `x` lies on the scale, for the readings below: at or near a
+    /// named anchor, at an end, between two anchors, or a share of the way up.
+    fn place(&self, x: f64) -> Option<Place<'_>> {
         let range = self.range();
         if !(range > 0.0) || !x.is_finite() {
-            return String::new();
+            return None;
         }
         let near = self.anchors.iter().map(|a| ((a.at - x).abs(), a)).min_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((d, a)) = near {
             if d <= 0.05 * range {
-                return if d <= 0.005 * range { a.label.clone() } else { format!("close to: {}", a.label) };
+                return Some(if d <= 0.005 * range { Place::At(a) } else { Place::Near(a) });
             }
         }
         let t = (x - self.min) / range;
-        if t <= 0.05 {
-            self.low.clone()
+        Some(if t <= 0.05 {
+            Place::Low
         } else if t >= 0.95 {
-            self.high.clone()
+            Place::High
         } else {
             // Name the anchors on either side when we have them.
             let below = self.anchors.iter().filter(|a| a.at < x).max_by(|a, b| a.at.total_cmp(&b.at));
             let above = self.anchors.iter().filter(|a| a.at > x).min_by(|a, b| a.at.total_cmp(&b.at));
             match (below, above) {
-                (Some(b), Some(a)) => format!("between \"{}\" and \"{}\"", b.label, a.label),
-                // Long end descriptions are printed elsewhere; name the ends briefly then.
-                _ if self.low.chars().count() + self.high.chars().count() > 80 => {
-                    format!("{:.0}% of the way from the low end to the high end", t * 100.0)
-                }
-                _ => format!("{:.0}% of the way from \"{}\" to \"{}\"", t * 100.0, self.low, self.high),
+                (Some(b), Some(a)) => Place::Between(b, a),
+                _ => Place::Share(t),
             }
+        })
+    }
+
+    /// The plain-language reading of a point on this issue's scale: the nearest
+    /// named anchor if one is close, otherwise where it lies between the ends.
+    pub fn describe(&self, x: f64) -> String {
+        match self.place(x) {
+            None => String::new(),
+            Some(Place::At(a)) => a.label.clone(),
+            Some(Place::Near(a)) => format!("close to: {}", a.label),
+            Some(Place::Low) => self.low.clone(),
+            Some(Place::High) => self.high.clone(),
+            Some(Place::Between(b, a)) => format!("between \"{}\" and \"{}\"", b.label, a.label),
+            // Long end descriptions are printed elsewhere; name the ends briefly then.
+            Some(Place::Share(t)) if self.low.chars().count() + self.high.chars().count() > 80 => {
+                format!("{:.0}% of the way from the low end to the high end", t * 100.0)
+            }
+            Some(Place::Share(t)) => format!("{:.0}% of the way from \"{}\" to \"{}\"", t * 100.0, self.low, self.high),
         }
     }
 
@@ -284,31 +298,27 @@ impl Issue {
     /// comma, at most [`BRIEF_WORDS`] words); the full texts stay in the
     /// scenario and the report's inputs.
     pub fn describe_briefly(&self, x: f64) -> String {
-        let range = self.range();
-        if !(range > 0.0) || !x.is_finite() {
-            return String::new();
-        }
-        let near = self.anchors.iter().map(|a| ((a.at - x).abs(), a)).min_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((d, a)) = near {
-            if d <= 0.05 * range {
-                let head = brief(&a.label);
-                return if d <= 0.005 * range { head } else { format!("close to {head}") };
-            }
-        }
-        let t = (x - self.min) / range;
-        if t <= 0.05 {
-            return brief(&self.low);
-        }
-        if t >= 0.95 {
-            return brief(&self.high);
-        }
-        let below = self.anchors.iter().filter(|a| a.at < x).max_by(|a, b| a.at.total_cmp(&b.at));
-        let above = self.anchors.iter().filter(|a| a.at > x).min_by(|a, b| a.at.total_cmp(&b.at));
-        match (below, above) {
-            (Some(b), Some(a)) => format!("between {} and {}", brief(&b.label), brief(&a.label)),
-            _ => format!("{:.0}% of the way up the scale", t * 100.0),
+        match self.place(x) {
+            None => String::new(),
+            Some(Place::At(a)) => brief(&a.label),
+            Some(Place::Near(a)) => format!("close to {}", brief(&a.label)),
+            Some(Place::Low) => brief(&self.low),
+            Some(Place::High) => brief(&self.high),
+            Some(Place::Between(b, a)) => format!("between {} and {}", brief(&b.label), brief(&a.label)),
+            Some(Place::Share(t)) => format!("{:.0}% of the way up the scale", t * 100.0),
         }
     }
+}
+
+/// Where a point lies on an issue's scale ([`Issue::describe`]).
+enum Place<'a> {
+    At(&'a Anchor),
+    Near(&'a Anchor),
+    Low,
+    High,
+    Between(&'a Anchor, &'a Anchor),
+    /// The share of the way from the low end to the high end.
+    Share(f64),
 }
 
 /// Most words of a label in a brief reading.
