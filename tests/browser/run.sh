@@ -11,14 +11,29 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
+skip() {
+  echo "browser tests: SKIPPED — $1" >&2
+  exit 0
+}
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  skip "no Node.js and npm (install Node ≥ 20 to run them)"
+fi
 if ! command -v chromium >/dev/null 2>&1; then
-  echo "browser tests: installing chromium" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  # Debian's chromium, through the system package manager: as root directly,
+  # otherwise with sudo when it needs no password; else say how.
+  if [ "$(id -u)" = 0 ]; then as_root=(); elif sudo -n true 2>/dev/null; then as_root=(sudo -n); else
+    skip "no chromium, and installing it needs root (run: sudo apt-get install chromium)"
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    skip "no chromium and no apt-get to install it (install Chromium, then run again)"
+  fi
+  echo "browser tests: installing Debian's chromium with apt-get (about 120 packages)" >&2
+  "${as_root[@]}" apt-get update -qq || skip "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq chromium >/dev/null || skip "apt-get install chromium failed"
 fi
 if [ ! -f "$here/node_modules/playwright-core/package.json" ] || [ ! -f "$here/node_modules/axe-core/axe.min.js" ]; then
-  echo "browser tests: npm ci" >&2
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "browser tests: npm ci (playwright-core and axe-core, pinned)" >&2
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) || skip "npm ci failed (no registry access?)"
 fi
 
 if [ -z "${DEMARCHE_BIN:-}" ]; then

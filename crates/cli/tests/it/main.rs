@@ -18,6 +18,7 @@ mod bdm_golden;
 mod cli;
 mod events_cli;
 mod negotiation_cli;
+mod readme;
 mod simulate;
 mod smp_cli;
 mod store_cli;
