@@ -42,3 +42,13 @@ fi
 cd "$work"
 "$work/test/bin/python" -c 'import demarche; s = demarche.seed(); print(s.forecast().to_pandas().head(3))'
 "$work/test/bin/python" -m pytest -q -p no:cacheprovider "$root/crates/python/tests"
+# The README's Python example, as written (from a scratch folder: it writes sim.html).
+mkdir -p "$work/readme" && cd "$work/readme"
+"$work/test/bin/python" - "$root/README.md" <<'PY'
+import re, sys
+blocks = re.findall(r"```python\n(.*?)```", open(sys.argv[1], encoding="utf-8").read(), re.S)
+assert blocks, "the README has no python block"
+for code in blocks:
+    exec(compile(code, "README.md", "exec"), {})
+print("python tests: the README's Python example ran", file=sys.stderr)
+PY
