@@ -259,16 +259,25 @@ function showResult(result) {
     charts.append(box);
   }
   let heading = null;
+  let grid = charts;
   for (const c of result.charts) {
     if (c.heading !== heading) {
       heading = c.heading;
       charts.append(el("h3", {}, heading));
+      // Each section's charts in a grid: small multiples sit side by side when there is room.
+      grid = el("div", { class: "chart-grid" });
+      charts.append(grid);
     }
     const fig = el("figure", { id: "chart-" + c.id });
     // The SVG is written by the server's chart code, which escapes all scenario text.
     fig.innerHTML = c.svg;
     fig.append(el("figcaption", {}, c.caption), toggles(fig), downloads(fig, c.id));
-    charts.append(fig);
+    grid.append(fig);
+  }
+  // Only small multiples go two to a row; wide charts keep the full width, their text legible.
+  for (const g of charts.querySelectorAll(".chart-grid")) {
+    const widths = [...g.querySelectorAll("figure > svg")].map((svg) => Number(svg.getAttribute("width")) || 0);
+    if (widths.length > 1 && widths.every((w) => w > 0 && w <= 480)) g.classList.add("small");
   }
   showDiagnostics(result.warnings);
   state.runId = result.run_id;
