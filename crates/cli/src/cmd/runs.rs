@@ -248,6 +248,16 @@ pub fn run(args: &RunsArgs) -> CmdResult {
                         writeln!(out, "{:<14} {:<24} {:>10.3}", o.engine, o.issue, o.outcome)?;
                     }
                 }
+                // The outcomes of runs that keep them in documents (a simulation, a
+                // negotiation, a tournament, a sensitivity analysis, events).
+                match demarche_app::RunDocuments::read(&rec.documents) {
+                    Ok(docs) => {
+                        for line in outcome_lines(&docs) {
+                            writeln!(out, "{line}")?;
+                        }
+                    }
+                    Err(e) => writeln!(out, "\n(its documents do not read: {e})")?,
+                }
             }
         }
         RunsCommand::Diff { a, b, json } => {
@@ -379,4 +389,77 @@ mod tests {
         let bad = StoreArgs { store: Some(dir.path().join("runs.sqlite/inside-a-file")), no_store: false };
         assert!(record_quietly(&bad, &run).is_none());
     }
+}
+
+/// What a run found, in a few lines, from the documents it keeps.
+fn outcome_lines(docs: &demarche_app::RunDocuments) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(o) = &docs.outlook {
+        out.push(String::new());
+        out.push(o.headline.clone());
+        for part in &o.parts {
+            if let Some(first) = part.items.first() {
+                out.push(format!("  {} {}", part.question, first));
+            }
+        }
+    }
+    if let Some(n) = &docs.negotiation_summary {
+        out.push(String::new());
+        out.push(format!("{} on {}: {}.", n.protocol, n.domain, n.end));
+        for p in &n.parties {
+            out.push(format!(
+                "  {} ({}): utility {:.3}, reservation {:.3}",
+                p.profile, p.strategy, p.utility, p.reservation
+            ));
+        }
+        if let Some(terms) = n.agreement.as_ref().filter(|t| !t.is_empty()) {
+            let words: Vec<String> = terms.iter().map(|(i, v)| format!("{i}: {v}")).collect();
+            out.push(format!("  agreed: {}", words.join("; ")));
+        }
+    }
+    // Kept documents are read as the JSON they were written as (any version).
+    if let Some(t) = docs.tournament.as_ref().map(|t| t.json()) {
+        out.push(String::new());
+        out.push(format!("{} negotiations, {} agreements:", t["negotiations"], t["agreements"]));
+        for s in t["summary"].as_array().into_iter().flatten() {
+            out.push(format!(
+                "  {:<24} agreement {:>5.1}%, mean utility {:.3}, mean rounds {:.1}",
+                s["strategy"].as_str().unwrap_or("?"),
+                100.0 * s["agreement_rate"].as_f64().unwrap_or(f64::NAN),
+                s["mean_utility"].as_f64().unwrap_or(f64::NAN),
+                s["mean_rounds"].as_f64().unwrap_or(f64::NAN)
+            ));
+        }
+    }
+    if let Some(a) = docs.sensitivity_analysis.as_ref().map(|a| a.json()) {
+        out.push(String::new());
+        out.push("The input with the largest first-order index per output (\"noise\": its interval holds 0):".into());
+        for o in a["ranked"].as_array().into_iter().flatten() {
+            let output = o["output"].as_str().unwrap_or("?");
+            let top = o["rows"].as_array().and_then(|r| r.first());
+            match top.and_then(|r| Some((r, r["first_order"].as_f64()?))) {
+                Some((r, s)) => out.push(format!(
+                    "  {output}: {} {s:.3}{}",
+                    r["input"].as_str().unwrap_or("?"),
+                    if r["within_noise"].as_bool() == Some(true) { " (noise)" } else { "" }
+                )),
+                None => out.push(format!("  {output}: no index (the output does not vary)")),
+            }
+        }
+    }
+    if let Some(e) = &docs.events_review {
+        out.push(String::new());
+        out.push(e.summary.clone());
+        out.push(format!("  {} suggested update(s)", e.suggestions.len()));
+    }
+    if let Some(b) = &docs.backtest {
+        out.push(String::new());
+        out.push(format!("{} backtest case(s); pooled mean error per model:", b.cases.len()));
+        let mut models: Vec<(&String, f64)> = b.pooled.models.iter().map(|(m, s)| (m, s.mae)).collect();
+        models.sort_by(|a, b| a.1.total_cmp(&b.1));
+        for (m, mae) in models {
+            out.push(format!("  {m:<14} {:.1}% of the scale", 100.0 * mae));
+        }
+    }
+    out
 }

@@ -79,11 +79,7 @@ fn every_command_in_the_readme_runs_as_written() {
                 .args(&args)
                 .output()
                 .unwrap();
-            assert!(
-                out.status.success(),
-                "README ({lang}) `{line}` failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert!(out.status.success(), "README ({lang}) `{line}` failed:\n{}", String::from_utf8_lossy(&out.stderr));
             if let Some(t) = target {
                 std::fs::write(dir.path().join(t), &out.stdout).unwrap();
             }

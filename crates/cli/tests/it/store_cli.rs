@@ -298,3 +298,27 @@ fn a_recorded_run_says_its_id_unless_quiet() {
         .success()
         .stderr("");
 }
+
+/// `runs show` says what every kind of run found, not only a forecast.
+#[test]
+fn runs_show_gives_the_outcomes_of_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    let river = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/negotiation/river");
+    demarche(&store).args(["-q", "simulate", "@seed", "--runs", "50", "--escalation-runs", "0"]).assert().success();
+    demarche(&store).args(["-q", "sensitivity", "@seed", "--samples", "4", "--oat-runs", "2"]).assert().success();
+    demarche(&store)
+        .args(["-q", "negotiate"])
+        .args(["river-domain.xml", "upstream.xml", "downstream.xml"].map(|f| format!("{river}/{f}")))
+        .args(["--strategies", "boulware,conceder", "--steps", "100"])
+        .assert()
+        .success();
+    let show = |id: &str| -> String {
+        let out = demarche(&store).args(["runs", "show", id]).assert().success();
+        String::from_utf8_lossy(&out.get_output().stdout).to_string()
+    };
+    assert!(show("1").contains("runs the red lines"), "{}", show("1"));
+    assert!(show("2").contains("largest first-order index"), "{}", show("2"));
+    let n = show("3");
+    assert!(n.contains("sao on river-domain: agreement") && n.contains("agreed: Downstream share"), "{n}");
+}
