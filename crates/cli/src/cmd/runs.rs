@@ -354,43 +354,6 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn no_store_means_no_path_and_store_names_one() {
-        let off = StoreArgs { store: Some(PathBuf::from("/x/runs.sqlite")), no_store: true };
-        assert_eq!(off.path(), None);
-        let on = StoreArgs { store: Some(PathBuf::from("/x/runs.sqlite")), no_store: false };
-        assert_eq!(on.path(), Some(PathBuf::from("/x/runs.sqlite")));
-    }
-
-    #[test]
-    fn recording_a_forecast_then_reading_it_back() {
-        use std::time::SystemTime;
-        let dir = tempfile::tempdir().unwrap();
-        let args = StoreArgs { store: Some(dir.path().join("runs.sqlite")), no_store: false };
-        let sc = crate::input::load("@seed", None).unwrap().scenario;
-        let forecasts = super::super::report::forecast_all(&sc, &["compromise"], false).unwrap();
-        let run = demarche_app::record::forecast_run(
-            &sc,
-            &forecasts,
-            None,
-            demarche_app::RunDocuments::default(),
-            &Default::default(),
-            SystemTime::now(),
-        );
-        let (id, path) = record_quietly(&args, &run).unwrap();
-        assert_eq!(path, dir.path().join("runs.sqlite"));
-        let rec = args.open().unwrap().get(id).unwrap();
-        assert_eq!(rec.summary.engines, vec!["compromise"]);
-        // A store that cannot be written warns and returns None rather than failing the command.
-        let bad = StoreArgs { store: Some(dir.path().join("runs.sqlite/inside-a-file")), no_store: false };
-        assert!(record_quietly(&bad, &run).is_none());
-    }
-}
-
 /// What a run found, in a few lines, from the documents it keeps.
 fn outcome_lines(docs: &demarche_app::RunDocuments) -> Vec<String> {
     let mut out = Vec::new();
@@ -462,4 +425,41 @@ fn outcome_lines(docs: &demarche_app::RunDocuments) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_store_means_no_path_and_store_names_one() {
+        let off = StoreArgs { store: Some(PathBuf::from("/x/runs.sqlite")), no_store: true };
+        assert_eq!(off.path(), None);
+        let on = StoreArgs { store: Some(PathBuf::from("/x/runs.sqlite")), no_store: false };
+        assert_eq!(on.path(), Some(PathBuf::from("/x/runs.sqlite")));
+    }
+
+    #[test]
+    fn recording_a_forecast_then_reading_it_back() {
+        use std::time::SystemTime;
+        let dir = tempfile::tempdir().unwrap();
+        let args = StoreArgs { store: Some(dir.path().join("runs.sqlite")), no_store: false };
+        let sc = crate::input::load("@seed", None).unwrap().scenario;
+        let forecasts = super::super::report::forecast_all(&sc, &["compromise"], false).unwrap();
+        let run = demarche_app::record::forecast_run(
+            &sc,
+            &forecasts,
+            None,
+            demarche_app::RunDocuments::default(),
+            &Default::default(),
+            SystemTime::now(),
+        );
+        let (id, path) = record_quietly(&args, &run).unwrap();
+        assert_eq!(path, dir.path().join("runs.sqlite"));
+        let rec = args.open().unwrap().get(id).unwrap();
+        assert_eq!(rec.summary.engines, vec!["compromise"]);
+        // A store that cannot be written warns and returns None rather than failing the command.
+        let bad = StoreArgs { store: Some(dir.path().join("runs.sqlite/inside-a-file")), no_store: false };
+        assert!(record_quietly(&bad, &run).is_none());
+    }
 }
