@@ -103,16 +103,22 @@ pub enum RunsCommand {
         /// At most this many.
         #[arg(long, default_value_t = 50)]
         limit: usize,
-        /// The list as JSON.
-        #[arg(long)]
+        /// Output: a table, or JSON.
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: RunsFormat,
+        /// Deprecated: `--format json`.
+        #[arg(long, hide = true)]
         json: bool,
     },
     /// Show one run: what ran, on what, and its outcomes.
     Show {
         /// The run's id (`demarche runs list`).
         id: i64,
-        /// The whole record as JSON (scenario and documents included).
-        #[arg(long)]
+        /// Output: what ran and what it found, or the whole record as JSON (scenario and documents included).
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: RunsFormat,
+        /// Deprecated: `--format json`.
+        #[arg(long, hide = true)]
         json: bool,
     },
     /// Compare two runs: changed inputs, parameters and outcomes.
@@ -121,8 +127,11 @@ pub enum RunsCommand {
         a: i64,
         /// The run to compare it with.
         b: i64,
-        /// The differences as JSON.
-        #[arg(long)]
+        /// Output: the differences as text, or JSON.
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: RunsFormat,
+        /// Deprecated: `--format json`.
+        #[arg(long, hide = true)]
         json: bool,
     },
     /// Delete runs by id (with their documents); every id must exist.
@@ -151,6 +160,21 @@ pub enum RunsCommand {
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RunsFormat {
+    Table,
+    Json,
+}
+
+/// Whether JSON was asked for, by `--format json` or the old `--json` (with a
+/// note that it is deprecated: it keeps working).
+fn wants_json(format: RunsFormat, json: bool) -> bool {
+    if json {
+        eprintln!("note: --json is deprecated; use --format json");
+    }
+    json || format == RunsFormat::Json
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -190,9 +214,9 @@ pub fn run(args: &RunsArgs) -> CmdResult {
                 writeln!(out, "deleted {n} run(s) started before {before} from {}", store.path().display())?;
             }
         }
-        RunsCommand::List { kind, limit, json } => {
+        RunsCommand::List { kind, limit, format, json } => {
             let runs = store.list(&ListFilter { kind: *kind, limit: Some(*limit) })?;
-            if *json {
+            if wants_json(*format, *json) {
                 writeln!(out, "{}", serde_json::to_string_pretty(&runs)?)?;
             } else if runs.is_empty() {
                 writeln!(out, "no runs in {}", store.path().display())?;
@@ -224,9 +248,9 @@ pub fn run(args: &RunsArgs) -> CmdResult {
                 }
             }
         }
-        RunsCommand::Show { id, json } => {
+        RunsCommand::Show { id, format, json } => {
             let rec = store.get(*id)?;
-            if *json {
+            if wants_json(*format, *json) {
                 writeln!(out, "{}", serde_json::to_string_pretty(&rec)?)?;
             } else {
                 let s = &rec.summary;
@@ -260,9 +284,9 @@ pub fn run(args: &RunsArgs) -> CmdResult {
                 }
             }
         }
-        RunsCommand::Diff { a, b, json } => {
+        RunsCommand::Diff { a, b, format, json } => {
             let d = demarche_store::diff(&store, *a, *b)?;
-            if *json {
+            if wants_json(*format, *json) {
                 writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
             } else {
                 writeln!(out, "run {a} → run {b}")?;

@@ -322,3 +322,19 @@ fn runs_show_gives_the_outcomes_of_every_kind() {
     let n = show("3");
     assert!(n.contains("sao on river-domain: agreement") && n.contains("agreed: Downstream share"), "{n}");
 }
+
+/// `runs` speaks `--format json` like every other command; the old `--json`
+/// still works and says it is deprecated.
+#[test]
+fn runs_take_format_json_and_the_old_flag_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("runs.sqlite");
+    demarche(&store).args(["-q", "forecast", "@seed", "-m", "compromise"]).assert().success();
+    for args in [vec!["runs", "list", "--format", "json"], vec!["runs", "show", "1", "-f", "json"]] {
+        let out = demarche(&store).args(&args).assert().success().stderr("");
+        serde_json::from_slice::<serde_json::Value>(&out.get_output().stdout).unwrap();
+    }
+    let out = demarche(&store).args(["runs", "list", "--json"]).assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("--json is deprecated; use --format json"));
+    serde_json::from_slice::<serde_json::Value>(&out.get_output().stdout).unwrap();
+}
