@@ -15,19 +15,23 @@ pub struct CheckArgs {
     /// Read every file in this format instead of guessing from its name.
     #[arg(long, value_name = "FORMAT", value_parser = input::parse_format)]
     pub input_format: Option<demarche_scenario::Format>,
-    /// Print diagnostics as JSON (one object per file).
-    #[arg(long)]
+    /// Output: a line per file with its diagnostics, or JSON (one object per file).
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: super::runs::TextOrJson,
+    /// Deprecated: `--format json`.
+    #[arg(long, hide = true)]
     pub json: bool,
 }
 
 pub fn run(args: &CheckArgs) -> CmdResult {
+    let json = super::runs::wants_json(args.format, args.json);
     let mut ok = true;
     let mut reports = Vec::new();
     for file in &args.files {
         match input::load(file, args.input_format) {
             Ok(l) => {
                 let sc = &l.scenario;
-                if args.json {
+                if json {
                     reports.push(serde_json::json!({
                         "file": file, "ok": true,
                         "actors": sc.actors.len(), "issues": sc.issues.len(), "stances": sc.stances.len(),
@@ -48,7 +52,7 @@ pub fn run(args: &CheckArgs) -> CmdResult {
             }
             Err(e) => {
                 ok = false;
-                if args.json {
+                if json {
                     reports.push(serde_json::json!({ "file": file, "ok": false, "diagnostics": e.diagnostics }));
                 } else {
                     eprint!("{e}");
@@ -57,7 +61,7 @@ pub fn run(args: &CheckArgs) -> CmdResult {
             }
         }
     }
-    if args.json {
+    if json {
         outln!("{}", serde_json::to_string_pretty(&reports)?);
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })

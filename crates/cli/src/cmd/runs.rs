@@ -105,7 +105,7 @@ pub enum RunsCommand {
         limit: usize,
         /// Output: a table, or JSON.
         #[arg(long, short, value_enum, default_value = "table")]
-        format: RunsFormat,
+        format: TextOrJson,
         /// Deprecated: `--format json`.
         #[arg(long, hide = true)]
         json: bool,
@@ -116,7 +116,7 @@ pub enum RunsCommand {
         id: i64,
         /// Output: what ran and what it found, or the whole record as JSON (scenario and documents included).
         #[arg(long, short, value_enum, default_value = "table")]
-        format: RunsFormat,
+        format: TextOrJson,
         /// Deprecated: `--format json`.
         #[arg(long, hide = true)]
         json: bool,
@@ -129,7 +129,7 @@ pub enum RunsCommand {
         b: i64,
         /// Output: the differences as text, or JSON.
         #[arg(long, short, value_enum, default_value = "table")]
-        format: RunsFormat,
+        format: TextOrJson,
         /// Deprecated: `--format json`.
         #[arg(long, hide = true)]
         json: bool,
@@ -162,19 +162,20 @@ pub enum RunsCommand {
     },
 }
 
+/// The `--format` of commands that print text or JSON (`check`, `runs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RunsFormat {
+pub enum TextOrJson {
     Table,
     Json,
 }
 
 /// Whether JSON was asked for, by `--format json` or the old `--json` (with a
 /// note that it is deprecated: it keeps working).
-fn wants_json(format: RunsFormat, json: bool) -> bool {
+pub fn wants_json(format: TextOrJson, json: bool) -> bool {
     if json {
         eprintln!("note: --json is deprecated; use --format json");
     }
-    json || format == RunsFormat::Json
+    json || format == TextOrJson::Json
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -37,7 +37,8 @@ fn check_reports_every_problem_and_exits_non_zero() {
 
 #[test]
 fn check_json_lists_diagnostics() {
-    let out = demarche().args(["check", "--json", "-"]).write_stdin("[meta]\ntitle = \"\"\n").assert().failure();
+    let out =
+        demarche().args(["check", "--format", "json", "-"]).write_stdin("[meta]\ntitle = \"\"\n").assert().failure();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v[0]["ok"], false);
     assert!(v[0]["diagnostics"].as_array().unwrap().len() >= 3);
