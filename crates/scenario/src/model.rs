@@ -310,6 +310,27 @@ impl Issue {
     }
 }
 
+/// `x` to about `digits` significant digits of `range` — the precision a
+/// scale of that range supports (three digits: 3.2 on 0–90, 547 on
+/// 0–10,000) — trailing zeros dropped. Reports print three, data files six.
+pub fn to_digits_of(x: f64, range: f64, digits: u32) -> String {
+    let d = f64::from(digits);
+    let decimals =
+        if range.is_finite() && range > 0.0 { (d - range.log10().ceil()).clamp(0.0, 2.0 * d) } else { d - 1.0 };
+    let decimals = decimals as usize;
+    trim_number(&format!("{x:.decimals$}"))
+}
+
+/// A formatted number without trailing zeros after its point, and `-0` as `0`.
+pub fn trim_number(s: &str) -> String {
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { s };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
 /// Where a point lies on an issue's scale ([`Issue::describe`]).
 enum Place<'a> {
     At(&'a Anchor),

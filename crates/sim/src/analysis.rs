@@ -237,21 +237,9 @@ pub fn merge_sensitivity(parts: &[SensitivityPartial]) -> Result<(SensitivityRep
     if analysis.rows() as u64 != first.total {
         return Err(bad(format!("the parts speak of {} rows; their scenario gives {}", first.total, analysis.rows())));
     }
-    let mut order: Vec<&SensitivityPartial> = parts.iter().collect();
-    order.sort_by_key(|p| p.start);
+    let order = crate::in_order(parts, |p| (p.start, p.end), first.total, "rows", "--sample-range")?;
     let (mut sobol, mut oat) = (Vec::new(), Vec::new());
-    let mut next = 0;
     for p in order {
-        if p.start != next {
-            return Err(bad(if p.start > next {
-                format!(
-                    "rows {next}..{} are in no part; hint: run them with --sample-range {next}..{}",
-                    p.start, p.start
-                )
-            } else {
-                format!("rows {}..{} are in two parts", p.start, next.min(p.end))
-            }));
-        }
         let (want_sobol, want_oat) = analysis.evaluations_in(p.start as usize..p.end as usize);
         let width_ok = |ys: &[Vec<f64>]| ys.iter().all(|y| y.len() == analysis.outputs.len());
         if p.sobol.len() != want_sobol || p.oat.len() != want_oat || !width_ok(&p.sobol) || !width_ok(&p.oat) {
@@ -259,10 +247,6 @@ pub fn merge_sensitivity(parts: &[SensitivityPartial]) -> Result<(SensitivityRep
         }
         sobol.extend_from_slice(&p.sobol);
         oat.extend_from_slice(&p.oat);
-        next = p.end;
-    }
-    if next != first.total {
-        return Err(bad(format!("rows {next}..{} are in no part", first.total)));
     }
     let report = analysis.finish(&sobol, &oat);
     Ok((report, sc))

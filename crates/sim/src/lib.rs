@@ -243,24 +243,11 @@ pub fn merge(parts: &[Partial]) -> Result<(Report, Scenario), SimError> {
             )));
         }
     }
-    let mut order: Vec<&Partial> = parts.iter().collect();
-    order.sort_by_key(|p| p.start);
-    let mut next = 0;
+    let order = in_order(parts, |p| (p.start, p.end), first.total, "runs", "--run-range")?;
     for p in &order {
-        if p.start != next {
-            return Err(bad(if p.start > next {
-                format!("runs {next}..{} are in no part; hint: run them with --run-range {next}..{}", p.start, p.start)
-            } else {
-                format!("runs {}..{} are in two parts", p.start, next.min(p.end))
-            }));
-        }
         if p.tally.runs() != p.end - p.start {
             return Err(bad(format!("the part for runs {}..{} holds {} runs", p.start, p.end, p.tally.runs())));
         }
-        next = p.end;
-    }
-    if next != first.total {
-        return Err(bad(format!("runs {next}..{} are in no part", first.total)));
     }
     let sc: Scenario =
         serde_json::from_value(first.scenario.clone()).map_err(|e| bad(format!("the scenario does not read: {e}")))?;
@@ -293,6 +280,36 @@ fn notes(sc: &Scenario, plan: &Plan) -> Vec<String> {
         v.push(format!("off the table (kept at the status quo in any deal): {}", off.join(", ")));
     }
     v
+}
+
+/// The parts of one split job in order, once it is checked that their
+/// ranges (`span`) cover `0..total` without gap or overlap; `unit` ("runs",
+/// "rows") and `flag` (the option that makes a part) word the errors.
+pub(crate) fn in_order<'a, P>(
+    parts: &'a [P],
+    span: impl Fn(&P) -> (u64, u64),
+    total: u64,
+    unit: &str,
+    flag: &str,
+) -> Result<Vec<&'a P>, SimError> {
+    let mut order: Vec<&P> = parts.iter().collect();
+    order.sort_by_key(|p| span(p).0);
+    let mut next = 0;
+    for p in &order {
+        let (start, end) = span(p);
+        if start != next {
+            return Err(SimError::Range(if start > next {
+                format!("{unit} {next}..{start} are in no part; hint: run them with {flag} {next}..{start}")
+            } else {
+                format!("{unit} {start}..{} are in two parts", next.min(end))
+            }));
+        }
+        next = end;
+    }
+    if next != total {
+        return Err(SimError::Range(format!("{unit} {next}..{total} are in no part")));
+    }
+    Ok(order)
 }
 
 /// The overrides a partial result records (its channel by name).

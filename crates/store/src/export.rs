@@ -177,15 +177,7 @@ pub fn positions_csv(
 
 /// `x` to six significant digits of `range` (trailing zeros dropped).
 pub fn rounded(x: f64, range: f64) -> String {
-    let decimals =
-        if range.is_finite() && range > 0.0 { (6.0 - range.log10().ceil()).clamp(0.0, 12.0) as usize } else { 9 };
-    let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
-    }
+    demarche_scenario::model::to_digits_of(x, range, 6)
 }
 
 #[cfg(test)]

@@ -195,7 +195,7 @@ fn write_trajectories(path: &Path, sc: &Scenario, forecasts: &[Forecast]) -> Res
         if f.engine == "smp" {
             demarche_smp::write_trajectory_csv(f, sc, &mut w)?;
         } else {
-            render::csv::trajectories(&mut w, sc, std::slice::from_ref(f), false)?;
+            render::csv::trajectories(&mut w, sc, std::slice::from_ref(f))?;
         }
         w.commit()?;
     }

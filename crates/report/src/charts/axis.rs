@@ -1,6 +1,7 @@
 //! Scales, ticks, frames and legends shared by every chart.
 
 use crate::svg::{Anchor, Svg};
+use demarche_scenario::model::trim_number as trimmed;
 
 /// A linear map from data values to pixels.
 #[derive(Clone, Copy, Debug)]
@@ -67,19 +68,7 @@ pub fn at_scale(x: f64, range: f64) -> String {
     if !x.is_finite() {
         return "—".into();
     }
-    let decimals =
-        if range.is_finite() && range > 0.0 { (3.0 - range.log10().ceil()).clamp(0.0, 6.0) as usize } else { 2 };
-    trimmed(&format!("{x:.decimals$}"))
-}
-
-/// A formatted number without trailing zeros after its point, and `-0` as `0`.
-fn trimmed(s: &str) -> String {
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { s };
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
-    }
+    demarche_scenario::model::to_digits_of(x, range, 3)
 }
 
 /// Labels for a run of ticks: as `label`, but with as many decimals as the
