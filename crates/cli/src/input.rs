@@ -31,6 +31,23 @@ pub fn parse_format(s: &str) -> Result<Format, UnknownFormat> {
 
 /// Load `path` (`-` reads standard input; `@seed` is the built-in scenario).
 pub fn load(path: &str, format: Option<Format>) -> Result<Loaded, LoadError> {
+    let loaded = load_quietly(path, format)?;
+    if crate::cmd::runs::verbose() {
+        let sc = &loaded.scenario;
+        let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+        eprintln!(
+            "read {}: {}, {}, {}, {}",
+            if path == "@seed" { SEED_LABEL } else { path },
+            count(sc.actors.len(), "actor"),
+            count(sc.issues.len(), "issue"),
+            count(sc.stances.len(), "stance"),
+            count(sc.relations.len(), "relation")
+        );
+    }
+    Ok(loaded)
+}
+
+fn load_quietly(path: &str, format: Option<Format>) -> Result<Loaded, LoadError> {
     match path {
         "@seed" => load_str(SEED_SCENARIO, Some(format.unwrap_or(Format::Toml)), Some(SEED_LABEL)),
         "-" => {

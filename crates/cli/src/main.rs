@@ -10,7 +10,7 @@
 macro_rules! out {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        write!(std::io::stdout().lock(), $($t)*)?
+        write!($crate::output::result(), $($t)*)?
     }};
 }
 
@@ -18,7 +18,7 @@ macro_rules! out {
 macro_rules! outln {
     ($($t:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($t)*)?
+        writeln!($crate::output::result(), $($t)*)?
     }};
 }
 
@@ -44,8 +44,15 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
     /// Print only the results: no notes on standard error (where a run was recorded, progress).
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
+    /// Also say on standard error what was read, what each step did and how long it took.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// Write the result to FILE instead of standard output; FILE is replaced only once the
+    /// command succeeds (`report`: the HTML, report.html when not given).
+    #[arg(long, short, global = true, value_name = "FILE")]
+    output: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -95,6 +102,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cmd::runs::QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    cmd::runs::VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
+    output::set_target(cli.output.clone());
+    let started = std::time::Instant::now();
     let result = match &cli.command {
         Command::Check(a) => cmd::check::run(a),
         Command::Forecast(a) => cmd::forecast::run(a),
@@ -117,6 +127,13 @@ fn main() -> ExitCode {
         Command::Completions(a) => cmd::completions::run(a, Cli::command()),
         Command::Man(a) => cmd::completions::man(a, Cli::command()),
     };
+    let result = match output::finish(result.is_ok()) {
+        Err(e) if result.is_ok() => Err(e.into()),
+        _ => result,
+    };
+    if cmd::runs::verbose() {
+        eprintln!("done in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+    }
     match result {
         Ok(code) => code,
         // Output piped into `head` and the like: stop quietly, as other tools do.

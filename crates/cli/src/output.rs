@@ -117,3 +117,108 @@ impl Write for Output {
         }
     }
 }
+
+/// Where a command's result goes: standard output, or the file of the global
+/// `-o/--output`. The file is opened at the first write and put in place by
+/// [`finish`] only when the command succeeds, so a failed command leaves an
+/// existing file as it was. Commands whose result is a file by nature
+/// (`report`, `init`, `runs export`, `events`) take the path with
+/// [`take_target`] and write it themselves.
+enum Sink {
+    Stdout,
+    Pending(PathBuf),
+    Open(Output),
+}
+
+static SINK: std::sync::Mutex<Sink> = std::sync::Mutex::new(Sink::Stdout);
+
+fn sink() -> std::sync::MutexGuard<'static, Sink> {
+    // A panic while holding the lock leaves nothing half-done that matters here.
+    SINK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Sends the command's result to `path` (the global `-o/--output`).
+pub fn set_target(path: Option<PathBuf>) {
+    *sink() = path.map_or(Sink::Stdout, Sink::Pending);
+}
+
+/// The `-o/--output` path, if one was given and nothing was written to it
+/// yet; standard output is the result's destination from then on.
+pub fn take_target() -> Option<PathBuf> {
+    let mut s = sink();
+    match std::mem::replace(&mut *s, Sink::Stdout) {
+        Sink::Pending(p) => Some(p),
+        other => {
+            *s = other;
+            None
+        }
+    }
+}
+
+/// The `-o/--output` path without taking it (for messages and checks).
+pub fn target() -> Option<PathBuf> {
+    match &*sink() {
+        Sink::Pending(p) => Some(p.clone()),
+        Sink::Open(o) => Some(o.target.clone()),
+        Sink::Stdout => None,
+    }
+}
+
+/// Whether the result goes to a terminal (binary formats refuse to).
+pub fn to_terminal() -> bool {
+    use std::io::IsTerminal;
+    matches!(&*sink(), Sink::Stdout) && std::io::stdout().is_terminal()
+}
+
+/// Puts the `-o/--output` file in place if the command succeeded (an empty
+/// file if it printed nothing), or discards it if it failed.
+pub fn finish(succeeded: bool) -> Result<(), OutputError> {
+    match std::mem::replace(&mut *sink(), Sink::Stdout) {
+        Sink::Stdout => Ok(()),
+        Sink::Pending(p) if succeeded => create(&p)?.commit(),
+        Sink::Open(o) if succeeded => o.commit(),
+        Sink::Pending(_) | Sink::Open(_) => Ok(()),
+    }
+}
+
+/// The command's result stream: standard output, or the `-o/--output` file.
+pub struct ResultStream;
+
+/// The writer behind `out!`/`outln!`.
+pub fn result() -> ResultStream {
+    ResultStream
+}
+
+impl Write for ResultStream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut s = sink();
+        if let Sink::Pending(p) = &*s {
+            let opened = create(p).map_err(std::io::Error::other)?;
+            *s = Sink::Open(opened);
+        }
+        match &mut *s {
+            Sink::Open(o) => o.write(buf),
+            _ => std::io::stdout().lock().write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let mut rest = buf;
+        while !rest.is_empty() {
+            match self.write(rest) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => rest = &rest[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut *sink() {
+            Sink::Open(o) => o.flush(),
+            _ => std::io::stdout().lock().flush(),
+        }
+    }
+}

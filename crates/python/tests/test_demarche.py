@@ -332,10 +332,13 @@ def test_sweep_sensitivity_on_a_dask_cluster_equals_a_single_call():
 def test_a_negotiation_writes_its_report(tmp_path):
     river = ROOT / "examples" / "negotiation" / "river"
     paths = [river / "river-domain.xml", river / "upstream.xml", river / "downstream.xml"]
-    n = demarche.negotiate(paths, ["boulware", "conceder"], steps=100, seed=1)
+    n = demarche.negotiate(paths, ["boulware", "conceder"], rounds=100, seed=1)
     html = n.report(tmp_path / "n.html").read_text(encoding="utf-8")
     assert "Agreed terms" in html and "offers over time" in html and "boulware" in html
     assert n.agreed and len(n.to_pandas("agreement")) == 3
+    with pytest.warns(DeprecationWarning, match="rounds="):
+        old = demarche.negotiate(paths, ["boulware", "conceder"], steps=100, seed=1)
+    assert old.to_json() == n.to_json()
 
 
 def test_a_negotiation_equals_the_cli_json():
@@ -343,14 +346,14 @@ def test_a_negotiation_equals_the_cli_json():
     if not laptop.is_dir():
         pytest.skip("../shared is absent: the Genius Laptop domain is not here")
     paths = [laptop / "Laptop-A-domain.xml", laptop / "Laptop-A-prof1.xml", laptop / "Laptop-A-prof2.xml"]
-    n = demarche.negotiate(paths, ["boulware", "conceder"], steps=200, seed=3, trace=True)
-    assert n.to_json() + "\n" == cli("negotiate", *map(str, paths), "--strategies", "boulware,conceder", "--steps", "200",
+    n = demarche.negotiate(paths, ["boulware", "conceder"], rounds=200, seed=3, trace=True)
+    assert n.to_json() + "\n" == cli("negotiate", *map(str, paths), "--strategies", "boulware,conceder", "--rounds", "200",
                                      "--seed", "3", "--format", "json", "--no-store")
     parties = n.to_pandas()
     assert list(parties["strategy"]) == ["boulware", "conceder"] and "utility" in parties.columns
     assert n.agreed == (len(n.to_pandas("agreement")) > 0)
     assert n.trace is not None
-    m = demarche.negotiate(paths, "boulware", protocol="mediated", steps=100, seed=3)
+    m = demarche.negotiate(paths, "boulware", protocol="mediated", rounds=100, seed=3)
     assert m.data["protocol"] == "mediated"
     with pytest.raises(ValueError, match="strategies for 2 parties"):
         demarche.negotiate(paths, "boulware,conceder,linear")

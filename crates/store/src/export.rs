@@ -6,7 +6,7 @@ use crate::store::{Store, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
-    /// Per-round positions: `run_id,engine,issue,round,actor,position`.
+    /// Per-round positions: `run_id,model,issue,round,actor,position,scale`.
     Csv,
     /// The whole run: metadata, parameters, scenario and every document.
     Json,
@@ -44,7 +44,8 @@ impl Store {
             }
             ExportFormat::Parquet => {
                 self.tabular(id)?;
-                let bytes = parquet_positions(&self.positions(id)?).map_err(io)?;
+                let sc = self.get(id)?.scenario().unwrap_or_default();
+                let bytes = parquet_positions(&sc, &self.positions(id)?).map_err(io)?;
                 out.write_all(&bytes).map_err(|e| io(e.to_string()))?;
             }
         }
@@ -71,7 +72,7 @@ impl Store {
 }
 
 #[cfg(feature = "parquet")]
-fn parquet_positions(rows: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
+fn parquet_positions(sc: &demarche_scenario::Scenario, rows: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
     use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
     use parquet::file::properties::WriterProperties;
     use parquet::file::writer::SerializedFileWriter;
@@ -81,11 +82,12 @@ fn parquet_positions(rows: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
     let schema = parse_message_type(
         "message positions {
             REQUIRED INT64 run_id;
-            REQUIRED BYTE_ARRAY engine (UTF8);
+            REQUIRED BYTE_ARRAY model (UTF8);
             REQUIRED BYTE_ARRAY issue (UTF8);
             REQUIRED INT32 round;
             REQUIRED BYTE_ARRAY actor (UTF8);
             REQUIRED DOUBLE position;
+            REQUIRED BYTE_ARRAY scale (UTF8);
         }",
     )
     .map_err(|e| e.to_string())?;
@@ -95,6 +97,15 @@ fn parquet_positions(rows: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
     let mut writer = SerializedFileWriter::new(&mut buf, Arc::new(schema), props).map_err(|e| e.to_string())?;
     let text =
         |f: fn(&crate::PositionRow) -> &str| -> Vec<ByteArray> { rows.iter().map(|r| ByteArray::from(f(r))).collect() };
+    // The CSV layout's values: the issue's units, six digits of its range.
+    let mut scales = Scales::new(sc);
+    let (positions, scale_texts): (Vec<f64>, Vec<ByteArray>) = rows
+        .iter()
+        .map(|r| {
+            let (text, range) = scales.of(&r.issue);
+            (rounded(r.position, range).parse().unwrap_or(r.position), ByteArray::from(text.as_str()))
+        })
+        .unzip();
     let mut group = writer.next_row_group().map_err(|e| e.to_string())?;
     let mut index = 0;
     while let Some(mut col) = group.next_column().map_err(|e| e.to_string())? {
@@ -108,9 +119,8 @@ fn parquet_positions(rows: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
                 None,
             ),
             4 => col.typed::<ByteArrayType>().write_batch(&text(|r| &r.actor), None, None),
-            _ => {
-                col.typed::<DoubleType>().write_batch(&rows.iter().map(|r| r.position).collect::<Vec<_>>(), None, None)
-            }
+            5 => col.typed::<DoubleType>().write_batch(&positions, None, None),
+            _ => col.typed::<ByteArrayType>().write_batch(&scale_texts, None, None),
         };
         written.map_err(|e| e.to_string())?;
         col.close().map_err(|e| e.to_string())?;
@@ -122,7 +132,7 @@ fn parquet_positions(rows: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
 }
 
 #[cfg(not(feature = "parquet"))]
-fn parquet_positions(_: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
+fn parquet_positions(_: &demarche_scenario::Scenario, _: &[crate::PositionRow]) -> Result<Vec<u8>, String> {
     Err("this build of demarche has no Parquet support (built without the `parquet` feature); use csv or json".into())
 }
 
@@ -143,21 +153,9 @@ pub fn positions_csv(
         header.insert(0, "run_id");
     }
     out.write_record(&header)?;
-    let scale = |issue: &str| -> (String, f64) {
-        match sc.issues.iter().find(|i| i.id == issue) {
-            Some(i) => {
-                let unit = i.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
-                (format!("{}–{}{unit}", i.min, i.max), i.max - i.min)
-            }
-            None => (String::new(), f64::NAN),
-        }
-    };
-    let mut last: Option<(String, (String, f64))> = None;
+    let mut scales = Scales::new(sc);
     for p in rows {
-        if last.as_ref().is_none_or(|(id, _)| *id != p.issue) {
-            last = Some((p.issue.clone(), scale(&p.issue)));
-        }
-        let (text, range) = last.as_ref().map(|(_, s)| s.clone()).unwrap_or_default();
+        let (text, range) = scales.of(&p.issue);
         let mut record = vec![
             p.engine.clone(),
             p.issue.clone(),
@@ -173,6 +171,33 @@ pub fn positions_csv(
     }
     out.flush()?;
     Ok(())
+}
+
+/// Each issue's scale as the layout names it ("0–10 points") and its range,
+/// looked up once per run of rows on the same issue.
+struct Scales<'s> {
+    scenario: &'s demarche_scenario::Scenario,
+    last: Option<(String, (String, f64))>,
+}
+
+impl<'s> Scales<'s> {
+    fn new(scenario: &'s demarche_scenario::Scenario) -> Self {
+        Scales { scenario, last: None }
+    }
+
+    fn of(&mut self, issue: &str) -> (String, f64) {
+        if self.last.as_ref().is_none_or(|(id, _)| id != issue) {
+            let scale = match self.scenario.issues.iter().find(|i| i.id == issue) {
+                Some(i) => {
+                    let unit = i.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+                    (format!("{}–{}{unit}", i.min, i.max), i.max - i.min)
+                }
+                None => (String::new(), f64::NAN),
+            };
+            self.last = Some((issue.to_string(), scale));
+        }
+        self.last.as_ref().map(|(_, s)| s.clone()).unwrap_or_default()
+    }
 }
 
 /// `x` to six significant digits of `range` (trailing zeros dropped).

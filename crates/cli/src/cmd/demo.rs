@@ -10,8 +10,11 @@ use crate::{input, render};
 
 #[derive(Args)]
 pub struct DemoArgs {
-    /// Print JSON instead of the readable table.
-    #[arg(long)]
+    /// Output: the readable table, or JSON (every forecast in full).
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: super::runs::TextOrJson,
+    /// Deprecated spelling of `--format json`.
+    #[arg(long, hide = true)]
     pub json: bool,
     #[command(flatten)]
     pub store: super::runs::StoreArgs,
@@ -21,8 +24,9 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
     let loaded = input::load("@seed", None)?;
     let sc = loaded.scenario;
+    let json = super::runs::wants_json(args.format, args.json);
     let forecasts = run_models(&sc, demarche_engines::MODELS, &demarche_app::ModelRun::default(), true)?;
-    if args.json {
+    if json {
         outln!("{}", demarche_app::forecast::forecasts_json(&sc, &forecasts, None));
     } else {
         outln!("demarche demo — the built-in seed scenario ({})\n", input::SEED_LABEL);
@@ -41,7 +45,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
         escalation_runs: budget.escalation_runs,
     };
     let simulated = demarche_sim::simulate(&sc, &opts, &demarche_sim::Unattended);
-    if !args.json {
+    if !json {
         match &simulated {
             Ok(r) => out!(
                 "\nCan the talks succeed, and does the channel matter? (`demarche simulate FILE` for the full \
@@ -78,7 +82,7 @@ pub fn run(args: &DemoArgs) -> CmdResult {
     };
     let run = recorded.map(|(id, p)| format!("stored as run {id} in {}", p.display()));
     for line in run.iter().chain(std::iter::once(&note)) {
-        if args.json {
+        if json {
             eprintln!("{line}");
         } else {
             outln!("{line}");

@@ -74,9 +74,6 @@ pub struct ImportArgs {
     /// Output: demarche's event JSONL, CSV or Parquet.
     #[arg(long, short, value_enum, default_value = "jsonl")]
     pub format: EventFormat,
-    /// Write here instead of standard output (required for parquet).
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
     /// Import the rows that are fine and list the others on standard error.
     #[arg(long)]
     pub skip_bad: bool,
@@ -104,9 +101,6 @@ pub struct CodeArgs {
     /// Output: demarche's event JSONL, CSV or Parquet.
     #[arg(long, short, value_enum, default_value = "jsonl")]
     pub format: EventFormat,
-    /// Write here instead of standard output (required for parquet).
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -133,9 +127,6 @@ pub struct SeriesArgs {
     /// Output: a table of weekly counts per dyad, CSV, JSON or Parquet.
     #[arg(long, short, value_enum, default_value = "table")]
     pub format: SeriesFormat,
-    /// Write here instead of standard output (required for parquet).
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub store: super::runs::StoreArgs,
 }
@@ -153,9 +144,6 @@ pub struct SuggestArgs {
     /// `overlay` (TOML to pass to --overlay) or `json` (each suggestion with its events).
     #[arg(long, short, value_enum, default_value = "overlay")]
     pub format: SuggestFormat,
-    /// Write here instead of standard output.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub store: super::runs::StoreArgs,
 }
@@ -194,29 +182,29 @@ pub fn run(args: &EventsArgs) -> CmdResult {
     }
 }
 
-fn write(bytes: &[u8], out: &Option<PathBuf>) -> CmdResult {
-    match out {
-        Some(p) => std::fs::write(p, bytes).map_err(|e| format!("cannot write {}: {e}", p.display()))?,
-        None => {
-            use std::io::Write as _;
-            std::io::stdout().lock().write_all(bytes)?;
-        }
-    }
+/// Writes the result to standard output or the `-o/--output` file.
+fn write(bytes: &[u8]) -> CmdResult {
+    use std::io::Write as _;
+    crate::output::result().write_all(bytes)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn events_bytes(
-    events: &[demarche_events::Event],
-    format: EventFormat,
-    out: &Option<PathBuf>,
-) -> Result<Vec<u8>, String> {
+/// Parquet is binary: refused on a terminal, written to a file or a pipe.
+fn not_to_terminal() -> Result<(), String> {
+    if crate::output::to_terminal() {
+        return Err("Parquet is binary and would garble the terminal; hint: give -o FILE, or pipe the output into \
+                    a file"
+            .into());
+    }
+    Ok(())
+}
+
+fn events_bytes(events: &[demarche_events::Event], format: EventFormat) -> Result<Vec<u8>, String> {
     match format {
         EventFormat::Jsonl => Ok(output::jsonl(events)),
         EventFormat::Csv => output::events_csv(events),
         EventFormat::Parquet => {
-            if out.is_none() {
-                return Err("parquet is binary: pass --output FILE".into());
-            }
+            not_to_terminal()?;
             output::events_parquet(events)
         }
     }
@@ -241,8 +229,8 @@ fn import(a: &ImportArgs) -> CmdResult {
             String::new()
         }
     );
-    let bytes = events_bytes(&imported.events, a.format, &a.output)?;
-    write(&bytes, &a.output)
+    let bytes = events_bytes(&imported.events, a.format)?;
+    write(&bytes)
 }
 
 fn code(a: &CodeArgs) -> CmdResult {
@@ -263,8 +251,8 @@ fn code(a: &CodeArgs) -> CmdResult {
     if a.main_only {
         events.retain(|e| e.coding.as_ref().is_some_and(|c| c.main));
     }
-    let bytes = events_bytes(&events, a.format, &a.output)?;
-    write(&bytes, &a.output)
+    let bytes = events_bytes(&events, a.format)?;
+    write(&bytes)
 }
 
 fn series(a: &SeriesArgs) -> CmdResult {
@@ -291,13 +279,11 @@ fn series(a: &SeriesArgs) -> CmdResult {
         SeriesFormat::Csv => output::series_csv(&s.rows)?,
         SeriesFormat::Json => format!("{}\n", serde_json::to_string_pretty(&s)?).into_bytes(),
         SeriesFormat::Parquet => {
-            if a.output.is_none() {
-                return Err("parquet is binary: pass --output FILE".into());
-            }
+            not_to_terminal()?;
             output::series_parquet(&s.rows)?
         }
     };
-    write(&bytes, &a.output)?;
+    write(&bytes)?;
     let params = demarche_app::params::EventsParams {
         command: "series".into(),
         files: vec![a.events.display().to_string()],
@@ -355,7 +341,7 @@ fn suggest(a: &SuggestArgs) -> CmdResult {
         SuggestFormat::Overlay => review.overlay.clone().into_bytes(),
         SuggestFormat::Json => format!("{}\n", serde_json::to_string_pretty(&review.suggestions)?).into_bytes(),
     };
-    write(&bytes, &a.output)?;
+    write(&bytes)?;
     let params = demarche_app::params::EventsParams {
         command: "suggest".into(),
         files: a.events.iter().map(|p| p.display().to_string()).collect(),

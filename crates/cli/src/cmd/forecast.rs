@@ -56,8 +56,9 @@ pub struct ForecastArgs {
     /// vpm,pcem,stm,vr,bigRAdj,bigRRng,tpCommit,ivBrgn,brgnMod (default 0,0,0,2,1,1,1,1,0).
     #[arg(long, value_name = "LIST")]
     pub smp_params: Option<String>,
-    /// Set an engine option, e.g. `nash.disagreement=worst` (repeatable; overrides the scenario's [engines.*]).
-    #[arg(long = "option", short = 'o', value_name = "ENGINE.KEY=VALUE")]
+    /// Set an engine option, e.g. `nash.disagreement=worst` (repeatable; overrides the scenario's
+    /// [engines.*]; `demarche models` lists them).
+    #[arg(long = "option", value_name = "ENGINE.KEY=VALUE")]
     pub options: Vec<String>,
     /// Also run every model on N draws of the stances' stated uncertainty
     /// (position_sd, salience_sd) and report each outcome's median and 10–90 % band.
@@ -73,8 +74,25 @@ pub struct ForecastArgs {
     pub store: super::runs::StoreArgs,
 }
 
+/// `-o` set an engine option in `forecast` before it named the output file in
+/// every command: `-o nash.disagreement=worst` would now write the forecast to a
+/// file of that name, so it is refused with the new spelling.
+fn refuse_old_option_flag() -> Result<(), String> {
+    let Some(path) = crate::output::target() else { return Ok(()) };
+    let text = path.to_string_lossy();
+    let engine = text.split_once('=').and_then(|(left, _)| left.split_once('.')).map(|(engine, _)| engine);
+    match engine {
+        Some(engine) if demarche_engines::MODELS.contains(&engine) => Err(format!(
+            "`-o {text}` looks like an engine option, but `-o` now names the output file in every command; \
+             hint: `--option {text}` (engine options moved to `--option`)"
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn run(args: &ForecastArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
+    refuse_old_option_flag()?;
     let sc = input::load_patched(&args.scenario)?;
     let models = demarche_engines::expand(&args.model)?;
     let mut overrides = Overrides::default();
@@ -159,7 +177,7 @@ pub fn run(args: &ForecastArgs) -> CmdResult {
         OutputFormat::Json => {
             outln!("{}", demarche_app::forecast::forecasts_json(&sc, &forecasts, uncertainty.as_ref()))
         }
-        OutputFormat::Csv => render::csv::outcomes(std::io::stdout().lock(), &sc, &forecasts)?,
+        OutputFormat::Csv => render::csv::outcomes(crate::output::result(), &sc, &forecasts)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -172,8 +190,29 @@ pub fn run_models(
     how: &demarche_app::ModelRun,
     skip_unsupported: bool,
 ) -> Result<Vec<Forecast>, Box<dyn std::error::Error>> {
-    let ran =
-        demarche_app::run_models(sc, models, how, skip_unsupported, |_, _, _| {}, &mut demarche_forecast::NoObserver)?;
+    // `--verbose`: how long each model took, said when the next one starts.
+    let verbose = super::runs::verbose();
+    let mut running: Option<(String, std::time::Instant)> = None;
+    let mut took = |next: Option<&str>| {
+        if let Some((model, t)) = running.take() {
+            eprintln!("{model}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
+        running = next.map(|m| (m.to_string(), std::time::Instant::now()));
+    };
+    let ran = demarche_app::run_models(
+        sc,
+        models,
+        how,
+        skip_unsupported,
+        |_, _, m| {
+            if verbose {
+                took(Some(m));
+            }
+        },
+        &mut demarche_forecast::NoObserver,
+    );
+    took(None);
+    let ran = ran?;
     for (m, e) in &ran.skipped {
         eprintln!("warning: {e}; leaving {m} out");
     }

@@ -2,7 +2,6 @@
 //! fill in with the situation's actors, issues and stances.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -17,14 +16,12 @@ pub struct InitArgs {
     /// Issues in the template.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=20))]
     pub issues: u16,
-    /// Write the template here instead of standard output (never over an existing file).
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
 }
 
 pub fn run(args: &InitArgs) -> CmdResult {
     let text = template(usize::from(args.actors), usize::from(args.issues));
-    match &args.output {
+    // `-o FILE` never replaces an existing file: a filled-in scenario is work.
+    match &crate::output::take_target() {
         None => out!("{text}"),
         Some(path) => {
             if path.exists() {

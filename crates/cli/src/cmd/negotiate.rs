@@ -50,11 +50,14 @@ pub struct NegotiateArgs {
     /// Mediator for `--protocol mediated`: veto[:screen=N] or hillclimb.
     #[arg(long, default_value = "veto", value_name = "NAME")]
     pub mediator: String,
-    /// Deadline: rounds for SAO (every party acts once per round, NegMAS's `n_steps`),
-    /// proposals for mediated.
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    pub steps: u64,
-    /// Use a simulated-time deadline of this many seconds instead of `--steps`.
+    /// Deadline in rounds: under SAO every party acts once per round (NegMAS's `n_steps`);
+    /// mediated, the mediator makes one proposal per round [default: 1000].
+    #[arg(long, value_name = "N", conflicts_with = "steps")]
+    pub rounds: Option<u64>,
+    /// Deprecated spelling of `--rounds`.
+    #[arg(long, hide = true, value_name = "N")]
+    pub steps: Option<u64>,
+    /// Use a simulated-time deadline of this many seconds instead of `--rounds`.
     #[arg(long, value_name = "SECONDS")]
     pub time_limit: Option<f64>,
     /// With `--time-limit`: simulated seconds each party's action takes (SAO), one value
@@ -111,16 +114,24 @@ fn summary_table(
     let end =
         serde_json::to_value(result.end).ok().and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(String::from));
     out.push_str(&format!(
-        "ended: {} after {} steps ({} rounds, relative time {:.3})\n",
+        "ended: {} after {} rounds ({} actions, relative time {:.3})\n",
         end.unwrap_or_else(|| format!("{:?}", result.end)),
-        result.steps,
         result.rounds,
+        result.steps,
         result.relative_time
     ));
     out
 }
 
-/// Per-party action durations: one value for everyone or one per party.
+/// The deadline in rounds: `--rounds`, or the old `--steps` with a note that
+/// it is deprecated (it keeps working).
+pub fn rounds(rounds: Option<u64>, steps: Option<u64>) -> u64 {
+    if steps.is_some() && rounds.is_none() && super::runs::chatty() {
+        eprintln!("note: --steps is deprecated; use --rounds (the same number: rounds, not single actions)");
+    }
+    rounds.or(steps).unwrap_or(1000)
+}
+
 pub fn run(args: &NegotiateArgs) -> CmdResult {
     let started = std::time::SystemTime::now();
     let Some((domain, profile_files)) = args.paths.split_first() else {
@@ -134,7 +145,7 @@ pub fn run(args: &NegotiateArgs) -> CmdResult {
         protocol: protocol.into(),
         strategies: args.strategies.clone(),
         mediator: args.mediator.clone(),
-        steps: args.steps,
+        steps: rounds(args.rounds, args.steps),
         time_limit: args.time_limit,
         action_seconds: args.action_seconds.clone(),
         private_deadline: args.private_deadline,
@@ -172,7 +183,7 @@ fn record(
         protocol: protocol.to_string(),
         strategies: specs.iter().map(|s| s.to_string()).collect(),
         mediator: (protocol == "mediated").then(|| args.mediator.clone()),
-        steps: args.steps,
+        steps: rounds(args.rounds, args.steps),
         time_limit: args.time_limit,
         action_seconds: args.action_seconds.clone(),
         private_deadline: args.private_deadline,

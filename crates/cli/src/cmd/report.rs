@@ -17,9 +17,6 @@ use crate::input;
 pub struct ReportArgs {
     /// A run id from `demarche runs list`, or a scenario file to forecast and report.
     pub source: String,
-    /// Where to write the HTML.
-    #[arg(long, short, value_name = "PATH", default_value = "report.html")]
-    pub output: PathBuf,
     /// Model(s) to run when SOURCE is a scenario file.
     #[arg(long, short, default_value = "all")]
     pub model: String,
@@ -70,8 +67,10 @@ pub fn run(args: &ReportArgs) -> CmdResult {
             report_data(&sc, &forecasts, documents, recorded.as_ref())
         }
     };
-    write_report(&args.output, &data)?;
-    outln!("{}", args.output.display());
+    // The report is a file by nature: `-o FILE`, or report.html here.
+    let path = crate::output::take_target().unwrap_or_else(|| PathBuf::from("report.html"));
+    write_report(&path, &data)?;
+    outln!("{}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -60,6 +60,14 @@ pub fn record(store: &StoreArgs, run: &demarche_store::NewRun<'_>) -> Option<(i6
 /// `--quiet`: no notes on standard error.
 pub static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// `--verbose`: say what was read, what each step did and how long it took.
+pub static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether `--verbose` was given.
+pub fn verbose() -> bool {
+    VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Whether notes on standard error are wanted (not `--quiet`).
 pub fn chatty() -> bool {
     !QUIET.load(std::sync::atomic::Ordering::Relaxed)
@@ -156,9 +164,6 @@ pub enum RunsCommand {
         /// CSV or Parquet (positions per round), or JSON (the whole run).
         #[arg(long, short, value_enum, default_value = "csv")]
         format: ExportArg,
-        /// Write here instead of standard output.
-        #[arg(long, short, value_name = "PATH")]
-        output: Option<PathBuf>,
     },
 }
 
@@ -199,7 +204,7 @@ fn parse_kind(s: &str) -> Result<RunKind, String> {
 
 pub fn run(args: &RunsArgs) -> CmdResult {
     let mut store = args.store.open()?;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::result();
     match &args.command {
         RunsCommand::Delete { ids } => {
             let n = store.delete(ids)?;
@@ -326,31 +331,18 @@ pub fn run(args: &RunsArgs) -> CmdResult {
                 }
             }
         }
-        RunsCommand::Export { id, format, output } => {
+        RunsCommand::Export { id, format } => {
             let format = match format {
                 ExportArg::Csv => ExportFormat::Csv,
                 ExportArg::Json => ExportFormat::Json,
                 ExportArg::Parquet => ExportFormat::Parquet,
             };
-            match output {
-                Some(p) => {
-                    // Written beside `p` and renamed into place: a failed export
-                    // leaves an existing file as it was.
-                    let mut f = crate::output::create(p)?;
-                    store.export(*id, format, &mut f)?;
-                    f.commit()?;
-                    eprintln!("wrote {}", p.display());
-                }
-                None => {
-                    use std::io::IsTerminal;
-                    if matches!(format, ExportFormat::Parquet) && std::io::stdout().is_terminal() {
-                        return Err("Parquet is binary and would garble the terminal; hint: give -o FILE, or pipe \
-                                    the output into a file"
-                            .into());
-                    }
-                    store.export(*id, format, &mut out)?
-                }
+            if matches!(format, ExportFormat::Parquet) && crate::output::to_terminal() {
+                return Err("Parquet is binary and would garble the terminal; hint: give -o FILE, or pipe the \
+                            output into a file"
+                    .into());
             }
+            store.export(*id, format, &mut out)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -36,9 +36,12 @@ pub struct TournamentArgs {
     /// Repetitions of each pairing.
     #[arg(long, default_value_t = 1, value_name = "R")]
     pub repetitions: u32,
-    /// Deadline in rounds (every party acts once per round, NegMAS's `n_steps`).
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    pub steps: u64,
+    /// Deadline in rounds: every party acts once per round (NegMAS's `n_steps`) [default: 1000].
+    #[arg(long, value_name = "N", conflicts_with = "steps")]
+    pub rounds: Option<u64>,
+    /// Deprecated spelling of `--rounds`.
+    #[arg(long, hide = true, value_name = "N")]
+    pub steps: Option<u64>,
     /// Master seed; each negotiation's seed is derived from it.
     #[arg(long, default_value_t = 0, value_name = "S")]
     pub seed: u64,
@@ -113,7 +116,7 @@ fn table(report: &TournamentReport) -> String {
         ));
     }
     out.push_str(&format!(
-        "{} negotiations, {} agreements ({:.1}%), {} steps\n\n",
+        "{} negotiations, {} agreements ({:.1}%), {} actions\n\n",
         report.negotiations,
         report.agreements,
         100.0 * report.agreements as f64 / report.negotiations.max(1) as f64,
@@ -141,6 +144,7 @@ fn table(report: &TournamentReport) -> String {
 }
 
 pub fn run(args: &TournamentArgs) -> CmdResult {
+    let rounds = super::negotiate::rounds(args.rounds, args.steps);
     let started = std::time::SystemTime::now();
     let recording = args.store.path().is_some();
     let mut inputs = Vec::new();
@@ -174,7 +178,7 @@ pub fn run(args: &TournamentArgs) -> CmdResult {
     let config = TournamentConfig {
         strategies,
         repetitions: args.repetitions,
-        sao: SaoConfig::rounds(args.steps),
+        sao: SaoConfig::rounds(rounds),
         seed: args.seed,
         threads: args.threads,
         self_play: !args.no_self_play,
@@ -204,7 +208,7 @@ pub fn run(args: &TournamentArgs) -> CmdResult {
             paths: args.domains.iter().map(|p| p.display().to_string()).collect(),
             strategies: config.strategies.iter().map(|s| s.to_string()).collect(),
             repetitions: args.repetitions,
-            steps: args.steps,
+            steps: rounds,
             seed: args.seed,
             self_play: !args.no_self_play,
         };

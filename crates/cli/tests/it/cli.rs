@@ -132,10 +132,21 @@ fn bad_options_are_clear_errors() {
         .failure()
         .stderr(predicate::str::contains("did you mean `nash`?"));
     demarche()
-        .args(["forecast", FIXTURE, "-o", "nash.disagrement=worst"])
+        .args(["forecast", FIXTURE, "--option", "nash.disagrement=worst"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("did you mean `disagreement`?"));
+    // `-o` was the engine option in `forecast` and now names the output file
+    // everywhere: the old spelling is refused with the new one, never written
+    // to a file called `nash.disagreement=worst`.
+    let dir = tempfile::tempdir().unwrap();
+    demarche()
+        .current_dir(dir.path())
+        .args(["forecast", FIXTURE, "--no-store", "-o", "nash.disagreement=worst"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("hint: `--option nash.disagreement=worst`"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
     demarche()
         .args(["forecast", FIXTURE, "--issue", "y"])
         .assert()
@@ -479,4 +490,42 @@ fn a_wrong_input_format_lists_the_formats_and_store_off_is_named() {
         .failure()
         .stderr(predicate::str::contains("did you mean `toml`").and(predicate::str::contains("formats: toml, json")));
     demarche().args(["runs", "list"]).assert().failure().stderr(predicate::str::contains("recording is off"));
+}
+
+/// `-o/--output FILE` is one global option: every command's result goes to
+/// FILE instead of standard output, byte for byte, and a failed command leaves
+/// an existing FILE as it was.
+#[test]
+fn output_goes_to_the_file_of_dash_o_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| dir.path().join(name);
+    for args in [
+        &["forecast", FIXTURE, "--format", "json", "--no-store"][..],
+        &["forecast", FIXTURE, "--format", "csv", "--no-store"],
+        &["check", FIXTURE],
+        &["convert", FIXTURE, "--to", "json"],
+        &["models", "--format", "json"],
+        &["schema"],
+    ] {
+        let stdout = demarche().args(args).assert().success().get_output().stdout.clone();
+        let to = file("out");
+        let printed = demarche().args(args).arg("-o").arg(&to).assert().success();
+        assert!(printed.get_output().stdout.is_empty(), "{args:?} printed with -o");
+        assert_eq!(std::fs::read(&to).unwrap(), stdout, "{args:?}: the file differs from standard output");
+    }
+    std::fs::write(file("keep.json"), "old").unwrap();
+    demarche().args(["forecast", "missing.toml", "--no-store", "-o"]).arg(file("keep.json")).assert().failure();
+    assert_eq!(std::fs::read_to_string(file("keep.json")).unwrap(), "old", "a failed command replaced the file");
+}
+
+#[test]
+fn verbose_says_what_was_read_and_how_long_each_model_took() {
+    let out = demarche().args(["forecast", FIXTURE, "--no-store", "--verbose"]).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("3 actors, 1 issue, 3 stances, 0 relations"), "{err}");
+    for model in ["compromise", "nash", "bdm", "smp"] {
+        assert!(err.contains(&format!("{model}: ")), "{model} missing in {err}");
+    }
+    assert!(err.contains("done in "), "{err}");
+    demarche().args(["forecast", FIXTURE, "--no-store", "-q", "-v"]).assert().failure();
 }

@@ -154,7 +154,7 @@ fn a_negotiation_report_shows_strategies_terms_and_offers() {
             .env_remove("DEMARCHE_STORE")
             .arg("negotiate")
             .args(&files)
-            .args(["--protocol", protocol, "--strategies", "boulware,conceder", "--steps", "100", "--seed", "1"])
+            .args(["--protocol", protocol, "--strategies", "boulware,conceder", "--rounds", "100", "--seed", "1"])
             .arg("--store")
             .arg(&store)
             .assert()
@@ -187,4 +187,23 @@ fn a_negotiation_report_shows_strategies_terms_and_offers() {
             assert!(text.contains("utility of the text") && text.contains("the mediator"));
         }
     }
+}
+
+/// `negotiate` speaks of rounds: `--rounds` is the deadline, the summary says
+/// how many rounds and how many single actions, and the old `--steps` still
+/// works with a note.
+#[test]
+fn negotiate_counts_rounds_and_steps_is_deprecated() {
+    let river = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/negotiation/river");
+    let args = |deadline: &str| {
+        let mut c = demarche();
+        c.args(["negotiate", river, "--strategies", "boulware,conceder", deadline, "40"]);
+        c
+    };
+    let new = args("--rounds").assert().success();
+    let text = String::from_utf8_lossy(&new.get_output().stdout).into_owned();
+    assert!(text.contains(" rounds (") && text.contains(" actions, relative time"), "{text}");
+    let old =
+        args("--steps").assert().success().stderr(predicate::str::contains("--steps is deprecated; use --rounds"));
+    assert_eq!(old.get_output().stdout, new.get_output().stdout);
 }

@@ -32,7 +32,7 @@ fn simulate_negotiate_and_tournament_are_recorded() {
         .assert()
         .success();
     demarche(&store)
-        .args(["tournament", &domain, "--strategies", "boulware,linear", "--steps", "100"])
+        .args(["tournament", &domain, "--strategies", "boulware,linear", "--rounds", "100"])
         .assert()
         .success();
     demarche(&store)
@@ -310,7 +310,7 @@ fn runs_show_gives_the_outcomes_of_every_kind() {
     demarche(&store)
         .args(["-q", "negotiate"])
         .args(["river-domain.xml", "upstream.xml", "downstream.xml"].map(|f| format!("{river}/{f}")))
-        .args(["--strategies", "boulware,conceder", "--steps", "100"])
+        .args(["--strategies", "boulware,conceder", "--rounds", "100"])
         .assert()
         .success();
     let show = |id: &str| -> String {

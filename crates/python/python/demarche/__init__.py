@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -659,19 +660,25 @@ def negotiate(
     strategies: Union[str, Sequence[str]],
     protocol: str = "sao",
     mediator: str = "veto",
-    steps: int = 1000,
+    rounds: int = 1000,
     seed: int = 0,
     time_limit: Optional[float] = None,
     private_deadline: bool = False,
     trace: bool = False,
+    steps: Optional[int] = None,
 ) -> Negotiation:
     """One negotiation between strategies (one per party in profile order, or
     one for all) on a domain and its profiles: stacked alternating offers
     (``sao``) or mediated single text (``mediated``, with ``mediator``). The
-    same seed gives the same result."""
+    deadline is ``rounds`` (under SAO every party acts once per round, as
+    NegMAS's ``n_steps``; mediated, one proposal per round); ``steps`` is its
+    deprecated old name. The same seed gives the same result."""
+    if steps is not None:
+        warnings.warn("negotiate(steps=) is deprecated; use rounds= (the same number)", DeprecationWarning, 2)
+        rounds = steps
     spec = strategies if isinstance(strategies, str) else ",".join(strategies)
     native = _call(
-        _native.negotiate, [os.fspath(p) for p in paths], spec, protocol, mediator, steps, seed, time_limit,
+        _native.negotiate, [os.fspath(p) for p in paths], spec, protocol, mediator, rounds, seed, time_limit,
         private_deadline, trace,
     )
     return Negotiation(native.json(), native.trace(), native)

@@ -100,7 +100,10 @@ fn exports_in_every_format() {
         std::fs::write(&file, &pq).unwrap();
         let reader = SerializedFileReader::new(std::fs::File::open(&file).unwrap()).unwrap();
         assert_eq!(reader.metadata().file_metadata().num_rows() as usize, n);
-        assert_eq!(reader.metadata().file_metadata().schema_descr().num_columns(), 6);
+        let schema = reader.metadata().file_metadata().schema_descr();
+        let names: Vec<&str> = schema.columns().iter().map(|c| c.name()).collect();
+        // The layout of the CSV export and `forecast --trajectory-out`.
+        assert_eq!(names, ["run_id", "model", "issue", "round", "actor", "position", "scale"]);
     }
     assert!(store.export(id + 1, ExportFormat::Csv, &mut Vec::new()).is_err());
 }
