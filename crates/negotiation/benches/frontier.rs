@@ -52,5 +52,38 @@ fn anl_reports(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frontier, anl_reports);
+/// Two opposed parties over 7 integer issues of 11 values (1.9·10⁷ outcomes), linear
+/// evaluators, reservation 0.4 each: the zone of agreement counted without enumeration
+/// (meet in the middle) and by enumeration.
+fn integer_zone() -> (OutcomeSpace, Vec<Profile>) {
+    use demarche_negotiation::{AdditiveUtility, Issue, IssueUtility, Utility};
+    let issues: Vec<Issue> = (0..7).map(|i| Issue::integer(format!("n{i}"), 0, 10).expect("issue")).collect();
+    let space = OutcomeSpace::new("integer7x11", issues).expect("space");
+    let weights = [0.25, 0.2, 0.15, 0.12, 0.1, 0.1, 0.08];
+    let profiles = (0..2)
+        .map(|p| {
+            let w: Vec<f64> = if p == 0 { weights.to_vec() } else { weights.iter().rev().copied().collect() };
+            let line =
+                |i: usize| if (p + i) % 2 == 0 { vec![(0.0, 0.0), (10.0, 1.0)] } else { vec![(0.0, 1.0), (10.0, 0.0)] };
+            let evals = (0..7).map(|i| IssueUtility::Linear(if p == 0 { line(i) } else { line(i + 1) })).collect();
+            Profile::new(format!("p{p}"), Utility::Additive(AdditiveUtility::new(&space, w, evals).expect("u")))
+                .with_reservation(0.4)
+                .expect("reservation")
+        })
+        .collect();
+    (space, profiles)
+}
+
+fn zone(c: &mut Criterion) {
+    use demarche_negotiation::solutions::{acceptable_outcomes, zopa};
+    let mut g = c.benchmark_group("zone");
+    g.sample_size(10);
+    let (space, profiles) = integer_zone();
+    let frontier = pareto_frontier(&space, &profiles, &FrontierOptions::default()).expect("frontier");
+    g.bench_function("2p_integer_7x11_counted", |b| b.iter(|| zopa(&space, &profiles, &frontier, 0).expect("zone")));
+    g.bench_function("2p_integer_7x11_enumerated", |b| b.iter(|| acceptable_outcomes(&space, &profiles).count()));
+    g.finish();
+}
+
+criterion_group!(benches, frontier, anl_reports, zone);
 criterion_main!(benches);

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::domain::{OutcomeSpace, Value};
 use crate::error::NegotiationError;
 use crate::pareto::{FrontierPoint, ParetoFrontier};
-use crate::utility::{Profile, Utility};
+use crate::utility::{AdditiveUtility, Profile, Utility};
 
 /// Which disagreement point bargaining solutions measure gains from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -120,25 +120,184 @@ pub struct Zopa {
 }
 
 /// The smallest and largest utility a profile can reach, when cheaply known (additive
-/// utilities over discrete spaces: per-issue minima/maxima summed).
+/// utilities over discrete or integer issues: per-issue minima/maxima summed).
 fn additive_range(space: &OutcomeSpace, profile: &Profile) -> Option<(f64, f64)> {
     let Utility::Additive(a) = &profile.utility else { return None };
     let mut lo = 0.0;
     let mut hi = 0.0;
-    for i in 0..space.len() {
-        let t = a.weighted_table(i);
-        if t.is_empty() {
+    for (i, card) in space.cardinalities()?.into_iter().enumerate() {
+        if card == 0 || card > MAX_VALUES_SCANNED {
             return None;
         }
-        lo += t.iter().copied().fold(f64::INFINITY, f64::min);
-        hi += t.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let (l, h) = (0..card)
+            .map(|k| a.issue_term(i, Value::Index(k)))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), t| (l.min(t), h.max(t)));
+        lo += l;
+        hi += h;
     }
     Some((lo, hi))
 }
 
-/// Sizes the zone of possible agreement. Counts by enumeration up to `max_enumeration`
-/// outcomes; beyond that only the "everything" and "nothing" shortcuts (from additive
-/// utility ranges) give an answer.
+/// The most values of one issue scanned for its utility range.
+const MAX_VALUES_SCANNED: u32 = 1_000_000;
+
+/// The largest half of the outcome space the two-party count lists: spaces of up to
+/// 2²¹ × 2²¹ ≈ 4·10¹² outcomes are counted without enumeration.
+const MAX_HALF: u128 = 1 << 21;
+
+/// The most outcomes near a reservation value the two-party count evaluates one by one.
+const MAX_BORDERLINE: usize = 4_000_000;
+
+/// One half of the issues' value combinations: each party's partial utility, summed in
+/// issue order from 0, and the combination's mixed-radix rank within the half.
+struct Half {
+    u: Vec<[f64; 2]>,
+    rank: Vec<u64>,
+}
+
+fn half(utils: [&AdditiveUtility; 2], cards: &[u32], issues: std::ops::Range<usize>) -> Half {
+    let mut u = vec![[0.0f64; 2]];
+    let mut rank = vec![0u64];
+    for i in issues {
+        let card = cards[i];
+        let terms: Vec<[f64; 2]> = (0..card)
+            .map(|k| [utils[0].issue_term(i, Value::Index(k)), utils[1].issue_term(i, Value::Index(k))])
+            .collect();
+        let mut next_u = Vec::with_capacity(u.len() * card as usize);
+        let mut next_rank = Vec::with_capacity(u.len() * card as usize);
+        for (s, r) in u.iter().zip(&rank) {
+            for (k, t) in terms.iter().enumerate() {
+                next_u.push([s[0] + t[0], s[1] + t[1]]);
+                next_rank.push(r * u64::from(card) + k as u64);
+            }
+        }
+        u = next_u;
+        rank = next_rank;
+    }
+    Half { u, rank }
+}
+
+/// The number of outcomes both parties accept, for two additive profiles over a discrete
+/// (or integer) space, without enumerating it: *meet in the middle*. The issues are split
+/// in two halves; every combination of each half is listed with its partial utilities
+/// `a = (a₁, a₂)` and `b = (b₁, b₂)`, and the pairs with `a + b ≥ r` in both coordinates
+/// are counted by sorting one half and sweeping the other through a Fenwick tree,
+/// O(N log N) for halves of N combinations (about √|O|).
+///
+/// `a + b` is not summed in the order an outcome's utility is (issue by issue from 0), so
+/// it can differ from it by rounding. Pairs clear of both reservation values by more than
+/// `ε` (far above any rounding) are counted; pairs within `ε` of one are evaluated one by
+/// one exactly as enumeration evaluates them, so the count equals enumeration's to the
+/// outcome. `None` when a half or the borderline pairs exceed their limits.
+fn count_two_additive(space: &OutcomeSpace, profiles: &[Profile]) -> Option<u128> {
+    let [Utility::Additive(u0), Utility::Additive(u1)] = [&profiles.first()?.utility, &profiles.get(1)?.utility] else {
+        return None;
+    };
+    if profiles.len() != 2 {
+        return None;
+    }
+    let cards = space.cardinalities()?;
+    let n = cards.len();
+    // Split where the larger half is smallest.
+    let prefix = |h: usize| cards[..h].iter().fold(1u128, |p, &c| p.saturating_mul(u128::from(c)));
+    let suffix = |h: usize| cards[h..].iter().fold(1u128, |p, &c| p.saturating_mul(u128::from(c)));
+    let h = (0..=n).min_by_key(|&h| prefix(h).max(suffix(h)))?;
+    if prefix(h).max(suffix(h)) > MAX_HALF {
+        return None;
+    }
+    let utils = [u0, u1];
+    let a = half(utils, &cards, 0..h);
+    let b = half(utils, &cards, h..n);
+    let r = [profiles[0].reservation, profiles[1].reservation];
+    let magnitude = a.u.iter().chain(&b.u).flatten().chain(&r).fold(1.0f64, |m, x| m.max(x.abs()));
+    let eps = 1e-9 * magnitude;
+
+    // Half b sorted by its first utility, and by its second.
+    let mut by_first: Vec<u32> = (0..b.u.len() as u32).collect();
+    by_first.sort_by(|&i, &j| b.u[i as usize][0].total_cmp(&b.u[j as usize][0]));
+    let mut by_second: Vec<u32> = (0..b.u.len() as u32).collect();
+    by_second.sort_by(|&i, &j| b.u[i as usize][1].total_cmp(&b.u[j as usize][1]));
+    let first: Vec<f64> = by_first.iter().map(|&i| b.u[i as usize][0]).collect();
+    let second: Vec<f64> = by_second.iter().map(|&i| b.u[i as usize][1]).collect();
+    let at_least = |sorted: &[f64], x: f64| sorted.partition_point(|&v| v < x);
+
+    // Clear pairs: b₁ ≥ r₁ + ε − a₁ and b₂ ≥ r₂ + ε − a₂. Queries by first threshold
+    // descending; b enters the tree (indexed by its rank in `second`) once b₁ reaches it.
+    let mut rank_in_second = vec![0u32; b.u.len()];
+    for (pos, &i) in by_second.iter().enumerate() {
+        rank_in_second[i as usize] = pos as u32;
+    }
+    let mut tree = vec![0u64; b.u.len() + 1];
+    let mut queries: Vec<(f64, f64)> = a.u.iter().map(|x| (r[0] + eps - x[0], r[1] + eps - x[1])).collect();
+    queries.sort_by(|p, q| q.0.total_cmp(&p.0));
+    let mut next = b.u.len(); // `first[next..]` have entered
+    let mut entered = 0u64;
+    let mut clear: u128 = 0;
+    for (q1, q2) in queries {
+        while next > 0 && first[next - 1] >= q1 {
+            next -= 1;
+            let mut k = rank_in_second[by_first[next] as usize] as usize + 1;
+            while k < tree.len() {
+                tree[k] += 1;
+                k += k & k.wrapping_neg();
+            }
+            entered += 1;
+        }
+        // Entered with b₂ < q₂: a prefix of `second`.
+        let mut below = 0u64;
+        let mut k = at_least(&second, q2);
+        while k > 0 {
+            below += tree[k];
+            k -= k & k.wrapping_neg();
+        }
+        clear += u128::from(entered - below);
+    }
+
+    // Borderline pairs: within ε of r₁ (and not below r₂ − ε), or clear of r₁ and within ε
+    // of r₂. Each is evaluated as enumeration evaluates it.
+    let mut outcome = vec![Value::Index(0); n];
+    let mut decode = |ra: u64, rb: u64| {
+        let (mut x, mut y) = (ra, rb);
+        for i in (h..n).rev() {
+            outcome[i] = Value::Index((y % u64::from(cards[i])) as u32);
+            y /= u64::from(cards[i]);
+        }
+        for i in (0..h).rev() {
+            outcome[i] = Value::Index((x % u64::from(cards[i])) as u32);
+            x /= u64::from(cards[i]);
+        }
+        profiles.iter().all(|p| p.accepts(&outcome))
+    };
+    let mut borderline = 0usize;
+    let mut accepted: u128 = 0;
+    for (x, &ra) in a.u.iter().zip(&a.rank) {
+        let (lo1, hi1) = (r[0] - eps - x[0], r[0] + eps - x[0]);
+        let (lo2, hi2) = (r[1] - eps - x[1], r[1] + eps - x[1]);
+        for &j in &by_first[at_least(&first, lo1)..at_least(&first, hi1)] {
+            let y = b.u[j as usize];
+            if y[1] >= lo2 {
+                borderline += 1;
+                accepted += u128::from(decode(ra, b.rank[j as usize]));
+            }
+        }
+        for &j in &by_second[at_least(&second, lo2)..at_least(&second, hi2)] {
+            let y = b.u[j as usize];
+            if y[0] >= hi1 {
+                borderline += 1;
+                accepted += u128::from(decode(ra, b.rank[j as usize]));
+            }
+        }
+        if borderline > MAX_BORDERLINE {
+            return None;
+        }
+    }
+    Some(clear + accepted)
+}
+
+/// Sizes the zone of possible agreement: 0 when no frontier point is acceptable to all,
+/// the whole space when every reservation value is at most that party's worst utility
+/// (additive utilities), the two-party meet-in-the-middle count for two additive profiles
+/// ([`count_two_additive`]), and otherwise enumeration up to `max_enumeration` outcomes.
 pub fn zopa(
     space: &OutcomeSpace,
     profiles: &[Profile],
@@ -156,6 +315,9 @@ pub fn zopa(
         if ranges.iter().zip(&d).all(|((lo, _), r)| lo >= r) {
             return Ok(Zopa { size: Some(total), frontier_points });
         }
+    }
+    if let Some(count) = count_two_additive(space, profiles) {
+        return Ok(Zopa { size: Some(count), frontier_points });
     }
     if total > max_enumeration {
         return Ok(Zopa { size: None, frontier_points });

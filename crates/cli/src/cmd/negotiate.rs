@@ -44,7 +44,8 @@ pub struct NegotiateArgs {
     pub protocol: ProtocolArg,
     /// Strategies, one per party in profile order, comma-separated: boulware, linear,
     /// conceder, timedep:e=E, aspiration[:beta=B], tft, hardliner[:margin=M],
-    /// random[:accept=P], staller[:share=S][:margin=M][:e=E].
+    /// random[:accept=P], staller[:share=S][:margin=M][:e=E]; NegMAS's time-based negotiators:
+    /// negmas:boulware, negmas:linear, negmas:conceder, negmas:aspiration (docs/models.md maps the names).
     #[arg(long, required = true, value_name = "A,B[,...]")]
     pub strategies: String,
     /// Mediator for `--protocol mediated`: veto[:screen=N] or hillclimb.

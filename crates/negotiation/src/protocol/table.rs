@@ -349,6 +349,12 @@ impl<'a> OwnOutcomes<'a> {
         self.ranked_utilities[0]
     }
 
+    /// The utility of my worst candidate, acceptable or not.
+    #[inline]
+    pub fn worst_utility(&self) -> f64 {
+        self.ranked_utilities.last().copied().unwrap_or(f64::NEG_INFINITY)
+    }
+
     /// The utility of my worst acceptable candidate (my best if nothing is acceptable).
     #[inline]
     pub fn worst_acceptable_utility(&self) -> f64 {

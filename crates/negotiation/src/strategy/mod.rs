@@ -15,7 +15,8 @@
 //!
 //! | name | strategy |
 //! |---|---|
-//! | `boulware`, `linear`, `conceder`, `timedep:e=E` | [`TimeDependent`] (Faratin et al. 1998), `e` = 0.2, 1, 2, or `E` |
+//! | `boulware`, `linear`, `conceder`, `timedep:e=E` | [`TimeDependent`] (Faratin et al. 1998), `e` = 0.2, 1, 2 (Genius's), or `E` |
+//! | `negmas:boulware`, `negmas:linear`, `negmas:conceder`, `negmas:aspiration` | [`NegmasTimeBased`]: NegMAS's curves (`1 − t^x`, x = 4, 1, 0.25), clock and acceptance |
 //! | `aspiration[:beta=B]` | [`Aspiration`]: exponential concession with a best-offer floor |
 //! | `tft` | [`TitForTat`]: relative tit-for-tat in utility space |
 //! | `hardliner[:margin=M]` | [`HardLiner`]: always its best offer |
@@ -33,9 +34,9 @@ mod tit_for_tat;
 pub use aspiration::Aspiration;
 pub use hardliner::HardLiner;
 pub use random::RandomStrategy;
-pub use spec::{StrategySpec, STRATEGY_NAMES};
+pub use spec::{NegmasCurve, StrategySpec, STRATEGY_NAMES};
 pub use staller::Staller;
-pub use time_dependent::TimeDependent;
+pub use time_dependent::{NegmasTimeBased, TimeDependent};
 pub use tit_for_tat::TitForTat;
 
 use crate::domain::{Outcome, OutcomeSpace};

@@ -5,12 +5,55 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Aspiration, HardLiner, RandomStrategy, Staller, Strategy, TimeDependent, TitForTat};
+use super::{Aspiration, HardLiner, NegmasTimeBased, RandomStrategy, Staller, Strategy, TimeDependent, TitForTat};
 use crate::error::NegotiationError;
 
 /// Every strategy name [`StrategySpec::parse`] knows.
 pub const STRATEGY_NAMES: &[&str] =
-    &["boulware", "linear", "conceder", "timedep", "aspiration", "tft", "hardliner", "random", "staller"];
+    &["boulware", "linear", "conceder", "timedep", "aspiration", "tft", "hardliner", "random", "staller", "negmas"];
+
+/// NegMAS's time-based negotiators (`negmas:NAME`), as NegMAS 0.16 defines them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NegmasCurve {
+    /// `BoulwareTBNegotiator`: `1 − t⁴`.
+    Boulware,
+    /// `LinearTBNegotiator`: `1 − t`.
+    Linear,
+    /// `ConcederTBNegotiator`: `1 − t^¼`.
+    Conceder,
+    /// `AspirationNegotiator()`: `1 − t⁴` with a tolerance of 10⁻³.
+    Aspiration,
+}
+
+impl NegmasCurve {
+    /// Every name, as `negmas:NAME` takes it.
+    pub const NAMES: [&'static str; 4] = ["boulware", "linear", "conceder", "aspiration"];
+
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "boulware" => Some(NegmasCurve::Boulware),
+            "linear" => Some(NegmasCurve::Linear),
+            "conceder" => Some(NegmasCurve::Conceder),
+            "aspiration" => Some(NegmasCurve::Aspiration),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// NegMAS's `PolyAspiration` exponent and its offer/acceptance slack.
+    fn exponent_and_slack(self) -> (f64, f64) {
+        match self {
+            NegmasCurve::Boulware => (4.0, 1e-4),
+            NegmasCurve::Linear => (1.0, 1e-4),
+            NegmasCurve::Conceder => (0.25, 1e-4),
+            NegmasCurve::Aspiration => (4.0, 1e-3),
+        }
+    }
+}
 
 /// Default exponents of the named time-dependent presets (Genius's Boulware and Conceder
 /// agents use 0.2 and 2).
@@ -39,6 +82,8 @@ pub enum StrategySpec {
     Random { accept: f64 },
     /// [`Staller`].
     Staller { share: f64, margin: f64, e: f64 },
+    /// [`NegmasTimeBased`] with one of NegMAS's curves.
+    Negmas { curve: NegmasCurve },
 }
 
 impl StrategySpec {
@@ -48,6 +93,24 @@ impl StrategySpec {
         let text = text.trim();
         let mut parts = text.split(':');
         let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        if name == "negmas" {
+            let curve = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let extra: Vec<&str> = parts.collect();
+            return match NegmasCurve::parse(&curve) {
+                Some(curve) if extra.is_empty() => Ok(StrategySpec::Negmas { curve }),
+                Some(_) => Err(NegotiationError::invalid(format!(
+                    "strategy '{text}': NegMAS's negotiators take no parameters (for another exponent, \
+                     timedep:e=E is demarche's curve with e = 1/x)"
+                ))),
+                None => Err(NegotiationError::invalid(format!(
+                    "strategy '{text}': NegMAS's time-based negotiators are negmas:{}{}",
+                    NegmasCurve::NAMES.join(", negmas:"),
+                    suggest(&curve, &NegmasCurve::NAMES)
+                        .map(|s| format!(" (did you mean 'negmas:{s}'?)"))
+                        .unwrap_or_default()
+                ))),
+            };
+        }
         let mut params: Vec<(String, f64)> = Vec::new();
         for part in parts {
             let (k, v) = part.split_once('=').ok_or_else(|| {
@@ -127,6 +190,10 @@ impl StrategySpec {
             StrategySpec::HardLiner { margin } => Box::new(HardLiner::new(margin)),
             StrategySpec::Random { accept } => Box::new(RandomStrategy::new(accept, seed)),
             StrategySpec::Staller { share, margin, e } => Box::new(Staller::new(share, margin, e)),
+            StrategySpec::Negmas { curve } => {
+                let (exponent, slack) = curve.exponent_and_slack();
+                Box::new(NegmasTimeBased::new(exponent, slack))
+            }
         }
     }
 }
@@ -153,6 +220,7 @@ impl fmt::Display for StrategySpec {
                 false => write!(f, "random:accept={accept}"),
             },
             StrategySpec::Staller { share, margin, e } => write!(f, "staller:share={share}:margin={margin}:e={e}"),
+            StrategySpec::Negmas { curve } => write!(f, "negmas:{}", curve.name()),
         }
     }
 }
@@ -202,4 +270,24 @@ fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .min()
         .filter(|(d, c)| *d <= (c.len().max(word.len()) / 2).max(2))
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negmas_names_round_trip_and_mistakes_are_explained() {
+        for name in NegmasCurve::NAMES {
+            let text = format!("negmas:{name}");
+            let spec = StrategySpec::parse(&text).unwrap();
+            assert_eq!(spec.to_string(), text);
+        }
+        let err = StrategySpec::parse("negmas:bulware").unwrap_err().to_string();
+        assert!(err.contains("did you mean 'negmas:boulware'"), "{err}");
+        let err = StrategySpec::parse("negmas:boulware:e=2").unwrap_err().to_string();
+        assert!(err.contains("take no parameters"), "{err}");
+        // Genius's names keep Genius's exponents.
+        assert_eq!(StrategySpec::parse("boulware").unwrap(), StrategySpec::TimeDependent { e: 0.2 });
+    }
 }

@@ -113,3 +113,74 @@ proptest! {
         check(cards, parties, raw, coarse)?;
     }
 }
+
+/// Two additive parties over categorical and integer issues, with reservation values that
+/// an outcome reaches exactly (`tie`) or anywhere on the scale.
+fn zone_case(cards: &[usize], raw: &[f64], coarse: bool, tie: bool) -> (OutcomeSpace, Vec<Profile>) {
+    let issues: Vec<Issue> = cards
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if i % 2 == 1 {
+                Issue::integer(format!("n{i}"), 3, 3 + c as i64 - 1).unwrap()
+            } else {
+                Issue::categorical(format!("i{i}"), (0..c).map(|v| format!("v{v}")).collect()).unwrap()
+            }
+        })
+        .collect();
+    let space = OutcomeSpace::new("zone", issues).unwrap();
+    let mut it = raw.iter().copied().cycle();
+    let mut next = move || it.next().unwrap_or(0.5);
+    let level = |next: &mut dyn FnMut() -> f64| if coarse { (next() * 5.0).floor() / 4.0 } else { next() };
+    let mut profiles: Vec<Profile> = (0..2)
+        .map(|p| {
+            let raw: Vec<f64> = cards.iter().map(|_| if coarse { 1.0 } else { next() + 0.05 }).collect();
+            let total: f64 = raw.iter().sum();
+            let w: Vec<f64> = raw.iter().map(|x| x / total).collect();
+            let evals = cards
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    if i % 2 == 1 {
+                        let hi = 3.0 + c as f64 - 1.0;
+                        IssueUtility::Linear(vec![(3.0, level(&mut next)), (hi, level(&mut next))])
+                    } else {
+                        IssueUtility::Table((0..c).map(|_| level(&mut next)).collect())
+                    }
+                })
+                .collect();
+            Profile::new(format!("p{p}"), Utility::Additive(AdditiveUtility::new(&space, w, evals).unwrap()))
+        })
+        .collect();
+    for p in &mut profiles {
+        let size = space.size().unwrap();
+        let r = if tie {
+            let o = space.outcome_at(((next() * size as f64) as u128).min(size - 1)).unwrap();
+            p.utility(&o)
+        } else {
+            next()
+        };
+        *p = p.clone().with_reservation(r).unwrap();
+    }
+    (space, profiles)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The zone of agreement counted without enumeration equals the enumerated count, to the
+    /// outcome, including reservation values that outcomes reach exactly.
+    #[test]
+    fn zone_count_equals_enumeration(
+        cards in prop::collection::vec(1usize..7, 1..7),
+        raw in prop::collection::vec(0.0f64..1.0, 8..64),
+        coarse in any::<bool>(),
+        tie in any::<bool>(),
+    ) {
+        let (space, profiles) = zone_case(&cards, &raw, coarse, tie);
+        let frontier = pareto_frontier(&space, &profiles, &FrontierOptions::default()).unwrap();
+        let counted = demarche_negotiation::solutions::zopa(&space, &profiles, &frontier, 0).unwrap();
+        let enumerated = demarche_negotiation::solutions::acceptable_outcomes(&space, &profiles).count() as u128;
+        prop_assert_eq!(counted.size, Some(enumerated));
+    }
+}

@@ -138,3 +138,31 @@ fn spaces_too_large_to_enumerate_are_sampled() {
     let o = run.result.agreement.unwrap();
     assert_eq!(run.result.utilities, profiles.iter().map(|p| p.utility(&o)).collect::<Vec<_>>());
 }
+
+/// `negmas:boulware`, `negmas:linear`, `negmas:conceder` and `negmas:aspiration` agree
+/// where NegMAS 0.16.0 does on its own baseline domain (`../shared/bench/negmas`,
+/// `RESULTS-negmas-0.16.0.md`: median agreement step 399 for BoulwareTB × ConcederTB, 144
+/// for LinearTB × LinearTB, 615 for Aspiration × Aspiration, 1,000 rounds; NegMAS reports
+/// step k + 1 for an agreement in round k, demarche the rounds begun, the same number).
+/// Genius's exponents (demarche's `boulware`, `conceder`) do not.
+#[test]
+fn negmas_strategies_agree_when_negmas_does() {
+    require_shared!();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/negmas/domains/domain_3x10.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (space, profiles) = demarche_negotiation::io::tables::parse(&text, "negmas").unwrap();
+    let table = OutcomeTable::new(space, profiles, &TableOptions::default()).unwrap();
+    let rounds_to_agree = |a: &str, b: &str| {
+        let specs = [StrategySpec::parse(a).unwrap(), StrategySpec::parse(b).unwrap()];
+        let r = run_sao_specs(&table, &specs, &SaoConfig::rounds(1000), 0).unwrap().result;
+        assert!(r.agreement.is_some(), "{a} × {b} did not agree");
+        r.rounds
+    };
+    assert_eq!(rounds_to_agree("negmas:boulware", "negmas:conceder"), 399);
+    assert_eq!(rounds_to_agree("negmas:linear", "negmas:linear"), 144);
+    assert_eq!(rounds_to_agree("negmas:aspiration", "negmas:aspiration"), 615);
+    // The same names with Genius's exponents reach agreement elsewhere; NegMAS's curves
+    // under demarche's own clock and AC_next one round later.
+    assert_eq!(rounds_to_agree("boulware", "conceder"), 526);
+    assert_eq!(rounds_to_agree("timedep:e=0.25", "timedep:e=4"), 400);
+}
