@@ -7,7 +7,7 @@ use demarche_negotiation::protocol::mediated::{run_mediated_specs, MediatedConfi
 use demarche_negotiation::protocol::sao::{run_sao_specs, SaoConfig};
 use demarche_negotiation::protocol::{Deadline, NegotiationResult, OutcomeTable, TableOptions};
 use demarche_negotiation::strategy::StrategySpec;
-use demarche_negotiation::{load_domain_with_profiles, OutcomeSpace, Profile};
+use demarche_negotiation::{load_domain_with_options, LoadOptions, OutcomeSpace, Profile};
 
 use demarche_negotiation::protocol::EndReason;
 use demarche_report::data::{NegotiationSide, NegotiationSummary, OfferPoint};
@@ -36,6 +36,8 @@ pub struct NegotiateOptions {
     pub seed: u64,
     /// Keep the replayable trace (JSON text).
     pub trace: bool,
+    /// Refuse Genius files that depart from the format even where Genius reads them.
+    pub strict: bool,
 }
 
 impl Default for NegotiateOptions {
@@ -50,6 +52,7 @@ impl Default for NegotiateOptions {
             private_deadline: false,
             seed: 0,
             trace: false,
+            strict: false,
         }
     }
 }
@@ -106,7 +109,8 @@ fn trace_text<T: serde::Serialize>(value: &T) -> Result<String, String> {
 
 /// Negotiates on `domain` with `profiles` (a folder holds both).
 pub fn negotiate(domain: &Path, profiles: &[PathBuf], o: &NegotiateOptions) -> Result<Negotiated, String> {
-    let loaded = load_domain_with_profiles(domain, profiles).map_err(|e| e.to_string())?;
+    let loaded =
+        load_domain_with_options(domain, profiles, LoadOptions { strict: o.strict }).map_err(|e| e.to_string())?;
     let n = loaded.profiles.len();
     if n < 2 {
         return Err(format!("{}: a negotiation needs at least two profiles, found {n}", domain.display()));

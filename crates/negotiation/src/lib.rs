@@ -37,7 +37,7 @@ pub mod utility;
 
 pub use domain::{Issue, IssueValues, Outcome, OutcomeSpace, Value};
 pub use error::NegotiationError;
-pub use io::{load_domain, load_domain_with_profiles, LoadedDomain};
+pub use io::{load_domain, load_domain_with_options, load_domain_with_profiles, LoadOptions, LoadedDomain};
 pub use pareto::{pareto_frontier, FrontierOptions, FrontierPoint, ParetoFrontier};
 pub use report::FrontierReport;
 pub use utility::{AdditiveUtility, Discount, IssueUtility, Profile, Utility, UtilityFunction};

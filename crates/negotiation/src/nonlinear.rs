@@ -1,9 +1,11 @@
 //! Non-additive utilities: the constraint (hyper-rectangle) utility functions of ANAC 2014.
 //!
 //! A [`HyperRectangleUtility`] is a list of weighted boxes over integer issues. An outcome
-//! earns a box's utility when every constrained issue's value lies in the box's closed range
-//! on that issue; its utility is the sum of the boxes it falls in, divided by the profile's
-//! declared maximum (`maxutility`), which puts it on Genius's 0–1 scale.
+//! earns an inclusive box's utility when every constrained issue's value lies in the box's
+//! closed range on that issue (Genius's `INCLUDES`), and an exclusive box's when it lies
+//! outside the box — some value outside its range (`EXCLUDES`). Its utility is the sum of
+//! the boxes that pay, divided by the profile's declared maximum (`maxutility`) and capped
+//! at 1, as Genius's `NonlinearUtilitySpace` computes it: `min(1, Σ / maxutility)`.
 
 use crate::domain::{IssueValues, OutcomeSpace, Value};
 use crate::error::NegotiationError;
@@ -17,8 +19,10 @@ const MAX_MASK_WORDS: u128 = 1 << 24;
 pub struct HyperRectangle {
     /// `(issue position, lowest value index, highest value index)`, all inclusive.
     pub bounds: Vec<(usize, u32, u32)>,
-    /// The utility an outcome inside the box earns (before normalisation).
+    /// The utility the box pays (before normalisation).
     pub utility: f64,
+    /// Pays outside the box instead of inside (Genius's `EXCLUDES`).
+    pub exclusive: bool,
 }
 
 impl HyperRectangle {
@@ -29,6 +33,12 @@ impl HyperRectangle {
             Some(Value::Index(k)) => *k >= lo && *k <= hi,
             _ => false,
         })
+    }
+
+    /// Whether the box pays for `outcome`: inside an inclusive box, outside an exclusive one.
+    #[inline]
+    pub fn pays(&self, outcome: &[Value]) -> bool {
+        self.contains(outcome) != self.exclusive
     }
 }
 
@@ -45,6 +55,8 @@ pub struct HyperRectangleUtility {
     masks: Vec<Vec<u64>>,
     /// Per issue, the boxes that do not constrain it (what a non-index value satisfies).
     free: Vec<Vec<u64>>,
+    /// The exclusive boxes, as a mask.
+    exclusive: Vec<u64>,
     words: usize,
 }
 
@@ -115,7 +127,13 @@ impl HyperRectangleUtility {
             }
             masks.push(m);
         }
-        Ok(HyperRectangleUtility { rectangles, max_utility, masks, free, words })
+        let mut exclusive = vec![0u64; words];
+        for (r, rect) in rectangles.iter().enumerate() {
+            if rect.exclusive {
+                exclusive[r / 64] |= 1u64 << (r % 64);
+            }
+        }
+        Ok(HyperRectangleUtility { rectangles, max_utility, masks, free, exclusive, words })
     }
 
     /// Converts an integer-valued range on issue `issue` to value indices, clamped to the
@@ -155,7 +173,7 @@ impl HyperRectangleUtility {
         self.max_utility
     }
 
-    /// The raw (un-normalised) sum of the boxes containing `outcome`, summed in box order.
+    /// The raw (un-normalised) sum of the boxes that pay for `outcome`, summed in box order.
     pub fn raw_utility(&self, outcome: &[Value]) -> f64 {
         let mut sum = 0.0;
         for w in 0..self.words {
@@ -167,6 +185,9 @@ impl HyperRectangleUtility {
                     _ => f[w],
                 };
             }
+            // `acc` holds the boxes `outcome` lies in; exclusive ones pay when it does not.
+            // (Bits past the last box are 0 in every mask, so they stay 0.)
+            let mut acc = acc ^ self.exclusive[w];
             while acc != 0 {
                 let bit = acc.trailing_zeros() as usize;
                 acc &= acc - 1;
@@ -181,7 +202,7 @@ impl HyperRectangleUtility {
 
 impl UtilityFunction for HyperRectangleUtility {
     fn utility(&self, outcome: &[Value]) -> f64 {
-        self.raw_utility(outcome) / self.max_utility
+        (self.raw_utility(outcome) / self.max_utility).min(1.0)
     }
 
     /// Values with the same mask on an issue are interchangeable.

@@ -55,7 +55,7 @@ pub enum IssueUtility {
 
 impl IssueUtility {
     /// Evaluates the piecewise-linear function at `x`.
-    fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
+    pub(crate) fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
         match points {
             [] => 0.0,
             [(_, u)] => *u,

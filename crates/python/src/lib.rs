@@ -545,7 +545,9 @@ fn frontier(py: Python<'_>, paths: Vec<String>) -> PyResult<String> {
     let options = demarche_negotiation::FrontierOptions::default();
     let convention = demarche_negotiation::solutions::Disagreement::ReservationOrWorst;
     let (report, _notes) = py
-        .detach(|| demarche_app::frontier::frontier(Path::new(domain), &profiles, &options, convention))
+        .detach(|| {
+            demarche_app::frontier::frontier(Path::new(domain), &profiles, &options, convention, Default::default())
+        })
         .map_err(error)?;
     serde_json::to_string_pretty(&report).map_err(error)
 }

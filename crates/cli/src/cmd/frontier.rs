@@ -31,6 +31,23 @@ pub enum DisagreementArg {
     Reservation,
 }
 
+/// How Genius files are read (`frontier`, `negotiate`, `tournament`).
+#[derive(Args, Debug, Clone, Copy)]
+pub struct ReadingArgs {
+    /// Refuse Genius files that depart from the format even where Genius reads them (issue
+    /// weights off 1, an objective's own weight, an issue rated 0 everywhere, a value listed
+    /// twice, no <objective>, a raw '&'); without it they load as Genius reads them, with a
+    /// note saying what was done.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl ReadingArgs {
+    pub fn options(self) -> demarche_negotiation::LoadOptions {
+        demarche_negotiation::LoadOptions { strict: self.strict }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct FrontierArgs {
     /// Domain file or folder, optionally followed by profile files (in party order).
@@ -48,6 +65,8 @@ pub struct FrontierArgs {
     /// Grid points per continuous issue.
     #[arg(long, value_name = "N", default_value_t = 101)]
     pub continuous_samples: u32,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
 }
 
 pub fn run(args: &FrontierArgs) -> CmdResult {
@@ -63,7 +82,8 @@ pub fn run(args: &FrontierArgs) -> CmdResult {
         DisagreementArg::ReservationOrWorst => Disagreement::ReservationOrWorst,
         DisagreementArg::Reservation => Disagreement::Reservation,
     };
-    let (report, notes) = demarche_app::frontier::frontier(domain, profiles, &options, convention)?;
+    let (report, notes) =
+        demarche_app::frontier::frontier(domain, profiles, &options, convention, args.reading.options())?;
     for note in &notes {
         eprintln!("note: {note}");
     }

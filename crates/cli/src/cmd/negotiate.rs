@@ -71,6 +71,8 @@ pub struct NegotiateArgs {
     /// Seed for random strategies and mediators.
     #[arg(long, default_value_t = 0, value_name = "S")]
     pub seed: u64,
+    #[command(flatten)]
+    pub reading: super::frontier::ReadingArgs,
     /// Write the full trace (every offer and response) as JSON to this file.
     #[arg(long, value_name = "PATH")]
     pub trace: Option<PathBuf>,
@@ -152,6 +154,7 @@ pub fn run(args: &NegotiateArgs) -> CmdResult {
         private_deadline: args.private_deadline,
         seed: args.seed,
         trace: args.trace.is_some(),
+        strict: args.reading.strict,
     };
     let run = demarche_app::negotiation::negotiate(domain, profile_files, &options)?;
     for note in &run.notes {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use demarche_negotiation::load_domain;
+use demarche_negotiation::load_domain_with_options;
 use demarche_negotiation::protocol::sao::SaoConfig;
 use demarche_negotiation::protocol::TableOptions;
 use demarche_negotiation::strategy::StrategySpec;
@@ -42,6 +42,8 @@ pub struct TournamentArgs {
     /// Deprecated spelling of `--rounds`.
     #[arg(long, hide = true, value_name = "N")]
     pub steps: Option<u64>,
+    #[command(flatten)]
+    pub reading: super::frontier::ReadingArgs,
     /// Master seed; each negotiation's seed is derived from it.
     #[arg(long, default_value_t = 0, value_name = "S")]
     pub seed: u64,
@@ -154,7 +156,7 @@ pub fn run(args: &TournamentArgs) -> CmdResult {
     }
     let mut domains = Vec::with_capacity(args.domains.len().min(1024));
     for path in &args.domains {
-        let loaded = load_domain(path).map_err(|e| e.to_string())?;
+        let loaded = load_domain_with_options(path, &[], args.reading.options()).map_err(|e| e.to_string())?;
         for note in &loaded.notes {
             eprintln!("note: {note}");
         }

@@ -207,3 +207,44 @@ fn negotiate_counts_rounds_and_steps_is_deprecated() {
         args("--steps").assert().success().stderr(predicate::str::contains("--steps is deprecated; use --rounds"));
     assert_eq!(old.get_output().stdout, new.get_output().stdout);
 }
+
+/// A Genius profile whose weights sum to 1.1 (as JapanTrip's do) loads with a note saying
+/// what was done; `--strict` refuses it.
+#[test]
+fn genius_quirks_load_with_a_note_and_strict_refuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trip-domain.xml"),
+        r#"<negotiation_template><utility_space><objective index="0" name="trip">
+  <issue index="1" name="City" etype="discrete"><item index="1" value="Tokyo"/><item index="2" value="Kyoto"/></issue>
+  <issue index="2" name="Days" etype="discrete"><item index="1" value="3"/><item index="2" value="7"/></issue>
+</objective></utility_space></negotiation_template>"#,
+    )
+    .unwrap();
+    for (name, a, b) in [("trip-util1.xml", "0.6", "0.5"), ("trip-util2.xml", "0.5", "0.5")] {
+        std::fs::write(
+            dir.path().join(name),
+            format!(
+                r#"<utility_space><objective index="0" name="trip">
+  <issue index="1" name="City"><item value="Tokyo" evaluation="1"/><item value="Kyoto" evaluation="2"/></issue>
+  <issue index="2" name="Days"><item value="3" evaluation="2"/><item value="7" evaluation="1"/></issue>
+  <weight index="1" value="{a}"/><weight index="2" value="{b}"/>
+</objective></utility_space>"#
+            ),
+        )
+        .unwrap();
+    }
+    let domain = dir.path().join("trip-domain.xml");
+    demarche()
+        .arg("frontier")
+        .arg(&domain)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("trip-util1.xml: issue weights sum to 1.1; divided by their sum"));
+    demarche()
+        .args(["frontier", "--strict"])
+        .arg(&domain)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("refused under --strict"));
+}

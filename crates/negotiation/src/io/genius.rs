@@ -1,19 +1,65 @@
 //! Genius XML domains (`negotiation_template`) and profiles (`utility_space`).
 //!
-//! Semantics follow Genius, not NegMAS: a discrete issue's evaluations are divided by the
+//! Semantics follow Genius 10.4, not NegMAS: a discrete issue's evaluations are divided by the
 //! issue's largest evaluation, so each issue contributes `w_i · eval/max_eval ∈ [0, w_i]`
-//! and utilities lie on Genius's 0–1 scale. Weights are used as written (Genius does not
-//! renormalise them; the Laptop profiles sum to 1.0000518 and their best outcome is worth
-//! 1.0000518). Integer and real issues use Genius's linear evaluators, clamped to [0, 1]
-//! (see [`linear_evaluator`]). Nonlinear (`type="nonlinear"`) profiles are hyper-rectangle sums divided by
-//! `maxutility`.
+//! and utilities lie on Genius's 0–1 scale. Weights within [`WEIGHT_SUM_TOLERANCE`] of 1
+//! are used as written (the Laptop profiles sum to 1.0000518, and their best outcome is
+//! worth 1.0000518 here where Genius caps it at 1). Integer and real issues use Genius's
+//! evaluators, clamped to [0, 1] (see [`linear_evaluator`]); real issues keep their bounds
+//! in a `<range>` child, as every Genius file does. Nonlinear (`type="nonlinear"`)
+//! profiles are hyper-rectangle sums (`INCLUDES` and `EXCLUDES`) divided by `maxutility`
+//! and capped at 1.
+//!
+//! **What Genius reads and the format does not say.** Genius's loaders tolerate files a
+//! strict reading refuses; these load, each with a warning in [`Reading::warnings`] that
+//! says what was done, and are refused under [`Reading::strict`]:
+//!
+//! * issue weights that sum to more than [`WEIGHT_SUM_TOLERANCE`] away from 1: divided by
+//!   their sum (Genius uses them as written, its utilities capped at 1);
+//! * a `<weight>` whose index names no issue (the objective's own weight): ignored;
+//! * a discrete issue whose evaluations are all 0: it counts 0 for every value;
+//! * a value listed twice in a domain (kept once) or evaluated twice in a profile (the last
+//!   evaluation counts, as in Genius);
+//! * a profile value the domain does not have: ignored;
+//! * a profile without `<objective>`: its issues and weights are read where they are;
+//! * a hyper-rectangle with both `INCLUDES` and `EXCLUDES`: the `INCLUDES` are dropped;
+//! * an unreadable `<reservation>` or `<discount_factor>` value: ignored;
+//! * a raw `&` in an attribute value, or attributes without a space between them: read
+//!   as Genius's own parser reads them.
 
 use crate::domain::{Issue, IssueValues, OutcomeSpace};
 use crate::error::NegotiationError;
 use crate::io::xml::{self, Element};
 use crate::nonlinear::{HyperRectangle, HyperRectangleUtility};
-use crate::utility::{AdditiveUtility, Discount, IssueUtility, Profile, Utility};
+use crate::utility::{AdditiveUtility, Discount, IssueUtility, Profile, Utility, WEIGHT_SUM_TOLERANCE};
 use std::sync::Arc;
+
+/// How a file is read: as Genius reads it (the default), with a warning for each departure
+/// from the format that Genius tolerates, or `strict`ly, refusing them.
+#[derive(Debug, Clone, Default)]
+pub struct Reading {
+    /// Refuse what the format does not allow, even where Genius reads it.
+    pub strict: bool,
+    /// What was read leniently, and how (one line each).
+    pub warnings: Vec<String>,
+}
+
+impl Reading {
+    /// A strict reading.
+    pub fn strict() -> Self {
+        Reading { strict: true, warnings: Vec::new() }
+    }
+
+    /// Under `strict`, the error `refusal`; otherwise the warning `done`.
+    fn tolerate(&mut self, refusal: String, done: String) -> Result<(), NegotiationError> {
+        if self.strict {
+            Err(NegotiationError::invalid(format!("{refusal} (refused under --strict; Genius reads it: {done})")))
+        } else {
+            self.warnings.push(done);
+            Ok(())
+        }
+    }
+}
 
 /// A Genius domain: the space plus each issue's `index` attribute (profiles refer to issues
 /// by it).
@@ -63,18 +109,65 @@ fn issue_type(el: Element<'_>) -> String {
     ["type", "etype", "vtype"].iter().find_map(|k| el.attr(k)).unwrap_or("discrete").to_ascii_lowercase()
 }
 
-fn parse_issue(el: Element<'_>) -> Result<Issue, NegotiationError> {
+/// A numeric issue's bound: the attribute on `<issue>` (Genius's form for integer issues),
+/// else on its `<range>` child (the form of every real issue).
+fn bound(el: Element<'_>, key: &str) -> Result<Option<f64>, NegotiationError> {
+    if el.attr(key).is_some() {
+        return el.number(key).map(Some);
+    }
+    match el.child("range") {
+        Some(r) if r.attr(key).is_some() => r.number(key).map(Some),
+        _ => Ok(None),
+    }
+}
+
+fn parse_issue(el: Element<'_>, reading: &mut Reading) -> Result<Issue, NegotiationError> {
     let name = el.required("name")?.to_string();
-    match issue_type(el).as_str() {
+    let kind = issue_type(el);
+    if kind == "integer" || kind == "real" {
+        let missing = |key: &str| {
+            NegotiationError::invalid(format!(
+                "line {}: {kind} issue '{name}' has no '{key}' (an attribute of <issue> or of its <range>)",
+                el.line()
+            ))
+        };
+        let low = bound(el, "lowerbound")?.ok_or_else(|| missing("lowerbound"))?;
+        let high = bound(el, "upperbound")?.ok_or_else(|| missing("upperbound"))?;
+        if kind == "real" {
+            return Issue::continuous(name, low, high);
+        }
+        let whole = |x: f64, key: &str| {
+            if x.fract() == 0.0 && x.abs() < 9e15 {
+                Ok(x as i64)
+            } else {
+                Err(NegotiationError::invalid(format!(
+                    "line {}: integer issue '{name}': {key} {x} is not a whole number",
+                    el.line()
+                )))
+            }
+        };
+        return Issue::integer(name.clone(), whole(low, "lowerbound")?, whole(high, "upperbound")?);
+    }
+    match kind.as_str() {
         "discrete" => {
-            let values: Vec<String> = el
-                .children_named("item")
-                .map(|it| it.required("value").map(str::to_string))
-                .collect::<Result<_, _>>()?;
+            let mut values: Vec<String> = Vec::new();
+            for it in el.children_named("item") {
+                let value = it.required("value")?;
+                if values.iter().any(|v| v == value) {
+                    reading.tolerate(
+                        format!("line {}: issue '{name}' lists value '{value}' twice", it.line()),
+                        format!(
+                            "line {}: issue '{name}' lists value '{value}' twice; kept once (Genius keeps both, \
+                             so it counts each bid with it twice)",
+                            it.line()
+                        ),
+                    )?;
+                    continue;
+                }
+                values.push(value.to_string());
+            }
             Issue::categorical(name, values)
         }
-        "integer" => Issue::integer(name, el.integer("lowerbound")?, el.integer("upperbound")?),
-        "real" => Issue::continuous(name, el.number("lowerbound")?, el.number("upperbound")?),
         other => Err(NegotiationError::invalid(format!(
             "line {}: issue '{name}' has unsupported type '{other}' (expected discrete, integer or real)",
             el.line()
@@ -82,13 +175,17 @@ fn parse_issue(el: Element<'_>) -> Result<Issue, NegotiationError> {
     }
 }
 
-fn domain_from_objective(objective: Element<'_>, name: &str) -> Result<GeniusDomain, NegotiationError> {
+fn domain_from_objective(
+    objective: Element<'_>,
+    name: &str,
+    reading: &mut Reading,
+) -> Result<GeniusDomain, NegotiationError> {
     let mut issue_els = Vec::new();
     collect_issues(objective, &mut issue_els);
     let mut issues = Vec::with_capacity(issue_els.len());
     let mut indices = Vec::with_capacity(issue_els.len());
     for (k, el) in issue_els.into_iter().enumerate() {
-        issues.push(parse_issue(el)?);
+        issues.push(parse_issue(el, reading)?);
         indices.push(match el.attr("index") {
             Some(_) => el.integer("index")?,
             None => k as i64 + 1,
@@ -99,64 +196,124 @@ fn domain_from_objective(objective: Element<'_>, name: &str) -> Result<GeniusDom
 
 /// Reads a domain from a parsed `negotiation_template` (or a profile, whose objective also
 /// lists the issues).
-fn read_domain(root: Element<'_>, name: &str) -> Result<GeniusDomain, NegotiationError> {
+fn read_domain(root: Element<'_>, name: &str, reading: &mut Reading) -> Result<GeniusDomain, NegotiationError> {
     let objective = find(root, "objective")
         .ok_or_else(|| NegotiationError::invalid("no <objective> element: not a Genius domain"))?;
-    domain_from_objective(objective, name)
+    domain_from_objective(objective, name, reading)
 }
 
-/// Parses XML text and reads a domain from it.
+/// Parses XML text and reads a domain from it, as Genius reads it (see [`parse_domain_with`]).
 pub fn parse_domain(text: &str, name: &str) -> Result<GeniusDomain, NegotiationError> {
-    xml::read(text, |root| read_domain(root, name))
+    parse_domain_with(text, name, &mut Reading::default())
 }
 
-fn reservation_and_discount(root: Element<'_>) -> Result<(f64, Discount), NegotiationError> {
+/// Parses XML text and reads a domain from it; departures from the format Genius
+/// tolerates are warned about in `reading` (or refused when it is strict).
+pub fn parse_domain_with(text: &str, name: &str, reading: &mut Reading) -> Result<GeniusDomain, NegotiationError> {
+    read_xml(text, reading, |root, reading| read_domain(root, name, reading))
+}
+
+/// XML as Genius's own parser reads it: a file roxmltree refuses is repaired (a raw `&`,
+/// attributes without a space between them) unless the reading is strict.
+fn read_xml<T>(
+    text: &str,
+    reading: &mut Reading,
+    read: impl FnOnce(Element<'_>, &mut Reading) -> Result<T, NegotiationError>,
+) -> Result<T, NegotiationError> {
+    let strict_parse = xml::read(text, |root| Ok(root.line()));
+    match strict_parse {
+        Ok(_) => xml::read(text, |root| read(root, reading)),
+        Err(error) => match xml::repaired(text) {
+            Some((fixed, repairs)) if !reading.strict && xml::read(&fixed, |_| Ok(())).is_ok() => {
+                reading.warnings.extend(repairs);
+                xml::read(&fixed, |root| read(root, reading))
+            }
+            _ => Err(error),
+        },
+    }
+}
+
+fn reservation_and_discount(root: Element<'_>, reading: &mut Reading) -> Result<(f64, Discount), NegotiationError> {
+    // Genius ignores a value it cannot read ("no discount factor").
+    let mut number = |el: Element<'_>, what: &str| -> Result<Option<f64>, NegotiationError> {
+        match el.number("value") {
+            Ok(x) => Ok(Some(x)),
+            Err(e) => {
+                reading.tolerate(e.to_string(), format!("line {}: unreadable <{what}> value ignored", el.line()))?;
+                Ok(None)
+            }
+        }
+    };
     let reservation = match root.child("reservation") {
-        Some(r) => r.number("value")?,
+        Some(r) => number(r, "reservation")?.unwrap_or(0.0),
         None => 0.0,
     };
     let discount = match root.child("discount_factor") {
-        Some(d) => {
-            let f = d.number("value")?;
+        Some(d) => match number(d, "discount_factor")? {
             // Genius treats 0 (and anything outside (0, 1]) as "no discount".
-            if f > 0.0 && f <= 1.0 {
-                Discount::time(f)?
-            } else {
-                Discount::None
-            }
-        }
+            Some(f) if f > 0.0 && f <= 1.0 => Discount::time(f)?,
+            _ => Discount::None,
+        },
         None => Discount::None,
     };
     Ok((reservation, discount))
 }
 
 /// Reads a profile over `domain` from a parsed `utility_space`.
-fn read_profile(root: Element<'_>, domain: &GeniusDomain, name: &str) -> Result<Profile, NegotiationError> {
+fn read_profile(
+    root: Element<'_>,
+    domain: &GeniusDomain,
+    name: &str,
+    reading: &mut Reading,
+) -> Result<Profile, NegotiationError> {
     if root.name() != "utility_space" {
         return Err(NegotiationError::invalid(format!(
             "root element is <{}>, not <utility_space>: not a Genius profile",
             root.name()
         )));
     }
-    let (reservation, discount) = reservation_and_discount(root)?;
-    let objective =
-        root.child("objective").ok_or_else(|| NegotiationError::invalid("profile has no <objective> element"))?;
+    let (reservation, discount) = reservation_and_discount(root, reading)?;
+    let objective = match root.child("objective") {
+        Some(o) => o,
+        None => {
+            reading.tolerate(
+                "profile has no <objective> element".into(),
+                "no <objective>: issues and weights read where they are, under <utility_space>, as Genius does".into(),
+            )?;
+            root
+        }
+    };
     let nonlinear = root.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("nonlinear"))
         || find(objective, "utility").is_some_and(|u| u.child("ufun").is_some());
     let utility = if nonlinear {
-        Utility::General(Arc::new(read_hyper_rectangles(objective, domain)?))
+        Utility::General(Arc::new(read_hyper_rectangles(objective, domain, reading)?))
     } else {
-        Utility::Additive(read_additive(objective, domain)?)
+        Utility::Additive(read_additive(objective, domain, reading)?)
     };
     Profile::new(name, utility).with_reservation(reservation).map(|p| p.with_discount(discount))
 }
 
-/// Parses XML text and reads a profile over `domain`.
+/// Parses XML text and reads a profile over `domain`, as Genius reads it.
 pub fn parse_profile(text: &str, domain: &GeniusDomain, name: &str) -> Result<Profile, NegotiationError> {
-    xml::read(text, |root| read_profile(root, domain, name))
+    parse_profile_with(text, domain, name, &mut Reading::default())
 }
 
-fn read_additive(objective: Element<'_>, domain: &GeniusDomain) -> Result<AdditiveUtility, NegotiationError> {
+/// Parses XML text and reads a profile over `domain`; departures from the format Genius
+/// tolerates are warned about in `reading` (or refused when it is strict).
+pub fn parse_profile_with(
+    text: &str,
+    domain: &GeniusDomain,
+    name: &str,
+    reading: &mut Reading,
+) -> Result<Profile, NegotiationError> {
+    read_xml(text, reading, |root, reading| read_profile(root, domain, name, reading))
+}
+
+fn read_additive(
+    objective: Element<'_>,
+    domain: &GeniusDomain,
+    reading: &mut Reading,
+) -> Result<AdditiveUtility, NegotiationError> {
     let space = &domain.space;
     let mut issue_els = Vec::new();
     collect_issues(objective, &mut issue_els);
@@ -174,14 +331,23 @@ fn read_additive(objective: Element<'_>, domain: &GeniusDomain) -> Result<Additi
             Some(_) => el.integer("index")?,
             None => domain.indices[pos],
         });
-        evaluators[pos] = Some(read_issue_evaluator(el, &space.issues[pos])?);
+        evaluators[pos] = Some(read_issue_evaluator(el, &space.issues[pos], reading)?);
     }
     let mut weights: Vec<Option<f64>> = vec![None; space.len()];
     for w in objective.children_named("weight") {
         let idx = w.integer("index")?;
-        let pos = profile_indices.iter().position(|p| *p == Some(idx)).ok_or_else(|| {
-            NegotiationError::invalid(format!("line {}: weight for issue index {idx}, which has no issue", w.line()))
-        })?;
+        let Some(pos) = profile_indices.iter().position(|p| *p == Some(idx)) else {
+            let own = objective.attr("index").and_then(|i| i.trim().parse::<i64>().ok()) == Some(idx);
+            reading.tolerate(
+                format!("line {}: weight for issue index {idx}, which has no issue", w.line()),
+                format!(
+                    "line {}: weight for index {idx} ignored ({}), as Genius does",
+                    w.line(),
+                    if own { "the objective's own weight" } else { "no issue has that index" }
+                ),
+            )?;
+            continue;
+        };
         if weights[pos].is_some() {
             return Err(NegotiationError::invalid(format!("line {}: two weights for issue index {idx}", w.line())));
         }
@@ -195,23 +361,43 @@ fn read_additive(objective: Element<'_>, domain: &GeniusDomain) -> Result<Additi
             e.ok_or_else(|| NegotiationError::invalid(format!("profile does not evaluate issue '{}'", issue.name)))?,
         );
     }
+    let sum: f64 = ws.iter().sum();
+    if sum.is_finite() && sum > 0.0 && (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE && ws.iter().all(|w| *w >= 0.0) {
+        reading.tolerate(
+            format!("issue weights sum to {sum}, not 1 (tolerance {WEIGHT_SUM_TOLERANCE})"),
+            format!(
+                "issue weights sum to {sum}; divided by their sum (Genius uses them as written, with utilities \
+                 capped at 1)"
+            ),
+        )?;
+        ws.iter_mut().for_each(|w| *w /= sum);
+    }
     AdditiveUtility::new(space, ws, evs)
 }
 
-fn read_issue_evaluator(el: Element<'_>, issue: &Issue) -> Result<IssueUtility, NegotiationError> {
+fn read_issue_evaluator(
+    el: Element<'_>,
+    issue: &Issue,
+    reading: &mut Reading,
+) -> Result<IssueUtility, NegotiationError> {
     match &issue.values {
         IssueValues::Categorical { .. } | IssueValues::Ordinal { .. } => {
             let card = issue.cardinality().unwrap_or(0) as usize;
             let mut evals: Vec<Option<f64>> = vec![None; card];
             for item in el.children_named("item") {
                 let value = item.required("value")?;
-                let k = issue.index_of(value).ok_or_else(|| {
-                    NegotiationError::invalid(format!(
-                        "line {}: issue '{}' has no value '{value}' in the domain",
-                        item.line(),
-                        issue.name
-                    ))
-                })? as usize;
+                let Some(k) = issue.index_of(value) else {
+                    reading.tolerate(
+                        format!("line {}: issue '{}' has no value '{value}' in the domain", item.line(), issue.name),
+                        format!(
+                            "line {}: issue '{}': value '{value}' is not in the domain; ignored, as Genius does",
+                            item.line(),
+                            issue.name
+                        ),
+                    )?;
+                    continue;
+                };
+                let k = k as usize;
                 let e = item.number("evaluation")?;
                 if e < 0.0 {
                     return Err(NegotiationError::invalid(format!(
@@ -219,12 +405,16 @@ fn read_issue_evaluator(el: Element<'_>, issue: &Issue) -> Result<IssueUtility, 
                         item.line()
                     )));
                 }
-                if evals[k].replace(e).is_some() {
-                    return Err(NegotiationError::invalid(format!(
-                        "line {}: value '{value}' of issue '{}' evaluated twice",
-                        item.line(),
-                        issue.name
-                    )));
+                if let Some(before) = evals[k].replace(e) {
+                    reading.tolerate(
+                        format!("line {}: value '{value}' of issue '{}' evaluated twice", item.line(), issue.name),
+                        format!(
+                            "line {}: value '{value}' of issue '{}' evaluated twice ({before}, then {e}); the last \
+                             counts, as in Genius",
+                            item.line(),
+                            issue.name
+                        ),
+                    )?;
                 }
             }
             let evals: Vec<f64> = evals
@@ -243,7 +433,14 @@ fn read_issue_evaluator(el: Element<'_>, issue: &Issue) -> Result<IssueUtility, 
             // Genius's 0–1 scale: divide by the issue's largest evaluation.
             let max = evals.iter().copied().fold(0.0, f64::max);
             if max <= 0.0 {
-                return Err(NegotiationError::invalid(format!("issue '{}': every evaluation is 0", issue.name)));
+                reading.tolerate(
+                    format!("issue '{}': every evaluation is 0", issue.name),
+                    format!(
+                        "issue '{}': every evaluation is 0, so it counts 0 for every value, as in Genius",
+                        issue.name
+                    ),
+                )?;
+                return Ok(IssueUtility::Table(vec![0.0; evals.len()]));
             }
             Ok(IssueUtility::Table(evals.into_iter().map(|e| e / max).collect()))
         }
@@ -262,19 +459,20 @@ fn read_issue_evaluator(el: Element<'_>, issue: &Issue) -> Result<IssueUtility, 
 /// `utilLowestValue`/`utilHighestValue` (the values at the issue's bounds) are also accepted.
 fn linear_evaluator(el: Element<'_>, issue: &Issue, low: f64, high: f64) -> Result<IssueUtility, NegotiationError> {
     let integer = matches!(issue.values, IssueValues::Integer { .. });
-    let range_low = match el.child("range") {
-        Some(r) if r.attr("lowerbound").is_some() => r.number("lowerbound")?,
-        _ => low,
-    };
+    // Genius takes an integer evaluator's origin from the profile issue's own `lowerbound`.
+    let range_low = bound(el, "lowerbound")?.unwrap_or(low);
     let ev = el.child("evaluator");
     let on = |k: &str| ev.filter(|e| e.attr(k).is_some()).or_else(|| (el.attr(k).is_some()).then_some(el));
     let ftype = ev.and_then(|e| e.attr("ftype")).unwrap_or("linear").to_ascii_lowercase();
     let (at_low, at_high) = if ftype == "constant" {
         let c = on("parameter0").ok_or_else(|| missing(el, issue))?.number("parameter0")?;
         (c, c)
+    } else if ftype == "triangular" && !integer {
+        return triangular(el, issue, low, high);
     } else if ftype != "linear" {
         return Err(NegotiationError::invalid(format!(
-            "line {}: issue '{}': evaluator type '{ftype}' is not supported (linear or constant)",
+            "line {}: issue '{}': evaluator type '{ftype}' is not supported (linear, constant, or triangular for \
+             real issues)",
             el.line(),
             issue.name
         )));
@@ -289,6 +487,29 @@ fn linear_evaluator(el: Element<'_>, issue: &Issue, low: f64, high: f64) -> Resu
         return Err(missing(el, issue));
     };
     Ok(IssueUtility::Linear(clamped_line(low, high, at_low, at_high)))
+}
+
+/// Genius's triangular evaluator for real issues: 0 up to `parameter0` (lower), rising
+/// linearly to 1 at `parameter2` (top), falling to 0 at `parameter1` (upper), 0 beyond.
+fn triangular(el: Element<'_>, issue: &Issue, low: f64, high: f64) -> Result<IssueUtility, NegotiationError> {
+    let ev = el.child("evaluator").ok_or_else(|| missing(el, issue))?;
+    let (lower, upper, top) = (ev.number("parameter0")?, ev.number("parameter1")?, ev.number("parameter2")?);
+    if !(lower <= top && top <= upper) {
+        return Err(NegotiationError::invalid(format!(
+            "line {}: issue '{}': a triangular evaluator needs parameter0 ≤ parameter2 ≤ parameter1 (lower, top, \
+             upper), got {lower}, {top}, {upper}",
+            ev.line(),
+            issue.name
+        )));
+    }
+    let mut pts = vec![(lower, 0.0), (top, 1.0), (upper, 0.0)];
+    pts.dedup_by(|b, a| b.0 == a.0);
+    // Outside the triangle the evaluation is 0; keep only what lies on the issue's range.
+    let at = |x: f64| IssueUtility::interpolate(&[(lower, 0.0), (top, 1.0), (upper, 0.0)], x);
+    let mut points: Vec<(f64, f64)> = vec![(low, if low < lower || low > upper { 0.0 } else { at(low) })];
+    points.extend(pts.into_iter().filter(|p| p.0 > low && p.0 < high));
+    points.push((high, if high < lower || high > upper { 0.0 } else { at(high) }));
+    Ok(IssueUtility::Linear(points))
 }
 
 fn missing(el: Element<'_>, issue: &Issue) -> NegotiationError {
@@ -317,13 +538,26 @@ fn clamped_line(low: f64, high: f64, a: f64, b: f64) -> Vec<(f64, f64)> {
 fn read_hyper_rectangles(
     objective: Element<'_>,
     domain: &GeniusDomain,
+    reading: &mut Reading,
 ) -> Result<HyperRectangleUtility, NegotiationError> {
     let utility = find(objective, "utility")
         .ok_or_else(|| NegotiationError::invalid("nonlinear profile has no <utility> element"))?;
     let max_utility = utility.number("maxutility")?;
     let mut rects = Vec::new();
-    for ufun in utility.children_named("ufun") {
-        let weight = if ufun.attr("weight").is_some() { ufun.number("weight")? } else { 1.0 };
+    // Genius reads the first <ufun> only, and never applies its own weight; a box's
+    // optional `weight` multiplies its utility.
+    let ufuns: Vec<Element<'_>> = utility.children_named("ufun").collect();
+    if ufuns.len() > 1 {
+        reading.tolerate(
+            format!("line {}: {} <ufun> elements", ufuns[1].line(), ufuns.len()),
+            format!(
+                "line {}: only the first of {} <ufun> elements is read, as Genius reads it",
+                ufuns[1].line(),
+                ufuns.len()
+            ),
+        )?;
+    }
+    for ufun in ufuns.into_iter().take(1) {
         if let Some(agg) = ufun.attr("aggregation") {
             if agg != "sum" {
                 return Err(NegotiationError::invalid(format!(
@@ -340,20 +574,32 @@ fn read_hyper_rectangles(
                     child.name()
                 )));
             }
+            let kinds: Vec<&str> = child.elements().map(|b| b.name()).collect();
+            if let Some(other) = kinds.iter().find(|k| **k != "INCLUDES" && **k != "EXCLUDES") {
+                return Err(NegotiationError::invalid(format!(
+                    "line {}: <{other}> is not supported (only INCLUDES and EXCLUDES ranges)",
+                    child.line()
+                )));
+            }
+            let exclusive = kinds.contains(&"EXCLUDES");
+            if exclusive && kinds.contains(&"INCLUDES") {
+                reading.tolerate(
+                    format!("line {}: a hyper-rectangle with both INCLUDES and EXCLUDES", child.line()),
+                    format!(
+                        "line {}: a hyper-rectangle with both INCLUDES and EXCLUDES: the INCLUDES are dropped, as \
+                         Genius drops them",
+                        child.line()
+                    ),
+                )?;
+            }
             let mut bounds = Vec::new();
-            for b in child.elements() {
-                if b.name() != "INCLUDES" {
-                    return Err(NegotiationError::invalid(format!(
-                        "line {}: <{}> is not supported (only INCLUDES ranges)",
-                        b.line(),
-                        b.name()
-                    )));
-                }
+            for b in child.elements().filter(|b| b.name() == if exclusive { "EXCLUDES" } else { "INCLUDES" }) {
                 let idx = b.integer("index")?;
                 let pos = domain.indices.iter().position(|&i| i == idx).ok_or_else(|| {
                     NegotiationError::invalid(format!(
-                        "line {}: INCLUDES names issue index {idx}, which has no issue",
-                        b.line()
+                        "line {}: {} names issue index {idx}, which has no issue",
+                        b.line(),
+                        b.name()
                     ))
                 })?;
                 let (lo, hi) =
@@ -366,7 +612,8 @@ fn read_hyper_rectangles(
                         })?;
                 bounds.push((pos, lo, hi));
             }
-            rects.push(HyperRectangle { bounds, utility: weight * child.number("utility")? });
+            let weight = if child.attr("weight").is_some() { child.number("weight")? } else { 1.0 };
+            rects.push(HyperRectangle { bounds, utility: weight * child.number("utility")?, exclusive });
         }
     }
     if rects.is_empty() {

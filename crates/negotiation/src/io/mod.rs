@@ -105,6 +105,14 @@ fn list_files(dir: &Path) -> Result<Vec<PathBuf>, NegotiationError> {
     Ok(files)
 }
 
+/// How files are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Refuse what the Genius format does not allow even where Genius reads it (see
+    /// [`genius`]'s module docs); by default such files load with a note each.
+    pub strict: bool,
+}
+
 /// Loads a domain and its profiles from a file or folder; see the module docs.
 pub fn load_domain(path: &Path) -> Result<LoadedDomain, NegotiationError> {
     load_domain_with_profiles(path, &[])
@@ -113,10 +121,19 @@ pub fn load_domain(path: &Path) -> Result<LoadedDomain, NegotiationError> {
 /// Loads the domain at `path` (file or folder) with the given profile files; when
 /// `profiles` is empty they are discovered beside the domain.
 pub fn load_domain_with_profiles(path: &Path, profiles: &[PathBuf]) -> Result<LoadedDomain, NegotiationError> {
+    load_domain_with_options(path, profiles, LoadOptions::default())
+}
+
+/// [`load_domain_with_profiles`] with [`LoadOptions`].
+pub fn load_domain_with_options(
+    path: &Path,
+    profiles: &[PathBuf],
+    options: LoadOptions,
+) -> Result<LoadedDomain, NegotiationError> {
     if path.is_dir() {
         let (domain, found, notes) = discover_in_folder(path)?;
         let chosen = if profiles.is_empty() { found } else { profiles.to_vec() };
-        let mut loaded = load_files(&domain, &chosen)?;
+        let mut loaded = load_files(&domain, &chosen, options)?;
         loaded.notes.splice(0..0, notes);
         return Ok(loaded);
     }
@@ -124,7 +141,7 @@ pub fn load_domain_with_profiles(path: &Path, profiles: &[PathBuf]) -> Result<Lo
         return Err(NegotiationError::Io { path: path.to_path_buf(), message: "no such file or folder".into() });
     }
     if !profiles.is_empty() {
-        return load_files(path, profiles);
+        return load_files(path, profiles, options);
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let files = list_files(dir)?;
@@ -138,7 +155,7 @@ pub fn load_domain_with_profiles(path: &Path, profiles: &[PathBuf]) -> Result<Lo
         })
         .collect();
     let (found, notes) = sibling_profiles(path, &files)?;
-    let mut loaded = load_files(path, &found)?;
+    let mut loaded = load_files(path, &found, options)?;
     loaded.notes.splice(0..0, notes);
     Ok(loaded)
 }
@@ -195,7 +212,12 @@ fn kind_of(path: &Path) -> Kind {
             Kind::Other
         };
     }
-    let kind = match xml::read(&text, |root| Ok(genius::classify(root))) {
+    // Read as Genius reads it (a raw `&`, attributes run together) to tell what it is.
+    let classified = xml::read(&text, |root| Ok(genius::classify(root))).or_else(|e| match xml::repaired(&text) {
+        Some((fixed, _)) => xml::read(&fixed, |root| Ok(genius::classify(root))).map_err(|_| e),
+        None => Err(e),
+    });
+    let kind = match classified {
         Ok(k) => k,
         Err(e) if meant_as_document(&text, false) => return Kind::Broken(e.in_file(path)),
         Err(e) => return Kind::NotADocument(e.to_string()),
@@ -329,7 +351,7 @@ fn every_profile(
     }
 }
 
-fn load_files(domain: &Path, profiles: &[PathBuf]) -> Result<LoadedDomain, NegotiationError> {
+fn load_files(domain: &Path, profiles: &[PathBuf], options: LoadOptions) -> Result<LoadedDomain, NegotiationError> {
     if profiles.is_empty() {
         return Err(NegotiationError::invalid(format!("{}: no profiles given", domain.display())));
     }
@@ -358,10 +380,16 @@ fn load_files(domain: &Path, profiles: &[PathBuf]) -> Result<LoadedDomain, Negot
             notes: Vec::new(),
         });
     }
-    let gd = genius::parse_domain(&text, &stem(domain)).map_err(|e| e.in_file(domain))?;
+    let mut notes = Vec::new();
+    let mut reading = genius::Reading { strict: options.strict, warnings: Vec::new() };
+    let gd = genius::parse_domain_with(&text, &stem(domain), &mut reading).map_err(|e| e.in_file(domain))?;
+    notes.extend(reading.warnings.drain(..).map(|w| format!("{}: {w}", domain.display())));
     let out = every_profile(profiles, |p| {
         let ptext = read_text(p)?;
-        genius::parse_profile(&ptext, &gd, &stem(p)).map_err(|e| e.in_file(p))
+        let mut reading = genius::Reading { strict: options.strict, warnings: Vec::new() };
+        let profile = genius::parse_profile_with(&ptext, &gd, &stem(p), &mut reading).map_err(|e| e.in_file(p))?;
+        notes.extend(reading.warnings.into_iter().map(|w| format!("{}: {w}", p.display())));
+        Ok(profile)
     })?;
     Ok(LoadedDomain {
         space: gd.space,
@@ -369,6 +397,6 @@ fn load_files(domain: &Path, profiles: &[PathBuf]) -> Result<LoadedDomain, Negot
         format: SourceFormat::GeniusXml,
         domain_file: domain.to_path_buf(),
         profile_files: profiles.to_vec(),
-        notes: Vec::new(),
+        notes,
     })
 }

@@ -152,3 +152,100 @@ impl<'a> Element<'a> {
         NegotiationError::invalid(format!("line {}: <{}> {what}", self.line(), self.name()))
     }
 }
+
+/// The text with what Genius's own hand-written parser tolerates and XML does not made
+/// well-formed: a raw `&` that starts no entity becomes `&amp;`, and attributes written
+/// without a space between them (`type="discrete"vtype=…`) get one. `None` when there is
+/// nothing to repair; otherwise the repaired text and one line per kind of repair, naming
+/// the lines.
+pub fn repaired(text: &str) -> Option<(String, Vec<String>)> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut ampersands: Vec<usize> = Vec::new();
+    let mut joined: Vec<usize> = Vec::new();
+    let mut line = 1usize;
+    let mut i = 0usize;
+    // Inside a start or end tag, and inside which quote.
+    let mut in_tag = false;
+    let mut quote: Option<u8> = None;
+    let mut copied = 0usize; // bytes of `text` already in `out`
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+        }
+        if !in_tag && b == b'<' {
+            // Comments, processing instructions and CDATA are copied as they are.
+            let verbatim = [("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>")]
+                .into_iter()
+                .find(|(open, _)| text[i..].starts_with(open));
+            if let Some((_, close)) = verbatim {
+                let end = text[i..].find(close).map_or(bytes.len(), |k| i + k + close.len());
+                line += text[i..end].matches('\n').count();
+                i = end;
+                continue;
+            }
+            in_tag = !text[i..].starts_with("<!");
+            i += 1;
+            continue;
+        }
+        if in_tag {
+            match (quote, b) {
+                (None, b'"' | b'\'') => quote = Some(b),
+                (Some(q), _) if b == q => {
+                    quote = None;
+                    if bytes.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+                        out.push_str(&text[copied..=i]);
+                        out.push(' ');
+                        copied = i + 1;
+                        joined.push(line);
+                    }
+                }
+                (None, b'>') => in_tag = false,
+                _ => {}
+            }
+        }
+        if b == b'&' && (!in_tag || quote.is_some()) && !starts_entity(&bytes[i + 1..]) {
+            out.push_str(&text[copied..i]);
+            out.push_str("&amp;");
+            copied = i + 1;
+            ampersands.push(line);
+        }
+        i += 1;
+    }
+    if ampersands.is_empty() && joined.is_empty() {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    let lines = |l: &[usize]| {
+        let mut l = l.to_vec();
+        l.dedup();
+        let shown: Vec<String> = l.iter().take(5).map(usize::to_string).collect();
+        format!(
+            "line{} {}{}",
+            if l.len() == 1 { "" } else { "s" },
+            shown.join(", "),
+            if l.len() > 5 { ", …" } else { "" }
+        )
+    };
+    let mut notes = Vec::new();
+    if !ampersands.is_empty() {
+        notes.push(format!(
+            "{}: a raw '&' (not allowed in XML) read as the character '&', as Genius reads it",
+            lines(&ampersands)
+        ));
+    }
+    if !joined.is_empty() {
+        notes.push(format!(
+            "{}: attributes without a space between them, read apart, as Genius reads them",
+            lines(&joined)
+        ));
+    }
+    Some((out, notes))
+}
+
+/// Whether the text after an `&` is an entity or character reference (`amp;`, `#38;`).
+fn starts_entity(rest: &[u8]) -> bool {
+    let name = rest.iter().take(12).take_while(|c| c.is_ascii_alphanumeric() || **c == b'#').count();
+    name > 0 && rest.get(name) == Some(&b';')
+}

@@ -14,6 +14,7 @@ macro_rules! require_shared {
 }
 
 mod analytics;
+mod genius_quirks;
 mod malformed;
 mod negmas_frontiers;
 mod nonlinear;

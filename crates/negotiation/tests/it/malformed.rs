@@ -6,8 +6,8 @@ use std::sync::Arc;
 use demarche_negotiation::io::{genius, geniusweb};
 use demarche_negotiation::pareto::{pareto_frontier, FrontierOptions};
 use demarche_negotiation::{
-    load_domain, load_domain_with_profiles, AdditiveUtility, Issue, IssueUtility, NegotiationError, OutcomeSpace,
-    Profile, Utility, UtilityFunction, Value,
+    load_domain, load_domain_with_options, load_domain_with_profiles, AdditiveUtility, Issue, IssueUtility,
+    LoadOptions, NegotiationError, OutcomeSpace, Profile, Utility, UtilityFunction, Value,
 };
 
 fn scratch(name: &str) -> PathBuf {
@@ -75,11 +75,18 @@ fn comment_before_the_xml_declaration_is_tolerated() {
     assert_eq!(genius::parse_domain(&text, "d").expect("domain").space.len(), 2);
 }
 
+fn strictly(text: &str) -> Result<Profile, NegotiationError> {
+    genius::parse_profile_with(text, &domain(), "p", &mut genius::Reading::strict())
+}
+
 #[test]
 fn unknown_value_is_named() {
     let items = r#"<item index="1" value="red" evaluation="4"/><item index="2" value="green" evaluation="8"/>"#;
+    let err = strictly(&profile(items, "0.5", "0.5")).unwrap_err();
+    assert!(err.to_string().contains("'green'") && err.to_string().contains("--strict"), "{err}");
+    // As Genius reads it, the unknown value is ignored, and 'blue' is then missing.
     let err = genius::parse_profile(&profile(items, "0.5", "0.5"), &domain(), "p").unwrap_err();
-    assert!(err.to_string().contains("'green'"), "{err}");
+    assert!(err.to_string().contains("'blue' has no evaluation"), "{err}");
 }
 
 #[test]
@@ -91,7 +98,7 @@ fn missing_evaluation_is_named() {
 
 #[test]
 fn weights_must_sum_to_one() {
-    let err = genius::parse_profile(&profile(GOOD_COLOUR, "0.5", "0.7"), &domain(), "p").unwrap_err();
+    let err = strictly(&profile(GOOD_COLOUR, "0.5", "0.7")).unwrap_err();
     assert!(err.to_string().contains("sum to 1.2"), "{err}");
     let err = genius::parse_profile(&profile(GOOD_COLOUR, "0.5", "abc"), &domain(), "p").unwrap_err();
     assert!(err.to_string().contains("not a number"), "{err}");
@@ -157,9 +164,16 @@ fn files_and_folders_give_located_errors() {
     std::fs::write(dir.join("d_domain.xml"), DOMAIN).unwrap();
     std::fs::write(dir.join("d_a.xml"), profile(GOOD_COLOUR, "0.5", "0.5")).unwrap();
     std::fs::write(dir.join("d_b.xml"), profile(GOOD_COLOUR, "0.5", "0.7")).unwrap();
-    let err = load_domain(&dir).unwrap_err();
+    let err = load_domain_with_options(&dir, &[], LoadOptions { strict: true }).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("d_b.xml") && msg.contains("sum to"), "{msg}");
+    // As Genius reads it: loaded, with a note naming the file and what was done.
+    let lenient = load_domain(&dir).expect("read as Genius reads it");
+    assert!(
+        lenient.notes.iter().any(|n| n.contains("d_b.xml") && n.contains("divided by their sum")),
+        "{:?}",
+        lenient.notes
+    );
     let ok = load_domain_with_profiles(&dir.join("d_domain.xml"), &[dir.join("d_a.xml")]).expect("explicit profile");
     assert_eq!(ok.profiles.len(), 1);
 }
@@ -289,7 +303,7 @@ fn profiles_that_fail_to_load_are_all_named() {
     std::fs::write(dir.join("d_a.xml"), profile(GOOD_COLOUR, "0.5", "0.7")).unwrap();
     std::fs::write(dir.join("d_b.xml"), profile(GOOD_COLOUR, "0.5", "0.5")).unwrap();
     std::fs::write(dir.join("d_c.xml"), profile(GOOD_COLOUR, "0.9", "0.5")).unwrap();
-    let msg = load_domain(&dir).unwrap_err().to_string();
+    let msg = load_domain_with_options(&dir, &[], LoadOptions { strict: true }).unwrap_err().to_string();
     assert!(msg.contains("d_a.xml") && msg.contains("d_c.xml") && !msg.contains("d_b.xml"), "{msg}");
 }
 
