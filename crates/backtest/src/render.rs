@@ -14,8 +14,9 @@ pub fn model_order(r: &BacktestReport) -> Vec<String> {
         "nash" => 2,
         "bdm" => 3,
         "smp" => 4,
-        "simulation" => 5,
-        _ => 6,
+        "exchange" => 5,
+        "simulation" => 6,
+        _ => 7,
     };
     names.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
     names

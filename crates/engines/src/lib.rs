@@ -8,13 +8,14 @@
 #![forbid(unsafe_code)]
 
 use demarche_bdm::Bdm;
+use demarche_exchange::Exchange;
 use demarche_forecast::{Compromise, Engine, Nash, PerIssue};
 use demarche_scenario::settings::SettingError;
 use demarche_scenario::EngineSettings;
 use demarche_smp::Smp;
 
 /// Every engine, in the order `--model all` runs them.
-pub const MODELS: &[&str] = &["compromise", "nash", "bdm", "smp"];
+pub const MODELS: &[&str] = &["compromise", "nash", "bdm", "smp", "exchange"];
 
 /// One engine as `demarche models` describes it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -30,7 +31,9 @@ pub struct ModelInfo {
 
 /// Every engine, in [`MODELS`] order, with its options and their defaults.
 pub fn catalogue() -> Vec<ModelInfo> {
-    use demarche_scenario::settings::{bdm::BdmSettings, nash::NashSettings, smp::SmpSettings};
+    use demarche_scenario::settings::{
+        bdm::BdmSettings, exchange::ExchangeSettings, nash::NashSettings, smp::SmpSettings,
+    };
     vec![
         ModelInfo {
             name: "compromise",
@@ -83,6 +86,15 @@ pub fn catalogue() -> Vec<ModelInfo> {
                 });
                 o
             },
+        },
+        ModelInfo {
+            name: "exchange",
+            summary: "Stokman and Van Oosten's exchange model (Equal Gain): pairs of actors trade a move on the \
+                      issue each cares less about for the other's move on the one it cares more about, in order \
+                      of gain, round by round; as decide-exchange-model computes it, near-ties reported.",
+            citation: "Stokman & Van Oosten (1994), in Bueno de Mesquita & Stokman (eds.), European Community \
+                       Decision Making (Yale UP); decide-exchange-model 2025.3.1",
+            options: ExchangeSettings::options(),
         },
     ]
 }
@@ -199,6 +211,13 @@ pub fn build(name: &str, stored: &EngineSettings, overrides: &Overrides) -> Resu
                 }
             }
             Ok(Box::new(Smp::new(s)))
+        }
+        "exchange" => {
+            let mut s = stored.exchange.clone().unwrap_or_default();
+            for (k, v) in overrides.for_engine("exchange") {
+                s.set(k, v).map_err(setting("exchange", k))?;
+            }
+            Ok(Box::new(Exchange::new(s)))
         }
         _ => Err(OptionError::UnknownModel {
             name: name.to_string(),

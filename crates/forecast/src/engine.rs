@@ -176,6 +176,7 @@ impl<E: IssueEngine> Engine for PerIssue<E> {
             actors: actor_refs(scenario),
             issues,
             win_probabilities: None,
+            exchanges: None,
             notes: Vec::new(),
         })
     }

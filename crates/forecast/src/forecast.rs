@@ -23,6 +23,80 @@ pub struct Forecast {
     /// Engine diagnostics in plain words (convergence, fallbacks taken).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The exchanges of positions an exchange model executed, round by round
+    /// (the `exchange` engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchanges: Option<Exchanges>,
+}
+
+/// What an exchange model did: every executed exchange in order, and the
+/// places where its result turned on a near-tie.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Exchanges {
+    pub executed: Vec<ExecutedExchange>,
+    /// Picks where the best exchange's gain was within the near-tie tolerance of
+    /// a rival's: the order, and so the forecast, hinges on the tie rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub near_ties: Vec<NearTie>,
+    /// Exchanges whose outcome cap was decided at the edge (the outcome already on
+    /// the partner's position, within the tolerance): a result there hinges on
+    /// rounding in any implementation.
+    #[serde(default)]
+    pub knife_edges: u32,
+}
+
+/// Two actors trade: each moves toward the other on the issue it cares less
+/// about (its supply issue) in return for the other's move on the issue it
+/// cares more about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExecutedExchange {
+    /// 1-based.
+    pub round: u32,
+    /// Order within the round, 1-based.
+    pub seq: u32,
+    /// The two sides, indices into [`Forecast::actors`].
+    pub sides: [ExchangeSide; 2],
+    /// The expected gain in utility each side gets (equal by construction).
+    pub gain: f64,
+    /// The change in expected utility the exchange brings each third party
+    /// (indices into [`Forecast::actors`]), positive when the outcomes move toward it;
+    /// `inner` when it sits on one of the exchangers' sides of both outcomes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub externalities: Vec<Externality>,
+}
+
+/// One side of an exchange.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExchangeSide {
+    pub actor: usize,
+    /// The issue it moves on (its supply issue), by id.
+    pub supplies: String,
+    /// The issue it gains on (its demand issue), by id.
+    pub demands: String,
+    /// Its voting position on the supply issue before and after, on the issue's scale.
+    pub from: f64,
+    pub to: f64,
+}
+
+/// An exchange's effect on a third party.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Externality {
+    pub actor: usize,
+    pub value: f64,
+    pub inner: bool,
+}
+
+/// A pick decided by a near-tie.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NearTie {
+    pub round: u32,
+    /// The pick within the round (1-based).
+    pub pick: u32,
+    /// The relative gap between the chosen exchange's gain and its closest rival's.
+    pub relative_gap: f64,
+    /// The chosen and the rival exchange, as "A gives X for B's Y".
+    pub chosen: String,
+    pub rival: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -22,5 +22,8 @@ pub use engine::{
     check_finite, run, select_issues, Control, Engine, EngineError, Event, IssueEngine, NoObserver, Observer, PerIssue,
     Request,
 };
-pub use forecast::{ActorRef, Forecast, Interaction, InteractionKind, IssueForecast};
+pub use forecast::{
+    ActorRef, ExchangeSide, Exchanges, ExecutedExchange, Externality, Forecast, Interaction, InteractionKind,
+    IssueForecast, NearTie,
+};
 pub use nash::Nash;

@@ -23,10 +23,12 @@ pub enum Format {
     KtabCsv,
     /// KTAB's SMP XML.
     KtabXml,
+    /// decide-exchange-model's input (`#A`/`#P`/`#M`/`#D` rows).
+    DecideCsv,
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 5] = ["toml", "json", "bdm-csv", "ktab-csv", "ktab-xml"];
+    pub const NAMES: [&'static str; 6] = ["toml", "json", "bdm-csv", "ktab-csv", "ktab-xml", "decide"];
 
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
@@ -35,6 +37,7 @@ impl Format {
             "bdm-csv" | "bdm" => Format::BdmCsv,
             "ktab-csv" => Format::KtabCsv,
             "ktab-xml" | "xml" => Format::KtabXml,
+            "decide" | "decide-csv" => Format::DecideCsv,
             _ => return None,
         })
     }
@@ -48,6 +51,9 @@ impl Format {
     pub fn detect(name: &str, text: &str) -> Option<Self> {
         let lower = name.to_ascii_lowercase();
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        if import::decide::looks_like_decide(text) && !matches!(ext, "toml" | "json" | "xml") {
+            return Some(Format::DecideCsv);
+        }
         match ext {
             "toml" => Some(Format::Toml),
             "json" => Some(Format::Json),
@@ -212,6 +218,10 @@ pub fn load_str(text: &str, format: Option<Format>, label: Option<&str>) -> Resu
         }
         Format::KtabXml => {
             let (sc, d) = import::ktab::parse_xml(text, name);
+            (sc, d, Default::default())
+        }
+        Format::DecideCsv => {
+            let (sc, d) = import::decide::parse(text, name);
             (sc, d, Default::default())
         }
     };

@@ -97,6 +97,13 @@ fn rounds_of(model: &str, sc: &Scenario, plan: &ForecastPlan<'_>) -> (u64, &'sta
                 (u64::from(sc.engines.bdm.clone().unwrap_or_default().rounds), "the scenario's `[engines.bdm] rounds`")
             }
         },
+        "exchange" => match option("rounds") {
+            Some(r) => (r, "the option `exchange.rounds`"),
+            None => (
+                u64::from(sc.engines.exchange.clone().unwrap_or_default().rounds),
+                "the scenario's `[engines.exchange] rounds`",
+            ),
+        },
         "smp" => match option("max_turns") {
             Some(r) => (r, "the option `smp.max_turns`"),
             None => (
@@ -119,6 +126,12 @@ pub fn forecast_cost(sc: &Scenario, plan: &ForecastPlan<'_>) -> f64 {
         .iter()
         .map(|m| match *m {
             "bdm" | "smp" => rounds_of(m, sc, plan).0 as f64 * issues * n * n,
+            // Every pick of a round re-ranks the round's candidate exchanges (up to
+            // a quarter of the actor pairs on each pair of issues).
+            "exchange" => {
+                let candidates = issues * (issues - 1.0) / 2.0 * n * n / 4.0;
+                rounds_of(m, sc, plan).0 as f64 * candidates * candidates
+            }
             _ => issues * n,
         })
         .sum();

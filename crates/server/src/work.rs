@@ -148,8 +148,11 @@ pub fn forecast(
     if req.rounds.is_some_and(|r| r == 0 || r > 100_000) {
         return Err(ApiError::bad_request("`rounds` must be between 1 and 100000"));
     }
+    // `all` runs every model that can run the scenario (the exchange model needs two
+    // issues), as the command line does; models named one by one must all run.
+    let all = matches!(&req.models, Models::One(s) if s == "all");
     let ran =
-        demarche_app::run_models(sc, &models, &model_run(req)?, false, before_step, observer).map_err(|e| match e {
+        demarche_app::run_models(sc, &models, &model_run(req)?, all, before_step, observer).map_err(|e| match e {
             demarche_app::ForecastError::Engine {
                 source: demarche_forecast::EngineError::InvalidScenario(d), ..
             } => ApiError::scenario(d),

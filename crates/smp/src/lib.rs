@@ -192,6 +192,7 @@ fn to_forecast(engine: &Smp, scenario: &Scenario, prepared: &input::Prepared, h:
         actors: actor_refs(scenario),
         issues,
         // Actors that take no part hold no position that could prevail.
+        exchanges: None,
         win_probabilities: Some(
             h.assessed
                 .iter()

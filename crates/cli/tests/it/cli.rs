@@ -308,7 +308,8 @@ fn magnitudes_that_would_overflow_are_refused() {
 /// The JSON outputs the application-layer refactor (issue 11) must leave
 /// byte-identical: SHA-256 digests recorded from the binary before it began
 /// (`tests/snapshots/outputs.sha256`). On a mismatch the new output is written
-/// to the target folder to diff.
+/// to the target folder to diff. The four models recorded then are named (`all` now
+/// includes the exchange model too, which has its own tests).
 #[test]
 fn json_outputs_are_byte_identical_to_the_recorded_ones() {
     use sha2::Digest;
@@ -322,7 +323,7 @@ fn json_outputs_are_byte_identical_to_the_recorded_ones() {
                 "forecast".into(),
                 format!("{shared}/bdm/ec-emissions-actors.csv"),
                 "--model".into(),
-                "all".into(),
+                "compromise,nash,bdm,smp".into(),
                 "--format".into(),
                 "json".into(),
             ],
@@ -334,7 +335,7 @@ fn json_outputs_are_byte_identical_to_the_recorded_ones() {
                 "forecast".into(),
                 format!("{shared}/ktab/inputs/SOE-Policy.csv"),
                 "--model".into(),
-                "all".into(),
+                "compromise,nash,bdm,smp".into(),
                 "--format".into(),
                 "json".into(),
             ],
@@ -342,7 +343,14 @@ fn json_outputs_are_byte_identical_to_the_recorded_ones() {
         ),
         (
             "forecast-seed.json",
-            vec!["forecast".into(), seed.into(), "--model".into(), "all".into(), "--format".into(), "json".into()],
+            vec![
+                "forecast".into(),
+                seed.into(),
+                "--model".into(),
+                "compromise,nash,bdm,smp".into(),
+                "--format".into(),
+                "json".into(),
+            ],
             false,
         ),
         (
@@ -528,4 +536,68 @@ fn verbose_says_what_was_read_and_how_long_each_model_took() {
     }
     assert!(err.contains("done in "), "{err}");
     demarche().args(["forecast", FIXTURE, "--no-store", "-q", "-v"]).assert().failure();
+}
+
+const DECIDE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../exchange/tests/fixtures/decide/vanilla/rand_002.csv");
+
+/// `forecast FILE --model exchange` reads decide's input format as it is, and
+/// `--trajectory-out` gives every actor's position after every round: those decide
+/// recorded (`crates/exchange/tests/fixtures/decide`).
+#[test]
+fn the_exchange_model_reads_decide_files_and_writes_positions_after_every_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t.csv");
+    demarche()
+        .args(["forecast", DECIDE, "--model", "exchange", "--no-store", "--trajectory-out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let rec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(std::path::Path::new(DECIDE).with_extension("json")).unwrap())
+            .unwrap();
+    let mut compared = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (issue, round, actor, pos): (usize, usize, usize, f64) = (
+            f[1][1..].parse::<usize>().unwrap() - 1,
+            f[2].parse().unwrap(),
+            f[3][1..].parse::<usize>().unwrap() - 1,
+            f[4].parse().unwrap(),
+        );
+        if round == 0 {
+            continue;
+        }
+        let want = rec["rounds"][round - 1]["after"][issue][actor].as_f64().unwrap();
+        // Six significant digits of the 0–100 scale, as the layout rounds.
+        assert!((pos - want).abs() <= 5e-4, "round {round}, a{actor}, i{issue}: {pos} against decide's {want}");
+        compared += 1;
+    }
+    assert_eq!(compared, 10 * 9 * 2);
+}
+
+/// Two actors alike in every number make exchanges of exactly equal gain: the
+/// forecast says that its order turned on a tie, in the notes and the JSON.
+#[test]
+fn the_exchange_model_reports_near_ties() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("twins.csv");
+    let text = std::fs::read_to_string(DECIDE).unwrap();
+    // A02's twin: the same rows under another id.
+    let twin: String = text
+        .lines()
+        .filter(|l| l.contains("'A02'"))
+        .map(|l| l.replace("'A02'", "'A10'").replace("'Actor A10'", "'Twin of A02'") + "\n")
+        .collect();
+    std::fs::write(&file, text + &twin).unwrap();
+    let out = demarche()
+        .args(["forecast"])
+        .arg(&file)
+        .args(["--model", "exchange", "--format", "json", "--no-store"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let f = &v["forecasts"][0];
+    assert!(!f["exchanges"]["near_ties"].as_array().unwrap().is_empty(), "{}", f["exchanges"]);
+    assert!(f["notes"][0].as_str().unwrap().contains("near-tie"), "{}", f["notes"]);
 }

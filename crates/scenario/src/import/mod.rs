@@ -1,6 +1,7 @@
 //! Importers from other tools' formats into the [`Scenario`](crate::Scenario) model.
 
 pub mod bdm;
+pub mod decide;
 pub mod ktab;
 
 /// A file-stem-like id from a label (`shared/x/ec-emissions-actors.csv` → `ec-emissions-actors`).

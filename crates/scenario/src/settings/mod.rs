@@ -6,6 +6,7 @@
 
 pub mod bdm;
 pub mod declare;
+pub mod exchange;
 pub mod nash;
 pub mod simulation;
 pub mod smp;
@@ -74,11 +75,13 @@ pub struct EngineSettings {
     pub bdm: Option<BdmSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smp: Option<SmpSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<exchange::ExchangeSettings>,
 }
 
 impl EngineSettings {
     pub fn is_empty(&self) -> bool {
-        self.nash.is_none() && self.bdm.is_none() && self.smp.is_none()
+        self.nash.is_none() && self.bdm.is_none() && self.smp.is_none() && self.exchange.is_none()
     }
 }
 
@@ -95,6 +98,9 @@ pub(crate) fn decode(n: &Node, path: &str, cx: &mut Cx) -> EngineSettings {
     }
     if let Some(n) = t.take("smp", cx) {
         s.smp = smp::decode(n, &t.field_path("smp"), cx);
+    }
+    if let Some(n) = t.take("exchange", cx) {
+        s.exchange = exchange::decode(n, &t.field_path("exchange"), cx);
     }
     t.finish(cx);
     s
