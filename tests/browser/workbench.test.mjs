@@ -174,6 +174,20 @@ test("at 390 px the page never scrolls sideways", async () => {
   }
 });
 
+test("the exchange model's trades are listed in words, and the page still never scrolls sideways", async () => {
+  await page.selectOption("#model", "exchange");
+  await runAndWait();
+  const table = page.locator("#table-exchanges table");
+  await table.waitFor({ timeout: 30_000 });
+  assert.ok((await table.locator("tr").count()) > 1, "no exchange listed");
+  assert.match(await table.locator("tr").nth(1).textContent(), /→/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= await page.evaluate(() => window.innerWidth), `the page scrolls sideways (${width} px)`);
+  if (artifacts) await page.locator("#table-exchanges").screenshot({ path: join(artifacts, "workbench-exchanges.png") });
+  await page.selectOption("#model", "compromise");
+  await runAndWait();
+});
+
 test("the charts of a run are drawn as pixels, not a blank page", async () => {
   const shot = await page.locator("#charts").screenshot();
   const ink = await inkShare(browser.context, shot);

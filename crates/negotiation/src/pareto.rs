@@ -82,6 +82,9 @@ pub enum FrontierMethod {
     AdditiveMerge,
     /// Full enumeration with a skyline filter.
     Enumeration,
+    /// Not computed: the `pareto.xml` Genius ships beside some domains too large to
+    /// enumerate (utilities only; the outcomes behind the points are not known).
+    GeniusParetoFile,
 }
 
 /// The Pareto frontier of a set of profiles over an outcome space.

@@ -88,6 +88,17 @@ impl FrontierReport {
         convention: Disagreement,
     ) -> Result<Self, NegotiationError> {
         let frontier = pareto_frontier(space, profiles, options)?;
+        Self::from_frontier(space, profiles, frontier, options, convention)
+    }
+
+    /// The report of a frontier already known (e.g. Genius's shipped `pareto.xml`).
+    pub fn from_frontier(
+        space: &OutcomeSpace,
+        profiles: &[Profile],
+        frontier: crate::pareto::ParetoFrontier,
+        options: &FrontierOptions,
+        convention: Disagreement,
+    ) -> Result<Self, NegotiationError> {
         let r: Vec<f64> = profiles.iter().map(|p| p.reservation).collect();
         let sol = solutions(&frontier, &r, convention);
         let z = zopa(space, profiles, &frontier, ZOPA_COUNT_LIMIT.min(options.max_enumeration))?;
@@ -119,7 +130,11 @@ impl FrontierReport {
     pub fn to_table(&self) -> String {
         use std::fmt::Write;
         let mut s = String::new();
-        let size = self.outcome_space_size.map(|n| n.to_string()).unwrap_or_else(|| "continuous".into());
+        let size = match self.outcome_space_size {
+            Some(u128::MAX) => "more than 3.4·10³⁸".to_string(),
+            Some(n) => n.to_string(),
+            None => "continuous".into(),
+        };
         let _ = writeln!(s, "domain {}: {} outcomes, parties {}", self.domain, size, self.parties.join(", "));
         let _ = writeln!(
             s,

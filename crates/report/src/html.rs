@@ -150,6 +150,17 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
             out.push(Section { id: "positions", heading: "Positions over rounds", intro, charts, table: None });
         }
     }
+    if let Some((f, ex)) = data.forecasts.iter().find_map(|f| f.exchanges.as_ref().map(|e| (f, e))) {
+        if !ex.executed.is_empty() {
+            out.push(Section {
+                id: "exchanges",
+                heading: "Trades between issues (exchange model)",
+                intro: exchanges_intro(ex),
+                charts: Vec::new(),
+                table: Some(exchanges_table(sc, f, ex)),
+            });
+        }
+    }
     // Bands of the models' forecasts under uncertainty get their own section.
     let is_model = |c: &&crate::data::IntervalChart| c.series_kind.as_deref() == Some("model");
     let bands: Vec<Chart> =
@@ -274,6 +285,109 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
 }
 
 /// Who negotiated how and what each got, then the agreed terms in words.
+/// How many exchanges, over how many rounds, and whether the result hinged on a tie.
+fn exchanges_intro(ex: &demarche_forecast::Exchanges) -> String {
+    let rounds = ex.executed.iter().map(|e| e.round).max().unwrap_or(0);
+    let mut s = format!(
+        "In Stokman and Van Oosten's exchange model, two actors on opposite sides of two issues trade: each moves \
+         on the issue it cares less about in return for the other's move on the one it cares more about, both \
+         gaining the same expected utility. {} exchanges over {rounds} round(s); the largest are listed, then \
+         the pairs of issues most traded. A model indicator of which concessions could be linked, not a \
+         prediction of what any government will trade.",
+        ex.executed.len()
+    );
+    if !ex.near_ties.is_empty() {
+        s.push_str(&format!(
+            " {} choice(s) between exchanges of (nearly) equal gain were settled by the tie rule: the result rests \
+             on them.",
+            ex.near_ties.len()
+        ));
+    }
+    s
+}
+
+/// The largest exchanges in words, and the issue pairs most traded.
+fn exchanges_table(sc: &Scenario, f: &Forecast, ex: &demarche_forecast::Exchanges) -> String {
+    let name = |a: usize| f.actors.get(a).map(|r| r.name.as_str()).unwrap_or("?");
+    let issue = |id: &str| sc.issues.iter().find(|i| i.id == id);
+    let label = |id: &str| issue(id).map(|i| i.name.as_str()).unwrap_or(id).to_string();
+    let value = |id: &str, x: f64| issue(id).map(|i| at_scale(x, i.range())).unwrap_or_else(|| format!("{x}"));
+    let mut order: Vec<&demarche_forecast::ExecutedExchange> = ex.executed.iter().collect();
+    order.sort_by(|a, b| b.gain.total_cmp(&a.gain).then(a.round.cmp(&b.round)).then(a.seq.cmp(&b.seq)));
+    let mut t = String::from(
+        "<table>\n<tr><th>Round</th><th>Who moves, on what</th><th>In return for</th><th>Gain each</th>\
+         <th>Third parties</th></tr>\n",
+    );
+    for e in order.iter().take(10) {
+        let [a, b] = &e.sides;
+        let helped = e.externalities.iter().filter(|x| x.value > 0.0).count();
+        let hurt = e.externalities.iter().filter(|x| x.value < 0.0).count();
+        let _ = writeln!(
+            t,
+            "<tr><td class=\"num\">{}</td><td>{} on {}: {} → {}</td><td>{} on {}: {} → {}</td><td class=\"num\">{}</td>\
+             <td>{helped} gain, {hurt} lose</td></tr>",
+            e.round,
+            esc(name(a.actor)),
+            esc(&label(&a.supplies)),
+            value(&a.supplies, a.from),
+            value(&a.supplies, a.to),
+            esc(name(b.actor)),
+            esc(&label(&b.supplies)),
+            value(&b.supplies, b.from),
+            value(&b.supplies, b.to),
+            at_scale(e.gain, 1.0),
+        );
+    }
+    t.push_str("</table>\n");
+    t.push_str(
+        "<p class=\"note\">Moves are voting positions within a round, in each issue's units; an actor keeps 10–50 % \
+         of a move as its position for the next round (the more, the less the issue matters to it). Gains are \
+         expected utility: salience × points of the issue's scale put on 0–100. Third parties gain when the two \
+         outcomes move toward them.</p>\n",
+    );
+    // Issue pairs by the gain traded across them.
+    let mut pairs: Vec<((String, String), usize, f64)> = Vec::new();
+    for e in &ex.executed {
+        let [a, b] = &e.sides;
+        let key = if a.supplies <= b.supplies {
+            (a.supplies.clone(), b.supplies.clone())
+        } else {
+            (b.supplies.clone(), a.supplies.clone())
+        };
+        match pairs.iter_mut().find(|p| p.0 == key) {
+            Some(p) => {
+                p.1 += 1;
+                p.2 += e.gain;
+            }
+            None => pairs.push((key, 1, e.gain)),
+        }
+    }
+    pairs.sort_by(|a, b| b.2.total_cmp(&a.2));
+    t.push_str("<h3>Issues linked most</h3>\n<ul>\n");
+    for ((x, y), n, g) in pairs.iter().take(6) {
+        let _ = writeln!(
+            t,
+            "<li>{} with {}: {n} exchange(s), gains {} in all</li>",
+            esc(&label(x)),
+            esc(&label(y)),
+            at_scale(*g, 1.0)
+        );
+    }
+    t.push_str("</ul>\n");
+    if let Some(tie) = ex.near_ties.first() {
+        let _ = writeln!(
+            t,
+            "<p class=\"note\">First tie: round {}, choice {}: {} was taken over {} (gains {:.1e} apart, relative).</p>",
+            tie.round,
+            tie.pick,
+            esc(&tie.chosen),
+            esc(&tie.rival),
+            tie.relative_gap
+        );
+    }
+    t
+}
+
 fn negotiation_table(n: &crate::data::NegotiationSummary) -> String {
     let mut t = String::from(
         "<table>\n<tr><th>Party</th><th>Strategy</th><th>Reservation value</th><th>Utility of the result</th></tr>\n",

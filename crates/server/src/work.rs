@@ -237,8 +237,19 @@ pub fn forecast_answer(
     if let Some(u) = uncertainty {
         data.intervals = demarche_app::documents::uncertainty_charts(sc, u);
     }
+    let sections = if with_charts { demarche_report::sections(&data) } else { Vec::new() };
+    // The tables of the model sections (the exchange model's trades), as the report writes them.
+    let tables: Vec<serde_json::Value> = sections
+        .iter()
+        .filter(|s| s.id == "exchanges")
+        .filter_map(|s| {
+            s.table
+                .as_ref()
+                .map(|t| serde_json::json!({"section": s.id, "heading": s.heading, "intro": s.intro, "html": t}))
+        })
+        .collect();
     let charts: Vec<serde_json::Value> = if with_charts {
-        demarche_report::sections(&data)
+        sections
             .into_iter()
             .flat_map(|s| {
                 s.charts.into_iter().map(move |c| {
@@ -258,5 +269,6 @@ pub fn forecast_answer(
         "forecasts": data.forecasts,
         "uncertainty": uncertainty,
         "charts": charts,
+        "tables": tables,
     })
 }

@@ -274,6 +274,15 @@ function showResult(result) {
     fig.append(el("figcaption", {}, c.caption), toggles(fig), downloads(fig, c.id));
     grid.append(fig);
   }
+  // Tables the report draws beside its charts (the exchange model's trades).
+  for (const t of result.tables || []) {
+    const box = el("section", { id: "table-" + t.section, class: "result-table" }, el("h3", {}, t.heading), el("p", { class: "note" }, t.intro));
+    const body = el("div", { class: "table-scroll" });
+    // The table is written by the server's report code, which escapes all scenario text.
+    body.innerHTML = t.html;
+    box.append(body);
+    charts.append(box);
+  }
   // Only small multiples go two to a row; wide charts keep the full width, their text legible.
   for (const g of charts.querySelectorAll(".chart-grid")) {
     const widths = [...g.querySelectorAll("figure > svg")].map((svg) => Number(svg.getAttribute("width")) || 0);

@@ -248,3 +248,50 @@ fn genius_quirks_load_with_a_note_and_strict_refuses_them() {
         .failure()
         .stderr(predicate::str::contains("refused under --strict"));
 }
+
+/// A nonlinear space too large to enumerate is answered with the pareto.xml Genius
+/// ships beside profile-1.xml and profile-2.xml, and says so; without one, the error
+/// says what is and is not computed.
+#[test]
+fn a_space_too_large_to_enumerate_uses_geniuss_shipped_frontier() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let issues: String = (1..=3)
+        .map(|i| format!(r#"<issue index="{i}" name="c{i}" type="integer" lowerbound="0" upperbound="9"/>"#))
+        .collect();
+    std::fs::write(
+        d.join("big-domain.xml"),
+        format!(r#"<negotiation_template><utility_space><objective index="0" name="root">{issues}</objective></utility_space></negotiation_template>"#),
+    )
+    .unwrap();
+    for (k, (a, b)) in [(1, (5, 9)), (2, (0, 4))] {
+        std::fs::write(
+            d.join(format!("profile-{k}.xml")),
+            format!(
+                r#"<!-- profile {k} -->
+<utility_space type="nonlinear"><objective index="0" name="root">{issues}
+<utility maxutility="10"><ufun type="PlainUfun" weight="1" aggregation="sum">
+<hyperRectangle utility="10"><INCLUDES index="1" min="{a}" max="{b}"/></hyperRectangle>
+</ufun></utility></objective><reservation value="0.2"/></utility_space>"#
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::write(d.join("pareto.xml"), "\n0.5, 1\n1, 0.5\n0.4, 0.4\n").unwrap();
+    let out = demarche()
+        .args(["frontier", "--max-enumeration", "1", "--format", "json"])
+        .arg(d)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("the frontier is the pareto.xml Genius ships"));
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["method"], "genius_pareto_file");
+    assert_eq!(v["frontier"].as_array().unwrap().len(), 2, "the dominated point is dropped");
+    std::fs::remove_file(d.join("pareto.xml")).unwrap();
+    demarche()
+        .args(["frontier", "--max-enumeration", "1"])
+        .arg(d)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is not computed here"));
+}

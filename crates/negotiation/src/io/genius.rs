@@ -621,3 +621,43 @@ fn read_hyper_rectangles(
     }
     HyperRectangleUtility::new(&domain.space, rects, max_utility)
 }
+
+/// The Pareto frontier Genius ships beside some nonlinear domains too large to enumerate
+/// (`pareto.xml` next to `profile-1.xml` and `profile-2.xml`): despite its name, plain text,
+/// an empty first line, then one `u1, u2` point per line (not necessarily sorted). As
+/// Genius's `BidSpace` reads it: a line without a comma (or starting with one) is skipped;
+/// the columns follow `profile-1`, `profile-2` and are swapped when the profiles come the
+/// other way round. `None` when the two profiles are not such a pair or there is no file.
+pub fn shipped_pareto(profile_files: &[std::path::PathBuf]) -> Option<Result<Vec<[f64; 2]>, NegotiationError>> {
+    let [a, b] = profile_files else { return None };
+    let name = |p: &std::path::Path| p.file_name().and_then(|n| n.to_str()).map(str::to_ascii_lowercase);
+    let swapped = match (name(a).as_deref(), name(b).as_deref()) {
+        (Some("profile-1.xml"), Some("profile-2.xml")) => false,
+        (Some("profile-2.xml"), Some("profile-1.xml")) => true,
+        _ => return None,
+    };
+    let file = a.with_file_name("pareto.xml");
+    if a.parent() != b.parent() || !file.is_file() {
+        return None;
+    }
+    let text = match std::fs::read_to_string(&file) {
+        Ok(t) if t.len() < (16 << 20) => t,
+        Ok(_) => return Some(Err(NegotiationError::invalid(format!("{}: too large", file.display())))),
+        Err(e) => return Some(Err(NegotiationError::Io { path: file, message: e.to_string() })),
+    };
+    let mut points = Vec::new();
+    for (k, line) in text.lines().enumerate() {
+        let Some((x, y)) = line.split_once(',').filter(|(x, _)| !x.is_empty()) else { continue };
+        match (x.trim().parse::<f64>(), y.trim().parse::<f64>()) {
+            (Ok(x), Ok(y)) if x.is_finite() && y.is_finite() => points.push(if swapped { [y, x] } else { [x, y] }),
+            _ => {
+                return Some(Err(NegotiationError::invalid(format!(
+                    "{}: line {}: `{line}` is not two numbers",
+                    file.display(),
+                    k + 1
+                ))))
+            }
+        }
+    }
+    Some(Ok(points))
+}

@@ -50,7 +50,8 @@ pub struct LoadedDomain {
 /// The text of `path`, refused past [`MAX_FILE_BYTES`] whatever the file
 /// says its size is. (The same bounded read as `demarche_scenario::read_bounded`;
 /// this crate does not depend on that one.)
-fn read_text(path: &Path) -> Result<String, NegotiationError> {
+/// The text of `path`, and whether it was read as Latin-1 (it was not UTF-8).
+fn read_text(path: &Path) -> Result<(String, bool), NegotiationError> {
     use std::io::Read;
     let io = |e: std::io::Error| NegotiationError::Io { path: path.to_path_buf(), message: e.to_string() };
     let too_large = || NegotiationError::Invalid {
@@ -71,10 +72,17 @@ fn read_text(path: &Path) -> Result<String, NegotiationError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large());
     }
-    String::from_utf8(bytes).map_err(|_| NegotiationError::Parse {
-        file: Some(path.to_path_buf()),
-        message: "file is not UTF-8 text".into(),
+    // Genius reads files in the platform's 8-bit encoding too (some ANAC 2015 profiles
+    // are Latin-1): text that is not UTF-8 is read as Latin-1, and the caller notes it.
+    Ok(match String::from_utf8(bytes) {
+        Ok(t) => (t, false),
+        Err(e) => (e.into_bytes().into_iter().map(char::from).collect(), true),
     })
+}
+
+/// The note for a file [`read_text`] read as Latin-1.
+fn latin1_note(path: &Path) -> String {
+    format!("{}: not UTF-8; read as Latin-1 (ISO 8859-1), as Genius reads such files", path.display())
 }
 
 fn stem(path: &Path) -> String {
@@ -190,7 +198,7 @@ fn meant_as_document(text: &str, json: bool) -> bool {
 
 fn kind_of(path: &Path) -> Kind {
     let text = match read_text(path) {
-        Ok(t) => t,
+        Ok((t, _)) => t,
         Err(e) => return Kind::Broken(e),
     };
     if is_json(path) {
@@ -297,6 +305,12 @@ fn sibling_profiles(domain: &Path, files: &[(PathBuf, Kind)]) -> Result<(Vec<Pat
             Kind::UncertainProfile => notes
                 .push(format!("skipped {} (a Genius UNCERTAIN profile; pass it explicitly to use it)", f.display())),
             Kind::Broken(e) => broken.push((f, e)),
+            Kind::NotADocument(_) if f.file_name().is_some_and(|n| n.eq_ignore_ascii_case("pareto.xml")) => {
+                notes.push(format!(
+                    "skipped {} as a profile (Genius's frontier file: read if the space is too large to enumerate)",
+                    f.display()
+                ))
+            }
             Kind::NotADocument(why) => notes.push(format!("skipped {} ({why})", f.display())),
             Kind::Domain | Kind::Other => {}
         }
@@ -355,7 +369,11 @@ fn load_files(domain: &Path, profiles: &[PathBuf], options: LoadOptions) -> Resu
     if profiles.is_empty() {
         return Err(NegotiationError::invalid(format!("{}: no profiles given", domain.display())));
     }
-    let text = read_text(domain)?;
+    let mut notes = Vec::new();
+    let (text, latin1) = read_text(domain)?;
+    if latin1 {
+        notes.push(latin1_note(domain));
+    }
     if is_json(domain) {
         let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| NegotiationError::Parse {
             file: Some(domain.to_path_buf()),
@@ -368,7 +386,7 @@ fn load_files(domain: &Path, profiles: &[PathBuf], options: LoadOptions) -> Resu
         }
         .map_err(|e| e.in_file(domain))?;
         let out = every_profile(profiles, |p| {
-            let ptext = read_text(p)?;
+            let (ptext, _) = read_text(p)?;
             geniusweb::parse_profile(&ptext, &space, &stem(p)).map_err(|e| e.in_file(p))
         })?;
         return Ok(LoadedDomain {
@@ -377,15 +395,17 @@ fn load_files(domain: &Path, profiles: &[PathBuf], options: LoadOptions) -> Resu
             format: SourceFormat::GeniusWebJson,
             domain_file: domain.to_path_buf(),
             profile_files: profiles.to_vec(),
-            notes: Vec::new(),
+            notes,
         });
     }
-    let mut notes = Vec::new();
     let mut reading = genius::Reading { strict: options.strict, warnings: Vec::new() };
     let gd = genius::parse_domain_with(&text, &stem(domain), &mut reading).map_err(|e| e.in_file(domain))?;
     notes.extend(reading.warnings.drain(..).map(|w| format!("{}: {w}", domain.display())));
     let out = every_profile(profiles, |p| {
-        let ptext = read_text(p)?;
+        let (ptext, latin1) = read_text(p)?;
+        if latin1 {
+            notes.push(latin1_note(p));
+        }
         let mut reading = genius::Reading { strict: options.strict, warnings: Vec::new() };
         let profile = genius::parse_profile_with(&ptext, &gd, &stem(p), &mut reading).map_err(|e| e.in_file(p))?;
         notes.extend(reading.warnings.into_iter().map(|w| format!("{}: {w}", p.display())));

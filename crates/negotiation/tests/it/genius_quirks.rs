@@ -276,3 +276,25 @@ fn an_unreadable_discount_is_ignored() {
     warned(&warnings, "unreadable <discount_factor> value ignored");
     assert_eq!(p.discount.apply(1.0, 1.0, 0), 1.0);
 }
+
+/// Files in Latin-1 rather than UTF-8 (ANAC 2015 New_sporthal): read as Latin-1, noted.
+#[test]
+fn latin1_files_are_read_as_latin1() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("genius-latin1");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let latin1 = |s: &str| s.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>();
+    let domain = DOMAIN.replace(r#"value="red""#, "value=\"rouge foncé\"");
+    std::fs::write(dir.join("d-domain.xml"), latin1(&domain)).unwrap();
+    for p in ["d-a.xml", "d-b.xml"] {
+        let profile = r#"<utility_space><objective index="0" name="o">
+  <issue index="1" name="Colour"><item value="rouge foncé" evaluation="1"/><item value="blue" evaluation="2"/></issue>
+  <issue index="2" name="Size"><item value="S" evaluation="1"/><item value="L" evaluation="2"/></issue>
+  <weight index="1" value="0.5"/><weight index="2" value="0.5"/>
+</objective></utility_space>"#;
+        std::fs::write(dir.join(p), latin1(profile)).unwrap();
+    }
+    let loaded = demarche_negotiation::load_domain(&dir).expect("read as Latin-1");
+    assert_eq!(loaded.space.issues[0].label(Value::Index(0)), "rouge foncé");
+    assert!(loaded.notes.iter().filter(|n| n.contains("read as Latin-1")).count() == 3, "{:?}", loaded.notes);
+}
