@@ -65,7 +65,7 @@ fn load_quietly(path: &str, format: Option<Format>) -> Result<Loaded, LoadError>
 /// The scenario a command reads, and the what-if edits applied to it.
 #[derive(clap::Args)]
 pub struct ScenarioArgs {
-    /// Scenario file (.toml, .json, BDM .csv, KTAB .csv/.xml); `-` for standard input.
+    /// Scenario file (.toml, .json, BDM .csv, KTAB .csv/.xml, a decide input file); `-` for standard input.
     pub file: String,
     /// Change one value: actor.issue.field=V, actor.capability=V, issue.status_quo=V,
     /// from->to.weight=V or simulation.option=V (repeatable; applied after overlays).

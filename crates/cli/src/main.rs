@@ -63,7 +63,7 @@ enum Command {
     Forecast(cmd::forecast::ForecastArgs),
     /// Print the JSON Schema of the native scenario format.
     Schema,
-    /// Convert a scenario (TOML, JSON, BDM CSV, KTAB CSV/XML) to TOML or JSON.
+    /// Convert a scenario (TOML, JSON, BDM CSV, KTAB CSV/XML, a decide input file) to TOML or JSON.
     Convert(cmd::convert::ConvertArgs),
     /// The built-in seed scenario (Iran–US nuclear talks): every model, the channel comparison, and an HTML report.
     Demo(cmd::demo::DemoArgs),
