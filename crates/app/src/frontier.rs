@@ -24,7 +24,9 @@ pub fn frontier(
     let report = match FrontierReport::compute(&loaded.space, &loaded.profiles, options, convention) {
         Ok(r) => r,
         // Too large to enumerate: Genius ships its own frontier for some such domains.
-        Err(NegotiationError::TooLarge { message }) => {
+        Err(NegotiationError::TooLarge { message })
+            if loaded.profiles.iter().any(|p| !matches!(p.utility, demarche_negotiation::Utility::Additive(_))) =>
+        {
             let Some(points) = demarche_negotiation::io::genius::shipped_pareto(&loaded.profile_files) else {
                 return Err(format!(
                     "{message}. The frontier of a space this large with non-additive utilities is not computed \

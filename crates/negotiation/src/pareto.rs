@@ -267,7 +267,7 @@ impl<P: Copy> Cloud<P> {
 
     /// The non-dominated subset; equal vectors are merged (multiplicities added; the payload
     /// kept is the one `prefer` picks, so the result does not depend on input order).
-    fn skyline(&self, prefer: impl Fn(&P, &P) -> bool) -> Cloud<P> {
+    fn skyline(&self, prefer: impl Fn(&P, &P) -> bool) -> Result<Cloud<P>, NegotiationError> {
         let n = self.len();
         let d = self.dims;
         let mut order: Vec<u32> = (0..n as u32).collect();
@@ -292,8 +292,20 @@ impl<P: Copy> Cloud<P> {
                     out.push(p, self.payload[i as usize], self.mult[i as usize]);
                 }
             }
-            return out;
+            return Ok(out);
         }
+        // With many parties almost every point can be non-dominated and the filter
+        // compares each candidate with every point kept: bounded, not left to run for hours.
+        let mut work: u64 = 0;
+        let too_much = |work: u64| {
+            (work > MAX_SKYLINE_WORK).then(|| {
+                NegotiationError::too_large(format!(
+                    "the Pareto filter of {n} points of {d} parties needs more than {MAX_SKYLINE_WORK:e} \
+                     comparisons; with this many parties nearly every outcome is on the frontier, which is too \
+                     large to list (name two profiles, or fewer)"
+                ))
+            })
+        };
         let sums: Vec<f64> = (0..n).map(|i| self.point(i).iter().sum()).collect();
         order.sort_unstable_by(|&a, &b| {
             sums[b as usize].total_cmp(&sums[a as usize]).then_with(|| {
@@ -344,6 +356,10 @@ impl<P: Copy> Cloud<P> {
                     continue;
                 }
             }
+            work += (recent.len() * d) as u64;
+            if let Some(e) = too_much(work) {
+                return Err(e);
+            }
             for j in 0..recent.len() {
                 if dominates(out.point(recent[j] as usize), p) {
                     recent[..=j].rotate_right(1);
@@ -357,6 +373,7 @@ impl<P: Copy> Cloud<P> {
                     if cell_max[c * d..(c + 1) * d].iter().zip(p).any(|(m, x)| m < x) {
                         continue;
                     }
+                    work += (cells[c].len() * d) as u64;
                     for &q in &cells[c] {
                         if dominates(out.point(q as usize), p) {
                             if recent.len() < 8 {
@@ -376,10 +393,17 @@ impl<P: Copy> Cloud<P> {
                 *m = m.max(*x);
             }
             out.push(p, self.payload[i as usize], self.mult[i as usize]);
+            if let Some(e) = too_much(work) {
+                return Err(e);
+            }
         }
-        out
+        Ok(out)
     }
 }
+
+/// The most coordinate comparisons one Pareto filter of three or more parties may
+/// make (a few seconds).
+const MAX_SKYLINE_WORK: u64 = 10_000_000_000;
 
 /// Issue-by-issue merge for additive utilities (see the module docs).
 fn additive_merge(
@@ -404,7 +428,7 @@ fn additive_merge(
             }
             issue_cloud.push(&term, k as u32, 1);
         }
-        let issue_front = issue_cloud.skyline(|a, b| a < b);
+        let issue_front = issue_cloud.skyline(|a, b| a < b)?;
         let n_cand = current.len().saturating_mul(issue_front.len());
         if n_cand > max_candidates {
             return Err(NegotiationError::too_large(format!(
@@ -428,7 +452,7 @@ fn additive_merge(
                 );
             }
         }
-        current = cand.skyline(|a, b| a < b);
+        current = cand.skyline(|a, b| a < b)?;
         stages.push(current.payload.clone());
     }
     // Reconstruct one outcome per final point by walking the back-pointers.
@@ -475,7 +499,7 @@ fn enumerate(
     let d = profiles.len();
     let radices: Vec<usize> = grid.iter().map(Vec::len).collect();
     let n_blocks = total.div_ceil(BLOCK);
-    let block_front = |b: u64| -> (Cloud<u64>, Vec<f64>) {
+    let block_front = |b: u64| -> Result<(Cloud<u64>, Vec<f64>), NegotiationError> {
         let start = b * BLOCK;
         let end = (start + BLOCK).min(total);
         let mut cloud: Cloud<u64> = Cloud::with_capacity(d, 1024);
@@ -520,7 +544,7 @@ fn enumerate(
                 pos[k] = 0;
             }
         }
-        (cloud.skyline(|a, b| a < b), worst)
+        Ok((cloud.skyline(|a, b| a < b)?, worst))
     };
     type Partial = Result<(Cloud<u64>, Vec<f64>), NegotiationError>;
     let merge = |a: Partial, b: Partial| -> Partial {
@@ -533,11 +557,11 @@ fn enumerate(
         for i in 0..b.len() {
             all.push(b.point(i), b.payload[i], b.mult[i]);
         }
-        Ok((all.skyline(|x, y| x < y), wa.iter().zip(&wb).map(|(x, y)| x.min(*y)).collect()))
+        Ok((all.skyline(|x, y| x < y)?, wa.iter().zip(&wb).map(|(x, y)| x.min(*y)).collect()))
     };
     let (front, worst) = (0..n_blocks)
         .into_par_iter()
-        .map(|b| Ok(block_front(b)))
+        .map(block_front)
         .reduce(|| Ok((Cloud::with_capacity(d, 0), vec![f64::INFINITY; d])), merge)?;
     let mut pos = vec![0usize; grid.len()];
     let points = (0..front.len())

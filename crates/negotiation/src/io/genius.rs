@@ -272,6 +272,12 @@ fn read_profile(
             root.name()
         )));
     }
+    if root.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("constraint")) {
+        return Err(NegotiationError::invalid(
+            "a Genius constraint utility space (type=\"constraint\", with <rules> and <ranks>, as the Railway \
+             templates use) is not supported: only additive and hyper-rectangle profiles are",
+        ));
+    }
     let (reservation, discount) = reservation_and_discount(root, reading)?;
     let objective = match root.child("objective") {
         Some(o) => o,
