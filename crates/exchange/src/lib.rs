@@ -181,7 +181,6 @@ fn to_forecast(engine: &Exchange, scenario: &Scenario, prepared: &Prepared, run:
         })
         .collect();
     let id = |k: usize| scenario.issues[prepared.issues[k]].id.clone();
-    let name = |a: usize| scenario.actors[a].id.clone();
     let mut executed = Vec::new();
     let mut near_ties = Vec::new();
     let mut knife_edges = 0;
@@ -209,7 +208,9 @@ fn to_forecast(engine: &Exchange, scenario: &Scenario, prepared: &Prepared, run:
         }
         for tie in &r.near_ties {
             let words = |(ia, isup, ja, jsup): (usize, usize, usize, usize)| {
-                format!("{} gives on {} for {}'s move on {}", name(ia), id(isup), name(ja), id(jsup))
+                let actor = |a: usize| scenario.actors[a].name.clone();
+                let issue = |k: usize| scenario.issues[prepared.issues[k]].name.clone();
+                format!("{} moving on {} for {}'s move on {}", actor(ia), issue(isup), actor(ja), issue(jsup))
             };
             near_ties.push(NearTie {
                 round,

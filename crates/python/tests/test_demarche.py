@@ -146,10 +146,10 @@ def test_every_result_gives_arrow_polars_and_pandas_tables():
             assert a.num_rows == p.height == len(d), table
     out = f.to_pandas()
     assert set(out["engine"]) == set(demarche.models())
-    assert len(out) == 4 * 8
+    assert len(out) == len(demarche.models()) * 8
     traj = f.to_pandas("trajectories")
     assert {"round", "actor", "position"} <= set(traj.columns) and traj["round"].max() >= 1
-    assert len(f.to_pandas("bands")) == 4 * 8
+    assert len(f.to_pandas("bands")) == len(demarche.models()) * 8
     ch = sim.to_pandas("channels")
     assert list(ch["channel"]) == ["direct", "mediated"]
     dyads = sim.to_pandas("dyads")

@@ -128,8 +128,11 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
                 still.push(f.engine.as_str());
             }
         }
+        // The exchange model's moves are told by its trades (their own section), not
+        // drawn again as trajectories.
+        let traded = data.forecasts.iter().any(|f| f.exchanges.is_some());
         for iss in &sc.issues {
-            for f in &data.forecasts {
+            for f in data.forecasts.iter().filter(|f| f.exchanges.is_none()) {
                 if let Some(fi) = f.issues.iter().find(|x| x.issue == iss.id && x.trajectory.len() > 1) {
                     charts.extend(charts::positions::positions_in(sc, f, fi, SMALL));
                 }
@@ -146,6 +149,9 @@ pub fn sections(data: &ReportData) -> Vec<Section> {
                     still.join(", "),
                     if still.len() == 1 { "is" } else { "are" }
                 ));
+            }
+            if traded {
+                intro.push_str(" The exchange model's moves are its trades, listed in the next section.");
             }
             out.push(Section { id: "positions", heading: "Positions over rounds", intro, charts, table: None });
         }
@@ -318,7 +324,7 @@ fn exchanges_table(sc: &Scenario, f: &Forecast, ex: &demarche_forecast::Exchange
         "<table>\n<tr><th>Round</th><th>Who moves, on what</th><th>In return for</th><th>Gain each</th>\
          <th>Third parties</th></tr>\n",
     );
-    for e in order.iter().take(10) {
+    for e in order.iter().take(8) {
         let [a, b] = &e.sides;
         let helped = e.externalities.iter().filter(|x| x.value > 0.0).count();
         let hurt = e.externalities.iter().filter(|x| x.value < 0.0).count();
@@ -364,7 +370,7 @@ fn exchanges_table(sc: &Scenario, f: &Forecast, ex: &demarche_forecast::Exchange
     }
     pairs.sort_by(|a, b| b.2.total_cmp(&a.2));
     t.push_str("<h3>Issues linked most</h3>\n<ul>\n");
-    for ((x, y), n, g) in pairs.iter().take(6) {
+    for ((x, y), n, g) in pairs.iter().take(5) {
         let _ = writeln!(
             t,
             "<li>{} with {}: {n} exchange(s), gains {} in all</li>",
@@ -377,12 +383,16 @@ fn exchanges_table(sc: &Scenario, f: &Forecast, ex: &demarche_forecast::Exchange
     if let Some(tie) = ex.near_ties.first() {
         let _ = writeln!(
             t,
-            "<p class=\"note\">First tie: round {}, choice {}: {} was taken over {} (gains {:.1e} apart, relative).</p>",
+            "<p class=\"note\">First tie: round {}, choice {}: {} was taken over {} ({}).</p>",
             tie.round,
             tie.pick,
             esc(&tie.chosen),
             esc(&tie.rival),
-            tie.relative_gap
+            if tie.relative_gap == 0.0 {
+                "exactly equal gains: the earlier in the model's list order goes first".to_string()
+            } else {
+                format!("gains {:.1e} apart, relative", tie.relative_gap)
+            }
         );
     }
     t
