@@ -150,6 +150,9 @@ def test_every_result_gives_arrow_polars_and_pandas_tables():
     traj = f.to_pandas("trajectories")
     assert {"round", "actor", "position"} <= set(traj.columns) and traj["round"].max() >= 1
     assert len(f.to_pandas("bands")) == len(demarche.models()) * 8
+    ex = f.to_pandas("exchanges")
+    assert len(ex) > 0 and set(ex["supplies"]) <= {i["id"] for i in demarche.seed().data["issues"]}
+    assert (ex["gain"] > 0).all()
     ch = sim.to_pandas("channels")
     assert list(ch["channel"]) == ["direct", "mediated"]
     dyads = sim.to_pandas("dyads")

@@ -450,13 +450,18 @@ class _NativeResult(_Tables):
 
 class Forecast(_NativeResult):
     """Every model's forecast: ``outcomes`` (one row per model and issue),
-    ``trajectories`` (positions per round), and with draws ``bands``."""
+    ``trajectories`` (positions per round), with draws ``bands``, and from the
+    exchange model ``exchanges`` (every executed exchange, in order) and
+    ``near_ties`` (the choices its result rests on)."""
 
     default_table = "outcomes"
     columns = {
         "outcomes": ["engine", "issue", "outcome", "converged", "rounds"],
         "trajectories": ["engine", "issue", "round", "actor", "position"],
         "bands": ["engine", "issue", "stated", "mean", "median", "p10", "p90", "runs"],
+        "exchanges": ["round", "seq", "actor", "supplies", "from", "to", "partner", "partner_supplies",
+                      "partner_from", "partner_to", "gain"],
+        "near_ties": ["round", "pick", "chosen", "rival", "relative_gap"],
     }
 
     def __init__(self, native: Any, scenario: Scenario, skipped: List[str]):
@@ -479,6 +484,22 @@ class Forecast(_NativeResult):
                     "p90": sm.get("p90"),
                     "runs": b.get("runs"),
                 })
+            return out
+        if table in ("exchanges", "near_ties"):
+            for f in self.data["forecasts"]:
+                ex = f.get("exchanges") or {}
+                actors = [a["id"] for a in f["actors"]]
+                if table == "near_ties":
+                    out.extend({k: t.get(k) for k in self.columns["near_ties"]} for t in ex.get("near_ties", []))
+                    continue
+                for e in ex.get("executed", []):
+                    a, b = e["sides"]
+                    out.append({
+                        "round": e["round"], "seq": e["seq"],
+                        "actor": actors[a["actor"]], "supplies": a["supplies"], "from": a["from"], "to": a["to"],
+                        "partner": actors[b["actor"]], "partner_supplies": b["supplies"],
+                        "partner_from": b["from"], "partner_to": b["to"], "gain": e["gain"],
+                    })
             return out
         for f in self.data["forecasts"]:
             actors = [a["id"] for a in f["actors"]]
