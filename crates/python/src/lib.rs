@@ -535,21 +535,22 @@ impl NativeNegotiation {
     }
 }
 
-/// `frontier --format json` of a domain and its profiles.
+/// `frontier --format json` of a domain and its profiles, and the loader's notes
+/// (what was read leniently, as Genius reads it, unless `strict`).
 #[pyfunction]
-fn frontier(py: Python<'_>, paths: Vec<String>) -> PyResult<String> {
+#[pyo3(signature = (paths, strict=false))]
+fn frontier(py: Python<'_>, paths: Vec<String>, strict: bool) -> PyResult<(String, Vec<String>)> {
     let Some((domain, profiles)) = paths.split_first() else {
         return Err(PyValueError::new_err("give a domain file or folder, then its profiles"));
     };
     let profiles: Vec<PathBuf> = profiles.iter().map(PathBuf::from).collect();
     let options = demarche_negotiation::FrontierOptions::default();
     let convention = demarche_negotiation::solutions::Disagreement::ReservationOrWorst;
-    let (report, _notes) = py
-        .detach(|| {
-            demarche_app::frontier::frontier(Path::new(domain), &profiles, &options, convention, Default::default())
-        })
+    let load = demarche_negotiation::LoadOptions { strict };
+    let (report, notes) = py
+        .detach(|| demarche_app::frontier::frontier(Path::new(domain), &profiles, &options, convention, load))
         .map_err(error)?;
-    serde_json::to_string_pretty(&report).map_err(error)
+    Ok((serde_json::to_string_pretty(&report).map_err(error)?, notes))
 }
 
 /// Events from a file of any kind `events import` reads, or text to code:

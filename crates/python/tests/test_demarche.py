@@ -120,6 +120,25 @@ def test_a_frontier_equals_the_cli_json():
         demarche.frontier(["/no/such/domain.xml"])
 
 
+def test_a_genius_quirk_is_a_warning_and_strict_refuses_it(tmp_path):
+    (tmp_path / "trip-domain.xml").write_text(
+        '<negotiation_template><utility_space><objective index="0" name="trip">'
+        '<issue index="1" name="City" etype="discrete"><item index="1" value="Tokyo"/><item index="2" value="Kyoto"/></issue>'
+        '<issue index="2" name="Days" etype="discrete"><item index="1" value="3"/><item index="2" value="7"/></issue>'
+        '</objective></utility_space></negotiation_template>')
+    for name, w in (("trip-util1.xml", "0.6"), ("trip-util2.xml", "0.5")):
+        (tmp_path / name).write_text(
+            '<utility_space><objective index="0" name="trip">'
+            '<issue index="1" name="City"><item value="Tokyo" evaluation="1"/><item value="Kyoto" evaluation="2"/></issue>'
+            '<issue index="2" name="Days"><item value="3" evaluation="2"/><item value="7" evaluation="1"/></issue>'
+            f'<weight index="1" value="{w}"/><weight index="2" value="0.5"/></objective></utility_space>')
+    with pytest.warns(UserWarning, match="divided by their sum"):
+        fr = demarche.frontier([tmp_path / "trip-domain.xml"])
+    assert len(fr.to_pandas()) >= 1
+    with pytest.raises(demarche.DemarcheError, match="--strict"):
+        demarche.frontier([tmp_path / "trip-domain.xml"], strict=True)
+
+
 def test_a_backtest_equals_the_cli_json():
     case = ROOT / "backtests" / "jcpoa-2015"
     b = demarche.backtest([case], runs=50, seed=1)

@@ -631,10 +631,16 @@ class Frontier(_JsonResult):
         return [{"solution": k, **self._point(self.data[k])} for k in self.SOLUTIONS if self.data.get(k)]
 
 
-def frontier(paths: Sequence[Union[str, "os.PathLike[str]"]]) -> Frontier:
+def frontier(paths: Sequence[Union[str, "os.PathLike[str]"]], strict: bool = False) -> Frontier:
     """The bargaining frontier of a negotiation domain and its profiles
-    (Genius XML, GeniusWeb JSON or an ANL-2023 folder): the domain first."""
-    return Frontier(_call(_native.frontier, [os.fspath(p) for p in paths]))
+    (Genius XML, GeniusWeb JSON or an ANL-2023 folder): the domain first.
+    Genius files load as Genius reads them; each departure from the format
+    (weights off 1, an issue rated 0 everywhere, …) is a ``UserWarning`` saying
+    what was done, and ``strict=True`` refuses them instead."""
+    text, notes = _call(_native.frontier, [os.fspath(p) for p in paths], strict)
+    for note in notes:
+        warnings.warn(note, UserWarning, 2)
+    return Frontier(text)
 
 
 class Negotiation(_JsonResult):
