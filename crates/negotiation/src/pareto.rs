@@ -103,7 +103,7 @@ pub struct ParetoFrontier {
 }
 
 /// Per-issue candidate values (the grid for continuous issues).
-fn issue_grid(space: &OutcomeSpace, samples: u32) -> Result<Vec<Vec<Value>>, NegotiationError> {
+pub(crate) fn issue_grid(space: &OutcomeSpace, samples: u32) -> Result<Vec<Vec<Value>>, NegotiationError> {
     space
         .issues
         .iter()

@@ -7,7 +7,7 @@ use crate::domain::{OutcomeSpace, Value};
 use crate::error::NegotiationError;
 use crate::io::LoadedDomain;
 use crate::pareto::{pareto_frontier, FrontierMethod, FrontierOptions, FrontierPoint};
-use crate::solutions::{solutions, zopa, Disagreement, Zopa};
+use crate::solutions::{solutions, Disagreement, Zopa};
 use crate::utility::Profile;
 
 /// Largest space the ZOPA is counted in by enumeration.
@@ -101,7 +101,13 @@ impl FrontierReport {
     ) -> Result<Self, NegotiationError> {
         let r: Vec<f64> = profiles.iter().map(|p| p.reservation).collect();
         let sol = solutions(&frontier, &r, convention);
-        let z = zopa(space, profiles, &frontier, ZOPA_COUNT_LIMIT.min(options.max_enumeration))?;
+        let z = crate::solutions::zopa_sampled(
+            space,
+            profiles,
+            &frontier,
+            ZOPA_COUNT_LIMIT.min(options.max_enumeration),
+            options.continuous_samples,
+        )?;
         let pick = |k: Option<usize>| k.map(|k| ReportPoint::new(space, &frontier.points[k]));
         Ok(FrontierReport {
             domain: space.name.clone(),
@@ -163,8 +169,17 @@ impl FrontierReport {
                 }
             }
         }
-        let zs = self.zopa.size.map(|n| n.to_string()).unwrap_or_else(|| "not counted (space too large)".into());
-        let _ = writeln!(s, "zopa: {zs} outcomes acceptable to all; {} frontier points", self.zopa.frontier_points);
+        let zs = match (self.zopa.size, self.zopa.sampled) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(z)) => format!(
+                "{} of the {} grid outcomes ({} points per continuous issue) are",
+                z.acceptable, z.of, z.samples
+            ),
+            (None, None) if self.outcome_space_size.is_none() => "not counted (continuous space)".into(),
+            (None, None) => "not counted (space too large)".into(),
+        };
+        let outcomes = if self.zopa.sampled.is_some() { "" } else { " outcomes" };
+        let _ = writeln!(s, "zopa: {zs}{outcomes} acceptable to all; {} frontier points", self.zopa.frontier_points);
         s
     }
 }

@@ -117,6 +117,19 @@ pub struct Zopa {
     pub size: Option<u128>,
     /// How many frontier points are acceptable to all.
     pub frontier_points: usize,
+    /// For a space with continuous issues (which has no count): how many outcomes of
+    /// the grid the frontier samples them on every party accepts, and of how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sampled: Option<SampledZone>,
+}
+
+/// The zone counted on the grid a continuous space is sampled on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SampledZone {
+    pub acceptable: u128,
+    pub of: u128,
+    /// Grid points per continuous issue.
+    pub samples: u32,
 }
 
 /// The smallest and largest utility a profile can reach, when cheaply known (additive
@@ -155,14 +168,13 @@ struct Half {
     rank: Vec<u64>,
 }
 
-fn half(utils: [&AdditiveUtility; 2], cards: &[u32], issues: std::ops::Range<usize>) -> Half {
+fn half(utils: [&AdditiveUtility; 2], grid: &[Vec<Value>], issues: std::ops::Range<usize>) -> Half {
     let mut u = vec![[0.0f64; 2]];
     let mut rank = vec![0u64];
     for i in issues {
-        let card = cards[i];
-        let terms: Vec<[f64; 2]> = (0..card)
-            .map(|k| [utils[0].issue_term(i, Value::Index(k)), utils[1].issue_term(i, Value::Index(k))])
-            .collect();
+        let card = grid[i].len() as u32;
+        let terms: Vec<[f64; 2]> =
+            grid[i].iter().map(|&v| [utils[0].issue_term(i, v), utils[1].issue_term(i, v)]).collect();
         let mut next_u = Vec::with_capacity(u.len() * card as usize);
         let mut next_rank = Vec::with_capacity(u.len() * card as usize);
         for (s, r) in u.iter().zip(&rank) {
@@ -189,14 +201,14 @@ fn half(utils: [&AdditiveUtility; 2], cards: &[u32], issues: std::ops::Range<usi
 /// `ε` (far above any rounding) are counted; pairs within `ε` of one are evaluated one by
 /// one exactly as enumeration evaluates them, so the count equals enumeration's to the
 /// outcome. `None` when a half or the borderline pairs exceed their limits.
-fn count_two_additive(space: &OutcomeSpace, profiles: &[Profile]) -> Option<u128> {
+fn count_two_additive(grid: &[Vec<Value>], profiles: &[Profile]) -> Option<u128> {
     let [Utility::Additive(u0), Utility::Additive(u1)] = [&profiles.first()?.utility, &profiles.get(1)?.utility] else {
         return None;
     };
     if profiles.len() != 2 {
         return None;
     }
-    let cards = space.cardinalities()?;
+    let cards: Vec<u32> = grid.iter().map(|g| g.len() as u32).collect();
     let n = cards.len();
     // Split where the larger half is smallest.
     let prefix = |h: usize| cards[..h].iter().fold(1u128, |p, &c| p.saturating_mul(u128::from(c)));
@@ -206,8 +218,8 @@ fn count_two_additive(space: &OutcomeSpace, profiles: &[Profile]) -> Option<u128
         return None;
     }
     let utils = [u0, u1];
-    let a = half(utils, &cards, 0..h);
-    let b = half(utils, &cards, h..n);
+    let a = half(utils, grid, 0..h);
+    let b = half(utils, grid, h..n);
     let r = [profiles[0].reservation, profiles[1].reservation];
     let magnitude = a.u.iter().chain(&b.u).flatten().chain(&r).fold(1.0f64, |m, x| m.max(x.abs()));
     let eps = 1e-9 * magnitude;
@@ -259,11 +271,11 @@ fn count_two_additive(space: &OutcomeSpace, profiles: &[Profile]) -> Option<u128
     let mut decode = |ra: u64, rb: u64| {
         let (mut x, mut y) = (ra, rb);
         for i in (h..n).rev() {
-            outcome[i] = Value::Index((y % u64::from(cards[i])) as u32);
+            outcome[i] = grid[i][(y % u64::from(cards[i])) as usize];
             y /= u64::from(cards[i]);
         }
         for i in (0..h).rev() {
-            outcome[i] = Value::Index((x % u64::from(cards[i])) as u32);
+            outcome[i] = grid[i][(x % u64::from(cards[i])) as usize];
             x /= u64::from(cards[i]);
         }
         profiles.iter().all(|p| p.accepts(&outcome))
@@ -304,26 +316,50 @@ pub fn zopa(
     frontier: &ParetoFrontier,
     max_enumeration: u128,
 ) -> Result<Zopa, NegotiationError> {
+    zopa_sampled(
+        space,
+        profiles,
+        frontier,
+        max_enumeration,
+        crate::pareto::FrontierOptions::default().continuous_samples,
+    )
+}
+
+/// [`zopa`], and for a space with continuous issues the zone counted on the grid of
+/// `samples` points per continuous issue (two additive parties).
+pub fn zopa_sampled(
+    space: &OutcomeSpace,
+    profiles: &[Profile],
+    frontier: &ParetoFrontier,
+    max_enumeration: u128,
+    samples: u32,
+) -> Result<Zopa, NegotiationError> {
     let d: Vec<f64> = profiles.iter().map(|p| p.reservation).collect();
     let frontier_points = frontier.points.iter().filter(|p| acceptable(p, &d)).count();
-    let Some(total) = space.size() else { return Ok(Zopa { size: None, frontier_points }) };
+    let Some(total) = space.size() else {
+        let grid = crate::pareto::issue_grid(space, samples)?;
+        let of = grid.iter().fold(1u128, |n, g| n.saturating_mul(g.len() as u128));
+        let sampled = count_two_additive(&grid, profiles).map(|acceptable| SampledZone { acceptable, of, samples });
+        return Ok(Zopa { size: None, frontier_points, sampled });
+    };
     if frontier_points == 0 {
-        return Ok(Zopa { size: Some(0), frontier_points });
+        return Ok(Zopa { size: Some(0), frontier_points, sampled: None });
     }
     let ranges: Option<Vec<(f64, f64)>> = profiles.iter().map(|p| additive_range(space, p)).collect();
     if let Some(ranges) = &ranges {
         if ranges.iter().zip(&d).all(|((lo, _), r)| lo >= r) {
-            return Ok(Zopa { size: Some(total), frontier_points });
+            return Ok(Zopa { size: Some(total), frontier_points, sampled: None });
         }
     }
-    if let Some(count) = count_two_additive(space, profiles) {
-        return Ok(Zopa { size: Some(count), frontier_points });
+    let grid = crate::pareto::issue_grid(space, samples)?;
+    if let Some(count) = count_two_additive(&grid, profiles) {
+        return Ok(Zopa { size: Some(count), frontier_points, sampled: None });
     }
     if total > max_enumeration {
-        return Ok(Zopa { size: None, frontier_points });
+        return Ok(Zopa { size: None, frontier_points, sampled: None });
     }
     let count = acceptable_outcomes(space, profiles).count();
-    Ok(Zopa { size: Some(count as u128), frontier_points })
+    Ok(Zopa { size: Some(count as u128), frontier_points, sampled: None })
 }
 
 /// The agreements every party accepts (`u_i ≥ reservation_i`), lazily, in outcome-rank order

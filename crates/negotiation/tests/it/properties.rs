@@ -184,3 +184,53 @@ proptest! {
         prop_assert_eq!(counted.size, Some(enumerated));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A space with continuous issues has no count; its zone is counted on the grid the
+    /// frontier samples it on, equal to checking every grid point.
+    #[test]
+    fn the_sampled_zone_of_a_continuous_space_equals_checking_every_grid_point(
+        raw in prop::collection::vec(0.0f64..1.0, 8..32),
+        samples in 2u32..9,
+    ) {
+        let issues = vec![
+            Issue::continuous("x", 0.0, 10.0).unwrap(),
+            Issue::categorical("c", vec!["a".into(), "b".into(), "c".into()]).unwrap(),
+            Issue::continuous("y", -1.0, 1.0).unwrap(),
+        ];
+        let space = OutcomeSpace::new("mixed", issues).unwrap();
+        let mut it = raw.iter().copied().cycle();
+        let mut next = move || it.next().unwrap_or(0.5);
+        let profiles: Vec<Profile> = (0..2)
+            .map(|p| {
+                let evals = vec![
+                    IssueUtility::Linear(vec![(0.0, next()), (10.0, next())]),
+                    IssueUtility::Table(vec![next(), next(), next()]),
+                    IssueUtility::Linear(vec![(-1.0, next()), (1.0, next())]),
+                ];
+                let u = AdditiveUtility::new(&space, vec![0.5, 0.25, 0.25], evals).unwrap();
+                Profile::new(format!("p{p}"), Utility::Additive(u)).with_reservation(0.2 + 0.4 * next()).unwrap()
+            })
+            .collect();
+        let options = FrontierOptions { continuous_samples: samples, ..FrontierOptions::default() };
+        let frontier = pareto_frontier(&space, &profiles, &options).unwrap();
+        let z = demarche_negotiation::solutions::zopa_sampled(&space, &profiles, &frontier, 0, samples).unwrap();
+        let grid = |lo: f64, hi: f64| -> Vec<Value> {
+            (0..samples).map(|k| Value::Real(lo + (hi - lo) * k as f64 / (samples - 1) as f64)).collect()
+        };
+        let mut brute = 0u128;
+        for x in grid(0.0, 10.0) {
+            for c in 0..3 {
+                for y in grid(-1.0, 1.0) {
+                    let o = [x, Value::Index(c), y];
+                    brute += u128::from(profiles.iter().all(|p| p.accepts(&o)));
+                }
+            }
+        }
+        let sampled = z.sampled.expect("a continuous space is counted on its grid");
+        prop_assert_eq!(z.size, None);
+        prop_assert_eq!((sampled.acceptable, sampled.of), (brute, 3 * u128::from(samples) * u128::from(samples)));
+    }
+}
