@@ -85,12 +85,11 @@ fn prepare(scenario: &Scenario, issues: &[usize]) -> Result<Prepared, EngineErro
     }
     // Each pick of a round re-ranks the round's candidates, so their number is bounded
     // before any work: at most a quarter of the actor pairs on each pair of issues.
-    let on = |k: usize| (0..n).filter(|&a| input.position[a * m + k].is_some()).count();
     let candidates: usize = (0..m)
         .flat_map(|p| (p + 1..m).map(move |q| (p, q)))
         .map(|(p, q)| {
             let both = (0..n).filter(|&a| input.position[a * m + p].is_some() && input.position[a * m + q].is_some());
-            let k = both.count().min(on(p)).min(on(q));
+            let k = both.count();
             k * k / 4 + 1
         })
         .sum();

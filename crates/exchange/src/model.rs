@@ -312,7 +312,8 @@ impl Frame<'_> {
         let nbs0 = self.nbs(k, &c.updates, a.actor, a.x);
         let nbs1 = self.nbs(k, &c.updates, a.actor, a.y);
         let target = b.dpos;
-        let (a_actor, a_x, a_cs, a_ss, a_sd, b_ss, b_sd, b_sup) = (a.actor, a.x, a.cs, a.ss, a.sd, b.ss, b.sd, b.sup);
+        let (a_actor, a_x, a_cs, a_ss, a_sd) = (a.actor, a.x, a.cs, a.ss, a.sd);
+        let (b_cs, b_ss, b_sd, b_sup) = (b.cs, b.ss, b.sd, b.sup);
         {
             let a = if side_i { &mut c.i } else { &mut c.j };
             a.nbs0 = nbs0;
@@ -333,7 +334,7 @@ impl Frame<'_> {
         let da = (target - self.nbs(k, &c.updates, a_actor, own)).abs() * w[k] / (a_cs * a_ss);
         let shift_a = da * a_cs * a_ss / w[k];
         let shift_b = shift_a * (a_ss + b_sd) / (a_sd + b_ss);
-        let db = shift_b * w[b_sup] / (self.cs(b_sup, if side_i { &c.j } else { &c.i }) * b_ss);
+        let db = shift_b * w[b_sup] / (b_cs * b_ss);
         let (di, dj) = if side_i { (da, db) } else { (db, da) };
         set_moves(c, di, dj, false);
         c.gain = (shift_b * b_ss - shift_a * b_sd).abs();
@@ -345,10 +346,6 @@ impl Frame<'_> {
             c.j.nbs1 = nbs1;
         }
         c.valid = move_ok(&c.i) && move_ok(&c.j);
-    }
-
-    fn cs(&self, _issue: usize, role: &Role) -> f64 {
-        role.cs
     }
 
     /// After `e` executed: sync `s`'s positions and its view of others' moves, and
@@ -466,8 +463,8 @@ fn stable_sort(list: &mut Vec<usize>, cmp: impl Fn(usize, usize) -> std::cmp::Or
     }
 }
 
-/// The round's groups per issue pair, and the left/right test: an actor exactly
-/// on the outcome counts as left.
+/// Each issue's W (Σ power × salience) and outcome (the W-weighted mean position;
+/// 0 for an issue nobody takes part in).
 fn outcomes(input: &Input, x: &[Option<f64>]) -> (Vec<f64>, Vec<f64>) {
     let mut w = vec![0.0; input.issues];
     let mut num = vec![0.0; input.issues];
@@ -503,12 +500,13 @@ fn one_round(input: &Input, x: &[Option<f64>], opts: &Options) -> Round {
     let (w, o) = outcomes(input, x);
     let frame = Frame { input, x, w, opts: *opts };
     let n = input.actors;
+    // An actor exactly on the outcome counts as left, as in decide.
     let left = |a: usize, k: usize| x[input.at(a, k)].is_some_and(|pos| pos <= o[k]);
     // Candidates in decide's list order: issue pairs in order; per pair, each actor of
     // group a with each of d, then each of b with each of c.
     let mut cands: Vec<Candidate> = Vec::new();
-    let mut group_of: Vec<Vec<u8>> = Vec::new(); // per pair index, per actor (4 = absent)
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    // Per issue pair (p, q) at p·issues + q, per actor: its group (4 = not on both).
+    let mut group_of: Vec<Vec<u8>> = vec![Vec::new(); input.issues * input.issues];
     for p in 0..input.issues {
         for q in p + 1..input.issues {
             let mut g: [Vec<usize>; 4] = Default::default();
@@ -527,11 +525,9 @@ fn one_round(input: &Input, x: &[Option<f64>], opts: &Options) -> Round {
                     }
                 }
             }
-            pairs.push((p, q));
-            group_of.push(of);
+            group_of[p * input.issues + q] = of;
         }
     }
-    let pair_index = |p: usize, q: usize| pairs.iter().position(|&pq| pq == (p, q)).unwrap_or(0);
 
     let mut list: Vec<usize> = (0..cands.len()).collect();
     let mut executed = Vec::new();
@@ -569,7 +565,7 @@ fn one_round(input: &Input, x: &[Option<f64>], opts: &Options) -> Round {
             }
         }
         list = keep;
-        executed.push(externalities(&frame, &ec, &group_of[pair_index(ec.p, ec.q)]));
+        executed.push(externalities(&frame, &ec, &group_of[ec.p * input.issues + ec.q]));
         done.push(e);
     }
 

@@ -218,18 +218,20 @@ pub fn parse_domain_with(text: &str, name: &str, reading: &mut Reading) -> Resul
 fn read_xml<T>(
     text: &str,
     reading: &mut Reading,
-    read: impl FnOnce(Element<'_>, &mut Reading) -> Result<T, NegotiationError>,
+    read: impl Fn(Element<'_>, &mut Reading) -> Result<T, NegotiationError>,
 ) -> Result<T, NegotiationError> {
-    let strict_parse = xml::read(text, |root| Ok(root.line()));
-    match strict_parse {
-        Ok(_) => xml::read(text, |root| read(root, reading)),
-        Err(error) => match xml::repaired(text) {
-            Some((fixed, repairs)) if !reading.strict && xml::read(&fixed, |_| Ok(())).is_ok() => {
+    let before = reading.warnings.len();
+    match xml::read(text, |root| read(root, reading)) {
+        // Only text that does not parse is repaired; a file that parses is read once.
+        Err(error @ NegotiationError::Parse { .. }) if !reading.strict => match xml::repaired(text) {
+            Some((fixed, repairs)) if xml::read(&fixed, |_| Ok(())).is_ok() => {
+                reading.warnings.truncate(before);
                 reading.warnings.extend(repairs);
                 xml::read(&fixed, |root| read(root, reading))
             }
             _ => Err(error),
         },
+        other => other,
     }
 }
 
@@ -508,13 +510,19 @@ fn triangular(el: Element<'_>, issue: &Issue, low: f64, high: f64) -> Result<Iss
             issue.name
         )));
     }
-    let mut pts = vec![(lower, 0.0), (top, 1.0), (upper, 0.0)];
-    pts.dedup_by(|b, a| b.0 == a.0);
-    // Outside the triangle the evaluation is 0; keep only what lies on the issue's range.
-    let at = |x: f64| IssueUtility::interpolate(&[(lower, 0.0), (top, 1.0), (upper, 0.0)], x);
-    let mut points: Vec<(f64, f64)> = vec![(low, if low < lower || low > upper { 0.0 } else { at(low) })];
-    points.extend(pts.into_iter().filter(|p| p.0 > low && p.0 < high));
-    points.push((high, if high < lower || high > upper { 0.0 } else { at(high) }));
+    // The triangle's corners (the peak kept where a side has no width), 0 outside it;
+    // then only what lies on the issue's range.
+    let mut tri = vec![(top, 1.0)];
+    if lower < top {
+        tri.insert(0, (lower, 0.0));
+    }
+    if upper > top {
+        tri.push((upper, 0.0));
+    }
+    let at = |x: f64| if x < lower || x > upper { 0.0 } else { IssueUtility::interpolate(&tri, x) };
+    let mut points: Vec<(f64, f64)> = vec![(low, at(low))];
+    points.extend(tri.iter().copied().filter(|p| p.0 > low && p.0 < high));
+    points.push((high, at(high)));
     Ok(IssueUtility::Linear(points))
 }
 

@@ -99,8 +99,8 @@ impl NegmasTimeBased {
         (floor + (best - floor) * (1.0 - t.powf(self.exponent)), floor)
     }
 
-    fn plan(&mut self, view: &View<'_>) -> Option<OutcomeId> {
-        let (target, _) = self.target(view);
+    /// This step's offer, given its target.
+    fn plan(&mut self, view: &View<'_>, target: f64) -> Option<OutcomeId> {
         let slack = self.slack;
         self.memo.get_or(view.step(), || {
             let own = view.own();
@@ -114,10 +114,10 @@ impl NegmasTimeBased {
 
 impl Strategy for NegmasTimeBased {
     fn respond(&mut self, view: &View<'_>, offer: OutcomeId) -> Response {
-        if self.plan(view).is_none() {
+        let (target, floor) = self.target(view);
+        if self.plan(view, target).is_none() {
             return Response::End;
         }
-        let (target, floor) = self.target(view);
         if view.utility(offer) >= floor.max(target - self.slack) {
             Response::Accept
         } else {
@@ -126,6 +126,7 @@ impl Strategy for NegmasTimeBased {
     }
 
     fn propose(&mut self, view: &View<'_>) -> Proposal {
-        offer_or_end(self.plan(view))
+        let (target, _) = self.target(view);
+        offer_or_end(self.plan(view, target))
     }
 }
