@@ -105,10 +105,10 @@ impl Screening {
         order.sort_unstable_by(|&x, &y| m.w_eff[y].total_cmp(&m.w_eff[x]).then(x.cmp(&y)));
         let by_target: Vec<f64> = if m.params.tpc == ThirdPartyCommit::SemiCommit && n > 2 * FIRST_BATCH {
             let mut v = vec![0.0; n * n];
-            for (k, &t) in order.iter().enumerate() {
-                let row = &a.d[t * n..(t + 1) * n];
-                for j in 0..n {
-                    v[j * n + k] = row[j];
+            for j in 0..n {
+                let col = &a.d_by_target[j * n..(j + 1) * n];
+                for (k, &t) in order.iter().enumerate() {
+                    v[j * n + k] = col[t];
                 }
             }
             v
@@ -190,16 +190,19 @@ fn best_target_body<R: Rule, C: Commit>(m: &Model, a: &Assessed, sc: &Screening,
     }
     let mut evaluated: Vec<(usize, f64, f64)> = Vec::with_capacity(candidates.len().min(4 * LANES));
     let mut bar = MIN_SIGNIFICANT_GAIN;
-    let exact = |js: &[usize], evaluated: &mut Vec<(usize, f64, f64)>, bar: &mut f64| {
+    // A plain function, not a closure: closures do not inherit the caller's
+    // target features, and this is where the exact evaluations run.
+    #[inline(always)]
+    fn exact<R: Rule, C: Commit>(v: &View<'_, R>, js: &[usize], evaluated: &mut Vec<(usize, f64, f64)>, bar: &mut f64) {
         let (p, edu) = v.evaluate_body::<C>(js);
         for (q, &j) in js.iter().enumerate() {
             evaluated.push((j, p[q], edu[q]));
             *bar = if edu[q] > *bar { edu[q] } else { *bar };
         }
-    };
+    }
     if C::MODEL != ThirdPartyCommit::SemiCommit || candidates.len() <= 2 * FIRST_BATCH {
         // No third-party sums (see `evaluate_body`), or too few targets to bother.
-        exact(&candidates, &mut evaluated, &mut bar);
+        exact::<R, C>(&v, &candidates, &mut evaluated, &mut bar);
     } else {
         // A guess at each gain from the principals' strengths alone.
         let mut ranked: Vec<(f64, usize)> = candidates
@@ -212,7 +215,7 @@ fn best_target_body<R: Rule, C: Commit>(m: &Model, a: &Assessed, sc: &Screening,
         let ranked: Vec<usize> = ranked.into_iter().map(|(_, j)| j).collect();
         let mut first: Vec<usize> = ranked[..FIRST_BATCH].to_vec();
         first.sort_unstable();
-        exact(&first, &mut evaluated, &mut bar);
+        exact::<R, C>(&v, &first, &mut evaluated, &mut bar);
 
         let pv = Permuted::new(&v, sc);
         let queue = &ranked[FIRST_BATCH..];
@@ -225,7 +228,7 @@ fn best_target_body<R: Rule, C: Commit>(m: &Model, a: &Assessed, sc: &Screening,
                 survivors.sort_unstable();
                 let keep: Vec<usize> = survivors.drain(..).filter(|&j| bound(j) >= bar).collect();
                 if !keep.is_empty() {
-                    exact(&keep, &mut evaluated, &mut bar);
+                    exact::<R, C>(&v, &keep, &mut evaluated, &mut bar);
                 }
             }
         }
@@ -500,12 +503,14 @@ impl<'a, R: Rule> View<'a, R> {
     ) {
         let m = self.m;
         let n = m.n;
-        let d = &self.a.d;
-        // Unused lanes read column 0; their results are discarded.
-        let col: [usize; LANES] = std::array::from_fn(|l| if lane_j[l] == usize::MAX { 0 } else { lane_j[l] });
+        // Each lane's target's distances from every actor, in actor order
+        // (unused lanes read target 0's; their results are discarded).
+        let cols: [&[f64]; LANES] = std::array::from_fn(|l| {
+            let j = if lane_j[l] == usize::MAX { 0 } else { lane_j[l] };
+            &self.a.d_by_target[j * n..(j + 1) * n]
+        });
         for &t in ts {
-            let row = &d[t * n..(t + 1) * n];
-            let dist: [f64; LANES] = std::array::from_fn(|l| row[col[l]]);
+            let dist: [f64; LANES] = std::array::from_fn(|l| cols[l][t]);
             let (wt, uti, utt, rt) = (m.w_eff[t], self.u_xi[t], self.u_xx[t], self.est[t]);
             let (ik_def_j, i_def_jk) = match C::MODEL {
                 ThirdPartyCommit::FullCommit => (uti + uti + uti, uti + uti + uti),

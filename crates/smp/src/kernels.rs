@@ -13,6 +13,7 @@ use crate::pce::{Square, MIN_COALITION};
 /// A voting rule as a type: `vote(w, du)` is the influence for a utility
 /// difference `du` (see [`crate::rules::vote`], which this must match exactly).
 pub trait Rule: Copy + Send + Sync + 'static {
+    const RULE: VotingRule;
     fn vote(w: f64, ua: f64, ub: f64) -> f64;
 }
 
@@ -21,12 +22,68 @@ macro_rules! rule_type {
         #[derive(Clone, Copy)]
         pub struct $name;
         impl Rule for $name {
+            const RULE: VotingRule = VotingRule::$variant;
             #[inline(always)]
             fn vote(w: f64, ua: f64, ub: f64) -> f64 {
                 crate::rules::vote(VotingRule::$variant, w, ua, ub)
             }
         }
     };
+}
+
+/// [`crate::rules::vote`] on four lanes: the same operations in the same
+/// order (no fused multiply-adds), so each lane is the scalar result's bits.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn vote_avx2(
+    rule: VotingRule,
+    w: std::arch::x86_64::__m256d,
+    ua: std::arch::x86_64::__m256d,
+    ub: std::arch::x86_64::__m256d,
+) -> std::arch::x86_64::__m256d {
+    use crate::rules::{BINARY_SMOOTHING, PROP_BIN_BINARY_SHARE, PROP_CBC_CUBIC_SHARE};
+    use std::arch::x86_64::*;
+    let du = _mm256_sub_pd(ua, ub);
+    // `if r > 1 { 1 } else { r }` then `if r < −1 { −1 } else { r }`: min/max
+    // return their second operand when the comparison fails (NaN included).
+    let binary = |du: __m256d| -> __m256d {
+        let r = _mm256_div_pd(du, _mm256_set1_pd(BINARY_SMOOTHING));
+        let r = _mm256_min_pd(_mm256_set1_pd(1.0), r);
+        _mm256_max_pd(_mm256_set1_pd(-1.0), r)
+    };
+    let cube = |du: __m256d| _mm256_mul_pd(_mm256_mul_pd(du, du), du);
+    match rule {
+        VotingRule::Binary => _mm256_mul_pd(w, binary(du)),
+        VotingRule::PropBin => _mm256_mul_pd(
+            w,
+            _mm256_add_pd(
+                _mm256_mul_pd(_mm256_set1_pd(1.0 - PROP_BIN_BINARY_SHARE), du),
+                _mm256_mul_pd(_mm256_set1_pd(PROP_BIN_BINARY_SHARE), binary(du)),
+            ),
+        ),
+        VotingRule::Prop => _mm256_mul_pd(w, du),
+        VotingRule::PropCbc => _mm256_mul_pd(
+            w,
+            _mm256_add_pd(
+                _mm256_mul_pd(_mm256_set1_pd(1.0 - PROP_CBC_CUBIC_SHARE), du),
+                _mm256_mul_pd(_mm256_set1_pd(PROP_CBC_CUBIC_SHARE), cube(du)),
+            ),
+        ),
+        VotingRule::Cubic => _mm256_mul_pd(w, cube(du)),
+        VotingRule::ASymProsp => {
+            let zero = _mm256_setzero_pd();
+            let loss = _mm256_mul_pd(w, du);
+            let gain = _mm256_div_pd(_mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(2.0), w), du), _mm256_set1_pd(3.0));
+            let is_loss = _mm256_cmp_pd::<_CMP_LT_OQ>(du, zero);
+            let is_gain = _mm256_cmp_pd::<_CMP_GT_OQ>(du, zero);
+            // du < 0: loss; du > 0: gain; otherwise (0 or NaN) 0.
+            _mm256_or_pd(_mm256_and_pd(is_loss, loss), _mm256_and_pd(is_gain, gain))
+        }
+    }
 }
 
 rule_type!(Binary, Binary);
@@ -98,7 +155,7 @@ pub fn coalitions_grouped(
     let nr = reps.len();
     let voters = weights.len();
     let tiles = Tiles::new(voters, nr, |k, q| util[k * stride + reps[q]]);
-    let (pos, neg) = with_rule!(rule, R => lower_sums::<R>(weights, &tiles));
+    let (pos, neg) = with_rule!(rule, R => lower_sums::<R>(weights, &tiles, has_avx2()));
     let mut c = Square::zeros(options);
     match class {
         None => {
@@ -134,6 +191,22 @@ pub fn coalitions_grouped(
         }
     }
     c
+}
+
+/// The sums of [`coalitions`] (positive and negative votes for a over b, for
+/// a > b, row-major n × n, lower triangle) computed with or without the AVX2
+/// kernel, so tests on an AVX2 machine can compare the two paths.
+#[doc(hidden)]
+pub fn coalition_sums(
+    rule: VotingRule,
+    weights: &[f64],
+    util: &[f64],
+    stride: usize,
+    options: usize,
+    simd: bool,
+) -> (Vec<f64>, Vec<f64>) {
+    let tiles = Tiles::new(weights.len(), options, |k, q| util[k * stride + q]);
+    with_rule!(rule, R => lower_sums::<R>(weights, &tiles, simd))
 }
 
 /// Below this many actors the work of a turn is too small to share out:
@@ -188,100 +261,172 @@ impl Tiles {
     }
 }
 
-/// Rows of the coalition matrix handled by one task.
-const ROW_BLOCK: usize = 8;
+/// Voters summed per pass over a pair of option groups: the two groups'
+/// utilities of this many voters (2 × 8 KB) stay in the first-level cache
+/// while every row of the group is summed over them.
+const VOTER_CHUNK: usize = 128;
 
 /// For a > b over the options of `t`: the sums of positive and of negative
 /// votes for a over b, voters in order. Returned as two n × n row-major
 /// arrays (lower triangle filled).
-fn lower_sums<R: Rule>(weights: &[f64], t: &Tiles) -> (Vec<f64>, Vec<f64>) {
+///
+/// The work is split by groups of [`LANES`] rows (one task each); see
+/// [`group_rows`] for the order of the loops inside a task.
+fn lower_sums<R: Rule>(weights: &[f64], t: &Tiles, simd: bool) -> (Vec<f64>, Vec<f64>) {
     let n = t.options;
-    let blocks: Vec<usize> = (0..n).step_by(ROW_BLOCK).collect();
-    let work = |&a0: &usize| -> (Vec<f64>, Vec<f64>) {
-        let a1 = (a0 + ROW_BLOCK).min(n);
-        let mut pos = vec![MIN_COALITION; (a1 - a0) * a1];
-        let mut neg = vec![MIN_COALITION; (a1 - a0) * a1];
-        row_block::<R>(weights, t, a0, a1, &mut pos, &mut neg);
+    let groups = n.div_ceil(LANES);
+    let work = |big_g: usize| -> (Vec<f64>, Vec<f64>) {
+        let width = (big_g + 1) * LANES;
+        let mut pos = vec![MIN_COALITION; LANES * width];
+        let mut neg = vec![MIN_COALITION; LANES * width];
+        group_rows::<R>(weights, t, big_g, &mut pos, &mut neg, simd);
         (pos, neg)
     };
-    let parts: Vec<(Vec<f64>, Vec<f64>)> =
-        if n >= 64 { blocks.par_iter().map(work).collect() } else { blocks.iter().map(work).collect() };
+    let parts: Vec<(Vec<f64>, Vec<f64>)> = map_indices(groups, n >= 64, work);
     let mut pos = vec![0.0; n * n];
     let mut neg = vec![0.0; n * n];
-    for (&a0, (p, q)) in blocks.iter().zip(parts) {
-        let a1 = (a0 + ROW_BLOCK).min(n);
-        for a in a0..a1 {
-            let r = a - a0;
-            pos[a * n..a * n + a].copy_from_slice(&p[r * a1..r * a1 + a]);
-            neg[a * n..a * n + a].copy_from_slice(&q[r * a1..r * a1 + a]);
+    for (big_g, (p, q)) in parts.into_iter().enumerate() {
+        let width = (big_g + 1) * LANES;
+        for la in 0..LANES {
+            let a = big_g * LANES + la;
+            if a >= n {
+                break;
+            }
+            pos[a * n..a * n + a].copy_from_slice(&p[la * width..la * width + a]);
+            neg[a * n..a * n + a].copy_from_slice(&q[la * width..la * width + a]);
         }
     }
     (pos, neg)
 }
 
-/// Rows a0..a1 (each b < a); `pos`/`neg` are (a1−a0) × a1.
-fn row_block<R: Rule>(weights: &[f64], t: &Tiles, a0: usize, a1: usize, pos: &mut [f64], neg: &mut [f64]) {
+/// The rows of group `big_g` against every column group up to its own;
+/// `pos`/`neg` are [`LANES`] rows of `(big_g + 1) · LANES` columns, started at
+/// the minimal coalition. Columns at or past a row's own option in the
+/// diagonal group (and options past the end, which the tiles pad with zeros)
+/// are summed like the others and ignored by the caller.
+fn group_rows<R: Rule>(weights: &[f64], t: &Tiles, big_g: usize, pos: &mut [f64], neg: &mut [f64], simd: bool) {
     #[cfg(target_arch = "x86_64")]
     {
-        if has_avx2() {
+        if simd && has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked at run time just above).
-            unsafe { row_block_avx2::<R>(weights, t, a0, a1, pos, neg) };
+            unsafe { group_rows_avx2::<R>(weights, t, big_g, pos, neg) };
             return;
         }
     }
-    row_block_generic::<R>(weights, t, a0, a1, pos, neg)
+    group_rows_generic::<R>(weights, t, big_g, pos, neg)
 }
 
+/// [`group_rows_generic`] with the sums held in AVX2 registers: two rows of
+/// eight lanes, positive and negative sums (eight registers), per voter one
+/// load of the column group's utilities.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn row_block_avx2<R: Rule>(weights: &[f64], t: &Tiles, a0: usize, a1: usize, pos: &mut [f64], neg: &mut [f64]) {
-    row_block_generic::<R>(weights, t, a0, a1, pos, neg)
-}
-
-#[inline(always)]
-fn row_block_generic<R: Rule>(weights: &[f64], t: &Tiles, a0: usize, a1: usize, pos: &mut [f64], neg: &mut [f64]) {
-    let width = a1;
-    let voters = t.voters;
-    for a in a0..a1 {
-        let r = (a - a0) * width;
-        let ga = t.group(a / LANES);
-        let la = a % LANES;
-        let full = a / LANES;
-        // Whole groups of columns below a: running sums stay in registers
-        // while the voters are scanned (each (a,b) still sums voters in order).
-        for g in 0..full {
-            let gb = t.group(g);
-            let mut p = [MIN_COALITION; LANES];
-            let mut q = [MIN_COALITION; LANES];
-            for k in 0..voters {
-                let ua = ga[k * LANES + la];
-                let wk = weights[k];
-                let ub: &[f64; LANES] = match gb[k * LANES..(k + 1) * LANES].try_into() {
-                    Ok(x) => x,
-                    Err(_) => continue,
-                };
-                for l in 0..LANES {
-                    let v = R::vote(wk, ua, ub[l]);
-                    p[l] += if v > 0.0 { v } else { 0.0 };
-                    q[l] -= if v < 0.0 { v } else { 0.0 };
+unsafe fn group_rows_avx2<R: Rule>(weights: &[f64], t: &Tiles, big_g: usize, pos: &mut [f64], neg: &mut [f64]) {
+    use std::arch::x86_64::*;
+    let width = (big_g + 1) * LANES;
+    let voters = t.voters.min(weights.len());
+    let ga = t.group(big_g);
+    assert!(pos.len() >= LANES * width && neg.len() >= LANES * width && ga.len() >= voters * LANES);
+    let zero = _mm256_setzero_pd();
+    for g in 0..=big_g {
+        let gb = t.group(g);
+        assert!(gb.len() >= voters * LANES);
+        let b0 = g * LANES;
+        let mut k0 = 0;
+        while k0 < voters {
+            let k1 = (k0 + VOTER_CHUNK).min(voters);
+            for la in (0..LANES).step_by(2) {
+                let (r0, r1) = (la * width + b0, (la + 1) * width + b0);
+                // SAFETY: r0, r1 + LANES ≤ LANES · width (asserted above) and
+                // every voter k < voters has LANES entries in ga and gb.
+                unsafe {
+                    let pp = pos.as_mut_ptr();
+                    let np = neg.as_mut_ptr();
+                    let mut p0l = _mm256_loadu_pd(pp.add(r0));
+                    let mut p0h = _mm256_loadu_pd(pp.add(r0 + 4));
+                    let mut q0l = _mm256_loadu_pd(np.add(r0));
+                    let mut q0h = _mm256_loadu_pd(np.add(r0 + 4));
+                    let mut p1l = _mm256_loadu_pd(pp.add(r1));
+                    let mut p1h = _mm256_loadu_pd(pp.add(r1 + 4));
+                    let mut q1l = _mm256_loadu_pd(np.add(r1));
+                    let mut q1h = _mm256_loadu_pd(np.add(r1 + 4));
+                    for k in k0..k1 {
+                        let w = _mm256_set1_pd(*weights.get_unchecked(k));
+                        let ua = ga.as_ptr().add(k * LANES + la);
+                        let ub = gb.as_ptr().add(k * LANES);
+                        let (ubl, ubh) = (_mm256_loadu_pd(ub), _mm256_loadu_pd(ub.add(4)));
+                        let ua0 = _mm256_set1_pd(*ua);
+                        let v = vote_avx2(R::RULE, w, ua0, ubl);
+                        p0l = _mm256_add_pd(p0l, _mm256_max_pd(v, zero));
+                        q0l = _mm256_sub_pd(q0l, _mm256_min_pd(v, zero));
+                        let v = vote_avx2(R::RULE, w, ua0, ubh);
+                        p0h = _mm256_add_pd(p0h, _mm256_max_pd(v, zero));
+                        q0h = _mm256_sub_pd(q0h, _mm256_min_pd(v, zero));
+                        let ua1 = _mm256_set1_pd(*ua.add(1));
+                        let v = vote_avx2(R::RULE, w, ua1, ubl);
+                        p1l = _mm256_add_pd(p1l, _mm256_max_pd(v, zero));
+                        q1l = _mm256_sub_pd(q1l, _mm256_min_pd(v, zero));
+                        let v = vote_avx2(R::RULE, w, ua1, ubh);
+                        p1h = _mm256_add_pd(p1h, _mm256_max_pd(v, zero));
+                        q1h = _mm256_sub_pd(q1h, _mm256_min_pd(v, zero));
+                    }
+                    _mm256_storeu_pd(pp.add(r0), p0l);
+                    _mm256_storeu_pd(pp.add(r0 + 4), p0h);
+                    _mm256_storeu_pd(np.add(r0), q0l);
+                    _mm256_storeu_pd(np.add(r0 + 4), q0h);
+                    _mm256_storeu_pd(pp.add(r1), p1l);
+                    _mm256_storeu_pd(pp.add(r1 + 4), p1h);
+                    _mm256_storeu_pd(np.add(r1), q1l);
+                    _mm256_storeu_pd(np.add(r1 + 4), q1h);
                 }
             }
-            let b0 = g * LANES;
-            pos[r + b0..r + b0 + LANES].copy_from_slice(&p);
-            neg[r + b0..r + b0 + LANES].copy_from_slice(&q);
+            k0 = k1;
         }
-        // The columns of a's own group below it.
-        for b in full * LANES..a {
-            let lb = b % LANES;
-            let mut p = MIN_COALITION;
-            let mut q = MIN_COALITION;
-            for k in 0..voters {
-                let v = R::vote(weights[k], ga[k * LANES + la], ga[k * LANES + lb]);
-                p += if v > 0.0 { v } else { 0.0 };
-                q -= if v < 0.0 { v } else { 0.0 };
+    }
+}
+
+/// Why this order: each (a, b) is still one running sum over the voters in
+/// order (a chunk of voters continues the sums the previous chunk left), so
+/// every result is the same bits as a plain loop over voters. Taking the
+/// rows two at a time gives the processor four independent sums per lane
+/// group (the additions' latency no longer bounds the loop), and taking the
+/// voters in chunks keeps both groups' utilities in the first-level cache for
+/// all eight rows, instead of streaming a column group from memory once per row.
+#[inline(always)]
+fn group_rows_generic<R: Rule>(weights: &[f64], t: &Tiles, big_g: usize, pos: &mut [f64], neg: &mut [f64]) {
+    let width = (big_g + 1) * LANES;
+    let voters = t.voters.min(weights.len());
+    let ga = t.group(big_g);
+    for g in 0..=big_g {
+        let gb = t.group(g);
+        let b0 = g * LANES;
+        let mut k0 = 0;
+        while k0 < voters {
+            let k1 = (k0 + VOTER_CHUNK).min(voters);
+            let w = &weights[k0..k1];
+            let ua_rows = &ga[k0 * LANES..k1 * LANES];
+            let ub_rows = &gb[k0 * LANES..k1 * LANES];
+            for la in (0..LANES).step_by(2) {
+                let (r0, r1) = (la * width + b0, (la + 1) * width + b0);
+                let load = |x: &[f64], r: usize| -> [f64; LANES] { std::array::from_fn(|l| x[r + l]) };
+                let (mut p0, mut q0, mut p1, mut q1) = (load(pos, r0), load(neg, r0), load(pos, r1), load(neg, r1));
+                for ((&wk, ua), ub) in w.iter().zip(ua_rows.chunks_exact(LANES)).zip(ub_rows.chunks_exact(LANES)) {
+                    let (ua0, ua1) = (ua[la], ua[la + 1]);
+                    for l in 0..LANES {
+                        let v0 = R::vote(wk, ua0, ub[l]);
+                        let v1 = R::vote(wk, ua1, ub[l]);
+                        p0[l] += if v0 > 0.0 { v0 } else { 0.0 };
+                        q0[l] -= if v0 < 0.0 { v0 } else { 0.0 };
+                        p1[l] += if v1 > 0.0 { v1 } else { 0.0 };
+                        q1[l] -= if v1 < 0.0 { v1 } else { 0.0 };
+                    }
+                }
+                pos[r0..r0 + LANES].copy_from_slice(&p0);
+                neg[r0..r0 + LANES].copy_from_slice(&q0);
+                pos[r1..r1 + LANES].copy_from_slice(&p1);
+                neg[r1..r1 + LANES].copy_from_slice(&q1);
             }
-            pos[r + b] = p;
-            neg[r + b] = q;
+            k0 = k1;
         }
     }
 }

@@ -143,6 +143,9 @@ pub const POS_TOL: f64 = 1e-3;
 pub struct Assessed {
     /// `d[i·n + j]`: distance from i's ideal to j's position, weighted by i's saliences.
     pub d: Vec<f64>,
+    /// The same distances by position: `d_by_target[j·n + i] = d[i·n + j]`,
+    /// so a sum over actors for a fixed position reads memory in order.
+    pub d_by_target: Vec<f64>,
     /// Risk attitude of each actor.
     pub r: Vec<f64>,
     /// Each actor's own utility of each position (`n × n`), KTAB's `aUtil[i](i, j)`.
@@ -182,6 +185,7 @@ pub fn assess(m: &Model, s: &State, turn: usize) -> Result<Assessed, ModelError>
             d[i * n + j] = bv_diff(idl, s.pos_of(j, dims), sal, m.sal_sq[i]);
         }
     }
+    let d_by_target = transpose(&d, n);
     // Risk-neutral utilities, their coalitions and PCE give the risk attitudes.
     let u0: Vec<f64> = d.iter().map(|&x| bs_util(x, 0.0)).collect();
     // Actors on bit-identical positions give bit-identical columns: sum each once.
@@ -210,7 +214,23 @@ pub fn assess(m: &Model, s: &State, turn: usize) -> Result<Assessed, ModelError>
     let unique_prob =
         pce::scalar_pce(p.vr, p.vpm, p.pcem, &m.cap, &uu, nu, nu).map_err(|error| ModelError::Pce { turn, error })?;
     let win_prob = owner.iter().map(|&k| unique_prob[k]).collect();
-    Ok(Assessed { d, r, u_self, u_self_tiles, unique, unique_prob, win_prob })
+    Ok(Assessed { d, d_by_target, r, u_self, u_self_tiles, unique, unique_prob, win_prob })
+}
+
+/// The transpose of a square row-major matrix, in blocks that stay in cache.
+fn transpose(x: &[f64], n: usize) -> Vec<f64> {
+    const BLOCK: usize = 32;
+    let mut t = vec![0.0; n * n];
+    for i0 in (0..n).step_by(BLOCK) {
+        for j0 in (0..n).step_by(BLOCK) {
+            for i in i0..(i0 + BLOCK).min(n) {
+                for j in j0..(j0 + BLOCK).min(n) {
+                    t[j * n + i] = x[i * n + j];
+                }
+            }
+        }
+    }
+    t
 }
 
 /// KTAB refuses states in which risk attitudes change nothing: the

@@ -53,9 +53,9 @@ pub fn sum(xs: &[f64]) -> f64 {
     s
 }
 
-const BINARY_SMOOTHING: f64 = 1e-8;
-const PROP_BIN_BINARY_SHARE: f64 = 0.2;
-const PROP_CBC_CUBIC_SHARE: f64 = 0.5;
+pub(crate) const BINARY_SMOOTHING: f64 = 1e-8;
+pub(crate) const PROP_BIN_BINARY_SHARE: f64 = 0.2;
+pub(crate) const PROP_CBC_CUBIC_SHARE: f64 = 0.5;
 
 /// The influence an actor of weight `w` exerts for option `a` over `b`, given
 /// its utilities `ua` and `ub` of them (positive: for `a`).
