@@ -327,7 +327,6 @@ unsafe fn group_rows_avx2<R: Rule>(weights: &[f64], t: &Tiles, big_g: usize, pos
     let voters = t.voters.min(weights.len());
     let ga = t.group(big_g);
     assert!(pos.len() >= LANES * width && neg.len() >= LANES * width && ga.len() >= voters * LANES);
-    let zero = _mm256_setzero_pd();
     for g in 0..=big_g {
         let gb = t.group(g);
         assert!(gb.len() >= voters * LANES);
@@ -356,19 +355,11 @@ unsafe fn group_rows_avx2<R: Rule>(weights: &[f64], t: &Tiles, big_g: usize, pos
                         let ub = gb.as_ptr().add(k * LANES);
                         let (ubl, ubh) = (_mm256_loadu_pd(ub), _mm256_loadu_pd(ub.add(4)));
                         let ua0 = _mm256_set1_pd(*ua);
-                        let v = vote_avx2(R::RULE, w, ua0, ubl);
-                        p0l = _mm256_add_pd(p0l, _mm256_max_pd(v, zero));
-                        q0l = _mm256_sub_pd(q0l, _mm256_min_pd(v, zero));
-                        let v = vote_avx2(R::RULE, w, ua0, ubh);
-                        p0h = _mm256_add_pd(p0h, _mm256_max_pd(v, zero));
-                        q0h = _mm256_sub_pd(q0h, _mm256_min_pd(v, zero));
+                        tally(&mut p0l, &mut q0l, vote_avx2(R::RULE, w, ua0, ubl));
+                        tally(&mut p0h, &mut q0h, vote_avx2(R::RULE, w, ua0, ubh));
                         let ua1 = _mm256_set1_pd(*ua.add(1));
-                        let v = vote_avx2(R::RULE, w, ua1, ubl);
-                        p1l = _mm256_add_pd(p1l, _mm256_max_pd(v, zero));
-                        q1l = _mm256_sub_pd(q1l, _mm256_min_pd(v, zero));
-                        let v = vote_avx2(R::RULE, w, ua1, ubh);
-                        p1h = _mm256_add_pd(p1h, _mm256_max_pd(v, zero));
-                        q1h = _mm256_sub_pd(q1h, _mm256_min_pd(v, zero));
+                        tally(&mut p1l, &mut q1l, vote_avx2(R::RULE, w, ua1, ubl));
+                        tally(&mut p1h, &mut q1h, vote_avx2(R::RULE, w, ua1, ubh));
                     }
                     _mm256_storeu_pd(pp.add(r0), p0l);
                     _mm256_storeu_pd(pp.add(r0 + 4), p0h);
@@ -383,6 +374,21 @@ unsafe fn group_rows_avx2<R: Rule>(weights: &[f64], t: &Tiles, big_g: usize, pos
             k0 = k1;
         }
     }
+}
+
+/// Add a vote's positive part to `p` and subtract its negative part from
+/// `q` (`max`/`min` against 0 return 0 for NaN and ±0, as the scalar tests do).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn tally(p: &mut std::arch::x86_64::__m256d, q: &mut std::arch::x86_64::__m256d, v: std::arch::x86_64::__m256d) {
+    use std::arch::x86_64::*;
+    let zero = _mm256_setzero_pd();
+    *p = _mm256_add_pd(*p, _mm256_max_pd(v, zero));
+    *q = _mm256_sub_pd(*q, _mm256_min_pd(v, zero));
 }
 
 /// Why this order: each (a, b) is still one running sum over the voters in
