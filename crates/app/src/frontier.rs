@@ -44,6 +44,15 @@ pub fn frontier(
             FrontierReport::from_frontier(&loaded.space, &loaded.profiles, frontier, options, convention)
                 .map_err(|e| e.to_string())?
         }
+        // A folder of many profiles is usually a library of parties to pick from, not one
+        // negotiation among all of them (SON ships 26).
+        Err(e @ NegotiationError::TooLarge { .. }) if profiles.is_empty() && loaded.profiles.len() > 3 => {
+            return Err(format!(
+                "{e}. The {} profiles found beside the domain were each read as a party; name the profiles of \
+                 one negotiation after the domain (demarche frontier DOMAIN PROFILE PROFILE)",
+                loaded.profiles.len()
+            ))
+        }
         Err(e) => return Err(e.to_string()),
     };
     Ok((report, notes))

@@ -29,6 +29,7 @@ pub mod io;
 pub mod nonlinear;
 pub mod pareto;
 pub mod protocol;
+pub mod ranked;
 pub mod report;
 pub mod solutions;
 pub mod strategy;

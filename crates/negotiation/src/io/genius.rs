@@ -8,7 +8,8 @@
 //! evaluators, clamped to [0, 1] (see [`linear_evaluator`]); real issues keep their bounds
 //! in a `<range>` child, as every Genius file does. Nonlinear (`type="nonlinear"`)
 //! profiles are hyper-rectangle sums (`INCLUDES` and `EXCLUDES`) divided by `maxutility`
-//! and capped at 1.
+//! and capped at 1. Constraint (`type="constraint"`) profiles are ranks and zeroing rules,
+//! read by `genius_rules` into [`crate::ranked::RankedRulesUtility`].
 //!
 //! **What Genius reads and the format does not say.** Genius's loaders tolerate files a
 //! strict reading refuses; these load, each with a warning in [`Reading::warnings`] that
@@ -51,7 +52,7 @@ impl Reading {
     }
 
     /// Under `strict`, the error `refusal`; otherwise the warning `done`.
-    fn tolerate(&mut self, refusal: String, done: String) -> Result<(), NegotiationError> {
+    pub(crate) fn tolerate(&mut self, refusal: String, done: String) -> Result<(), NegotiationError> {
         if self.strict {
             Err(NegotiationError::invalid(format!("{refusal} (refused under --strict; Genius reads it: {done})")))
         } else {
@@ -274,29 +275,28 @@ fn read_profile(
             root.name()
         )));
     }
-    if root.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("constraint")) {
-        return Err(NegotiationError::invalid(
-            "a Genius constraint utility space (type=\"constraint\", with <rules> and <ranks>, as the Railway \
-             templates use) is not supported: only additive and hyper-rectangle profiles are",
-        ));
-    }
     let (reservation, discount) = reservation_and_discount(root, reading)?;
-    let objective = match root.child("objective") {
-        Some(o) => o,
-        None => {
-            reading.tolerate(
-                "profile has no <objective> element".into(),
-                "no <objective>: issues and weights read where they are, under <utility_space>, as Genius does".into(),
-            )?;
-            root
-        }
-    };
-    let nonlinear = root.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("nonlinear"))
-        || find(objective, "utility").is_some_and(|u| u.child("ufun").is_some());
-    let utility = if nonlinear {
-        Utility::General(Arc::new(read_hyper_rectangles(objective, domain, reading)?))
+    let utility = if root.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("constraint")) {
+        Utility::General(Arc::new(super::genius_rules::read(root, domain, reading)?))
     } else {
-        Utility::Additive(read_additive(objective, domain, reading)?)
+        let objective = match root.child("objective") {
+            Some(o) => o,
+            None => {
+                reading.tolerate(
+                    "profile has no <objective> element".into(),
+                    "no <objective>: issues and weights read where they are, under <utility_space>, as Genius does"
+                        .into(),
+                )?;
+                root
+            }
+        };
+        let nonlinear = root.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("nonlinear"))
+            || find(objective, "utility").is_some_and(|u| u.child("ufun").is_some());
+        if nonlinear {
+            Utility::General(Arc::new(read_hyper_rectangles(objective, domain, reading)?))
+        } else {
+            Utility::Additive(read_additive(objective, domain, reading)?)
+        }
     };
     Profile::new(name, utility).with_reservation(reservation).map(|p| p.with_discount(discount))
 }

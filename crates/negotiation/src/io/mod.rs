@@ -6,6 +6,7 @@
 //! the profiles explicitly, in the order the caller wants the parties.
 
 pub mod genius;
+mod genius_rules;
 pub mod geniusweb;
 pub mod tables;
 mod xml;

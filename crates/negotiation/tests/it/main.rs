@@ -15,6 +15,7 @@ macro_rules! require_shared {
 
 mod analytics;
 mod genius_quirks;
+mod genius_rules;
 mod malformed;
 mod negmas_frontiers;
 mod nonlinear;
