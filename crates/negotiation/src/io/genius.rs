@@ -23,6 +23,9 @@
 //!   evaluation counts, as in Genius);
 //! * a profile value the domain does not have: ignored;
 //! * a profile without `<objective>`: its issues and weights are read where they are;
+//! * a profile issue whose `index` is another domain issue's than its name's: read as the
+//!   issue of that index (Genius matches by index);
+//! * an integer issue whose bounds are only in `<range>`: read (Genius 10.4 fails here);
 //! * a hyper-rectangle with both `INCLUDES` and `EXCLUDES`: the `INCLUDES` are dropped;
 //! * an unreadable `<reservation>` or `<discount_factor>` value: ignored;
 //! * a raw `&` in an attribute value, or attributes without a space between them: read
@@ -136,6 +139,16 @@ fn parse_issue(el: Element<'_>, reading: &mut Reading) -> Result<Issue, Negotiat
         let high = bound(el, "upperbound")?.ok_or_else(|| missing("upperbound"))?;
         if kind == "real" {
             return Issue::continuous(name, low, high);
+        }
+        if el.attr("lowerbound").is_none() || el.attr("upperbound").is_none() {
+            reading.tolerate(
+                format!("line {}: integer issue '{name}' keeps its bounds in <range>", el.line()),
+                format!(
+                    "line {}: integer issue '{name}': bounds read from its <range> (Genius 10.4 reads an integer \
+                     issue's bounds only from <issue> and fails on this file)",
+                    el.line()
+                ),
+            )?;
         }
         let whole = |x: f64, key: &str| {
             if x.fract() == 0.0 && x.abs() < 9e15 {
@@ -329,11 +342,43 @@ fn read_additive(
     let mut profile_indices: Vec<Option<i64>> = vec![None; space.len()];
     for el in issue_els {
         let iname = el.required("name")?;
-        let pos = space.issue_index(iname).ok_or_else(|| {
-            NegotiationError::invalid(format!("line {}: issue '{iname}' is not in the domain", el.line()))
-        })?;
+        // Genius finds a profile's issue by its index, whatever its name says.
+        let by_index = el
+            .attr("index")
+            .and_then(|i| i.trim().parse::<i64>().ok())
+            .and_then(|i| domain.indices.iter().position(|&d| d == i));
+        let pos = match (by_index, space.issue_index(iname)) {
+            (Some(at), by_name) => {
+                if by_name != Some(at) {
+                    let theirs = &space.issues[at].name;
+                    reading.tolerate(
+                        format!(
+                            "line {}: profile issue '{iname}' has the index of the domain's issue '{theirs}'",
+                            el.line()
+                        ),
+                        format!(
+                            "line {}: profile issue '{iname}' is read as the domain's issue '{theirs}', whose index it \
+                             has, as Genius reads it (by index, not name)",
+                            el.line()
+                        ),
+                    )?;
+                }
+                at
+            }
+            (None, Some(at)) => at,
+            (None, None) => {
+                return Err(NegotiationError::invalid(format!(
+                    "line {}: issue '{iname}' is not in the domain",
+                    el.line()
+                )))
+            }
+        };
         if evaluators[pos].is_some() {
-            return Err(NegotiationError::invalid(format!("line {}: issue '{iname}' appears twice", el.line())));
+            return Err(NegotiationError::invalid(format!(
+                "line {}: issue '{}' appears twice",
+                el.line(),
+                space.issues[pos].name
+            )));
         }
         profile_indices[pos] = Some(match el.attr("index") {
             Some(_) => el.integer("index")?,
@@ -465,6 +510,10 @@ fn read_issue_evaluator(
 ///   `ftype="constant" parameter0=".."`.
 ///
 /// `utilLowestValue`/`utilHighestValue` (the values at the issue's bounds) are also accepted.
+/// Integer issues up to this many values (less one) get a value table, as Genius evaluates
+/// each value; wider ones a piecewise-linear evaluator (the same function, rounded otherwise).
+const MAX_INTEGER_TABLE: f64 = (1 << 16) as f64;
+
 fn linear_evaluator(el: Element<'_>, issue: &Issue, low: f64, high: f64) -> Result<IssueUtility, NegotiationError> {
     let integer = matches!(issue.values, IssueValues::Integer { .. });
     // Genius takes an integer evaluator's origin from the profile issue's own `lowerbound`.
@@ -487,6 +536,14 @@ fn linear_evaluator(el: Element<'_>, issue: &Issue, low: f64, high: f64) -> Resu
     } else if let (Some(s), Some(o)) = (on("slope").or(on("parameter1")), on("offset").or(on("parameter0"))) {
         let slope = if s.attr("slope").is_some() { s.number("slope")? } else { s.number("parameter1")? };
         let offset = if o.attr("offset").is_some() { o.number("offset")? } else { o.number("parameter0")? };
+        if integer && high - low < MAX_INTEGER_TABLE {
+            // Each value evaluated as Genius's `EvaluatorInteger` does, bit for bit:
+            // slope · (x − lower bound) + offset, clamped to [0, 1].
+            let card = (high - low) as usize + 1;
+            return Ok(IssueUtility::Table(
+                (0..card).map(|k| (slope * (low + k as f64 - range_low) + offset).clamp(0.0, 1.0)).collect(),
+            ));
+        }
         let origin = if integer { range_low } else { 0.0 };
         (offset + slope * (low - origin), offset + slope * (high - origin))
     } else if let (Some(l), Some(h)) = (on("utilLowestValue"), on("utilHighestValue")) {

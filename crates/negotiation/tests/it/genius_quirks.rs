@@ -185,6 +185,21 @@ fn real_issues_read_their_range() {
     assert!((at(22666.0) - (0.5 * (3.4 - 0.00015 * 22666.0) + 0.5)).abs() < 1e-9);
 }
 
+/// An integer issue with its bounds only in `<range>` (the web_service template): Genius
+/// 10.4 fails on it (it reads integer bounds from `<issue>` only); read here, with a note.
+#[test]
+fn integer_bounds_in_a_range_are_read_with_a_note() {
+    let text = r#"<negotiation_template><utility_space><objective index="1" name="web_service">
+  <issue index="2" type="integer" name="Revenue"><range lowerbound="0" upperbound="2000"></range></issue>
+</objective></utility_space></negotiation_template>"#;
+    let mut lenient = Reading::default();
+    let d = genius::parse_domain_with(text, "d", &mut lenient).expect("read");
+    assert_eq!(d.space.issues[0].cardinality(), Some(2001));
+    warned(&lenient.warnings, "bounds read from its <range> (Genius 10.4 reads an integer issue's bounds only");
+    let strict = genius::parse_domain_with(text, "d", &mut Reading::strict()).expect_err("refused");
+    assert!(strict.to_string().contains("keeps its bounds in <range>"), "{strict}");
+}
+
 /// Genius's triangular real evaluator (SON profiles): 0 below `parameter0`, 1 at
 /// `parameter2`, 0 from `parameter1`.
 #[test]
@@ -262,6 +277,45 @@ fn integer_evaluators_count_from_the_profile_lower_bound() {
     let p = genius::parse_profile(profile, &domain(text), "p").expect("profile");
     assert!((u(&p, &[0]) - 1.0).abs() < 1e-12);
     assert!((u(&p, &[9]) - 0.6).abs() < 1e-12);
+}
+
+/// Each integer value evaluated as Genius's `EvaluatorInteger` does, bit for bit:
+/// `slope · (x − lowerbound) + offset`, clamped (ANAC 2016 Smart_Energy_Grid util1: slope
+/// 0.025 from 10 to 50; a line interpolated between its ends is an ulp off on 83 of its
+/// 984 outcomes).
+#[test]
+fn integer_values_are_evaluated_as_genius_evaluates_them() {
+    let text = r#"<negotiation_template><utility_space><objective index="0" name="o">
+  <issue index="1" name="Energy Price" lowerbound="10" upperbound="50" type="integer"/>
+</objective></utility_space></negotiation_template>"#;
+    let profile = r#"<utility_space><objective index="0" name="o">
+  <issue index="1" name="Energy Price" lowerbound="10" upperbound="50" type="integer">
+    <evaluator slope="0.025" offset="0.0" ftype="linear"/></issue>
+  <weight index="1" value="1"/>
+</objective></utility_space>"#;
+    let p = genius::parse_profile(profile, &domain(text), "p").expect("profile");
+    for k in 0..=40u32 {
+        let genius = 1.0 * (0.025 * f64::from(k) + 0.0).clamp(0.0, 1.0);
+        assert_eq!(u(&p, &[k]).to_bits(), genius.to_bits(), "value {}", 10 + k);
+    }
+}
+
+/// A profile issue named like another of the domain's (journal_learning four_issues:
+/// index 1 named "second", where the domain's index 1 is "first"): read by its index, as
+/// Genius reads it, with a note.
+#[test]
+fn profile_issues_are_matched_by_index_as_genius_matches_them() {
+    let profile = r#"<utility_space><objective index="0" name="o">
+  <issue index="1" name="Size"><item value="red" evaluation="1"/><item value="blue" evaluation="0"/></issue>
+  <issue index="2" name="Colour"><item value="S" evaluation="0"/><item value="L" evaluation="1"/></issue>
+  <weight index="1" value="0.7"/><weight index="2" value="0.3"/>
+</objective></utility_space>"#;
+    let (p, warnings, strict) = both_ways(DOMAIN, profile);
+    warned(&warnings, "profile issue 'Size' is read as the domain's issue 'Colour', whose index it has");
+    assert!(strict.to_string().contains("has the index of the domain's issue 'Colour'"), "{strict}");
+    // Colour (index 1) = red and Size (index 2) = L: both terms count.
+    assert!((u(&p, &[0, 1]) - 1.0).abs() < 1e-12);
+    assert!((u(&p, &[0, 0]) - 0.7).abs() < 1e-12);
 }
 
 /// An unreadable discount factor (IS_BT_Acquisition_IS_20: `value="s"`) is ignored.
