@@ -211,19 +211,6 @@ impl UtilityFunction for HyperRectangleUtility {
         if m.len() != cardinality as usize * self.words {
             return None;
         }
-        let mut seen: Vec<&[u64]> = Vec::new();
-        let mut classes = Vec::with_capacity(cardinality as usize);
-        for v in 0..cardinality as usize {
-            let key = &m[v * self.words..(v + 1) * self.words];
-            let id = match seen.iter().position(|s| *s == key) {
-                Some(id) => id,
-                None => {
-                    seen.push(key);
-                    seen.len() - 1
-                }
-            };
-            classes.push(id as u32);
-        }
-        Some(classes)
+        Some(crate::utility::classes_by_key(cardinality as usize, |v| &m[v * self.words..(v + 1) * self.words]))
     }
 }

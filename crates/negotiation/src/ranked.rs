@@ -16,7 +16,7 @@
 //! evaluation only looks up tables.
 
 use crate::domain::Value;
-use crate::utility::UtilityFunction;
+use crate::utility::{classes_by_key, UtilityFunction};
 
 /// A per-value table of one issue: `table[value index]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,19 +191,6 @@ impl UtilityFunction for RankedRulesUtility {
     /// Values that every table reading the issue treats alike are interchangeable.
     fn value_classes(&self, issue: usize, cardinality: u32) -> Option<Vec<u32>> {
         let tables = self.tables_of(issue);
-        let mut seen: Vec<Vec<u64>> = Vec::new();
-        let mut classes = Vec::with_capacity(cardinality as usize);
-        for v in 0..cardinality as usize {
-            let key: Vec<u64> = tables.iter().map(|t| t.key(v)).collect();
-            let id = match seen.iter().position(|s| *s == key) {
-                Some(id) => id,
-                None => {
-                    seen.push(key);
-                    seen.len() - 1
-                }
-            };
-            classes.push(id as u32);
-        }
-        Some(classes)
+        Some(classes_by_key(cardinality as usize, |v| tables.iter().map(|t| t.key(v)).collect::<Vec<u64>>()))
     }
 }

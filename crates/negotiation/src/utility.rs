@@ -42,6 +42,24 @@ pub trait UtilityFunction: Send + Sync + Debug {
     }
 }
 
+/// Class ids for `n` values, numbered in order of first appearance: values with equal
+/// `key`s share a class (for [`UtilityFunction::value_classes`]).
+pub(crate) fn classes_by_key<K: PartialEq>(n: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
+    let mut seen: Vec<K> = Vec::new();
+    (0..n)
+        .map(|v| {
+            let k = key(v);
+            (match seen.iter().position(|s| *s == k) {
+                Some(id) => id,
+                None => {
+                    seen.push(k);
+                    seen.len() - 1
+                }
+            }) as u32
+        })
+        .collect()
+}
+
 /// The per-issue evaluator of an additive utility function.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -271,18 +289,7 @@ impl Utility {
                 if t.len() != cardinality as usize {
                     return None;
                 }
-                let mut seen: Vec<u64> = Vec::new();
-                Some(
-                    t.iter()
-                        .map(|x| {
-                            let bits = x.to_bits();
-                            seen.iter().position(|b| *b == bits).unwrap_or_else(|| {
-                                seen.push(bits);
-                                seen.len() - 1
-                            }) as u32
-                        })
-                        .collect(),
-                )
+                Some(classes_by_key(t.len(), |v| t[v].to_bits()))
             }
             Utility::General(g) => g.value_classes(issue, cardinality),
         }
