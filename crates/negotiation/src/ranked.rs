@@ -15,7 +15,10 @@
 //! a range) is decided once per value when the profile is read ([`crate::io::genius`]), so
 //! evaluation only looks up tables.
 
+use std::sync::Arc;
+
 use crate::domain::Value;
+use crate::error::NegotiationError;
 use crate::utility::{classes_by_key, UtilityFunction};
 
 /// A per-value table of one issue: `table[value index]`.
@@ -58,11 +61,14 @@ impl OutcomeRule {
     }
 }
 
-/// Integer values of one issue, for a sum.
+/// Integer values of one issue, for a sum: the issue counts `times` times (it may be listed
+/// more than once).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntegerValues {
     pub issue: usize,
-    pub values: Vec<i32>,
+    /// Shared by every rule that sums the issue.
+    pub values: Arc<[i32]>,
+    pub times: i32,
 }
 
 /// A rule that makes one ranked issue's term 0.
@@ -91,7 +97,8 @@ impl IssueRule {
                         Some(Value::Index(k)) => t.values.get(*k as usize).copied().unwrap_or(0),
                         _ => 0,
                     };
-                    total = total.wrapping_add(v);
+                    // Adding `v` `times` times, wrapping as Java's `int` does.
+                    total = total.wrapping_add(v.wrapping_mul(t.times));
                 }
                 *min <= total && total <= *max && then.at(outcome)
             }
@@ -104,8 +111,9 @@ impl IssueRule {
 pub struct RankedIssue {
     pub issue: usize,
     /// `rank / highest rank` per value index.
-    pub score: Vec<f64>,
-    pub rules: Vec<IssueRule>,
+    pub score: Arc<[f64]>,
+    /// Shared by every entry of the same issue (an issue ranked twice).
+    pub rules: Arc<[IssueRule]>,
 }
 
 /// Genius's constraint utility space; see the module documentation.
@@ -116,11 +124,14 @@ pub struct RankedRulesUtility {
 }
 
 impl RankedRulesUtility {
-    /// The utility; `ranked` must not be empty (the reader refuses such a profile: Genius
-    /// would divide 0 by 0).
-    pub fn new(ranked: Vec<RankedIssue>, outcome_rules: Vec<OutcomeRule>) -> Self {
-        debug_assert!(!ranked.is_empty());
-        RankedRulesUtility { ranked, outcome_rules }
+    /// The utility, or an error if nothing is ranked (Genius would divide 0 by 0).
+    pub fn new(ranked: Vec<RankedIssue>, outcome_rules: Vec<OutcomeRule>) -> Result<Self, NegotiationError> {
+        if ranked.is_empty() {
+            return Err(NegotiationError::invalid(
+                "a constraint utility space ranks no issue (its utility would be 0/0)",
+            ));
+        }
+        Ok(RankedRulesUtility { ranked, outcome_rules })
     }
 
     /// Every per-value table that reads `issue`, for [`UtilityFunction::value_classes`].
@@ -137,7 +148,7 @@ impl RankedRulesUtility {
             if entry.issue == issue {
                 tables.push(Signature::Scores(&entry.score));
             }
-            for rule in &entry.rules {
+            for rule in entry.rules.iter() {
                 match rule {
                     IssueRule::AllThen { all, then } => tests.extend(all.iter().chain(then)),
                     IssueRule::SumThen { terms, then, .. } => {

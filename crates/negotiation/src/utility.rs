@@ -44,18 +44,12 @@ pub trait UtilityFunction: Send + Sync + Debug {
 
 /// Class ids for `n` values, numbered in order of first appearance: values with equal
 /// `key`s share a class (for [`UtilityFunction::value_classes`]).
-pub(crate) fn classes_by_key<K: PartialEq>(n: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
-    let mut seen: Vec<K> = Vec::new();
+pub(crate) fn classes_by_key<K: std::hash::Hash + Eq>(n: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
+    let mut seen: std::collections::HashMap<K, u32> = std::collections::HashMap::new();
     (0..n)
         .map(|v| {
-            let k = key(v);
-            (match seen.iter().position(|s| *s == k) {
-                Some(id) => id,
-                None => {
-                    seen.push(k);
-                    seen.len() - 1
-                }
-            }) as u32
+            let next = seen.len() as u32;
+            *seen.entry(key(v)).or_insert(next)
         })
         .collect()
 }

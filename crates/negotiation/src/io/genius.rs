@@ -57,7 +57,7 @@ impl Reading {
     /// Under `strict`, the error `refusal`; otherwise the warning `done`.
     pub(crate) fn tolerate(&mut self, refusal: String, done: String) -> Result<(), NegotiationError> {
         if self.strict {
-            Err(NegotiationError::invalid(format!("{refusal} (refused under --strict; Genius reads it: {done})")))
+            Err(NegotiationError::invalid(format!("{refusal} (refused under --strict; read otherwise: {done})")))
         } else {
             self.warnings.push(done);
             Ok(())
@@ -365,7 +365,17 @@ fn read_additive(
                 }
                 at
             }
-            (None, Some(at)) => at,
+            (None, Some(at)) => {
+                let said = match el.attr("index") {
+                    None => "has no index; Genius 10.4 fails to load such a profile".to_string(),
+                    Some(i) => format!("has index {i}, which no domain issue has; Genius 10.4 fails evaluating it"),
+                };
+                reading.tolerate(
+                    format!("line {}: profile issue '{iname}' {said}", el.line()),
+                    format!("line {}: profile issue '{iname}' is matched by its name ({said})", el.line()),
+                )?;
+                at
+            }
             (None, None) => {
                 return Err(NegotiationError::invalid(format!(
                     "line {}: issue '{iname}' is not in the domain",

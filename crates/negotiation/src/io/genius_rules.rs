@@ -8,18 +8,25 @@
 //!   and `<constraints>` (an empty `<constraints/>` is fine; a missing one fails in Genius
 //!   too);
 //! * a ranked value is worth `rank / highest rank of its issue` (the highest over every
-//!   rank listed, 0 if none is positive); a value listed twice keeps its last rank; an issue
-//!   ranked twice counts twice, both times with its last ranking;
+//!   rank listed, from 0; ranks may be negative); a value listed twice keeps its last rank;
+//!   an issue ranked twice counts twice, both times with its last ranking;
 //! * tests compare a value's name: `equals` for `zeroConstraint` and the checks of
 //!   `conditionalZeroConstraint`, Java's `String.contains` (a substring) for every other
 //!   condition, and an integer's sign for `numeric=positive` / `numeric=negative`;
 //! * within one rule a check on an issue listed twice keeps the last (a `HashMap`);
 //!   `conditionalZeroOutcomeConstraint` takes its two checks in the map's iteration order
 //!   (see [`java_map_order`]);
-//! * a constraint type Genius does not read is ignored, with a note (as Genius ignores it).
+//! * every rule is parsed when the file is read, as Genius parses it, even one for an
+//!   unranked issue (which then has no effect); a constraint type Genius does not read is
+//!   ignored, with a note.
 //!
-//! What Genius would fail on (a value with no rank, a missing attribute, a non-integer value
-//! a rule adds up) is refused here, every such problem of the file at once.
+//! Problems are reported all at once, in two lists: what Genius fails on too (at load, or
+//! when it evaluates an outcome: a value without a rank, a missing attribute, a
+//! non-integer value a rule adds up), and what demarche refuses although Genius reads it
+//! (under `--strict`, and its bounds on the tables it builds).
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::genius::{GeniusDomain, Reading};
 use super::xml::Element;
@@ -29,6 +36,10 @@ use crate::ranked::{IntegerValues, IssueRule, OutcomeRule, RankedIssue, RankedRu
 
 /// Most values of an integer issue whose names rules may read (they are materialised).
 const MAX_NAMED_INTEGERS: i64 = 1 << 20;
+
+/// Most per-value table entries one profile may build (each rule's test, each ranking,
+/// each summed issue), so that no file allocates without bound.
+const MAX_TABLE_CELLS: usize = 1 << 25;
 
 /// Reads the ranks and rules of the constraint space `root` over `domain`.
 pub(crate) fn read(
@@ -57,40 +68,45 @@ pub(crate) fn read(
             rules.line()
         ))
     })?;
-    let mut r = Reader { domain, names: vec![None; domain.space.issues.len()], problems: Vec::new(), reading };
-    let mut ranked = r.ranks(ranks)?;
+    let n = domain.space.issues.len();
+    let mut r = Reader {
+        domain,
+        names: vec![None; n],
+        integers: vec![None; n],
+        genius_fails: Vec::new(),
+        refused: Vec::new(),
+        cells: 0,
+        validating: false,
+        reading,
+    };
+    let (listed, rankings) = r.ranks(ranks);
     let mut outcome_rules = Vec::new();
-    let keys: Vec<(i32, usize)> = ranked.iter().map(|(k, e)| (*k, e.issue)).collect();
+    let mut issue_rules: HashMap<i32, Vec<IssueRule>> = HashMap::new();
     for c in constraints.children_named("constraint") {
-        match r.constraint(c, &keys)? {
+        match r.constraint(c, &listed, &rankings) {
             Some(Rule::Outcome(rule)) => outcome_rules.push(rule),
-            Some(Rule::Issue(key, rule)) => {
-                for (_, entry) in ranked.iter_mut().filter(|(k, _)| *k == key) {
-                    entry.rules.push(rule.clone());
-                }
-            }
+            Some(Rule::Issue(key, rule)) => issue_rules.entry(key).or_default().push(rule),
             None => {}
         }
     }
-    if !r.problems.is_empty() {
-        return Err(NegotiationError::invalid(format!(
-            "constraint utility space: {} problem{} (Genius fails on each of them too):\n  {}",
-            r.problems.len(),
-            if r.problems.len() == 1 { "" } else { "s" },
-            r.problems.join("\n  ")
-        )));
+    r.finish()?;
+    let mut shared: HashMap<i32, Arc<[IssueRule]>> = HashMap::new();
+    let mut entries = Vec::with_capacity(listed.len());
+    for (key, _) in &listed {
+        let Some(Some((issue, score))) = rankings.get(key) else { continue };
+        let rules = shared.entry(*key).or_insert_with(|| issue_rules.remove(key).unwrap_or_default().into()).clone();
+        entries.push(RankedIssue { issue: *issue, score: score.clone(), rules });
     }
-    if ranked.is_empty() {
-        return Err(NegotiationError::invalid(format!(
-            "line {}: <ranks> ranks no issue (Genius's utility would be 0/0)",
-            ranks.line()
-        )));
-    }
-    Ok(RankedRulesUtility::new(ranked.drain(..).map(|(_, e)| e).collect(), outcome_rules))
+    RankedRulesUtility::new(entries, outcome_rules)
+        .map_err(|e| NegotiationError::invalid(format!("line {}: {e}", ranks.line())))
 }
 
 /// An issue's position and `rank / highest rank` per value index.
-type Ranking = (usize, Vec<f64>);
+type Ranking = (usize, Arc<[f64]>);
+/// Every listing of `<ranks>`: issue index and element, in file order.
+type Listings<'a> = Vec<(i32, Element<'a>)>;
+/// Each listed index's ranking (`None` where it has a problem).
+type Rankings = HashMap<i32, Option<Ranking>>;
 
 enum Rule {
     Outcome(OutcomeRule),
@@ -101,8 +117,18 @@ enum Rule {
 struct Reader<'d, 'r> {
     domain: &'d GeniusDomain,
     /// Value names per issue position, materialised on first use.
-    names: Vec<Option<Vec<String>>>,
-    problems: Vec<String>,
+    names: Vec<Option<Arc<[String]>>>,
+    /// Values as integers per issue position (`Some(None)`: not all are integers).
+    integers: Vec<Option<Option<Arc<[i32]>>>>,
+    /// What Genius fails on too.
+    genius_fails: Vec<String>,
+    /// What demarche refuses although Genius reads it.
+    refused: Vec<String>,
+    /// Table entries built so far (bounded by [`MAX_TABLE_CELLS`]).
+    cells: usize,
+    /// Parsing a rule only for what Genius checks when it loads it (its issue is not ranked,
+    /// so it is never evaluated): no tables, no lookups of issues.
+    validating: bool,
     reading: &'r mut Reading,
 }
 
@@ -112,8 +138,8 @@ fn java_int(text: &str) -> Option<i32> {
 }
 
 /// The order Java's `HashMap<Integer, _>` iterates a small map in (at most 12 entries, so
-/// 16 buckets): by bucket `(h ^ (h >>> 16)) & 15` with `h` the key, then in insertion order.
-/// `entries` are in insertion order with later duplicates already merged.
+/// 16 buckets): by bucket `(h ^ (h >>> 16)) & 15` with `h` the key's 32 bits, then in
+/// insertion order. `entries` are in insertion order with later duplicates already merged.
 pub(crate) fn java_map_order<T>(mut entries: Vec<(i32, T)>) -> Vec<(i32, T)> {
     let bucket = |k: i32| {
         let h = k as u32;
@@ -127,314 +153,470 @@ pub(crate) fn java_map_order<T>(mut entries: Vec<(i32, T)>) -> Vec<(i32, T)> {
 /// `(key, value)` pairs as a Java `HashMap` holds them after `put`s in this order: a key put
 /// again keeps its place and takes the new value.
 fn merged<T>(pairs: Vec<(i32, T)>) -> Vec<(i32, T)> {
+    let mut at: HashMap<i32, usize> = HashMap::new();
     let mut out: Vec<(i32, T)> = Vec::new();
     for (k, v) in pairs {
-        match out.iter_mut().find(|(j, _)| *j == k) {
-            Some(slot) => slot.1 = v,
-            None => out.push((k, v)),
+        match at.get(&k) {
+            Some(&i) => out[i].1 = v,
+            None => {
+                at.insert(k, out.len());
+                out.push((k, v));
+            }
         }
     }
     out
 }
 
 impl Reader<'_, '_> {
-    fn problem(&mut self, el: Element<'_>, what: String) {
-        self.problems.push(format!("line {}: <{}> {what}", el.line(), el.name()));
+    /// Genius fails on `el` too.
+    fn fails(&mut self, el: Element<'_>, what: String) {
+        self.genius_fails.push(format!("line {}: <{}> {what}", el.line(), el.name()));
     }
 
-    /// An attribute that must be there (Genius dereferences it).
+    /// A departure Genius tolerates: a note, or (under `--strict`) a refusal.
+    fn note(&mut self, refusal: String, done: String) {
+        if let Err(e) = self.reading.tolerate(refusal, done) {
+            self.refused.push(e.to_string());
+        }
+    }
+
+    /// Room for `cells` more table entries, or a refusal (once).
+    fn room(&mut self, el: Element<'_>, cells: usize) -> bool {
+        if self.cells.saturating_add(cells) > MAX_TABLE_CELLS {
+            if self.cells <= MAX_TABLE_CELLS {
+                self.refused.push(format!(
+                    "line {}: the rules need more than {MAX_TABLE_CELLS} per-value table entries (demarche's bound \
+                     on one profile)",
+                    el.line()
+                ));
+                self.cells = MAX_TABLE_CELLS + 1;
+            }
+            return false;
+        }
+        self.cells += cells;
+        true
+    }
+
+    /// The two lists as one error, or `Ok`.
+    fn finish(&mut self) -> Result<(), NegotiationError> {
+        let total = self.genius_fails.len() + self.refused.len();
+        if total == 0 {
+            return Ok(());
+        }
+        let mut text = format!("constraint utility space: {total} problem{}:", if total == 1 { "" } else { "s" });
+        if !self.genius_fails.is_empty() {
+            text.push_str("\n  Genius fails on these too:\n    ");
+            text.push_str(&self.genius_fails.join("\n    "));
+        }
+        if !self.refused.is_empty() {
+            text.push_str("\n  demarche refuses these:\n    ");
+            text.push_str(&self.refused.join("\n    "));
+        }
+        Err(NegotiationError::invalid(text))
+    }
+
+    /// An attribute Genius dereferences when it loads the file.
     fn attr<'a>(&mut self, el: Element<'a>, key: &str) -> Option<&'a str> {
         let v = el.attr(key);
         if v.is_none() {
-            self.problem(el, format!("has no '{key}' attribute"));
+            self.fails(el, format!("has no '{key}' attribute"));
         }
         v
     }
 
+    /// An attribute Genius reads with `Integer.valueOf` when it loads the file.
     fn int_attr(&mut self, el: Element<'_>, key: &str) -> Option<i32> {
         let text = self.attr(el, key)?;
         let v = java_int(text);
         if v.is_none() {
-            self.problem(el, format!("{key}=\"{text}\" is not a 32-bit integer"));
+            self.fails(el, format!("{key}=\"{text}\" is not a 32-bit integer"));
         }
         v
     }
 
-    /// The position of the issue with Genius index `key`.
+    /// The position of the issue with Genius index `key` (Genius fails evaluating an
+    /// outcome on an issue the domain lacks).
     fn issue(&mut self, el: Element<'_>, key: i32) -> Option<usize> {
         let pos = self.domain.indices.iter().position(|&i| i == i64::from(key));
         if pos.is_none() {
-            self.problem(el, format!("names issue index {key}, which the domain does not have"));
+            self.fails(el, format!("names issue index {key}, which the domain does not have"));
         }
         pos
     }
 
+    /// The `index` attribute and (unless only validating) its issue's position.
     fn issue_attr(&mut self, el: Element<'_>) -> Option<(i32, usize)> {
         let key = self.int_attr(el, "index")?;
+        if self.validating {
+            return Some((key, usize::MAX));
+        }
         Some((key, self.issue(el, key)?))
     }
 
-    /// The issue's value names (Genius's `Value.toString()`), or a problem.
-    fn names(&mut self, el: Element<'_>, pos: usize) -> Option<&[String]> {
+    /// The issue's value names (Genius's `Value.toString()`).
+    fn names(&mut self, el: Element<'_>, pos: usize) -> Option<Arc<[String]>> {
+        if self.validating {
+            return None;
+        }
         if self.names[pos].is_none() {
             let issue = &self.domain.space.issues[pos];
-            let names = match &issue.values {
-                IssueValues::Categorical { values } | IssueValues::Ordinal { values } => values.clone(),
+            let names: Arc<[String]> = match &issue.values {
+                IssueValues::Categorical { values } | IssueValues::Ordinal { values } => values.clone().into(),
                 IssueValues::Integer { low, high } if high - low < MAX_NAMED_INTEGERS => {
                     (*low..=*high).map(|x| x.to_string()).collect()
                 }
                 IssueValues::Integer { .. } => {
                     let name = issue.name.clone();
-                    self.problem(
-                        el,
-                        format!("reads the values of integer issue '{name}', which has more than {MAX_NAMED_INTEGERS}"),
-                    );
+                    self.refused.push(format!(
+                        "line {}: <{}> reads the values of integer issue '{name}', which has more than \
+                         {MAX_NAMED_INTEGERS} (demarche's bound)",
+                        el.line(),
+                        el.name()
+                    ));
                     return None;
                 }
                 IssueValues::Continuous { .. } => {
                     let name = issue.name.clone();
-                    self.problem(el, format!("reads the values of real issue '{name}', whose values have no names"));
+                    self.fails(el, format!("reads the values of real issue '{name}', whose values have no names"));
                     return None;
                 }
             };
             self.names[pos] = Some(names);
         }
-        self.names[pos].as_deref()
+        self.names[pos].clone()
     }
 
+    /// A per-value test on issue `pos`.
     fn test(&mut self, el: Element<'_>, pos: usize, holds: impl Fn(&str) -> bool) -> Option<ValueTest> {
         let names = self.names(el, pos)?;
+        if !self.room(el, names.len()) {
+            return None;
+        }
         Some(ValueTest { issue: pos, holds: names.iter().map(|n| holds(n)).collect() })
     }
 
-    /// The issue's values as integers, for a sign or a sum.
-    fn integers(&mut self, el: Element<'_>, pos: usize) -> Option<Vec<i32>> {
+    /// The issue's values as integers, for a sign or a sum (Genius fails evaluating an
+    /// outcome whose value it cannot read as one).
+    fn integers(&mut self, el: Element<'_>, pos: usize) -> Option<Arc<[i32]>> {
         let names = self.names(el, pos)?;
-        let ints: Vec<Option<i32>> = names.iter().map(|n| java_int(n)).collect();
-        match ints.iter().position(Option::is_none) {
-            None => Some(ints.into_iter().flatten().collect()),
-            Some(bad) => {
-                let (value, issue) = (names[bad].clone(), self.domain.space.issues[pos].name.clone());
-                self.problem(
-                    el,
-                    format!("reads issue '{issue}' as a number, but its value '{value}' is not an integer"),
-                );
-                None
-            }
+        if self.integers[pos].is_none() {
+            let ints: Option<Arc<[i32]>> =
+                if self.room(el, names.len()) { names.iter().map(|n| java_int(n)).collect() } else { None };
+            self.integers[pos] = Some(ints);
         }
+        let ints = self.integers[pos].clone().flatten();
+        if ints.is_none() && self.cells <= MAX_TABLE_CELLS {
+            let issue = self.domain.space.issues[pos].name.clone();
+            let value = names.iter().find(|n| java_int(n).is_none()).cloned().unwrap_or_default();
+            self.fails(el, format!("reads issue '{issue}' as a number, but its value '{value}' is not an integer"));
+        }
+        ints
     }
 
-    /// The ranked entries, keyed by issue index, in file order.
-    fn ranks(&mut self, ranks: Element<'_>) -> Result<Vec<(i32, RankedIssue)>, NegotiationError> {
-        // Genius keeps one ranking per index (the last) but counts every listing.
-        let mut listed: Vec<(i32, Element<'_>)> = Vec::new();
+    /// Every listing of `<ranks>` in file order (issue index, element), and the ranking of
+    /// each index (its last listing, as Genius keeps it; `None` if it has a problem).
+    fn ranks<'a>(&mut self, ranks: Element<'a>) -> (Listings<'a>, Rankings) {
+        let mut listed: Vec<(i32, Element<'a>)> = Vec::new();
         for el in ranks.children_named("issue") {
             if let Some(key) = self.int_attr(el, "index") {
                 listed.push((key, el));
             }
         }
-        let mut rankings: Vec<(i32, Option<Ranking>)> = Vec::new();
-        for (key, el) in merged(listed.clone()) {
-            rankings.push((key, self.ranking(el, key)));
+        let mut last: HashMap<i32, usize> = HashMap::new();
+        for (n, (key, _)) in listed.iter().enumerate() {
+            last.insert(*key, n);
         }
-        let mut out = Vec::new();
-        for (n, (key, el)) in listed.iter().enumerate() {
-            if listed[..n].iter().any(|(k, _)| k == key) {
-                self.reading.tolerate(
+        let mut rankings = HashMap::new();
+        let mut seen = std::collections::HashSet::new();
+        for (n, &(key, el)) in listed.iter().enumerate() {
+            if !seen.insert(key) {
+                self.note(
                     format!("line {}: issue index {key} is ranked twice", el.line()),
-                    format!("line {}: issue index {key} is ranked twice: it counts twice, with its last ranking, as in Genius", el.line()),
-                )?;
+                    format!(
+                        "line {}: issue index {key} is ranked twice: it counts twice, with its last ranking, as in \
+                         Genius",
+                        el.line()
+                    ),
+                );
             }
-            if let Some((_, Some((issue, score)))) = rankings.iter().find(|(k, _)| k == key) {
-                out.push((*key, RankedIssue { issue: *issue, score: score.clone(), rules: Vec::new() }));
+            if last[&key] == n {
+                let ranking = self.ranking(el, key);
+                rankings.insert(key, ranking);
+            } else {
+                // Genius reads every listing's ranks, superseded or not.
+                for item in el.children_named("item") {
+                    self.int_attr(item, "rank");
+                }
             }
         }
-        Ok(out)
+        (listed, rankings)
     }
 
     /// One `<issue>` of the ranks: `rank / highest rank` per value index.
     fn ranking(&mut self, el: Element<'_>, key: i32) -> Option<Ranking> {
-        let pos = self.issue(el, key)?;
-        let mut ranks: Vec<(String, i32)> = Vec::new();
+        let mut ranks: HashMap<Option<&str>, i32> = HashMap::new();
         let mut highest = 0i32;
         for item in el.children_named("item") {
-            let (Some(value), Some(rank)) = (self.attr(item, "value"), self.int_attr(item, "rank")) else { continue };
-            if rank < 0 {
-                self.problem(item, format!("rank {rank} is negative"));
-                continue;
-            }
+            // A rank without a value is kept under no value (Genius's `null` key): it
+            // counts for the highest rank, and no value of the domain gets it.
+            let Some(rank) = self.int_attr(item, "rank") else { continue };
             highest = highest.max(rank);
-            match ranks.iter_mut().find(|(v, _)| v == value) {
-                Some(slot) => slot.1 = rank,
-                None => ranks.push((value.to_string(), rank)),
-            }
+            ranks.insert(item.attr("value"), rank);
         }
-        let names = self.names(el, pos)?.to_vec();
+        let pos = self.issue(el, key)?;
+        let names = self.names(el, pos)?;
         let issue = self.domain.space.issues[pos].name.clone();
-        if highest == 0 {
-            self.problem(el, format!("ranks no value of issue '{issue}' above 0 (Genius divides by the highest rank)"));
-            return None;
-        }
         let unranked: Vec<&str> =
-            names.iter().filter(|n| !ranks.iter().any(|(v, _)| v == *n)).map(String::as_str).collect();
+            names.iter().filter(|n| !ranks.contains_key(&Some(n.as_str()))).map(String::as_str).collect();
         if !unranked.is_empty() {
-            self.problem(
+            let shown: Vec<&str> = unranked.iter().take(10).copied().collect();
+            self.fails(
                 el,
                 format!(
-                    "gives no rank to value{} '{}' of issue '{issue}'",
+                    "gives no rank to value{} '{}'{} of issue '{issue}' (Genius fails evaluating an outcome with one)",
                     if unranked.len() == 1 { "" } else { "s" },
-                    unranked.join("', '")
+                    shown.join("', '"),
+                    if unranked.len() > shown.len() {
+                        format!(" and {} more", unranked.len() - shown.len())
+                    } else {
+                        String::new()
+                    }
                 ),
             );
             return None;
         }
-        for (v, _) in ranks.iter().filter(|(v, _)| !names.contains(v)) {
-            if let Err(e) = self.reading.tolerate(
+        if highest == 0 {
+            self.refused.push(format!(
+                "line {}: <issue> ranks no value of issue '{issue}' above 0 (Genius divides by the highest rank, 0, \
+                 and its utilities are not numbers)",
+                el.line()
+            ));
+            return None;
+        }
+        let known: std::collections::HashSet<&str> = names.iter().map(String::as_str).collect();
+        let mut strays: Vec<&str> = ranks.keys().flatten().filter(|v| !known.contains(*v)).copied().collect();
+        strays.sort_unstable();
+        for v in strays {
+            self.note(
                 format!("line {}: a rank for '{v}', which issue '{issue}' does not have", el.line()),
                 format!("line {}: the rank for '{v}' is ignored: issue '{issue}' has no such value", el.line()),
-            ) {
-                self.problems.push(e.to_string());
-            }
+            );
         }
-        let score = names
-            .iter()
-            .map(|n| {
-                let rank = ranks.iter().find(|(v, _)| v == n).map_or(0, |(_, r)| *r);
-                f64::from(rank) / f64::from(highest)
-            })
-            .collect();
+        if !self.room(el, names.len()) {
+            return None;
+        }
+        let score: Arc<[f64]> =
+            names.iter().map(|n| f64::from(ranks[&Some(n.as_str())]) / f64::from(highest)).collect();
         Some((pos, score))
     }
 
-    /// `(issue index, text)` checks of a rule, merged as Genius's map merges them.
-    fn checks(&mut self, c: Element<'_>, child: &str, text_key: &str) -> Vec<(i32, (usize, String))> {
+    /// `(issue index, text)` checks of a rule, merged as Genius's map merges them; the text
+    /// is `None` where the attribute is missing (`on_missing` says what that does).
+    fn checks(
+        &mut self,
+        c: Element<'_>,
+        child: &str,
+        text_key: &str,
+        missing_fails: bool,
+    ) -> Vec<(i32, (usize, Option<String>))> {
         let mut pairs = Vec::new();
         for el in c.children_named(child) {
-            let (Some((key, pos)), Some(text)) = (self.issue_attr(el), self.attr(el, text_key)) else { continue };
-            pairs.push((key, (pos, text.to_string())));
+            let text = match el.attr(text_key) {
+                Some(t) => Some(t.to_string()),
+                None if missing_fails => {
+                    self.fails(el, format!("has no '{text_key}' attribute"));
+                    continue;
+                }
+                None => None,
+            };
+            let Some((key, pos)) = self.issue_attr(el) else { continue };
+            pairs.push((key, (pos, text)));
         }
         merged(pairs)
     }
 
-    /// The rule `c`, for the ranked issues `keys` (Genius index, position).
-    fn constraint(&mut self, c: Element<'_>, keys: &[(i32, usize)]) -> Result<Option<Rule>, NegotiationError> {
-        let Some(kind) = self.attr(c, "type") else { return Ok(None) };
-        // The ranked issue an issue rule zeroes; Genius never consults a rule for another.
-        let owner = |r: &mut Self| -> Result<Option<(i32, usize)>, NegotiationError> {
-            let Some(key) = r.int_attr(c, "index") else { return Ok(None) };
-            match keys.iter().find(|(k, _)| *k == key) {
-                Some(&(key, pos)) => Ok(Some((key, pos))),
-                None => {
-                    r.reading.tolerate(
+    /// The rule `c`. `listed` are the ranked listings and `rankings` their rankings.
+    fn constraint(
+        &mut self,
+        c: Element<'_>,
+        listed: &[(i32, Element<'_>)],
+        rankings: &Rankings,
+    ) -> Option<Rule> {
+        let kind = self.attr(c, "type")?;
+        match kind {
+            "inclusiveZeroOutcomeConstraint" => {
+                let mut spares = Vec::new();
+                for (_, (pos, cond)) in self.checks(c, "checkassignment", "condition", true) {
+                    let cond = cond.unwrap_or_default();
+                    // A check spares the outcome when it "fails"; a numeric check reads the
+                    // value as an integer only to test a sign it names.
+                    let test = if cond.contains("numeric") {
+                        let (pos_, neg) = (cond.contains("positive"), cond.contains("negative"));
+                        if pos_ || neg {
+                            self.integers(c, pos).and_then(|ints| {
+                                self.room(c, ints.len()).then(|| ValueTest {
+                                    issue: pos,
+                                    holds: ints.iter().map(|&n| (pos_ && n < 0) || (neg && n > 0)).collect(),
+                                })
+                            })
+                        } else {
+                            self.test(c, pos, |_| false)
+                        }
+                    } else {
+                        self.test(c, pos, |name| !name.contains(cond.as_str()))
+                    };
+                    spares.extend(test);
+                }
+                if spares.is_empty() && c.children_named("checkassignment").next().is_none() {
+                    self.note(
+                        format!("line {}: an inclusiveZeroOutcomeConstraint with no checks", c.line()),
+                        format!(
+                            "line {}: an inclusiveZeroOutcomeConstraint with no checks makes every outcome worth 0, \
+                             as in Genius",
+                            c.line()
+                        ),
+                    );
+                }
+                Some(Rule::Outcome(OutcomeRule::UnlessAny(spares)))
+            }
+            "conditionalZeroOutcomeConstraint" => {
+                let checks = java_map_order(self.checks(c, "checkassignment", "condition", true));
+                let sign = |cond: &str| -> Option<fn(i32) -> bool> {
+                    match cond {
+                        "numeric=positive" => Some(|n| n > 0),
+                        "numeric=negative" => Some(|n| n < 0),
+                        _ => None,
+                    }
+                };
+                let (first, second) = match checks.as_slice() {
+                    [(_, a), (_, b)] => (a.clone(), b.clone()),
+                    [(_, (_, cond))] if sign(cond.as_deref().unwrap_or("")).is_none() => {
+                        self.never_fires(c, cond.as_deref().unwrap_or(""));
+                        return None;
+                    }
+                    [_] => {
+                        self.fails(c, "has one <checkassignment>, whose sign check is followed by none".into());
+                        return None;
+                    }
+                    _ => {
+                        self.fails(
+                            c,
+                            format!("needs two <checkassignment>s on different issues, not {}", checks.len()),
+                        );
+                        return None;
+                    }
+                };
+                let ((p0, cond0), (p1, cond1)) = (first, second);
+                let (cond0, cond1) = (cond0.unwrap_or_default(), cond1.unwrap_or_default());
+                let Some(sign) = sign(&cond0) else {
+                    self.never_fires(c, &cond0);
+                    return None;
+                };
+                let trigger = self.integers(c, p0).and_then(|ints| {
+                    self.room(c, ints.len())
+                        .then(|| ValueTest { issue: p0, holds: ints.iter().map(|&n| sign(n)).collect() })
+                });
+                let other = self.test(c, p1, |name| !name.contains(cond1.as_str()));
+                Some(Rule::Outcome(OutcomeRule::Both(trigger?, other?)))
+            }
+            "zeroConstraint"
+            | "conditionalZeroConstraint"
+            | "sumZeroConstraint"
+            | "sumZeroNotConstraint"
+            | "sumZeroConstraintList" => {
+                let key = self.int_attr(c, "index")?;
+                let own = rankings.get(&key).and_then(|r| r.as_ref()).map(|(pos, _)| *pos);
+                let ranked = listed.iter().any(|(k, _)| *k == key);
+                // A rule for an unranked issue is parsed as Genius parses it, then dropped.
+                self.validating = !ranked;
+                let rule = self.issue_rule(c, kind, own);
+                self.validating = false;
+                if !ranked {
+                    self.note(
                         format!("line {}: a rule for issue index {key}, which is not ranked", c.line()),
                         format!(
                             "line {}: the rule for issue index {key} has no effect: that issue is not ranked (as in \
                              Genius)",
                             c.line()
                         ),
-                    )?;
-                    Ok(None)
+                    );
+                    return None;
                 }
+                rule.map(|rule| Rule::Issue(key, rule))
             }
-        };
-        Ok(match kind {
-            "inclusiveZeroOutcomeConstraint" => {
-                let mut spares = Vec::new();
-                for (_, (pos, cond)) in self.checks(c, "checkassignment", "condition") {
-                    // A check spares the outcome when it "fails".
-                    let test = if cond.contains("numeric") {
-                        let (pos_, neg) = (cond.contains("positive"), cond.contains("negative"));
-                        self.integers(c, pos).map(|ints| ValueTest {
-                            issue: pos,
-                            holds: ints.iter().map(|&n| (pos_ && n < 0) || (neg && n > 0)).collect(),
-                        })
-                    } else {
-                        self.test(c, pos, |name| !name.contains(cond.as_str()))
-                    };
-                    spares.extend(test);
-                }
-                if spares.is_empty() {
-                    self.reading.tolerate(
-                        format!("line {}: an inclusiveZeroOutcomeConstraint with no checks", c.line()),
-                        format!("line {}: an inclusiveZeroOutcomeConstraint with no checks makes every outcome worth 0, as in Genius", c.line()),
-                    )?;
-                }
-                Some(Rule::Outcome(OutcomeRule::UnlessAny(spares)))
+            other => {
+                self.note(
+                    format!("line {}: constraint type '{other}' is not one Genius reads", c.line()),
+                    format!("line {}: constraint type '{other}' is ignored, as Genius ignores it", c.line()),
+                );
+                None
             }
-            "conditionalZeroOutcomeConstraint" => {
-                let checks = java_map_order(self.checks(c, "checkassignment", "condition"));
-                let Ok([(_, (p0, cond0)), (_, (p1, cond1))]) = <[_; 2]>::try_from(checks) else {
-                    self.problem(c, "needs exactly two <checkassignment>s on different issues".into());
-                    return Ok(None);
-                };
-                let sign: Option<fn(i32) -> bool> = match cond0.as_str() {
-                    "numeric=positive" => Some(|n| n > 0),
-                    "numeric=negative" => Some(|n| n < 0),
-                    _ => None,
-                };
-                let Some(sign) = sign else {
-                    self.reading.tolerate(
-                        format!("line {}: a conditionalZeroOutcomeConstraint whose first check is '{cond0}'", c.line()),
-                        format!("line {}: the conditionalZeroOutcomeConstraint never fires: its first check, '{cond0}', is neither numeric=positive nor numeric=negative (as in Genius)", c.line()),
-                    )?;
-                    return Ok(None);
-                };
-                let trigger = self
-                    .integers(c, p0)
-                    .map(|ints| ValueTest { issue: p0, holds: ints.iter().map(|&n| sign(n)).collect() });
-                let other = self.test(c, p1, |name| !name.contains(cond1.as_str()));
-                match (trigger, other) {
-                    (Some(a), Some(b)) => Some(Rule::Outcome(OutcomeRule::Both(a, b))),
-                    _ => None,
-                }
-            }
+        }
+    }
+
+    fn never_fires(&mut self, c: Element<'_>, cond0: &str) {
+        self.note(
+            format!("line {}: a conditionalZeroOutcomeConstraint whose first check is '{cond0}'", c.line()),
+            format!(
+                "line {}: the conditionalZeroOutcomeConstraint never fires: its first check, '{cond0}', is neither \
+                 numeric=positive nor numeric=negative (as in Genius)",
+                c.line()
+            ),
+        );
+    }
+
+    /// An issue rule; `own` is the ranked issue's position (`None` if its ranking failed or
+    /// the rule is only validated).
+    fn issue_rule(&mut self, c: Element<'_>, kind: &str, own: Option<usize>) -> Option<IssueRule> {
+        let then_test = |r: &mut Self, holds: &dyn Fn(&str) -> bool| own.and_then(|p| r.test(c, p, holds));
+        match kind {
             "zeroConstraint" | "conditionalZeroConstraint" => {
-                let Some((key, own)) = owner(self)? else { return Ok(None) };
-                let then = if kind == "conditionalZeroConstraint" {
-                    let Some(v) = self.attr(c, "value") else { return Ok(None) };
-                    self.test(c, own, |name| !name.contains(v))
+                let conditional = kind == "conditionalZeroConstraint";
+                let then = if conditional {
+                    let v = self.attr(c, "value")?.to_string();
+                    Some(then_test(self, &|name: &str| !name.contains(v.as_str()))?)
                 } else {
                     None
                 };
                 let mut all = Vec::new();
-                for (_, (pos, value)) in self.checks(c, "valueassignment", "value") {
-                    all.extend(self.test(c, pos, |name| name == value));
+                for (_, (pos, value)) in self.checks(c, "valueassignment", "value", conditional) {
+                    // A missing value is Java's `null`: no name equals it.
+                    all.extend(self.test(c, pos, |name| value.as_deref() == Some(name)));
                 }
-                Some(Rule::Issue(key, IssueRule::AllThen { all, then }))
+                Some(IssueRule::AllThen { all, then })
             }
-            "sumZeroConstraint" | "sumZeroNotConstraint" | "sumZeroConstraintList" => {
-                let Some((key, own)) = owner(self)? else { return Ok(None) };
+            _ => {
                 let (min, max) = (self.int_attr(c, "min"), self.int_attr(c, "max"));
                 let then = if kind == "sumZeroConstraintList" {
-                    let conditions: Vec<String> = c
-                        .children_named("condition")
-                        .filter_map(|el| self.attr(el, "value").map(str::to_string))
-                        .collect();
-                    self.test(c, own, |name| conditions.iter().any(|v| name.contains(v.as_str())))
+                    let mut conditions = Vec::new();
+                    for el in c.children_named("condition") {
+                        conditions.extend(self.attr(el, "value").map(str::to_string));
+                    }
+                    then_test(self, &|name: &str| conditions.iter().any(|v| name.contains(v.as_str())))
                 } else {
-                    let Some(v) = self.attr(c, "value") else { return Ok(None) };
+                    let v = self.attr(c, "value")?.to_string();
                     let not = kind == "sumZeroNotConstraint";
-                    self.test(c, own, |name| name.contains(v) != not)
+                    then_test(self, &|name: &str| name.contains(v.as_str()) != not)
                 };
-                let mut terms = Vec::new();
+                // Each summed issue once, with how many times it is listed.
+                let mut order: Vec<usize> = Vec::new();
+                let mut times: HashMap<usize, i32> = HashMap::new();
                 for el in c.children_named("item") {
                     let Some((_, pos)) = self.issue_attr(el) else { continue };
-                    terms.extend(self.integers(el, pos).map(|values| IntegerValues { issue: pos, values }));
-                }
-                match (min, max, then) {
-                    (Some(min), Some(max), Some(then)) => {
-                        Some(Rule::Issue(key, IssueRule::SumThen { terms, min, max, then }))
+                    let t = times.entry(pos).or_insert(0);
+                    if *t == 0 {
+                        order.push(pos);
                     }
-                    _ => None,
+                    *t = t.wrapping_add(1);
                 }
+                let mut terms = Vec::new();
+                for pos in order {
+                    if let Some(values) = self.integers(c, pos) {
+                        terms.push(IntegerValues { issue: pos, values, times: times[&pos] });
+                    }
+                }
+                Some(IssueRule::SumThen { terms, min: min?, max: max?, then: then? })
             }
-            other => {
-                self.reading.tolerate(
-                    format!("line {}: constraint type '{other}' is not one Genius reads", c.line()),
-                    format!("line {}: constraint type '{other}' is ignored, as Genius ignores it", c.line()),
-                )?;
-                None
-            }
-        })
+        }
     }
 }

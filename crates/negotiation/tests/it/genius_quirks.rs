@@ -318,6 +318,21 @@ fn profile_issues_are_matched_by_index_as_genius_matches_them() {
     assert!((u(&p, &[0, 0]) - 0.7).abs() < 1e-12);
 }
 
+/// A profile issue without an index, or with one the domain lacks: Genius fails on it;
+/// matched by name here, with a note.
+#[test]
+fn profile_issues_without_a_domain_index_are_matched_by_name_with_a_note() {
+    let profile = r#"<utility_space><objective index="0" name="o">
+  <issue name="Colour"><item value="red" evaluation="1"/><item value="blue" evaluation="0"/></issue>
+  <issue index="5" name="Size"><item value="S" evaluation="0"/><item value="L" evaluation="1"/></issue>
+  <weight index="1" value="0.7"/><weight index="5" value="0.3"/>
+</objective></utility_space>"#;
+    let (p, warnings, _) = both_ways(DOMAIN, profile);
+    warned(&warnings, "profile issue 'Colour' is matched by its name (has no index; Genius 10.4 fails to load");
+    warned(&warnings, "profile issue 'Size' is matched by its name (has index 5, which no domain issue has");
+    assert!((u(&p, &[0, 1]) - 1.0).abs() < 1e-12);
+}
+
 /// An unreadable discount factor (IS_BT_Acquisition_IS_20: `value="s"`) is ignored.
 #[test]
 fn an_unreadable_discount_is_ignored() {

@@ -79,8 +79,8 @@ fn what_genius_does_silently_is_noted_and_refused_under_strict() {
     assert!(strict.contains("--strict"), "{strict}");
 }
 
-/// What Genius fails on (as two of the Railway templates do) is refused, every problem of
-/// the file in one error with its line.
+/// What Genius fails on (at load, or evaluating an outcome) is refused, every problem of the
+/// file in one error with its line, apart from what demarche alone refuses.
 #[test]
 fn what_genius_cannot_evaluate_is_refused_all_at_once() {
     let profile = r#"<utility_space type="constraint"><objective index="0" name="Rules"><rules>
@@ -95,22 +95,78 @@ fn what_genius_cannot_evaluate_is_refused_all_at_once() {
   <constraint index="zeroConstraint"/>
   <constraint type="sumZeroConstraint" index="3" value="1" min="0" max="1"><item index="1"/></constraint>
   <constraint type="conditionalZeroOutcomeConstraint"><checkassignment index="2" condition="numeric=positive"/></constraint>
+  <constraint type="sumZeroConstraint" index="17" value="1" max="1"><item index="1"/></constraint>
 </constraints>
 </rules></objective></utility_space>"#;
     let e = read(profile, &mut Reading::default()).expect_err("refused");
     for text in [
-        "line 3: <item> has no 'value' attribute",
+        "Genius fails on these too:",
         "line 4: <item> rank=\"x\" is not a 32-bit integer",
         "line 5: <issue> names issue index 9, which the domain does not have",
+        // The rank item without a value (line 3) is no problem in itself: the values it
+        // leaves unranked are.
         "gives no rank to values 'None', 'B', 'A+B', 'C' of issue 'Who'",
         "line 9: <constraint> has no 'index' attribute",
         "line 10: <constraint> has no 'type' attribute",
         "reads issue 'Who' as a number, but its value 'None' is not an integer",
-        "line 12: <constraint> needs exactly two <checkassignment>s",
+        "line 12: <constraint> has one <checkassignment>, whose sign check is followed by none",
+        // A rule for an unranked issue is still parsed when Genius loads the file.
+        "line 13: <constraint> has no 'min' attribute",
     ] {
         assert!(e.contains(text), "no {text:?} in {e}");
     }
-    assert!(e.contains("Genius fails on each of them too"), "{e}");
+    assert!(!e.contains("line 3: <item>"), "{e}");
+    assert!(!e.contains("demarche refuses"), "{e}");
+}
+
+/// What Genius reads and demarche does not is said apart from what Genius fails on.
+#[test]
+fn what_demarche_alone_refuses_is_said_apart() {
+    let profile = r#"<utility_space type="constraint"><objective index="0" name="Rules"><rules>
+<ranks><issue index="1"><item rank="0" value="None"/><item rank="0" value="A"/><item rank="0" value="B"/><item rank="0" value="A+B"/><item rank="0" value="C"/></issue></ranks>
+<constraints/>
+</rules></objective></utility_space>"#;
+    let e = read(profile, &mut Reading::default()).expect_err("refused");
+    assert!(e.contains("demarche refuses these:") && e.contains("ranks no value of issue 'Who' above 0"), "{e}");
+    assert!(!e.contains("Genius fails on these too"), "{e}");
+    let strict = read(PROFILE, &mut Reading::strict()).expect_err("refused under --strict");
+    assert!(strict.contains("demarche refuses these:") && strict.contains("--strict"), "{strict}");
+}
+
+/// Negative ranks are Genius's too: a value is worth rank / highest rank, below 0 if need be.
+#[test]
+fn negative_ranks_are_evaluated_as_genius_evaluates_them() {
+    let profile = r#"<utility_space type="constraint"><objective index="0" name="Rules"><rules>
+<ranks><issue index="1"><item rank="-1" value="None"/><item rank="2" value="A"/><item rank="1" value="B"/><item rank="2" value="A+B"/><item rank="1" value="C"/></issue></ranks>
+<constraints/>
+</rules></objective></utility_space>"#;
+    let p = read(profile, &mut Reading::default()).expect("loads");
+    let at =
+        |who: u32| p.utility(&[Value::Index(who), Value::Index(0), Value::Index(0), Value::Index(0), Value::Index(0)]);
+    assert_eq!(at(0), -0.5);
+    assert_eq!(at(1), 1.0);
+}
+
+/// A file whose rules would build more tables than demarche allows is refused, saying so,
+/// before it allocates them (an integer issue of 2²⁰ values read by 40 rules).
+#[test]
+fn tables_are_bounded() {
+    let domain_text = r#"<negotiation_template><utility_space><objective index="0" name="o">
+  <issue index="1" name="N" type="integer" lowerbound="0" upperbound="1048574"/>
+  <issue index="2" name="W" etype="discrete"><item index="1" value="a"/><item index="2" value="b"/></issue>
+</objective></utility_space></negotiation_template>"#;
+    let d = genius::parse_domain(domain_text, "d").expect("domain");
+    let rules: String = (0..40)
+        .map(|_| r#"<constraint type="inclusiveZeroOutcomeConstraint"><checkassignment index="1" condition="7"/></constraint>"#)
+        .collect();
+    let profile = format!(
+        r#"<utility_space type="constraint"><objective index="0" name="o"><rules>
+<ranks><issue index="2"><item rank="1" value="a"/><item rank="2" value="b"/></issue></ranks>
+<constraints>{rules}</constraints></rules></objective></utility_space>"#
+    );
+    let e = genius::parse_profile_with(&profile, &d, "p", &mut Reading::default()).expect_err("refused").to_string();
+    assert!(e.contains("per-value table entries (demarche's bound on one profile)"), "{e}");
+    assert_eq!(e.matches("table entries").count(), 1, "said once: {e}");
 }
 
 /// MinisterProfile.xml of the Railway templates has `<ranks>` and no `<constraints>`.
