@@ -342,11 +342,9 @@ fn read_additive(
     let mut profile_indices: Vec<Option<i64>> = vec![None; space.len()];
     for el in issue_els {
         let iname = el.required("name")?;
+        let index = if el.attr("index").is_some() { Some(el.integer("index")?) } else { None };
         // Genius finds a profile's issue by its index, whatever its name says.
-        let by_index = el
-            .attr("index")
-            .and_then(|i| i.trim().parse::<i64>().ok())
-            .and_then(|i| domain.indices.iter().position(|&d| d == i));
+        let by_index = index.and_then(|i| domain.indices.iter().position(|&d| d == i));
         let pos = match (by_index, space.issue_index(iname)) {
             (Some(at), by_name) => {
                 if by_name != Some(at) {
@@ -366,7 +364,7 @@ fn read_additive(
                 at
             }
             (None, Some(at)) => {
-                let said = match el.attr("index") {
+                let said = match index {
                     None => "has no index; Genius 10.4 fails to load such a profile".to_string(),
                     Some(i) => format!("has index {i}, which no domain issue has; Genius 10.4 fails evaluating it"),
                 };
@@ -390,10 +388,7 @@ fn read_additive(
                 space.issues[pos].name
             )));
         }
-        profile_indices[pos] = Some(match el.attr("index") {
-            Some(_) => el.integer("index")?,
-            None => domain.indices[pos],
-        });
+        profile_indices[pos] = Some(index.unwrap_or(domain.indices[pos]));
         evaluators[pos] = Some(read_issue_evaluator(el, &space.issues[pos], reading)?);
     }
     let mut weights: Vec<Option<f64>> = vec![None; space.len()];
@@ -512,6 +507,10 @@ fn read_issue_evaluator(
     }
 }
 
+/// Integer issues up to this many values (less one) get a value table, as Genius evaluates
+/// each value; wider ones a piecewise-linear evaluator (the same function, rounded otherwise).
+const MAX_INTEGER_TABLE: f64 = (1 << 16) as f64;
+
 /// Numeric issues, as Genius evaluates them (both clamped to [0, 1]):
 /// * integer: `<evaluator slope=".." offset=".."/>`, `u(x) = offset + slope·(x − lowerbound)`
 ///   with `lowerbound` from the issue's `<range>` (default: the domain's bound);
@@ -520,10 +519,6 @@ fn read_issue_evaluator(
 ///   `ftype="constant" parameter0=".."`.
 ///
 /// `utilLowestValue`/`utilHighestValue` (the values at the issue's bounds) are also accepted.
-/// Integer issues up to this many values (less one) get a value table, as Genius evaluates
-/// each value; wider ones a piecewise-linear evaluator (the same function, rounded otherwise).
-const MAX_INTEGER_TABLE: f64 = (1 << 16) as f64;
-
 fn linear_evaluator(el: Element<'_>, issue: &Issue, low: f64, high: f64) -> Result<IssueUtility, NegotiationError> {
     let integer = matches!(issue.values, IssueValues::Integer { .. });
     // Genius takes an integer evaluator's origin from the profile issue's own `lowerbound`.

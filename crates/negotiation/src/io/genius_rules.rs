@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use super::genius::{GeniusDomain, Reading};
 use super::xml::Element;
-use crate::domain::IssueValues;
+use crate::domain::{IssueValues, Value};
 use crate::error::NegotiationError;
 use crate::ranked::{IntegerValues, IssueRule, OutcomeRule, RankedIssue, RankedRulesUtility, ValueTest};
 
@@ -261,11 +261,7 @@ impl Reader<'_, '_> {
         if self.names[pos].is_none() {
             let issue = &self.domain.space.issues[pos];
             let names: Arc<[String]> = match &issue.values {
-                IssueValues::Categorical { values } | IssueValues::Ordinal { values } => values.clone().into(),
-                IssueValues::Integer { low, high } if high - low < MAX_NAMED_INTEGERS => {
-                    (*low..=*high).map(|x| x.to_string()).collect()
-                }
-                IssueValues::Integer { .. } => {
+                IssueValues::Integer { low, high } if high - low >= MAX_NAMED_INTEGERS => {
                     let name = issue.name.clone();
                     self.refused.push(format!(
                         "line {}: <{}> reads the values of integer issue '{name}', which has more than \
@@ -280,6 +276,8 @@ impl Reader<'_, '_> {
                     self.fails(el, format!("reads the values of real issue '{name}', whose values have no names"));
                     return None;
                 }
+                // Named values, or integers as Genius prints them.
+                _ => (0..issue.cardinality().unwrap_or(0)).map(|k| issue.label(Value::Index(k))).collect(),
             };
             self.names[pos] = Some(names);
         }
@@ -436,12 +434,7 @@ impl Reader<'_, '_> {
     }
 
     /// The rule `c`. `listed` are the ranked listings and `rankings` their rankings.
-    fn constraint(
-        &mut self,
-        c: Element<'_>,
-        listed: &[(i32, Element<'_>)],
-        rankings: &Rankings,
-    ) -> Option<Rule> {
+    fn constraint(&mut self, c: Element<'_>, listed: &[(i32, Element<'_>)], rankings: &Rankings) -> Option<Rule> {
         let kind = self.attr(c, "type")?;
         match kind {
             "inclusiveZeroOutcomeConstraint" => {
